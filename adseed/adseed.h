@@ -1,0 +1,84 @@
+/*
+ * adseed.h - the public interface of the adseed library: the decoy inventory (a JSON file shared
+ * by adseed and decoysvc) and the LDAP operations that plant, check and retire decoys.
+ *
+ * Conventions: 0 on success, -1 on error with a message in err[errlen] that names the file,
+ * the entry and the field; no global mutable state.
+ */
+#ifndef ADDECOY_ADSEED_H
+#define ADDECOY_ADSEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the inventory --------------------------------------------------------------------------- */
+/*
+ * File shape (only "name" is required per decoy):
+ * {"version": 1, "decoys": [{"name": "svc_backup_legacy", "domain": "CORP.EXAMPLE",
+ *   "sid": "S-1-5-21-...", "guid": "259162f1-58e4-4ee9-9b9c-2baf2a03d376",
+ *   "dn": "CN=...", "spns": ["MSSQLSvc/db01.corp.example:1433"], "kind": "kerberoast",
+ *   "memo": "...", "location": "...", "owner": "...", "runbook": "...",
+ *   "created": "2026-11-22T10:00:00Z", "created_by": "...", "retired": "2026-..." }]}
+ */
+typedef enum adseed_kind {
+    ADSEED_KIND_PLAIN = 0,
+    ADSEED_KIND_KERBEROAST,
+    ADSEED_KIND_ASREP,
+    ADSEED_KIND_RECON,
+} adseed_kind;
+
+#define ADSEED_MAX_SPNS 16
+
+typedef struct adseed_decoy {
+    char *name;      /* sAMAccountName, required */
+    char *domain;    /* NetBIOS or DNS domain / realm, optional */
+    char *sid;       /* objectSid as S-1-5-21-..., optional */
+    char *guid;      /* objectGUID, lower-case 8-4-4-4-12 without braces, optional */
+    char *dn;        /* distinguishedName, optional */
+    char *spns[ADSEED_MAX_SPNS];
+    size_t nspns;
+    adseed_kind kind;
+    char *memo, *location, *owner, *runbook;
+    char *created, *created_by; /* ISO 8601 UTC; admin who created it */
+    char *retired;   /* ISO 8601 UTC when removed from the directory; NULL while active */
+} adseed_decoy;
+
+typedef struct adseed_inventory {
+    int version;
+    adseed_decoy *decoys;
+    size_t ndecoys, cap;
+} adseed_inventory;
+
+const char *adseed_kind_name(adseed_kind k);              /* "kerberoast", ... */
+int adseed_kind_parse(const char *s, adseed_kind *out);   /* -1 when unknown */
+
+void adseed_inventory_init(adseed_inventory *inv);
+void adseed_inventory_free(adseed_inventory *inv);
+/* Strict load: unknown kind, wrong types, duplicate names, malformed SID/GUID are errors that name
+ * "file: decoys[3] (svc_x): field 'sid': ...". A missing file is an error (ENOENT in message). */
+int adseed_inventory_load(adseed_inventory *inv, const char *path, char *err, size_t errlen);
+int adseed_inventory_parse(adseed_inventory *inv, const char *json, size_t len, const char *origin,
+                           char *err, size_t errlen);
+/* Atomic write: temp file in the same directory, fsync, rename (and fsync of the directory). */
+int adseed_inventory_save(const adseed_inventory *inv, const char *path, char *err, size_t errlen);
+/* Find by sAMAccountName, case-insensitive; NULL when absent. */
+adseed_decoy *adseed_inventory_find(adseed_inventory *inv, const char *name);
+/* Adds a copy of d (deep copy); replaces an entry of the same name. */
+int adseed_inventory_put(adseed_inventory *inv, const adseed_decoy *d, char *err, size_t errlen);
+void adseed_decoy_free(adseed_decoy *d);
+
+/* ---- small portable file helpers (used by adseed and decoysvc) -------------------------------- */
+/* Writes data to path atomically (temp + fsync + rename); mode applies on POSIX (e.g. 0600). */
+int adseed_write_file_atomic(const char *path, const void *data, size_t len, int mode,
+                             char *err, size_t errlen);
+/* Reads a whole file into a malloc'd NUL-terminated buffer. */
+char *adseed_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ADDECOY_ADSEED_H */

@@ -1,0 +1,149 @@
+/*
+ * cli_list.c - `adseed list [--format table|json]`: the inventory joined with the live directory
+ * state of each decoy (exists, enabled, SPNs, last logon).
+ */
+#include "adseed/cli.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { O_FORMAT = OPT_CMD_BASE };
+
+static void help(void)
+{
+    puts("Usage: adseed list [--format table|json] [OPTIONS]\n"
+         "Lists the decoys of the inventory with their live state in the directory: exists,\n"
+         "enabled, SPNs and last logon (lastLogonTimestamp; a decoy should never have one).");
+    cli_common_help(stdout, 1);
+}
+
+typedef struct live {
+    int exists, enabled;
+    char spns[512];
+    char last_logon[32];
+} live;
+
+/* FILETIME (100 ns since 1601) -> ISO 8601 UTC; "never" for 0. */
+static void filetime_iso(const char *s, char *out, size_t outlen)
+{
+    unsigned long long ft = s ? strtoull(s, NULL, 10) : 0;
+    if (!ft || ft == 0x7fffffffffffffffULL) {
+        snprintf(out, outlen, "never");
+        return;
+    }
+    time_t t = (time_t)(ft / 10000000ULL - 11644473600ULL);
+    struct tm tm;
+#ifdef _WIN32
+    gmtime_s(&tm, &t);
+#else
+    gmtime_r(&t, &tm);
+#endif
+    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int probe(adseed_conn *c, const adseed_decoy *d, live *l, char *err, size_t errlen)
+{
+    char *attrs[] = {"userAccountControl", "servicePrincipalName", "lastLogonTimestamp", NULL};
+    LDAPMessage *res = NULL, *e = NULL;
+    memset(l, 0, sizeof *l);
+    snprintf(l->last_logon, sizeof l->last_logon, "-");
+    int found = adseed_find_account(c, d->name, attrs, &res, &e, err, errlen);
+    if (found < 0)
+        return -1;
+    if (found) {
+        char *uac = adseed_entry_str(c->ld, e, "userAccountControl");
+        char *ll = adseed_entry_str(c->ld, e, "lastLogonTimestamp");
+        struct berval **s = ldap_get_values_len(c->ld, e, "servicePrincipalName");
+        l->exists = 1;
+        l->enabled = uac && !(strtoul(uac, NULL, 10) & 2);
+        filetime_iso(ll, l->last_logon, sizeof l->last_logon);
+        size_t n = 0;
+        for (size_t i = 0; s && s[i] && n < sizeof l->spns; i++)
+            n += (size_t)snprintf(l->spns + n, sizeof l->spns - n, "%s%.*s", i ? "," : "",
+                                  (int)s[i]->bv_len, s[i]->bv_val);
+        ldap_value_free_len(s);
+        free(uac);
+        free(ll);
+    }
+    ldap_msgfree(res);
+    return 0;
+}
+
+int cli_list(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"format", required_argument, 0, O_FORMAT},
+                                         {0, 0, 0, 0}};
+    cli_ctx cli;
+    const char *format = "table";
+    int opt, ret = CLI_EXIT_OK;
+    cli_ctx_init(&cli);
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int c = cli_common_opt(&cli, opt, optarg);
+        if (c < 0)
+            return CLI_EXIT_USAGE;
+        if (c)
+            continue;
+        if (opt == O_FORMAT)
+            format = optarg;
+        else
+            return cli_usage_error("list", "invalid option%s", NULL);
+    }
+    if (cli.help) {
+        help();
+        return CLI_EXIT_OK;
+    }
+    int json = !strcmp(format, "json");
+    if (!json && strcmp(format, "table"))
+        return cli_usage_error("list", "--format %s: expected table or json", format);
+    if (optind != argc)
+        return cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
+    adseed_inventory inv;
+    adseed_conn conn;
+    if (cli_inventory_load(&cli, &inv, 0))
+        return CLI_EXIT_FAIL;
+    if (cli_connect(&cli, &conn)) {
+        adseed_inventory_free(&inv);
+        return CLI_EXIT_FAIL;
+    }
+    json_t *arr = json ? json_array() : NULL;
+    if (!json)
+        printf("%-20s %-10s %-8s %-7s %-20s %s\n", "NAME", "KIND", "STATE", "ENABLED", "LAST_LOGON",
+               "SPNS");
+    for (size_t i = 0; i < inv.ndecoys; i++) {
+        const adseed_decoy *d = &inv.decoys[i];
+        live l;
+        char err[1024];
+        if (probe(&conn, d, &l, err, sizeof err)) {
+            fprintf(stderr, "adseed list: %s: %s\n", d->name, err);
+            ret = CLI_EXIT_FAIL;
+            continue;
+        }
+        const char *state = d->retired ? (l.exists ? "retired!" : "retired")
+                                       : (l.exists ? "present" : "MISSING");
+        if (json) {
+            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s?, s:s?}", "name", d->name,
+                                  "kind", adseed_kind_name(d->kind), "state", state, "exists",
+                                  l.exists, "enabled", l.enabled, "spns", l.spns, "last_logon",
+                                  l.last_logon, "sid", d->sid, "retired", d->retired);
+            if (o)
+                json_array_append_new(arr, o);
+        } else {
+            printf("%-20s %-10s %-8s %-7s %-20s %s\n", d->name, adseed_kind_name(d->kind), state,
+                   l.exists ? (l.enabled ? "yes" : "NO") : "-", l.last_logon,
+                   l.spns[0] ? l.spns : "-");
+        }
+    }
+    if (json) {
+        char *s = json_dumps(arr, JSON_INDENT(2));
+        if (s)
+            puts(s);
+        free(s);
+        json_decref(arr);
+    }
+    adseed_conn_close(&conn);
+    adseed_inventory_free(&inv);
+    return ret;
+}

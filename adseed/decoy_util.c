@@ -1,0 +1,113 @@
+/*
+ * decoy_util.c - small pure helpers of the decoy operations: a growable string buffer, random
+ * decoy passwords and their unicodePwd encoding, and the current time in ISO 8601.
+ */
+#include "adseed/decoy.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void decoy_buf_printf(decoy_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    if (b->oom)
+        return;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void decoy_buf_free(decoy_buf *b)
+{
+    free(b->s);
+    memset(b, 0, sizeof *b);
+}
+
+/* No quote or backslash: the password may end up in a CSV or a shell by --show-password. */
+static const char *const classes[4] = {
+    "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%+-.:=?@^_~"};
+
+static int pick(const char *set, char *out)
+{
+    size_t n = strlen(set);
+    uint32_t r;
+    uint32_t limit = UINT32_MAX - UINT32_MAX % (uint32_t)n;
+    do {
+        if (decoy_random_bytes(&r, sizeof r))
+            return -1;
+    } while (r >= limit); /* no modulo bias */
+    *out = set[r % n];
+    return 0;
+}
+
+int decoy_password_generate(char *out, size_t len)
+{
+    char all[128];
+    snprintf(all, sizeof all, "%s%s%s%s", classes[0], classes[1], classes[2], classes[3]);
+    if (len < 32)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        if (pick(i < 4 ? classes[i] : all, &out[i]))
+            return -1;
+    /* shuffle so the class-guaranteed characters are not always first */
+    for (size_t i = len - 1; i > 0; i--) {
+        uint32_t r;
+        if (decoy_random_bytes(&r, sizeof r))
+            return -1;
+        size_t j = r % (i + 1);
+        char t = out[i];
+        out[i] = out[j];
+        out[j] = t;
+    }
+    out[len] = '\0';
+    return 0;
+}
+
+uint8_t *decoy_unicodepwd(const char *password, size_t *outlen)
+{
+    size_t n = strlen(password) + 2;
+    uint8_t *out = malloc(n * 2);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char ch = (i == 0 || i == n - 1) ? '"' : password[i - 1];
+        out[2 * i] = (uint8_t)ch;
+        out[2 * i + 1] = 0;
+    }
+    *outlen = n * 2;
+    return out;
+}
+
+void decoy_now_iso(char *out, size_t outlen)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+#ifdef _WIN32
+    gmtime_s(&tm, &now);
+#else
+    gmtime_r(&now, &tm);
+#endif
+    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -1,0 +1,42 @@
+/*
+ * binxml.h - private interface of the Binary XML (BinXML) renderer used by the .evtx file reader
+ * (evtx_file.c): turns one event record's BinXML into the XML text EvtRender produces.
+ * Not part of the public API.
+ */
+#ifndef ADDECOY_EVTX_BINXML_H
+#define ADDECOY_EVTX_BINXML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BINXML_MAX_DEPTH 48          /* nested elements + template instances + BinXML values */
+#define BINXML_MAX_STEPS (1u << 20)  /* tokens and substitutions rendered per record */
+
+/* Growable output text. 'failed' is set on allocation failure or when 'limit' is exceeded. */
+typedef struct binxml_buf {
+    char *data;
+    size_t len, cap;
+    size_t limit;  /* maximum len (0 = unlimited) */
+    int failed;    /* 1 = out of memory, 2 = over limit */
+} binxml_buf;
+
+void binxml_buf_free(binxml_buf *b);
+void binxml_buf_put(binxml_buf *b, const char *s, size_t n);
+void binxml_buf_puts(binxml_buf *b, const char *s);
+/* Appends s[0..n) with & < > ' " escaped. */
+void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n);
+
+/*
+ * Renders the BinXML at chunk[off..end) (one record's payload) as XML text appended to out
+ * (NUL-terminated). All offsets inside BinXML are relative to the chunk start, so the whole
+ * chunk (chunk_len bytes) must be given. Every read is bounds-checked against chunk_len and end.
+ * Returns 0, or -1 with err naming the problem and its chunk offset.
+ */
+int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end, binxml_buf *out,
+                  char *err, size_t errlen);
+
+/* Formats one substitution value of BinXML value type 'type' (bytes v[0..n)) as escaped XML text.
+ * Returns 0, or -1 when the type is not a plain value (BinXML 0x21 is rendered by the caller). */
+int binxml_format_value(binxml_buf *out, unsigned type, const uint8_t *v, size_t n);
+
+#endif

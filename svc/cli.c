@@ -1,0 +1,217 @@
+/* cli.c - decoysvc's command line: parses argv and dispatches to run, hunt, check and (on
+ * Windows) the service commands. Every subcommand has --help; secrets never come from argv. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc/check.h"
+#include "svc/daemon.h"
+#include "svc/hunt.h"
+#include "svc/signals.h"
+#include "svc/svc.h"
+#ifdef _WIN32
+#include "svc/service.h"
+#endif
+
+static const char usage_main[] =
+    "usage: decoysvc <command> [options]\n"
+    "\n"
+    "ADDecoy's detection service: watches Windows Security events (or a Samba AD DC's logs) for any\n"
+    "use of a decoy account and pages the SOC.\n"
+    "\n"
+    "commands:\n"
+    "  run     --config FILE [--once]      run in the foreground (the daemon)\n"
+    "  hunt    --inventory FILE [--format jsonl|table] [--window SECONDS] PATH...\n"
+    "                                      scan exported event XML offline\n"
+    "  check   --config FILE [--no-send]   validate config and inventory, send a test alert\n"
+#ifdef _WIN32
+    "  install | uninstall | start | stop | status | protect-secret\n"
+    "                                      manage the Windows service (see `decoysvc install --help`)\n"
+#endif
+    "\n"
+    "  --help, --version\n";
+
+static const char usage_run[] =
+    "usage: decoysvc run --config FILE [--once] [--verbose]\n"
+    "  Runs in the foreground until SIGINT/SIGTERM; SIGHUP reloads the configuration and inventory\n"
+    "  (the inventory is also reloaded whenever its file changes).\n"
+    "  --once     read what the inputs hold now, deliver every spooled alert, then exit\n"
+    "  --verbose  debug logging (overrides log_level)\n";
+
+static const char usage_hunt[] =
+    "usage: decoysvc hunt --inventory FILE [--format jsonl|table] [--window SECONDS] PATH...\n"
+    "  Scans rendered event XML (wevtutil qe /f:xml, evtxexport -f xml; \"-\" = standard input)\n"
+    "  with the daemon's detector and throttle, using each event's time as the clock.\n"
+    "  exit status: 0 no decoy touched, 1 at least one alert, 2 error.\n";
+
+static const char usage_check[] =
+    "usage: decoysvc check --config FILE [--no-send]\n"
+    "  Validates the configuration and the inventory, then sends a test alert (marked \"test\": true)\n"
+    "  through every sink and reports each result. exit status: 0 all good, 2 otherwise.\n";
+
+static int want_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+/* Takes the value of option argv[*i]; prints an error when it is missing. */
+static const char *opt_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
+        fprintf(stderr, "decoysvc: %s needs a value\n", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int bad_option(const char *cmd, const char *arg, const char *usage)
+{
+    fprintf(stderr, "decoysvc %s: unknown option '%s'\n%s", cmd, arg, usage);
+    return 2;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    svc_daemon_opts o;
+    svc_signal_flags f;
+    svc_logger lg = svc_logger_stderr(SVC_LOG_INFO);
+    const char *config = NULL;
+
+    memset(&o, 0, sizeof o);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0) {
+            if (!(config = opt_value(argc, argv, &i)))
+                return 2;
+        } else if (strcmp(argv[i], "--once") == 0) {
+            o.once = 1;
+        } else if (strcmp(argv[i], "--verbose") == 0) {
+            lg.min = SVC_LOG_DEBUG;
+        } else {
+            return bad_option("run", argv[i], usage_run);
+        }
+    }
+    if (!config) {
+        fprintf(stderr, "decoysvc run: --config FILE is required\n%s", usage_run);
+        return 2;
+    }
+    f = svc_signals_install();
+    o.config_path = config;
+    o.stop_flag = f.stop;
+    o.reload_flag = f.reload;
+    o.lg = &lg;
+    return svc_daemon_run_opts(&o);
+}
+
+static int cmd_hunt(int argc, char **argv)
+{
+    hunt_opts o = {NULL, HUNT_JSONL, 300 * 1000, NULL, 0};
+    svc_logger lg = svc_logger_stderr(SVC_LOG_WARN);
+    char **paths = calloc((size_t)argc, sizeof *paths);
+    const char *v;
+    int rc = 2;
+
+    if (!paths)
+        return 2;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--inventory") == 0) {
+            if (!(o.inventory = opt_value(argc, argv, &i)))
+                goto out;
+        } else if (strcmp(argv[i], "--format") == 0) {
+            if (!(v = opt_value(argc, argv, &i)))
+                goto out;
+            if (strcmp(v, "jsonl") && strcmp(v, "table")) {
+                fprintf(stderr, "decoysvc hunt: --format must be jsonl or table, not '%s'\n", v);
+                goto out;
+            }
+            o.format = strcmp(v, "table") == 0 ? HUNT_TABLE : HUNT_JSONL;
+        } else if (strcmp(argv[i], "--window") == 0) {
+            char *end;
+            double s;
+            if (!(v = opt_value(argc, argv, &i)))
+                goto out;
+            s = strtod(v, &end);
+            if (*end || s < 0 || s > 86400) {
+                fprintf(stderr, "decoysvc hunt: --window takes seconds from 0 to 86400, not '%s'\n", v);
+                goto out;
+            }
+            o.window_ms = (int64_t)(s * 1000);
+        } else if (strcmp(argv[i], "--verbose") == 0) {
+            lg.min = SVC_LOG_INFO;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            rc = bad_option("hunt", argv[i], usage_hunt);
+            goto out;
+        } else {
+            paths[o.npaths++] = argv[i];
+        }
+    }
+    if (!o.inventory || o.npaths == 0) {
+        fprintf(stderr, "decoysvc hunt: --inventory FILE and at least one PATH are required\n%s", usage_hunt);
+        goto out;
+    }
+    o.paths = paths;
+    rc = svc_hunt(&o, &lg);
+out:
+    free(paths);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *config = NULL;
+    int send = 1;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0) {
+            if (!(config = opt_value(argc, argv, &i)))
+                return 2;
+        } else if (strcmp(argv[i], "--no-send") == 0) {
+            send = 0;
+        } else {
+            return bad_option("check", argv[i], usage_check);
+        }
+    }
+    if (!config) {
+        fprintf(stderr, "decoysvc check: --config FILE is required\n%s", usage_check);
+        return 2;
+    }
+    return svc_check(config, send);
+}
+
+int svc_main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+        const char *usage;
+    } cmds[] = {{"run", cmd_run, usage_run}, {"hunt", cmd_hunt, usage_hunt}, {"check", cmd_check, usage_check}};
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("decoysvc (ADDecoy) %s\n", ADDECOY_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        if (strcmp(argv[1], cmds[i].name) != 0)
+            continue;
+        if (want_help(argc - 1, argv + 1)) {
+            fputs(cmds[i].usage, stdout);
+            return 0;
+        }
+        return cmds[i].fn(argc - 1, argv + 1);
+    }
+#ifdef _WIN32
+    {
+        int rc = svc_service_command(argc - 1, argv + 1);
+        if (rc != SVC_NOT_A_SERVICE_COMMAND)
+            return rc;
+    }
+#endif
+    fprintf(stderr, "decoysvc: unknown command '%s'\n%s", argv[1], usage_main);
+    return 2;
+}

@@ -1,0 +1,56 @@
+/* config.h - decoysvc's configuration file (JSON): inputs, inventory, state, throttle, spool, sinks.
+ * Every error names the file and the field ("decoysvc.json: inputs[0].path: ..."). */
+#ifndef ADDECOY_SVC_CONFIG_H
+#define ADDECOY_SVC_CONFIG_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svc/log.h"
+
+typedef enum svc_input_type {
+    SVC_INPUT_XML = 1, /* rendered event XML: a file followed like tail -F, or "-" for stdin */
+    SVC_INPUT_SAMBA,   /* Samba AD DC auth JSON audit log and KDC log */
+    SVC_INPUT_EVENTLOG /* Windows event log channels (EvtSubscribe) */
+} svc_input_type;
+
+typedef enum svc_input_start { SVC_START_BEGINNING = 0, SVC_START_END } svc_input_start;
+
+#define SVC_MAX_CHANNELS 8
+
+typedef struct svc_input_conf {
+    svc_input_type type;
+    char *name;      /* unique key of its checkpoint: "xml:<path>", "samba:<computer>", "eventlog" */
+    char *path;      /* xml: file or "-" */
+    char *auth_log;  /* samba: auth_json_audit file (optional) */
+    char *kdc_log;   /* samba: kerberos log file (optional) */
+    char *computer;  /* samba: host name reported as host.name */
+    char *channels[SVC_MAX_CHANNELS]; /* eventlog */
+    size_t nchannels;
+    svc_input_start start; /* where to begin without a checkpoint */
+} svc_input_conf;
+
+typedef struct svc_config {
+    char *path;        /* the config file itself */
+    char *inventory;   /* absolute or relative to the config file's directory */
+    char *state_dir;   /* spool/ and checkpoint.json live here */
+    svc_log_level log_level;
+    int64_t throttle_window_ms;
+    char **allowlist;  /* IPs / CIDRs */
+    size_t nallow;
+    uint64_t spool_max_bytes;
+    int64_t poll_ms;   /* how often files are polled for new data */
+    svc_input_conf *inputs;
+    size_t ninputs;
+    json_t *sinks;     /* array of sink objects, handed to sink_new_from_json */
+} svc_config;
+
+/* Loads and validates the file. On error, err names the file and the field. */
+int svc_config_load(svc_config *cfg, const char *path, char *err, size_t errlen);
+void svc_config_free(svc_config *cfg);
+
+/* Resolves a path found in the config relative to the config file's directory (malloc'd). */
+char *svc_config_resolve(const char *config_path, const char *p);
+
+#endif

@@ -1,0 +1,44 @@
+/* crypto.h - the few primitives decoysvc needs, implemented in the tree (no OpenSSL): SHA-256,
+ * HMAC-SHA256 (webhook signatures), base64, CRC-32 (spool framing) and OS random bytes. */
+#ifndef ADDECOY_SVC_CRYPTO_H
+#define ADDECOY_SVC_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRYPTO_SHA256_LEN 32
+
+typedef struct crypto_sha256_ctx {
+    uint32_t h[8];
+    uint64_t total;   /* bytes hashed so far */
+    uint8_t buf[64];
+    size_t used;      /* bytes in buf */
+} crypto_sha256_ctx;
+
+void crypto_sha256_init(crypto_sha256_ctx *c);
+void crypto_sha256_update(crypto_sha256_ctx *c, const void *data, size_t len);
+void crypto_sha256_final(crypto_sha256_ctx *c, uint8_t out[CRYPTO_SHA256_LEN]);
+void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN]);
+
+/* HMAC-SHA256 (RFC 2104) of the concatenation of nparts message parts. */
+void crypto_hmac_sha256_parts(const void *key, size_t keylen, const void *const *parts,
+                              const size_t *lens, size_t nparts, uint8_t out[CRYPTO_SHA256_LEN]);
+void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+                        uint8_t out[CRYPTO_SHA256_LEN]);
+
+/* Length of the base64 text of len bytes, without the NUL. */
+size_t crypto_base64_len(size_t len);
+/* Standard base64 with padding; out needs crypto_base64_len(len) + 1 bytes. Returns chars written
+ * (excluding the NUL) or 0 when out is too small (and len > 0). */
+size_t crypto_base64_encode(const void *in, size_t len, char *out, size_t outcap);
+/* Decodes standard base64 (padding optional, no whitespace). Returns 0 and the byte count in
+ * *outlen, -1 on invalid input or when out (outcap bytes) is too small. */
+int crypto_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outcap, size_t *outlen);
+
+/* CRC-32 (IEEE 802.3, as zlib); pass 0 as crc to start, the previous value to continue. */
+uint32_t crypto_crc32(uint32_t crc, const void *data, size_t len);
+
+/* Fills buf with cryptographically secure random bytes; 0 on success, -1 on failure. */
+int crypto_random(void *buf, size_t len);
+
+#endif

@@ -1,0 +1,347 @@
+/* daemon.c - `decoysvc run`: inputs -> pipeline -> spool (fsync) -> checkpoint -> sinks.
+ *
+ * The contract: an input's position is written to checkpoint.json only after every alert that
+ * its events produced is committed (fsynced) to the spool, and the throttle's pending counts are
+ * saved in the same atomic write, so a crash at any point loses nothing (a replay after a crash
+ * may re-emit an alert with the same id: delivery is at-least-once). */
+#include "svc/daemon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adseed/adseed.h"
+#include "svc/config.h"
+#include "svc/delivery.h"
+#include "svc/input.h"
+#include "svc/pipeline.h"
+#include "svc/platform.h"
+#include "svc/sink.h"
+#include "svc/spool.h"
+
+#define CHECKPOINT_EVERY_MS 1000
+#define DRAIN_TIMEOUT_MS (120 * 1000)
+
+typedef struct daemon {
+    svc_config cfg;
+    svc_logger lg;
+    spool *sp;
+    sink **sinks;
+    size_t nsinks;
+    delivery *dl;
+    pipeline pipe;
+    svc_input **inputs;
+    json_t *saved;       /* the last checkpoint written */
+    char *cp_path;
+    int dirty;           /* alerts appended since the last commit */
+    int full_reported;
+    int64_t last_save_ms;
+} daemon;
+
+static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
+{
+    daemon *d = ctx;
+    char err[512];
+    int rc = spool_append(d->sp, json, len, err, sizeof err);
+
+    (void)a;
+    if (rc == 0) {
+        d->dirty = 1;
+        d->full_reported = 0;
+        return 0;
+    }
+    if (rc == SPOOL_FULL) {
+        if (!d->full_reported)
+            svc_log(&d->lg, SVC_LOG_ERR, "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
+                    (unsigned long long)d->cfg.spool_max_bytes);
+        d->full_reported = 1;
+    } else {
+        svc_log(&d->lg, SVC_LOG_ERR, "spool: %s", err);
+    }
+    return -1;
+}
+
+static json_t *load_checkpoint(daemon *d)
+{
+    json_error_t jerr;
+    json_t *cp = json_load_file(d->cp_path, 0, &jerr);
+
+    if (cp && json_is_object(cp))
+        return cp;
+    if (cp)
+        json_decref(cp);
+    if (svc_file_stamp(d->cp_path))
+        svc_log(&d->lg, SVC_LOG_ERR, "%s: unreadable checkpoint (%s): inputs start per their \"start\" setting",
+                d->cp_path, jerr.text);
+    return json_object();
+}
+
+static json_t *build_checkpoint(daemon *d)
+{
+    json_t *cp = json_object(), *inputs = json_object(), *thr = NULL;
+    char *state = throttle_save(d->pipe.thr);
+
+    for (size_t i = 0; i < d->cfg.ninputs; i++)
+        json_object_set_new(inputs, d->cfg.inputs[i].name, d->inputs[i]->ops->checkpoint(d->inputs[i]));
+    if (state)
+        thr = json_loads(state, 0, NULL);
+    free(state);
+    json_object_set_new(cp, "version", json_integer(1));
+    json_object_set_new(cp, "inputs", inputs);
+    json_object_set_new(cp, "throttle", thr ? thr : json_null());
+    return cp;
+}
+
+/* Commits the spool, then (and only then) persists the input positions and throttle state. */
+static int commit_and_checkpoint(daemon *d, int64_t now, int force)
+{
+    char err[512];
+    json_t *cp;
+    char *text;
+    int rc = -1;
+
+    if (d->dirty) {
+        if (spool_commit(d->sp, err, sizeof err)) {
+            svc_log(&d->lg, SVC_LOG_ERR, "spool commit failed, input positions not advanced: %s", err);
+            return -1;
+        }
+        d->dirty = 0;
+        force = 1;
+    }
+    if (!force && now - d->last_save_ms < CHECKPOINT_EVERY_MS)
+        return 0;
+    cp = build_checkpoint(d);
+    if (d->saved && json_equal(cp, d->saved)) {
+        json_decref(cp);
+        return 0;
+    }
+    text = json_dumps(cp, JSON_COMPACT | JSON_SORT_KEYS);
+    if (text && adseed_write_file_atomic(d->cp_path, text, strlen(text), 0600, err, sizeof err) == 0) {
+        json_decref(d->saved);
+        d->saved = cp;
+        cp = NULL;
+        d->last_save_ms = now;
+        rc = 0;
+    } else {
+        svc_log(&d->lg, SVC_LOG_ERR, "cannot write checkpoint: %s", text ? err : "out of memory");
+    }
+    free(text);
+    json_decref(cp);
+    return rc;
+}
+
+/* The spool refused an alert: go back to the last checkpoint (inputs and throttle together). */
+static void rewind_to_checkpoint(daemon *d)
+{
+    json_t *inputs = json_object_get(d->saved, "inputs");
+    json_t *thr = json_object_get(d->saved, "throttle");
+    char err[512];
+
+    if (d->dirty)
+        commit_and_checkpoint(d, svc_now_ms(), 0);
+    for (size_t i = 0; i < d->cfg.ninputs; i++)
+        d->inputs[i]->ops->rewind(d->inputs[i], json_object_get(inputs, d->cfg.inputs[i].name));
+    if (json_is_object(thr)) {
+        char *text = json_dumps(thr, JSON_COMPACT);
+        if (!text || throttle_load(d->pipe.thr, text, err, sizeof err))
+            svc_log(&d->lg, SVC_LOG_ERR, "throttle state: %s", text ? err : "out of memory");
+        free(text);
+    }
+    d->pipe.emit_failed = 0;
+}
+
+static int open_sinks(daemon *d, char *err, size_t errlen)
+{
+    size_t n = json_array_size(d->cfg.sinks);
+    char where[600];
+
+    d->sinks = calloc(n, sizeof *d->sinks);
+    if (!d->sinks)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(where, sizeof where, "%s: sinks[%zu]", d->cfg.path, i);
+        d->sinks[i] = sink_new_from_json(json_array_get(d->cfg.sinks, i), where, err, errlen);
+        if (!d->sinks[i])
+            return -1;
+        d->nsinks++;
+        if (spool_register_sink(d->sp, sink_name(d->sinks[i]), err, errlen))
+            return -1;
+    }
+    d->dl = delivery_new(d->sp, d->sinks, d->nsinks, &d->lg);
+    return d->dl ? 0 : -1;
+}
+
+static int daemon_open(daemon *d, const svc_daemon_opts *o, char *err, size_t errlen)
+{
+    char path[4096];
+    json_t *cp;
+    pipeline_opts po;
+
+    if (svc_config_load(&d->cfg, o->config_path, err, errlen))
+        return -1;
+    d->lg = *o->lg;
+    d->lg.min = d->cfg.log_level;
+    if (svc_mkdir_p(d->cfg.state_dir, err, errlen))
+        return -1;
+    snprintf(path, sizeof path, "%s/spool", d->cfg.state_dir);
+    d->sp = spool_open(path, d->cfg.spool_max_bytes, &d->lg, err, errlen);
+    if (!d->sp || open_sinks(d, err, errlen))
+        return -1;
+    snprintf(path, sizeof path, "%s/checkpoint.json", d->cfg.state_dir);
+    d->cp_path = malloc(strlen(path) + 1);
+    if (!d->cp_path)
+        return -1;
+    strcpy(d->cp_path, path);
+    po = (pipeline_opts){d->cfg.inventory, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow,
+                         spool_emit, d, &d->lg};
+    if (pipeline_open(&d->pipe, &po, err, errlen))
+        return -1;
+    cp = load_checkpoint(d);
+    d->saved = cp;
+    if (json_is_object(json_object_get(cp, "throttle"))) {
+        char *text = json_dumps(json_object_get(cp, "throttle"), JSON_COMPACT);
+        if (text && throttle_load(d->pipe.thr, text, err, errlen))
+            svc_log(&d->lg, SVC_LOG_WARN, "%s: throttle state ignored: %s", d->cp_path, err);
+        free(text);
+    }
+    d->inputs = calloc(d->cfg.ninputs, sizeof *d->inputs);
+    if (!d->inputs)
+        return -1;
+    for (size_t i = 0; i < d->cfg.ninputs; i++) {
+        json_t *icp = json_object_get(json_object_get(cp, "inputs"), d->cfg.inputs[i].name);
+        d->inputs[i] = svc_input_open(&d->cfg.inputs[i], icp, &d->pipe, &d->lg, err, errlen);
+        if (!d->inputs[i])
+            return -1;
+    }
+    svc_log(&d->lg, SVC_LOG_INFO, "started: %zu decoys, %zu inputs, %zu sinks, state in %s",
+            d->pipe.inv.ndecoys, d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
+    return 0;
+}
+
+static void daemon_close(daemon *d)
+{
+    if (d->inputs)
+        for (size_t i = 0; i < d->cfg.ninputs; i++)
+            svc_input_close(d->inputs[i]);
+    free(d->inputs);
+    if (d->pipe.thr)
+        pipeline_close(&d->pipe);
+    if (d->dl)
+        delivery_free(d->dl);
+    for (size_t i = 0; i < d->nsinks; i++)
+        sink_free(d->sinks[i]);
+    free(d->sinks);
+    if (d->sp)
+        spool_close(d->sp);
+    json_decref(d->saved);
+    free(d->cp_path);
+    svc_config_free(&d->cfg);
+}
+
+/* A reload is only done with a valid new configuration; a broken one is reported and the
+ * service goes on with the current one. */
+static int reload_config_ok(daemon *d)
+{
+    svc_config next;
+    char err[1024];
+
+    if (svc_config_load(&next, d->cfg.path, err, sizeof err)) {
+        svc_log(&d->lg, SVC_LOG_ERR, "reload refused, keeping the running configuration: %s", err);
+        return 0;
+    }
+    svc_config_free(&next);
+    return 1;
+}
+
+/* One pass over the inputs; returns 1 when anything was read. */
+static int poll_inputs(daemon *d, int *all_finished)
+{
+    int progress = 0;
+
+    *all_finished = 1;
+    for (size_t i = 0; i < d->cfg.ninputs && !d->pipe.emit_failed; i++) {
+        if (d->inputs[i]->ops->poll(d->inputs[i]) > 0)
+            progress = 1;
+        if (!d->inputs[i]->ops->finished(d->inputs[i]))
+            *all_finished = 0;
+    }
+    return progress;
+}
+
+/* With --once: deliver what is spooled, bounded in time. */
+static void drain(daemon *d)
+{
+    int64_t start = svc_now_ms();
+
+    while (delivery_pending(d->dl) > 0 && svc_now_ms() - start < DRAIN_TIMEOUT_MS) {
+        int64_t wait = delivery_step(d->dl, svc_now_ms());
+        if (delivery_pending(d->dl) > 0)
+            svc_sleep_ms(wait < 10 ? 10 : wait > 500 ? 500 : wait);
+    }
+    if (delivery_pending(d->dl) > 0)
+        svc_log(&d->lg, SVC_LOG_WARN, "%zu alerts still undelivered: they stay in the spool for the next run",
+                (size_t)delivery_pending(d->dl));
+}
+
+static void run_loop(daemon *d, const svc_daemon_opts *o)
+{
+    while (!*o->stop_flag) {
+        int64_t now = svc_now_ms(), wait;
+        int finished, progress = poll_inputs(d, &finished);
+
+        if (d->pipe.emit_failed)
+            rewind_to_checkpoint(d);
+        pipeline_flush(&d->pipe, now, o->once && !progress);
+        commit_and_checkpoint(d, now, 0);
+        wait = delivery_step(d->dl, svc_now_ms());
+        if (o->once && !progress)
+            break;
+        if (finished) {
+            pipeline_flush(&d->pipe, now, 1);
+            commit_and_checkpoint(d, now, 1);
+            break;
+        }
+        if (*o->reload_flag) {
+            if (reload_config_ok(d))
+                break;
+            *o->reload_flag = 0;
+        }
+        pipeline_reload_if_changed(&d->pipe);
+        if (!progress)
+            svc_sleep_ms(wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
+    }
+    commit_and_checkpoint(d, svc_now_ms(), 1);
+    if (o->once)
+        drain(d);
+}
+
+int svc_daemon_run_opts(const svc_daemon_opts *o)
+{
+    for (;;) {
+        daemon d;
+        char err[1024];
+
+        memset(&d, 0, sizeof d);
+        if (daemon_open(&d, o, err, sizeof err)) {
+            svc_log(o->lg, SVC_LOG_ERR, "%s", err);
+            daemon_close(&d);
+            return 2;
+        }
+        run_loop(&d, o);
+        svc_log(&d.lg, SVC_LOG_INFO, "%s: %llu events, %llu decoy detections, %llu alerts spooled, %llu suppressed",
+                *o->reload_flag ? "reloading" : "stopping", (unsigned long long)d.pipe.stats.events,
+                (unsigned long long)d.pipe.stats.detections, (unsigned long long)d.pipe.stats.alerts,
+                (unsigned long long)d.pipe.stats.suppressed);
+        daemon_close(&d);
+        if (!*o->reload_flag || *o->stop_flag)
+            return 0;
+        *o->reload_flag = 0;
+    }
+}
+
+int svc_daemon_run(const char *config_path, volatile int *stop_flag, volatile int *reload_flag,
+                   const svc_logger *lg)
+{
+    svc_daemon_opts o = {config_path, 0, stop_flag, reload_flag, lg};
+    return svc_daemon_run_opts(&o);
+}

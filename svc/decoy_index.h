@@ -1,0 +1,31 @@
+/* decoy_index.h - constant-time lookup of decoys by account name, SID, objectGUID and SPN, built
+ * from an inventory. The index points into the inventory: keep the inventory alive (and unchanged)
+ * while the index is used; rebuild the index after a reload. Retired decoys are not indexed. */
+#ifndef ADDECOY_SVC_DECOY_INDEX_H
+#define ADDECOY_SVC_DECOY_INDEX_H
+
+#include <stddef.h>
+
+#include "adseed/adseed.h"
+
+typedef struct decoy_index decoy_index;
+
+/* NULL on allocation failure (err says so). Duplicate keys: the first decoy wins. */
+decoy_index *decoy_index_build(const adseed_inventory *inv, char *err, size_t errlen);
+void decoy_index_free(decoy_index *ix);
+/* Number of decoys indexed (retired ones excluded). */
+size_t decoy_index_count(const decoy_index *ix);
+
+/* Account name as events write it: case-insensitive; "DOMAIN\name", "name@REALM" and a trailing
+ * "$" are accepted ("svc$" also finds a decoy named "svc" and vice versa). NULL when no decoy. */
+const adseed_decoy *decoy_index_by_name(const decoy_index *ix, const char *name);
+/* "S-1-5-21-..." in any case. */
+const adseed_decoy *decoy_index_by_sid(const decoy_index *ix, const char *sid);
+/* GUID in any case, with or without braces, also the "%{guid}" form of 4662 ObjectName. */
+const adseed_decoy *decoy_index_by_guid(const decoy_index *ix, const char *guid);
+/* SPN, case-insensitive exact match; a "@REALM" suffix is ignored on both sides. */
+const adseed_decoy *decoy_index_by_spn(const decoy_index *ix, const char *spn);
+/* distinguishedName, case-insensitive exact match (as 5136 ObjectDN or 4662 ObjectName give it). */
+const adseed_decoy *decoy_index_by_dn(const decoy_index *ix, const char *dn);
+
+#endif

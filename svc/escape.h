@@ -1,0 +1,45 @@
+/* escape.h - every escaping rule for attacker-controlled values in one place: Slack mrkdwn, HTML,
+ * CEF header and extension, RFC 5424 structured-data parameter values. All escapers also replace
+ * invalid UTF-8 with U+FFFD, so their output is always valid UTF-8. */
+#ifndef ADDECOY_SVC_ESCAPE_H
+#define ADDECOY_SVC_ESCAPE_H
+
+#include <stddef.h>
+
+/* A growable text buffer; data is always NUL-terminated once anything was appended. After an
+ * allocation failure oom is set and further appends are ignored. */
+typedef struct esc_buf {
+    char *data;
+    size_t len, cap;
+    int oom;
+} esc_buf;
+
+void esc_buf_free(esc_buf *b);
+void esc_buf_append(esc_buf *b, const char *s, size_t len);
+void esc_buf_puts(esc_buf *b, const char *s);
+/* Appends formatted text (printf rules). */
+void esc_buf_printf(esc_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Slack mrkdwn: & < > -> &amp; &lt; &gt; (defeats <!channel>, <@U..> and links). */
+void escape_slack(esc_buf *b, const char *s, size_t len);
+/* HTML text and attribute values: & < > " ' -> entities. */
+void escape_html(esc_buf *b, const char *s, size_t len);
+/* CEF header field: \ -> \\, | -> \|, CR/LF and other control characters -> space. */
+void escape_cef_header(esc_buf *b, const char *s, size_t len);
+/* CEF extension value: \ -> \\, = -> \=, LF -> \n, CR -> \r, other controls -> space. */
+void escape_cef_ext(esc_buf *b, const char *s, size_t len);
+/* RFC 5424 SD-PARAM value: " \ ] -> \" \\ \] ; control characters -> \xHH text so that a record
+ * never contains a raw newline. */
+void escape_sd_param(esc_buf *b, const char *s, size_t len);
+/* Copies s with invalid UTF-8 replaced by U+FFFD and control characters (except none) kept. */
+void escape_utf8(esc_buf *b, const char *s, size_t len);
+
+/* Length in bytes of the longest prefix of s (len bytes) that is at most max bytes and does not cut
+ * a UTF-8 sequence. */
+size_t escape_utf8_prefix(const char *s, size_t len, size_t max);
+
+#endif

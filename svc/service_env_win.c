@@ -1,0 +1,313 @@
+/* service_env_win.c - the Windows service's surroundings: its diagnostic log (Application event
+ * log + decoysvc.log), Win32 error text, UTF-16 conversions, %ProgramData%\ADDecoy with an ACL that
+ * keeps ordinary users out, and the configuration written at first start from the installed example
+ * and the settings the MSI stored in the registry. */
+#include <windows.h>
+
+#include <aclapi.h>
+#include <sddl.h>
+#include <shlobj.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "svc/service.h"
+#include "svc/service_win.h"
+
+#define LOG_ROTATE_BYTES (8L * 1024 * 1024)
+/* SYSTEM and Administrators: full control, inherited; nobody else (protected from inheritance). */
+#define STATE_DIR_SDDL L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
+#define STATE_DIR_SDDL_VIRTUAL L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;%ls)"
+
+const char *svc_win_error(DWORD code, char *buf, size_t len)
+{
+    wchar_t w[256];
+    char *u = NULL;
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code, 0, w,
+                             sizeof w / sizeof *w, NULL);
+    while (n > 0 && (w[n - 1] == L'\r' || w[n - 1] == L'\n' || w[n - 1] == L' ' || w[n - 1] == L'.'))
+        w[--n] = 0;
+    if (n > 0)
+        u = svc_wide_to_utf8(w);
+    snprintf(buf, len, "%s (error %lu)", u ? u : "Windows error", (unsigned long)code);
+    free(u);
+    return buf;
+}
+
+char *svc_wide_to_utf8(const wchar_t *w)
+{
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+    char *s = n > 0 ? malloc((size_t)n) : NULL;
+    if (s && !WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL)) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+wchar_t *svc_utf8_to_wide(const char *s)
+{
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
+    if (w && !MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n)) {
+        free(w);
+        w = NULL;
+    }
+    return w;
+}
+
+/* ---- the diagnostic log ------------------------------------------------------------------------ */
+
+static void winlog_write(void *ctx, svc_log_level level, const char *msg)
+{
+    svc_winlog *w = ctx;
+    static const WORD types[] = {EVENTLOG_ERROR_TYPE, EVENTLOG_WARNING_TYPE, EVENTLOG_INFORMATION_TYPE,
+                                 EVENTLOG_INFORMATION_TYPE};
+    static const DWORD ids[] = {SVC_MSG_ERROR, SVC_MSG_WARNING, SVC_MSG_INFO, SVC_MSG_INFO};
+    int lv = level <= SVC_LOG_DEBUG ? (int)level : (int)SVC_LOG_DEBUG;
+
+    if (w->event_source && level <= SVC_LOG_INFO) {
+        wchar_t *wm = svc_utf8_to_wide(msg);
+        const wchar_t *strings[1] = {wm ? wm : L"(message not valid UTF-8)"};
+        ReportEventW(w->event_source, types[lv], 0, ids[lv], NULL, 1, 0, strings, NULL);
+        free(wm);
+    }
+    if (w->file) {
+        char stamp[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_s(&tm, &now);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(w->file, "%s decoysvc[%s]: %s\n", stamp, svc_log_level_name(level), msg);
+        fflush(w->file);
+        if (ftell(w->file) > LOG_ROTATE_BYTES) { /* keep one previous file */
+            char old[sizeof w->file_path + 4];
+            fclose(w->file);
+            snprintf(old, sizeof old, "%s.1", w->file_path);
+            remove(old);
+            rename(w->file_path, old);
+            w->file = fopen(w->file_path, "a");
+        }
+    }
+}
+
+void svc_winlog_open(svc_winlog *w, const wchar_t *config_path)
+{
+    wchar_t dir[MAX_PATH];
+    wchar_t *slash;
+    char *u;
+
+    memset(w, 0, sizeof *w);
+    w->event_source = RegisterEventSourceW(NULL, SVC_EVENT_SOURCE);
+    wcsncpy(dir, config_path, MAX_PATH - 1);
+    dir[MAX_PATH - 1] = 0;
+    slash = wcsrchr(dir, L'\\');
+    if (!slash)
+        return;
+    wcscpy(slash + 1, L"decoysvc.log");
+    u = svc_wide_to_utf8(dir);
+    if (u && strlen(u) < sizeof w->file_path) {
+        strcpy(w->file_path, u);
+        w->file = _wfopen(dir, L"a");
+    }
+    free(u);
+}
+
+svc_logger svc_winlog_logger(svc_winlog *w, svc_log_level min)
+{
+    svc_logger lg = {winlog_write, w, min};
+    return lg;
+}
+
+void svc_winlog_close(svc_winlog *w)
+{
+    if (w->event_source)
+        DeregisterEventSource(w->event_source);
+    if (w->file)
+        fclose(w->file);
+    memset(w, 0, sizeof *w);
+}
+
+/* ---- paths and the state directory ---------------------------------------------------------------- */
+
+int svc_default_config_path(wchar_t *buf, size_t cap, char *err, size_t errlen)
+{
+    wchar_t *pd = NULL;
+    int rc = -1;
+    HRESULT hr = SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &pd);
+    if (FAILED(hr)) {
+        snprintf(err, errlen, "cannot find %%ProgramData%% (HRESULT 0x%08lx)", (unsigned long)hr);
+        goto out;
+    }
+    if ((size_t)_snwprintf(buf, cap, L"%ls\\ADDecoy\\decoysvc.json", pd) >= cap) {
+        snprintf(err, errlen, "%%ProgramData%% path too long");
+        goto out;
+    }
+    rc = 0;
+out:
+    CoTaskMemFree(pd);
+    return rc;
+}
+
+/* Creates dir (one level) and applies the protected ACL. */
+static int protect_dir(const wchar_t *dir, const wchar_t *sddl, char *err, size_t errlen)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    PACL dacl = NULL;
+    BOOL present = FALSE, defaulted = FALSE;
+    char e[200];
+    DWORD rc;
+    int ret = -1;
+
+    if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) {
+        snprintf(err, errlen, "cannot create the state directory: %s", svc_win_error(GetLastError(), e, sizeof e));
+        goto out;
+    }
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL) ||
+        !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
+        snprintf(err, errlen, "cannot build the state directory ACL: %s", svc_win_error(GetLastError(), e, sizeof e));
+        goto out;
+    }
+    rc = SetNamedSecurityInfoW((wchar_t *)dir, SE_FILE_OBJECT,
+                               DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, NULL, NULL, dacl,
+                               NULL);
+    if (rc != ERROR_SUCCESS) {
+        snprintf(err, errlen, "cannot restrict access to the state directory: %s", svc_win_error(rc, e, sizeof e));
+        goto out;
+    }
+    ret = 0;
+out:
+    if (sd)
+        LocalFree(sd);
+    return ret;
+}
+
+int svc_state_dir_prepare(const wchar_t *config_path, char *err, size_t errlen)
+{
+    wchar_t dir[MAX_PATH], sddl[256];
+    wchar_t *slash;
+    BYTE sid[SECURITY_MAX_SID_SIZE];
+    DWORD sid_len = sizeof sid, dom_len = 64;
+    wchar_t dom[64], *sid_text = NULL;
+    SID_NAME_USE use;
+    int rc;
+
+    wcsncpy(dir, config_path, MAX_PATH - 1);
+    dir[MAX_PATH - 1] = 0;
+    slash = wcsrchr(dir, L'\\');
+    if (!slash) {
+        snprintf(err, errlen, "configuration path has no directory");
+        return -1;
+    }
+    *slash = 0;
+    wcscpy(sddl, STATE_DIR_SDDL);
+    /* the least-privilege alternative: the virtual account needs the directory too */
+    if (LookupAccountNameW(NULL, L"NT SERVICE\\" SVC_SERVICE_NAME, sid, &sid_len, dom, &dom_len, &use) &&
+        ConvertSidToStringSidW(sid, &sid_text)) {
+        _snwprintf(sddl, sizeof sddl / sizeof *sddl, STATE_DIR_SDDL_VIRTUAL, sid_text);
+        sddl[sizeof sddl / sizeof *sddl - 1] = 0;
+        LocalFree(sid_text);
+    }
+    rc = protect_dir(dir, sddl, err, errlen);
+    return rc;
+}
+
+/* ---- the first-start configuration --------------------------------------------------------------- */
+
+/* A REG_SZ value under HKLM\SOFTWARE\ADDecoy as UTF-8 (malloc'd), NULL when absent or empty. */
+static char *registry_setting(const wchar_t *name)
+{
+    wchar_t buf[2048];
+    DWORD size = sizeof buf - sizeof *buf;
+    LSTATUS st = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\ADDecoy", name, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ,
+                              NULL, buf, &size);
+    if (st != ERROR_SUCCESS || !buf[0])
+        return NULL;
+    return svc_wide_to_utf8(buf);
+}
+
+/* Puts the MSI's settings into the example's sinks: "hec" sinks get url/token, "webhook"-like
+ * sinks get url. Returns the number of values applied. */
+static int apply_registry_settings(json_t *root)
+{
+    char *hec_url = registry_setting(L"HecUrl"), *hec_token = registry_setting(L"HecToken"),
+         *hook = registry_setting(L"WebhookUrl");
+    json_t *sinks = json_object_get(root, "sinks"), *sink;
+    size_t i;
+    int applied = 0;
+
+    json_array_foreach(sinks, i, sink) {
+        const char *type = json_string_value(json_object_get(sink, "type"));
+        if (!type)
+            continue;
+        if (strcmp(type, "hec") == 0) {
+            if (hec_url && !json_object_set_new(sink, "url", json_string(hec_url)))
+                applied++;
+            if (hec_token && !json_object_set_new(sink, "token", json_string(hec_token)))
+                applied++;
+        } else if (hook && (strcmp(type, "webhook") == 0 || strcmp(type, "slack") == 0 ||
+                            strcmp(type, "teams") == 0)) {
+            if (!json_object_set_new(sink, "url", json_string(hook)))
+                applied++;
+        }
+    }
+    free(hec_url);
+    free(hec_token);
+    free(hook);
+    return applied;
+}
+
+int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, char *err, size_t errlen)
+{
+    wchar_t example[MAX_PATH], tmp[MAX_PATH + 8];
+    wchar_t *slash;
+    char *example_u = NULL, *tmp_u = NULL, *config_u = NULL;
+    json_t *root = NULL;
+    json_error_t jerr;
+    char e[200];
+    int rc = -1, applied;
+
+    if (GetFileAttributesW(config_path) != INVALID_FILE_ATTRIBUTES)
+        return 0; /* the operator's configuration: never touched */
+    config_u = svc_wide_to_utf8(config_path);
+    if (!GetModuleFileNameW(NULL, example, MAX_PATH) || !(slash = wcsrchr(example, L'\\')) ||
+        (size_t)(slash - example) + 32 >= MAX_PATH) {
+        snprintf(err, errlen, "cannot locate decoysvc.exe's directory");
+        goto out;
+    }
+    wcscpy(slash + 1, L"conf\\decoysvc.example.json");
+    example_u = svc_wide_to_utf8(example);
+    root = example_u ? json_load_file(example_u, 0, &jerr) : NULL;
+    if (!root) {
+        snprintf(err, errlen, "configuration %s is missing and the example %s cannot be read (%s); "
+                 "write a configuration (see docs/windows.md)", config_u ? config_u : "?",
+                 example_u ? example_u : "?", example_u ? jerr.text : "bad path");
+        goto out;
+    }
+    applied = apply_registry_settings(root);
+    _snwprintf(tmp, sizeof tmp / sizeof *tmp, L"%ls.tmp", config_path);
+    tmp[sizeof tmp / sizeof *tmp - 1] = 0;
+    tmp_u = svc_wide_to_utf8(tmp);
+    if (!tmp_u || json_dump_file(root, tmp_u, JSON_INDENT(2)) != 0) {
+        snprintf(err, errlen, "cannot write %s", tmp_u ? tmp_u : "the configuration");
+        goto out;
+    }
+    if (!MoveFileExW(tmp, config_path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        snprintf(err, errlen, "cannot create %s: %s", config_u ? config_u : "the configuration",
+                 svc_win_error(GetLastError(), e, sizeof e));
+        DeleteFileW(tmp);
+        goto out;
+    }
+    svc_log(lg, SVC_LOG_WARN, "created %s from %s with %d setting(s) from the installer; review it",
+            config_u ? config_u : "the configuration", example_u, applied);
+    rc = 0;
+out:
+    json_decref(root);
+    free(example_u);
+    free(tmp_u);
+    free(config_u);
+    return rc;
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every ADDecoy test on Debian 12 as root: installs what is missing, builds the native debug
+# preset (AddressSanitizer + UndefinedBehaviorSanitizer) and runs ctest (unit, integration against
+# a real Samba AD DC, rsyslog and the HEC/webhook receivers), then the Windows cross build and its
+# Wine tests when the MinGW toolchain can be installed.
+#   ./test.sh              everything
+#   ./test.sh --native     skip the Windows part
+#   ./test.sh -R PATTERN   only the native tests matching PATTERN
+set -euo pipefail
+cd "$(dirname "$0")"
+
+native_only=0
+ctest_args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --native) native_only=1 ;;
+        -R) ctest_args+=(-R "$2"); native_only=1; shift ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+tests/lib/install-deps.sh
+echo "== native debug build (ASan + UBSan)"
+cmake --preset debug >/dev/null
+cmake --build --preset debug
+echo "== native tests"
+ctest --preset debug "${ctest_args[@]}"
+
+if [ "$native_only" = 0 ] && [ -x installer/prepare-windows.sh ] && grep -q '"mingw"' CMakePresets.json; then
+    echo "== Windows cross build, Wine tests and MSI"
+    installer/prepare-windows.sh
+    cmake --workflow --preset mingw
+fi

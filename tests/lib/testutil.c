@@ -1,0 +1,107 @@
+/* Helpers shared by the unit tests: fixture and corpus paths, temp dirs, crash handling under Wine. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#ifdef _WIN32
+#include <windows.h>
+#include <direct.h>
+#else
+#include <unistd.h>
+#endif
+
+#ifdef _WIN32
+static LONG WINAPI testutil_crash(EXCEPTION_POINTERS *info)
+{
+    (void)info;
+    fprintf(stderr, "unhandled exception: exiting 134\n");
+    TerminateProcess(GetCurrentProcess(), 134);
+    return EXCEPTION_EXECUTE_HANDLER;
+}
+#endif
+
+void testutil_init(void)
+{
+#ifdef _WIN32
+    SetUnhandledExceptionFilter(testutil_crash);
+#endif
+    setvbuf(stdout, NULL, _IONBF, 0);
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return (v && *v) ? v : fallback;
+}
+
+const char *testutil_fixture(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/tests/fixtures/%s", env_or("ADDECOY_SRC", "."), name);
+    return buf;
+}
+
+const char *testutil_corpus(void)
+{
+    static const char *cached; /* read-only after first call; tests are single-threaded */
+    static int announced;
+    struct stat st;
+    const char *dir = env_or("ADDECOY_CORPUS", "../shared/corpus");
+    char probe[4096];
+
+    snprintf(probe, sizeof probe, "%s/README.md", dir);
+    if (stat(probe, &st) == 0)
+        return cached = dir;
+    if (!announced) {
+        printf("SKIP: corpus not found at %s: corpus tests skipped\n", dir);
+        announced = 1;
+    }
+    return NULL;
+}
+
+const char *testutil_tmpdir(char *buf, size_t len, const char *tag)
+{
+    char cmd[4200];
+#ifdef _WIN32
+    const char *base = env_or("TEMP", ".");
+    snprintf(buf, len, "%s\\addecoy-%s-%lu", base, tag, (unsigned long)GetCurrentProcessId());
+    snprintf(cmd, sizeof cmd, "rmdir /s /q \"%s\" 2>nul", buf);
+    (void)system(cmd);
+    _mkdir(buf);
+#else
+    const char *base = env_or("TMPDIR", "/tmp");
+    snprintf(buf, len, "%s/addecoy-%s-%ld", base, tag, (long)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", buf);
+    if (system(cmd) != 0)
+        fprintf(stderr, "warning: could not clean %s\n", buf);
+    mkdir(buf, 0700);
+#endif
+    return buf;
+}
+
+char *testutil_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    long size;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        goto out;
+    data = malloc((size_t)size + 1);
+    if (!data)
+        goto out;
+    if (fread(data, 1, (size_t)size, f) != (size_t)size) {
+        free(data);
+        data = NULL;
+        goto out;
+    }
+    data[size] = '\0';
+    if (len)
+        *len = (size_t)size;
+out:
+    fclose(f);
+    return data;
+}

@@ -1,0 +1,22 @@
+/* Helpers shared by the unit tests: fixture and corpus paths, temp dirs, crash handling under Wine. */
+#ifndef ADDECOY_TESTUTIL_H
+#define ADDECOY_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Installs the crash handler (exit 134 on an unhandled exception under Wine); call first in main(). */
+void testutil_init(void);
+
+/* Path of a file under tests/fixtures (static buffer per call site is not used: caller's buffer). */
+const char *testutil_fixture(char *buf, size_t len, const char *name);
+
+/* Corpus directory (../shared/corpus) or NULL when absent; prints a visible SKIP line once when absent. */
+const char *testutil_corpus(void);
+
+/* Creates a fresh empty temp directory; returns buf. */
+const char *testutil_tmpdir(char *buf, size_t len, const char *tag);
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer (NULL on error). */
+char *testutil_slurp(const char *path, size_t *len);
+
+#endif
