@@ -61,14 +61,18 @@ static int parse_klist(const char *text, const char *spn, char *etype, size_t et
         const char *next = strstr(p + sl, "\n");
         if (!et || !next)
             continue;
-        const char *comma = strchr(et, ',');
+        const char *comma = strchr(et + strlen("Etype (skey, tkt):"), ',');
         const char *eol = strchr(et, '\n');
         if (!comma || (eol && comma > eol))
             continue;
         comma++;
         while (*comma == ' ')
             comma++;
+        if (!strncmp(comma, "DEPRECATED:", 11))
+            comma += 11;
         size_t len = eol ? (size_t)(eol - comma) : strlen(comma);
+        while (len && (comma[len - 1] == ' ' || comma[len - 1] == '\r'))
+            len--;
         snprintf(etype, etlen, "%.*s", (int)len, comma);
         return 0;
     }

@@ -40,9 +40,23 @@ static int sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
     return LDAP_SUCCESS;
 }
 
+/* A new per-handle TLS context starts empty: carry over the library defaults (LDAPTLS_CACERT,
+ * ldap.conf TLS_CACERT/TLS_CACERTDIR) unless --ca-file replaces them. */
+static void inherit_tls_default(LDAP *ld, int opt)
+{
+    char *v = NULL;
+    if (ldap_get_option(NULL, opt, &v) == LDAP_OPT_SUCCESS && v && *v)
+        ldap_set_option(ld, opt, v);
+    ldap_memfree(v);
+}
+
 static int set_tls_options(LDAP *ld, const adseed_conn_opts *o, char *err, size_t errlen)
 {
     int demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
+    if (!o->ca_file) {
+        inherit_tls_default(ld, LDAP_OPT_X_TLS_CACERTFILE);
+        inherit_tls_default(ld, LDAP_OPT_X_TLS_CACERTDIR);
+    }
     if (o->ca_file && ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, o->ca_file) != LDAP_OPT_SUCCESS) {
         snprintf(err, errlen, "--ca-file %s: cannot be used as the TLS trust anchor", o->ca_file);
         return -1;

@@ -77,4 +77,12 @@ void sink_http_reply_free(sink_http_reply *r);
 sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res);
 void sink_sleep_ms(long ms);
 
+/* sink_webhook_fmt.c: request bodies of the webhook formats (malloc'd compact JSON, NULL on
+ * error). Attacker-controlled values are escaped or put where they cannot be markup. */
+char *webhook_body_slack(const json_t *alert);
+char *webhook_body_teams(const json_t *alert);
+char *webhook_body_pagerduty(const json_t *alert, const char *routing_key);
+/* The alert's text at a dotted path ("source.ip"), numbers formatted; "" when absent. */
+void webhook_alert_text(const json_t *alert, const char *path, char *buf, size_t len);
+
 #endif

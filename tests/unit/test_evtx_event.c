@@ -102,7 +102,7 @@ static void test_repair_and_truncate_values(void **state)
     (void)state;
     assert_non_null(big);
     evtx_event_init(&ev);
-    assert_int_equal(evtx_event_add_field(&ev, "U", "ad\xffmin\xc0\xaf", 9), 0);
+    assert_int_equal(evtx_event_add_field(&ev, "U", "ad\xffmin\xc0\xaf", 8), 0);
     assert_string_equal(evtx_event_get(&ev, "U"), "ad\xEF\xBF\xBDmin\xEF\xBF\xBD\xEF\xBF\xBD");
     assert_int_equal(ev.fields[0].len, strlen(ev.fields[0].value));
     assert_int_equal(evtx_event_set_computer(&ev, "DC\xfe", 3), 0);

@@ -233,7 +233,7 @@ static void test_auth_json(void **state)
     assert_field(&c.ev[8], "TargetUserName", "svc_asrep_legacy");
     assert_field(&c.ev[8], "PreAuthType", "0x0");
     assert_field(&c.ev[8], "Status", "0x0");
-    assert_int_equal(c.ev[8].time_ms, 1795452528101);
+    assert_int_equal(c.ev[8].time_ms, 1795452597987); /* 2026-11-23T16:49:57.987493+0000 */
     collected_free(&c);
     evtx_samba_free(p);
 }
@@ -362,7 +362,7 @@ static void test_hostile_lines(void **state)
     assert_string_equal(v, "x\"y\n\xef\xbf\xbd(z");
     assert_field(&c.ev[2], "IpAddress", "-");
     assert_int_equal(c.ev[2].time_ms, -1);
-    assert_int_equal(c.errors, 8);
+    assert_int_equal(c.errors, 6);
     free(line);
     collected_free(&c);
     evtx_samba_free(p);

@@ -1,0 +1,593 @@
+/*
+ * binxml.c - renders the Binary XML (BinXML) of one .evtx event record as the XML text that
+ * Windows' EvtRender produces: fragment headers, elements, attributes, text, CDATA, character
+ * and entity references, template instances (definitions inline or back-referenced by chunk
+ * offset) and their normal/optional substitutions, nested BinXML values.
+ *
+ * The input is attacker-controlled: every offset and length is checked against the chunk and
+ * the enclosing item, nesting is bounded (BINXML_MAX_DEPTH), the work per record is bounded
+ * (BINXML_MAX_STEPS) and so is the output (binxml_buf.limit), so a hostile template that refers
+ * to itself or expands exponentially ends in an error, never a crash or a hang.
+ * Element and attribute names are reduced to XML name characters so that a name can never
+ * inject markup. Processing instructions are dropped (the event parser ignores them anyway).
+ */
+#include "evtx/binxml.h"
+#include "evtx/evtx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    TOK_EOF = 0x00, TOK_OPEN = 0x01, TOK_CLOSE_START = 0x02, TOK_CLOSE_EMPTY = 0x03,
+    TOK_END = 0x04, TOK_VALUE = 0x05, TOK_ATTR = 0x06, TOK_CDATA = 0x07, TOK_CHARREF = 0x08,
+    TOK_ENTITYREF = 0x09, TOK_PI_TARGET = 0x0a, TOK_PI_DATA = 0x0b, TOK_TEMPLATE = 0x0c,
+    TOK_SUB = 0x0d, TOK_OPTSUB = 0x0e, TOK_FRAGMENT = 0x0f, TOK_MORE = 0x40,
+};
+#define TYPE_BINXML 0x21
+
+/* ---- output buffer --------------------------------------------------------------------------- */
+
+static int buf_reserve(binxml_buf *b, size_t n)
+{
+    size_t need, ncap;
+    char *nd;
+
+    if (b->failed)
+        return -1;
+    if (n > SIZE_MAX / 2 - b->len) {
+        b->failed = 1;
+        return -1;
+    }
+    need = b->len + n + 1;
+    if (b->limit && need > b->limit + 1) {
+        b->failed = 2;
+        return -1;
+    }
+    if (need <= b->cap)
+        return 0;
+    ncap = b->cap ? b->cap : 1024;
+    while (ncap < need)
+        ncap *= 2;
+    nd = realloc(b->data, ncap);
+    if (!nd) {
+        b->failed = 1;
+        return -1;
+    }
+    b->data = nd;
+    b->cap = ncap;
+    return 0;
+}
+
+void binxml_buf_free(binxml_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void binxml_buf_put(binxml_buf *b, const char *s, size_t n)
+{
+    if (buf_reserve(b, n) != 0)
+        return;
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void binxml_buf_puts(binxml_buf *b, const char *s)
+{
+    binxml_buf_put(b, s, strlen(s));
+}
+
+void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n)
+{
+    size_t i, run = 0;
+
+    for (i = 0; i < n; i++) {
+        const char *ent = s[i] == '&'    ? "&amp;"
+                          : s[i] == '<'  ? "&lt;"
+                          : s[i] == '>'  ? "&gt;"
+                          : s[i] == '\'' ? "&apos;"
+                          : s[i] == '"'  ? "&quot;"
+                                         : NULL;
+        if (!ent)
+            continue;
+        binxml_buf_put(b, s + run, i - run);
+        binxml_buf_puts(b, ent);
+        run = i + 1;
+    }
+    binxml_buf_put(b, s + run, n - run);
+}
+
+/* ---- the renderer -------------------------------------------------------------------------- */
+
+struct bx {
+    const uint8_t *c; /* the chunk: all BinXML offsets are relative to it */
+    size_t clen;
+    binxml_buf *out;
+    unsigned steps;
+    char *err;
+    size_t errlen;
+};
+
+struct cur {
+    size_t pos, end; /* pos <= end <= clen always */
+};
+
+struct sub {
+    size_t off;
+    uint16_t size;
+    uint8_t type;
+};
+
+struct subs {
+    const struct sub *v;
+    size_t n;
+};
+
+static int render_content(struct bx *b, struct cur *cu, const struct subs *s, int depth, int in_element);
+
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static int fail(struct bx *b, size_t at, const char *what)
+{
+    snprintf(b->err, b->errlen, "%s at chunk offset %zu", what, at);
+    return -1;
+}
+
+static int need(struct bx *b, const struct cur *cu, size_t n)
+{
+    if (cu->end - cu->pos < n)
+        return fail(b, cu->pos, "BinXML truncated");
+    return 0;
+}
+
+static int step(struct bx *b, size_t at)
+{
+    if (++b->steps > BINXML_MAX_STEPS)
+        return fail(b, at, "too many BinXML tokens");
+    if (b->out->failed)
+        return fail(b, at, b->out->failed == 2 ? "rendered record too large" : "out of memory");
+    return 0;
+}
+
+/* A name structure at chunk offset 'off': 4 bytes next-in-hash-chain, 2 hash, 2 count, UTF-16
+ * characters, NUL. Returns its length in bytes, 0 when it does not fit in the chunk. */
+static size_t name_size(const struct bx *b, size_t off)
+{
+    size_t n;
+    if (off > b->clen || b->clen - off < 8)
+        return 0;
+    n = rd16(b->c + off + 6);
+    if ((b->clen - off - 8) / 2 < n + 1)
+        return 0;
+    return 8 + 2 * n + 2;
+}
+
+/* The name at 'off' as UTF-8 reduced to XML name characters (malloc'd); steps over an inline
+ * name (one stored right where the cursor is). */
+static char *take_name(struct bx *b, struct cur *cu, uint32_t off)
+{
+    size_t sz = name_size(b, off), n, i;
+    uint16_t *u;
+    char *s;
+
+    if (!sz) {
+        fail(b, off, "name outside the chunk");
+        return NULL;
+    }
+    if (off == cu->pos) {
+        if (need(b, cu, sz) != 0)
+            return NULL;
+        cu->pos += sz;
+    }
+    n = (sz - 10) / 2;
+    u = malloc((n ? n : 1) * sizeof *u);
+    if (!u) {
+        fail(b, off, "out of memory");
+        return NULL;
+    }
+    for (i = 0; i < n; i++)
+        u[i] = rd16(b->c + off + 8 + 2 * i);
+    s = evtx_utf16_to_utf8(u, n);
+    free(u);
+    if (!s) {
+        fail(b, off, "out of memory");
+        return NULL;
+    }
+    for (i = 0; s[i]; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.' || ch == ':'))
+            s[i] = '_';
+    }
+    if (!s[0] || (s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.') {
+        char *p = malloc(i + 2);
+        if (p) {
+            p[0] = '_';
+            memcpy(p + 1, s, i + 1);
+        }
+        free(s);
+        s = p;
+        if (!s)
+            fail(b, off, "out of memory");
+    }
+    return s;
+}
+
+/* UTF-16LE text of n units at chunk offset 'off' (bounds already checked), escaped. */
+static void put_utf16_at(struct bx *b, size_t off, size_t n)
+{
+    binxml_format_value(b->out, 0x01, b->c + off, 2 * n);
+}
+
+static int render_text(struct bx *b, struct cur *cu)
+{
+    size_t n;
+    if (need(b, cu, 4) != 0)
+        return -1;
+    if (b->c[cu->pos + 1] != 0x01)
+        return fail(b, cu->pos, "value text of a type other than string");
+    n = rd16(b->c + cu->pos + 2);
+    cu->pos += 4;
+    if (need(b, cu, 2 * n) != 0)
+        return -1;
+    put_utf16_at(b, cu->pos, n);
+    cu->pos += 2 * n;
+    return 0;
+}
+
+static int render_cdata(struct bx *b, struct cur *cu)
+{
+    size_t n;
+    if (need(b, cu, 3) != 0)
+        return -1;
+    n = rd16(b->c + cu->pos + 1);
+    cu->pos += 3;
+    if (need(b, cu, 2 * n) != 0)
+        return -1;
+    put_utf16_at(b, cu->pos, n); /* as escaped text: same meaning, no "]]>" pitfalls */
+    cu->pos += 2 * n;
+    return 0;
+}
+
+static int render_charref(struct bx *b, struct cur *cu)
+{
+    unsigned v;
+    char tmp[16];
+    if (need(b, cu, 3) != 0)
+        return -1;
+    v = rd16(b->c + cu->pos + 1);
+    cu->pos += 3;
+    if (v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD)) {
+        snprintf(tmp, sizeof tmp, "&#%u;", v);
+        binxml_buf_puts(b->out, tmp);
+    } else {
+        binxml_buf_puts(b->out, "\xEF\xBF\xBD"); /* not an XML character */
+    }
+    return 0;
+}
+
+static int render_entityref(struct bx *b, struct cur *cu)
+{
+    static const char *const known[] = {"lt", "gt", "amp", "apos", "quot"};
+    char *name;
+    size_t i;
+
+    if (need(b, cu, 5) != 0)
+        return -1;
+    cu->pos += 5;
+    if ((name = take_name(b, cu, rd32(b->c + cu->pos - 4))) == NULL)
+        return -1;
+    for (i = 0; i < sizeof known / sizeof known[0] && strcmp(name, known[i]) != 0; i++)
+        ;
+    binxml_buf_puts(b->out, i < sizeof known / sizeof known[0] ? "&" : "&amp;");
+    binxml_buf_puts(b->out, name);
+    binxml_buf_puts(b->out, ";");
+    free(name);
+    return 0;
+}
+
+static int skip_pi(struct bx *b, struct cur *cu, int target)
+{
+    char *name;
+    if (target) {
+        if (need(b, cu, 5) != 0)
+            return -1;
+        cu->pos += 5;
+        if ((name = take_name(b, cu, rd32(b->c + cu->pos - 4))) == NULL)
+            return -1;
+        free(name);
+        return 0;
+    }
+    if (need(b, cu, 3) != 0)
+        return -1;
+    cu->pos += 3;
+    if (need(b, cu, 2 * (size_t)rd16(b->c + cu->pos - 2)) != 0)
+        return -1;
+    cu->pos += 2 * (size_t)rd16(b->c + cu->pos - 2);
+    return 0;
+}
+
+/* Normal or optional substitution. *omitted = 1 when an optional one has no value. */
+static int render_sub(struct bx *b, struct cur *cu, const struct subs *s, int depth, int *omitted)
+{
+    unsigned tok, id;
+    const struct sub *v;
+    struct cur inner;
+
+    if (need(b, cu, 4) != 0)
+        return -1;
+    tok = b->c[cu->pos];
+    id = rd16(b->c + cu->pos + 1);
+    cu->pos += 4;
+    *omitted = 0;
+    if (id >= s->n || s->v[id].type == 0x00 || (tok == TOK_OPTSUB && s->v[id].size == 0)) {
+        *omitted = tok == TOK_OPTSUB;
+        return 0;
+    }
+    v = &s->v[id];
+    if (v->type == TYPE_BINXML) {
+        inner.pos = v->off;
+        inner.end = v->off + v->size;
+        return render_content(b, &inner, NULL, depth + 1, 0);
+    }
+    binxml_format_value(b->out, v->type, b->c + v->off, v->size);
+    return 0;
+}
+
+static int render_attribute(struct bx *b, struct cur *cu, const struct subs *s, int depth)
+{
+    size_t mark = b->out->len;
+    unsigned emitted = 0, omitted = 0;
+    int om;
+    char *name;
+
+    if (need(b, cu, 5) != 0)
+        return -1;
+    cu->pos += 5;
+    if ((name = take_name(b, cu, rd32(b->c + cu->pos - 4))) == NULL)
+        return -1;
+    binxml_buf_puts(b->out, " ");
+    binxml_buf_puts(b->out, name);
+    binxml_buf_puts(b->out, "='");
+    free(name);
+    while (cu->pos < cu->end) {
+        unsigned t = b->c[cu->pos] & ~TOK_MORE;
+        int rc;
+        if (step(b, cu->pos) != 0)
+            return -1;
+        if (t == TOK_VALUE)
+            rc = render_text(b, cu);
+        else if (b->c[cu->pos] == TOK_SUB || b->c[cu->pos] == TOK_OPTSUB) {
+            rc = render_sub(b, cu, s, depth, &om);
+            omitted += om;
+            emitted += !om;
+        } else if (t == TOK_CHARREF)
+            rc = render_charref(b, cu);
+        else if (t == TOK_ENTITYREF)
+            rc = render_entityref(b, cu);
+        else
+            break;
+        if (rc != 0)
+            return -1;
+        emitted += t == TOK_VALUE || t == TOK_CHARREF || t == TOK_ENTITYREF;
+    }
+    if (!emitted && omitted) { /* only absent optional values: Windows leaves the attribute out */
+        if (!b->out->failed && b->out->data) {
+            b->out->len = mark;
+            b->out->data[mark] = '\0';
+        }
+        return 0;
+    }
+    binxml_buf_puts(b->out, "'");
+    return 0;
+}
+
+static int render_element(struct bx *b, struct cur *cu, const struct subs *s, int depth)
+{
+    unsigned tok;
+    uint32_t name_off;
+    char *name = NULL;
+    int rc = -1;
+
+    if (need(b, cu, 11) != 0)
+        return -1;
+    tok = b->c[cu->pos];
+    name_off = rd32(b->c + cu->pos + 7); /* after token, dependency id (2) and data size (4) */
+    cu->pos += 11;
+    if ((name = take_name(b, cu, name_off)) == NULL)
+        goto out;
+    if (tok & TOK_MORE) { /* attribute list size */
+        if (need(b, cu, 4) != 0)
+            goto out;
+        cu->pos += 4;
+    }
+    binxml_buf_puts(b->out, "<");
+    binxml_buf_puts(b->out, name);
+    while (cu->pos < cu->end && (b->c[cu->pos] & ~TOK_MORE) == TOK_ATTR) {
+        if (step(b, cu->pos) != 0 || render_attribute(b, cu, s, depth) != 0)
+            goto out;
+    }
+    if (need(b, cu, 1) != 0)
+        goto out;
+    tok = b->c[cu->pos++];
+    if (tok == TOK_CLOSE_EMPTY) {
+        binxml_buf_puts(b->out, "/>");
+        rc = 0;
+        goto out;
+    }
+    if (tok != TOK_CLOSE_START) {
+        rc = fail(b, cu->pos - 1, "start tag not closed");
+        goto out;
+    }
+    binxml_buf_puts(b->out, ">");
+    if (render_content(b, cu, s, depth + 1, 1) != 0)
+        goto out;
+    binxml_buf_puts(b->out, "</");
+    binxml_buf_puts(b->out, name);
+    binxml_buf_puts(b->out, ">");
+    rc = 0;
+out:
+    free(name);
+    return rc;
+}
+
+/* Template instance: definition (inline the first time it is used in a chunk, else referenced
+ * by chunk offset), then the substitution values: count, descriptors (size, type), data. */
+static int render_template(struct bx *b, struct cur *cu, int depth)
+{
+    size_t def_off, body, dsize, n, i, off;
+    struct sub *v = NULL;
+    struct subs s;
+    struct cur tc;
+    int rc = -1;
+
+    if (need(b, cu, 10) != 0)
+        return -1;
+    def_off = rd32(b->c + cu->pos + 6);
+    cu->pos += 10;
+    if (def_off == cu->pos) { /* inline: next offset (4), GUID (16), data size (4), body */
+        if (need(b, cu, 24) != 0)
+            return -1;
+        dsize = rd32(b->c + cu->pos + 20);
+        body = cu->pos + 24;
+        if (cu->end - body < dsize)
+            return fail(b, cu->pos, "template definition beyond its record");
+        cu->pos = body + dsize;
+    } else {
+        if (def_off > b->clen || b->clen - def_off < 24)
+            return fail(b, cu->pos - 4, "template offset outside the chunk");
+        dsize = rd32(b->c + def_off + 20);
+        body = def_off + 24;
+        if (b->clen - body < dsize)
+            return fail(b, def_off, "template definition beyond the chunk");
+    }
+    if (need(b, cu, 4) != 0)
+        return -1;
+    n = rd32(b->c + cu->pos);
+    cu->pos += 4;
+    if (n > (cu->end - cu->pos) / 4)
+        return fail(b, cu->pos - 4, "too many substitution values");
+    v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return fail(b, cu->pos, "out of memory");
+    off = cu->pos + 4 * n;
+    for (i = 0; i < n; i++) {
+        v[i].size = rd16(b->c + cu->pos + 4 * i);
+        v[i].type = b->c[cu->pos + 4 * i + 2];
+        v[i].off = off;
+        if (cu->end - off < v[i].size) {
+            rc = fail(b, cu->pos + 4 * i, "substitution value beyond its record");
+            goto out;
+        }
+        off += v[i].size;
+    }
+    cu->pos = off;
+    s.v = v;
+    s.n = n;
+    tc.pos = body;
+    tc.end = body + dsize;
+    rc = render_content(b, &tc, &s, depth + 1, 0);
+out:
+    free(v);
+    return rc;
+}
+
+static int render_content(struct bx *b, struct cur *cu, const struct subs *s, int depth, int in_element)
+{
+    static const struct subs none = {NULL, 0};
+    int om;
+
+    if (!s)
+        s = &none;
+    if (depth > BINXML_MAX_DEPTH)
+        return fail(b, cu->pos, "BinXML nested too deeply");
+    for (;;) {
+        unsigned tok;
+        int rc;
+
+        if (cu->pos >= cu->end)
+            return in_element ? fail(b, cu->pos, "element not closed") : 0;
+        if (step(b, cu->pos) != 0)
+            return -1;
+        tok = b->c[cu->pos];
+        switch (tok & ~TOK_MORE) {
+        case TOK_EOF:
+            cu->pos++;
+            return in_element ? fail(b, cu->pos - 1, "end of fragment inside an element") : 0;
+        case TOK_END:
+            if (!in_element)
+                return fail(b, cu->pos, "end tag outside an element");
+            cu->pos++;
+            return 0;
+        case TOK_OPEN:
+            rc = render_element(b, cu, s, depth);
+            break;
+        case TOK_VALUE:
+            rc = render_text(b, cu);
+            break;
+        case TOK_CDATA:
+            rc = render_cdata(b, cu);
+            break;
+        case TOK_CHARREF:
+            rc = render_charref(b, cu);
+            break;
+        case TOK_ENTITYREF:
+            rc = render_entityref(b, cu);
+            break;
+        case TOK_PI_TARGET:
+        case TOK_PI_DATA:
+            rc = skip_pi(b, cu, tok == TOK_PI_TARGET);
+            break;
+        case TOK_TEMPLATE:
+            rc = render_template(b, cu, depth);
+            break;
+        case TOK_SUB:
+        case TOK_OPTSUB:
+            rc = tok & TOK_MORE ? fail(b, cu->pos, "bad substitution token")
+                                : render_sub(b, cu, s, depth, &om);
+            break;
+        case TOK_FRAGMENT:
+            rc = need(b, cu, 4);
+            cu->pos += rc == 0 ? 4 : 0;
+            break;
+        default: {
+            char what[48];
+            snprintf(what, sizeof what, "unexpected BinXML token 0x%02x", tok);
+            rc = fail(b, cu->pos, what);
+            break;
+        }
+        }
+        if (rc != 0)
+            return -1;
+    }
+}
+
+int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end, binxml_buf *out,
+                  char *err, size_t errlen)
+{
+    struct bx b = {chunk, chunk_len, out, 0, err, errlen};
+    struct cur cu = {off, end};
+    size_t start = out->len;
+
+    if (end > chunk_len || off > end)
+        return fail(&b, off, "record outside the chunk");
+    if (render_content(&b, &cu, NULL, 0, 0) != 0)
+        return -1;
+    if (out->failed)
+        return fail(&b, off, out->failed == 2 ? "rendered record too large" : "out of memory");
+    if (out->len == start)
+        return fail(&b, off, "record renders to nothing");
+    return 0;
+}
