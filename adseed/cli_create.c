@@ -139,7 +139,7 @@ static int create_from_csv(create_run *r, const decoy_spec *base, const char *fi
     }
     for (size_t n = 1; n < nrows; n++) {
         decoy_spec s = *base;
-        char tag[64], *spncopy = NULL, *save = NULL;
+        char tag[64], *spncopy = NULL;
         const char *f[9] = {0};
         snprintf(tag, sizeof tag, "[%zu/%zu] ", n, nrows - 1);
         for (size_t i = 0; i < rows[n].nfields && i < rows[0].nfields && i < 16; i++)
@@ -158,10 +158,17 @@ static int create_from_csv(create_run *r, const decoy_spec *base, const char *fi
             continue;
         }
         s.nspns = 0;
-        if (f[2] && (spncopy = strdup(f[2])))
-            for (char *t = strtok_r(spncopy, "; ", &save); t && s.nspns < ADSEED_MAX_SPNS;
-                 t = strtok_r(NULL, "; ", &save))
-                s.spns[s.nspns++] = t;
+        if (f[2] && (spncopy = strdup(f[2]))) {
+            /* SPNs separated by ';' or spaces */
+            for (char *t = spncopy; *t && s.nspns < ADSEED_MAX_SPNS;) {
+                size_t len = strcspn(t, "; ");
+                if (len)
+                    s.spns[s.nspns++] = t;
+                t += len;
+                if (*t)
+                    *t++ = '\0';
+            }
+        }
         if (f[3]) s.ou = f[3];
         if (f[4]) s.description = f[4];
         if (f[5]) s.memo = f[5];

@@ -70,6 +70,24 @@ static int set_tls_options(LDAP *ld, const adseed_conn_opts *o, char *err, size_
     return 0;
 }
 
+static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
+                      struct ldap_conncb *ctx)
+{
+    (void)ld;
+    (void)sb;
+    (void)srv;
+    (void)addr;
+    ((adseed_conn *)ctx->lc_arg)->tcp_connected = 1;
+    return 0;
+}
+
+static void on_close(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+    (void)ld;
+    (void)sb;
+    (void)ctx;
+}
+
 static int do_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t errlen)
 {
     char pw[512];
@@ -179,7 +197,7 @@ static void read_whoami(adseed_conn *c, const adseed_conn_opts *o)
 {
     struct berval *authzid = NULL;
     if (ldap_whoami_s(c->ld, &authzid, NULL, NULL) == LDAP_SUCCESS && authzid && authzid->bv_len) {
-        c->whoami = strndup(authzid->bv_val, authzid->bv_len);
+        c->whoami = adseed_bv_str(authzid);
     } else if (o->user) {
         c->whoami = strdup(o->user);
     }
@@ -211,6 +229,9 @@ int adseed_conn_open(adseed_conn *c, const adseed_conn_opts *o, char *err, size_
     ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
     ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
     ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv);
+    c->tls_wanted = ldaps || o->starttls;
+    c->conncb = (ldap_conncb){.lc_add = on_connect, .lc_del = on_close, .lc_arg = c};
+    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->conncb);
     if (set_tls_options(c->ld, o, err, errlen))
         goto fail;
     if (o->starttls) {
@@ -223,7 +244,10 @@ int adseed_conn_open(adseed_conn *c, const adseed_conn_opts *o, char *err, size_
         }
     }
     c->tls = ldaps || o->starttls;
-    if (do_bind(c, o, err, errlen) || read_rootdse(c, o->uri, err, errlen))
+    if (do_bind(c, o, err, errlen))
+        goto fail;
+    c->bound = 1;
+    if (read_rootdse(c, o->uri, err, errlen))
         goto fail;
     read_whoami(c, o);
     return 0;

@@ -36,6 +36,10 @@ typedef struct adseed_conn {
     char *whoami;      /* authzId of the bound identity (u:DOMAIN\user or dn:...) */
     int tls;           /* ldaps or StartTLS active */
     unsigned sasl_ssf; /* SASL security strength: > 1 means sealed */
+    int tls_wanted;    /* ldaps:// or --starttls asked for */
+    int tcp_connected; /* set by the connect callback: tells a TLS failure from "unreachable" */
+    int bound;         /* the bind succeeded (later connection losses are not TLS failures) */
+    ldap_conncb conncb;
 } adseed_conn;
 
 int adseed_bind_mech_parse(const char *s, adseed_bind_mech *out);
@@ -65,6 +69,8 @@ char *adseed_filter_escape_bin(const void *data, size_t len);
  * Returns 1 found (*res owned by caller, *entry points into it), 0 absent, -1 error. */
 int adseed_find_account(adseed_conn *c, const char *name, char **attrs, LDAPMessage **res,
                         LDAPMessage **entry, char *err, size_t errlen);
+/* A berval as a malloc'd NUL-terminated string (portable strndup). */
+char *adseed_bv_str(const struct berval *bv);
 /* First value of attr as a malloc'd string (NULL when absent). */
 char *adseed_entry_str(LDAP *ld, LDAPMessage *e, const char *attr);
 

@@ -47,7 +47,7 @@ void adseed_ldap_explain(char *err, size_t errlen, const char *what, int rc, con
 {
     const char *msg;
     char buf[200];
-    if (diag && !*diag)
+    if (diag && (!*diag || !strcmp(diag, "(unknown error code)")))
         diag = NULL;
     switch (rc) {
     case LDAP_INVALID_CREDENTIALS:
@@ -121,6 +121,15 @@ void adseed_ldap_fail(const adseed_conn *c, char *err, size_t errlen, const char
     char *diag = NULL;
     if (c && c->ld)
         ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-    adseed_ldap_explain(err, errlen, what, rc, diag);
+    /* the TCP connection was made but the session died: the TLS handshake failed */
+    if (c && c->tls_wanted && c->tcp_connected && !c->bound &&
+        (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR)) {
+        char why[300];
+        int useful = diag && *diag && strcmp(diag, "(unknown error code)");
+        snprintf(why, sizeof why, "TLS handshake failed%s%s", useful ? ": " : "", useful ? diag : "");
+        adseed_ldap_explain(err, errlen, what, rc, why);
+    } else {
+        adseed_ldap_explain(err, errlen, what, rc, diag);
+    }
     ldap_memfree(diag);
 }

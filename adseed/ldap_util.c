@@ -104,12 +104,22 @@ int adseed_find_account(adseed_conn *c, const char *name, char **attrs, LDAPMess
     return *entry ? 1 : 0;
 }
 
+char *adseed_bv_str(const struct berval *bv)
+{
+    char *s = malloc(bv->bv_len + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, bv->bv_val, bv->bv_len);
+    s[bv->bv_len] = '\0';
+    return s;
+}
+
 char *adseed_entry_str(LDAP *ld, LDAPMessage *e, const char *attr)
 {
     struct berval **v = ldap_get_values_len(ld, e, attr);
     char *s = NULL;
     if (v && v[0])
-        s = strndup(v[0]->bv_val, v[0]->bv_len);
+        s = adseed_bv_str(v[0]);
     ldap_value_free_len(v);
     return s;
 }

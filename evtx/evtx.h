@@ -156,6 +156,26 @@ uint64_t evtx_follow_offset(const evtx_follow *f);
  * checkpoint can tell whether it still refers to the same file. */
 const char *evtx_follow_identity(const evtx_follow *f);
 
+/* ---- binary .evtx files (ElfFile) ------------------------------------------------------------ */
+typedef struct evtx_file_stats {
+    uint64_t chunks;      /* chunks with a valid "ElfChnk" signature */
+    uint64_t records;     /* event records with a valid header */
+    uint64_t delivered;   /* records handed to on_event */
+    uint64_t filtered;    /* records skipped because their EventID is not wanted */
+    uint64_t bad_chunks;  /* chunks skipped (bad signature) or with a bad header/data checksum,
+                             or cut short by the end of the file (their records are still read) */
+    uint64_t bad_records; /* records skipped: bad header, BinXML or rendered XML */
+} evtx_file_stats;
+
+/* Reads a binary .evtx file and hands each record, normalised, to opts->on_event (end_offset =
+ * the record's file offset + size); bad chunks/records go to opts->on_skip. All chunks present
+ * in the file are read, whatever the header's chunk count or dirty flag says. Records ending at
+ * or before opts->start_offset are passed over. Returns 0, -1 on error (err names the file), or
+ * the non-zero value on_event stopped with. */
+int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats *stats,
+                   char *err, size_t errlen);
+int evtx_file_is_evtx(const char *path); /* 1 when the file starts with "ElfFile\0" */
+
 /* ---- Samba AD DC logs -> normalised events --------------------------------------------------- */
 /*
  * A Samba line parser turns one log line into zero or one event:

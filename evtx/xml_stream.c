@@ -174,6 +174,17 @@ static long close_end(const evtx_xml_stream *s, size_t i)
     return s->buf[j] == '>' ? (long)(j + 1) : -1;
 }
 
+/* The record at s->rec ends without </Event> at buf[at]: oversized or truncated. */
+static void cut_short(evtx_xml_stream *s, size_t at, const char *why)
+{
+    char msg[128];
+    if (at - s->rec > EVTX_RECORD_MAX) {
+        snprintf(msg, sizeof msg, "larger than the %d-byte limit", EVTX_RECORD_MAX);
+        skip(s, EVTX_SKIP_OVERSIZED, s->buf_off + s->rec, msg);
+    } else
+        skip(s, EVTX_SKIP_TRUNCATED, s->buf_off + s->rec, why);
+}
+
 /* Next "Event" at or after 'from' (portable: no memmem), or NULL. */
 static const char *find_event_word(const evtx_xml_stream *s, size_t from)
 {
@@ -230,8 +241,7 @@ static int split(evtx_xml_stream *s)
         }
         if (kind == 1) {
             if (s->state == S_RECORD)
-                skip(s, EVTX_SKIP_TRUNCATED, s->buf_off + s->rec,
-                     "a new <Event> began before </Event>");
+                cut_short(s, i, "a new <Event> began before </Event>");
             if (s->state != S_SEEK)
                 s->consumed = s->buf_off + i;
             s->state = S_RECORD;
@@ -312,7 +322,7 @@ int evtx_xml_finish(evtx_xml_stream *s)
     if (s->stopped)
         return s->stopped;
     if (s->state == S_RECORD)
-        skip(s, EVTX_SKIP_TRUNCATED, s->buf_off + s->rec, "input ended before </Event>");
+        cut_short(s, s->len, "input ended before </Event>");
     s->buf_off += s->len;
     s->len = 0;
     s->scan = 0;

@@ -44,5 +44,4 @@ fi
 expect File "docs" "\.md${T}"
 expect Upgrade "major upgrade of older versions" "^\{6F1C2B0E-4D7A-4E52-9A3B-5C8D0E1F2A3B\}"
 expect Property "hidden secret properties" "^MsiHiddenProperties${T}.*HEC_TOKEN"
-expect Property "secure properties" "^SecureCustomProperties${T}.*HEC_URL"
 exit $fail

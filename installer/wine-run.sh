@@ -2,11 +2,12 @@
 # wine-run.sh - runs a cross-built Windows program under Wine for tests (CMAKE_CROSSCOMPILING_EMULATOR):
 # quiet Wine (no debug channels, no Mono/Gecko prompts), a Wine prefix that is created once
 # (WINEPREFIX, default /var/cache/addecoy/wine-tests) and a wineserver kept alive between runs
-# (0.1 s per program instead of 3-6 s). The program's exit status is passed through (Wine cuts it
+# (0.1 s per program instead of 3-6 s); ADDECOY_WINE_OVERRIDES adds DLL overrides (e.g. "wevtapi=n,b"
+# for the test-only fake wevtapi.dll). The program's exit status is passed through (Wine cuts it
 # to 8 bits).
 set -u
 export WINEDEBUG=-all
-export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
+export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}${ADDECOY_WINE_OVERRIDES:+;$ADDECOY_WINE_OVERRIDES}"
 export WINEPREFIX="${WINEPREFIX:-${ADDECOY_CACHE:-/var/cache/addecoy}/wine-tests}"
 export WINEARCH=win64
 if [ ! -f "$WINEPREFIX/.addecoy-ready" ]; then

@@ -46,6 +46,7 @@ static char upper(char c) { return (c >= 'a' && c <= 'z') ? (char)(c - 32) : c; 
 /* ---- normalisation (shared by build and lookup); returns the length or 0 when unusable ---- */
 static size_t norm_copy(char *out, const char *s, size_t len, int up)
 {
+    out[0] = '\0';
     if (len == 0 || len >= KEY_MAX)
         return 0;
     for (size_t i = 0; i < len; i++)
@@ -74,6 +75,7 @@ static size_t norm_guid(char *out, const char *s)
         s++;
         len -= 2;
     }
+    out[0] = '\0';
     return len == 36 ? norm_copy(out, s, len, 0) : 0;
 }
 

@@ -72,8 +72,13 @@ static int handle_line(svc_input *in, samba_log *l, const char *line, size_t len
                 (unsigned long long)l->done, err);
         return 0;
     }
-    if (rc == 1 && pipeline_event(in->pipe, &s->ev, svc_now_ms()))
-        return -1;
+    if (rc == 1) {
+        int64_t now = svc_now_ms();
+        if (s->ev.time_ms < 0) /* a KDC line without its header line: when we read it */
+            evtx_event_set_time_ms(&s->ev, now);
+        if (pipeline_event(in->pipe, &s->ev, now))
+            return -1;
+    }
     return 0;
 }
 

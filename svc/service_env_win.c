@@ -260,6 +260,20 @@ static int apply_registry_settings(json_t *root)
     return applied;
 }
 
+/* The installer's settings are secrets: once used (or refused), they leave the registry. */
+static int forget_registry_settings(void)
+{
+    static const wchar_t *const names[] = {L"HecUrl", L"HecToken", L"WebhookUrl"};
+    int had = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *v = registry_setting(names[i]);
+        had += v != NULL;
+        free(v);
+        RegDeleteKeyValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\ADDecoy", names[i]);
+    }
+    return had;
+}
+
 int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, char *err, size_t errlen)
 {
     wchar_t example[MAX_PATH], tmp[MAX_PATH + 8];
@@ -270,8 +284,12 @@ int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, 
     char e[200];
     int rc = -1, applied;
 
-    if (GetFileAttributesW(config_path) != INVALID_FILE_ATTRIBUTES)
-        return 0; /* the operator's configuration: never touched */
+    if (GetFileAttributesW(config_path) != INVALID_FILE_ATTRIBUTES) { /* the operator's: never touched */
+        if (forget_registry_settings() > 0)
+            svc_log(lg, SVC_LOG_WARN, "settings given to the installer (HEC_URL, HEC_TOKEN, WEBHOOK_URL) were not "
+                    "applied because a configuration already exists; edit it instead");
+        return 0;
+    }
     config_u = svc_wide_to_utf8(config_path);
     if (!GetModuleFileNameW(NULL, example, MAX_PATH) || !(slash = wcsrchr(example, L'\\')) ||
         (size_t)(slash - example) + 32 >= MAX_PATH) {
@@ -301,6 +319,7 @@ int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, 
         DeleteFileW(tmp);
         goto out;
     }
+    forget_registry_settings();
     svc_log(lg, SVC_LOG_WARN, "created %s from %s with %d setting(s) from the installer; review it",
             config_u ? config_u : "the configuration", example_u, applied);
     rc = 0;

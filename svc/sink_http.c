@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #ifdef _WIN32
 #include <windows.h>
@@ -77,7 +76,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     size_t len = size * n;
     char val[128];
 
-    if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+    static const char name[] = "retry-after:";
+    size_t i;
+
+    for (i = 0; i < 12 && i < len && (p[i] | 0x20) == name[i]; i++)
+        ;
+    if (len > 12 && i == 12) {
         size_t vl = len - 12 < sizeof val - 1 ? len - 12 : sizeof val - 1;
         memcpy(val, p + 12, vl);
         val[vl] = '\0';

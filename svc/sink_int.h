@@ -85,4 +85,16 @@ char *webhook_body_pagerduty(const json_t *alert, const char *routing_key);
 /* The alert's text at a dotted path ("source.ip"), numbers formatted; "" when absent. */
 void webhook_alert_text(const json_t *alert, const char *path, char *buf, size_t len);
 
+/* sink_syslog_fmt.c: one RFC 5424 record (no framing) for an alert: structured data
+ * [addecoy@32473 ...] and a plain or CEF message; never contains CR or LF. -1 when doc is not a
+ * JSON object. */
+typedef struct syslog_fmt {
+    int pri;              /* facility * 8 + severity; default 33 (auth.alert) */
+    int cef;              /* message body in CEF */
+    const char *hostname; /* printable ASCII, <= 255 */
+    const char *app;      /* <= 48 */
+    long procid;
+} syslog_fmt;
+int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out);
+
 #endif

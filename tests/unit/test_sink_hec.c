@@ -46,7 +46,8 @@ static void receiver_start(receiver *r, const char *tag, const char *const *flag
     r->pid = fork();
     assert_true(r->pid >= 0);
     if (r->pid == 0) {
-        freopen("/dev/null", "w", stdout);
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
         execvp("python3", (char *const *)argv);
         _exit(127);
     }

@@ -1,0 +1,245 @@
+/* test_eventlog_win.c - the real event log subscription code (evtx/eventlog_win.c) under Wine,
+ * fed by the test-only fake wevtapi.dll next to this exe (see fake_wevtapi.c): start at the oldest
+ * record or at future ones, resume after a bookmark, refusal keeps records, stale and invalid
+ * bookmarks fall back to the oldest record with a notice, unreadable records are stepped over. */
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "evtx/eventlog.h"
+#include "testutil.h"
+
+typedef struct seen {
+    unsigned ids[64];
+    unsigned long long records[64];
+    size_t n;
+    size_t refuse_at; /* refuse the record arriving when n == refuse_at (0 = never) */
+    char notices[2048];
+} seen;
+
+static int on_event(void *ctx, const evtx_event *ev)
+{
+    seen *s = ctx;
+    if (s->refuse_at && s->n == s->refuse_at) {
+        s->refuse_at = 0;
+        return 1;
+    }
+    if (s->n < 64) {
+        s->ids[s->n] = ev->event_id;
+        s->records[s->n] = ev->record_id;
+    }
+    s->n++;
+    return 0;
+}
+
+static void on_notice(void *ctx, const char *msg)
+{
+    seen *s = ctx;
+    strncat(s->notices, msg, sizeof s->notices - strlen(s->notices) - 2);
+    strcat(s->notices, "\n");
+}
+
+/* A one-line <Event> with the given ID and record number. */
+static void write_event(FILE *f, unsigned id, unsigned rec)
+{
+    fprintf(f,
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+            "<Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>%u</EventID><Version>0</Version>"
+            "<TimeCreated SystemTime='2026-01-02T03:04:05.0000000Z'/><EventRecordID>%u</EventRecordID>"
+            "<Channel>Security</Channel><Computer>DC1.decoy.test</Computer></System><EventData>"
+            "<Data Name='ServiceName'>svc_backup_legacy</Data><Data Name='TicketEncryptionType'>0x17</Data>"
+            "</EventData></Event>\n",
+            id, rec);
+}
+
+static char log_path[MAX_PATH];
+
+/* Writes a log of n records (IDs 4769, 4768, 4769, ...), record i = line i. */
+static void make_log(unsigned n, const char *extra_line_after_first)
+{
+    char dir[MAX_PATH];
+    FILE *f;
+    testutil_tmpdir(dir, sizeof dir, "evtlog");
+    snprintf(log_path, sizeof log_path, "%s\\security.xml", dir);
+    f = fopen(log_path, "wb");
+    assert_non_null(f);
+    for (unsigned i = 1; i <= n; i++) {
+        write_event(f, i % 2 ? 4769 : 4768, i);
+        if (i == 1 && extra_line_after_first)
+            fprintf(f, "%s\n", extra_line_after_first);
+    }
+    fclose(f);
+    SetEnvironmentVariableA("ADDECOY_FAKE_EVT_FILE", log_path);
+    SetEnvironmentVariableA("ADDECOY_FAKE_EVT_FIRST", NULL);
+}
+
+static evtx_eventlog *open_log(seen *s, const char *bookmark, evtx_eventlog_start start)
+{
+    static const unsigned ids[] = {4768, 4769};
+    evtx_eventlog_opts o = {"Security", ids, 2, bookmark, start, on_notice, s};
+    char err[256] = "";
+    evtx_eventlog *el = evtx_eventlog_open(&o, err, sizeof err);
+    if (!el)
+        fail_msg("evtx_eventlog_open: %s", err);
+    return el;
+}
+
+static long read_all(evtx_eventlog *el, seen *s)
+{
+    char err[256] = "";
+    long total = 0, n;
+    while ((n = evtx_eventlog_read(el, 200, 1000, on_event, s, err, sizeof err)) > 0)
+        total += n;
+    if (n < 0)
+        fail_msg("evtx_eventlog_read: %s", err);
+    return total;
+}
+
+static void test_oldest_then_bookmark(void **state)
+{
+    seen s = {0}, s2 = {0};
+    char err[256], *bm;
+    evtx_eventlog *el;
+    (void)state;
+    make_log(5, NULL);
+    el = open_log(&s, NULL, EVTX_EVENTLOG_OLDEST);
+    assert_null(evtx_eventlog_bookmark(el, err, sizeof err)); /* nothing accepted yet */
+    assert_int_equal(read_all(el, &s), 5);
+    assert_int_equal(s.ids[0], 4769);
+    assert_int_equal(s.ids[1], 4768);
+    assert_int_equal(s.records[4], 5);
+    bm = evtx_eventlog_bookmark(el, err, sizeof err);
+    assert_non_null(bm);
+    assert_non_null(strstr(bm, "RecordId='5'"));
+    evtx_eventlog_close(el);
+
+    /* two more records arrive while "stopped": resuming after the bookmark yields exactly them */
+    FILE *f = fopen(log_path, "ab");
+    write_event(f, 4769, 6);
+    write_event(f, 4768, 7);
+    fclose(f);
+    el = open_log(&s2, bm, EVTX_EVENTLOG_OLDEST);
+    assert_int_equal(read_all(el, &s2), 2);
+    assert_int_equal(s2.records[0], 6);
+    assert_int_equal(s2.records[1], 7);
+    assert_string_equal(s2.notices, "");
+    free(bm);
+    evtx_eventlog_close(el);
+}
+
+static void test_future_only(void **state)
+{
+    seen s = {0};
+    evtx_eventlog *el;
+    FILE *f;
+    (void)state;
+    make_log(3, NULL);
+    el = open_log(&s, NULL, EVTX_EVENTLOG_FUTURE);
+    assert_int_equal(read_all(el, &s), 0);
+    f = fopen(log_path, "ab");
+    write_event(f, 4769, 4);
+    fclose(f);
+    /* the log signals new records: wait for it (up to 10 s; returns as soon as it is signalled) */
+    assert_int_equal(evtx_eventlog_read(el, 10000, 100, on_event, &s, s.notices, sizeof s.notices), 1);
+    assert_int_equal(s.records[0], 4);
+    evtx_eventlog_close(el);
+}
+
+static void test_refusal_keeps_records(void **state)
+{
+    seen s = {0};
+    char err[256], *bm;
+    evtx_eventlog *el;
+    (void)state;
+    make_log(4, NULL);
+    el = open_log(&s, NULL, EVTX_EVENTLOG_OLDEST);
+    s.refuse_at = 2; /* the spool is full when the third record arrives */
+    assert_int_equal(evtx_eventlog_read(el, 50, 100, on_event, &s, err, sizeof err), 2);
+    bm = evtx_eventlog_bookmark(el, err, sizeof err);
+    assert_non_null(strstr(bm, "RecordId='2'")); /* not past the refused record */
+    free(bm);
+    assert_int_equal(read_all(el, &s), 2);
+    assert_int_equal(s.records[2], 3); /* delivered again, nothing lost */
+    assert_int_equal(s.records[3], 4);
+    evtx_eventlog_close(el);
+}
+
+static void test_stale_bookmark(void **state)
+{
+    seen s = {0};
+    evtx_eventlog *el;
+    (void)state;
+    make_log(6, NULL);
+    SetEnvironmentVariableA("ADDECOY_FAKE_EVT_FIRST", "4"); /* records 1-3 were cleared */
+    el = open_log(&s, "<BookmarkList><Bookmark Channel='Security' RecordId='2' IsCurrent='true'/></BookmarkList>",
+                  EVTX_EVENTLOG_FUTURE);
+    assert_non_null(strstr(s.notices, "oldest record"));
+    assert_int_equal(read_all(el, &s), 3);
+    assert_int_equal(s.records[0], 4);
+    assert_int_equal(evtx_eventlog_get_stats(el)->resubscribed, 1);
+    evtx_eventlog_close(el);
+}
+
+static void test_invalid_bookmark(void **state)
+{
+    seen s = {0};
+    evtx_eventlog *el;
+    (void)state;
+    make_log(2, NULL);
+    el = open_log(&s, "this is not a bookmark", EVTX_EVENTLOG_FUTURE);
+    assert_non_null(strstr(s.notices, "not valid"));
+    assert_int_equal(read_all(el, &s), 2); /* from the oldest record despite 'future' */
+    evtx_eventlog_close(el);
+}
+
+static void test_unreadable_record_is_skipped(void **state)
+{
+    seen s = {0};
+    char err[256], *bm;
+    evtx_eventlog *el;
+    (void)state;
+    make_log(3, "<Event><System><EventID>4769</EventID>"); /* truncated record as line 2 */
+    el = open_log(&s, NULL, EVTX_EVENTLOG_OLDEST);
+    assert_int_equal(read_all(el, &s), 3);
+    assert_non_null(strstr(s.notices, "skipped"));
+    assert_int_equal(evtx_eventlog_get_stats(el)->skipped, 1);
+    bm = evtx_eventlog_bookmark(el, err, sizeof err);
+    assert_non_null(strstr(bm, "RecordId='4'")); /* 3 good lines + the bad one */
+    free(bm);
+    evtx_eventlog_close(el);
+}
+
+static void test_xpath(void **state)
+{
+    unsigned ids[] = {4768, 4769, 4771};
+    unsigned many[EVTX_EVENTLOG_XPATH_IDS + 1] = {0};
+    char buf[512];
+    (void)state;
+    assert_int_equal(evtx_eventlog_xpath(ids, 3, buf, sizeof buf), 0);
+    assert_string_equal(buf, "*[System[(EventID=4768 or EventID=4769 or EventID=4771)]]");
+    assert_int_equal(evtx_eventlog_xpath(NULL, 0, buf, sizeof buf), 0);
+    assert_string_equal(buf, "*");
+    assert_int_equal(evtx_eventlog_xpath(many, EVTX_EVENTLOG_XPATH_IDS + 1, buf, sizeof buf), 0);
+    assert_string_equal(buf, "*");
+    assert_int_equal(evtx_eventlog_xpath(ids, 3, buf, 20), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_oldest_then_bookmark), cmocka_unit_test(test_future_only),
+        cmocka_unit_test(test_refusal_keeps_records), cmocka_unit_test(test_stale_bookmark),
+        cmocka_unit_test(test_invalid_bookmark),      cmocka_unit_test(test_unreadable_record_is_skipped),
+        cmocka_unit_test(test_xpath),
+    };
+    testutil_init();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
