@@ -42,8 +42,8 @@ echo "LDAPS: $SAMBA_URI_LDAPS   KDC: 127.0.0.1:88   logs: $SAMBA_KDC_LOG, $SAMBA
 
 step "Planting the decoy svc_backup_legacy with adseed"
 export ADSEED_BIND_PASSWORD=$SAMBA_ADMIN_PASSWORD
-"$ADSEED" --uri "$SAMBA_URI_LDAPS" --user "$SAMBA_ADMIN_USER" --ca-file "$LDAPTLS_CACERT" \
-    --inventory "$WORK/inventory.json" create svc_backup_legacy --kind kerberoast \
+"$ADSEED" create svc_backup_legacy --uri "$SAMBA_URI_LDAPS" --user "$SAMBA_ADMIN_USER" --ca-file "$LDAPTLS_CACERT" \
+    --inventory "$WORK/inventory.json" --kind kerberoast \
     --spn MSSQLSvc/db01.decoy.test:1433 \
     --memo "Kerberoast bait planted by the ADDecoy demo: nobody has any reason to ask for this ticket" \
     --location "CN=Users (demo domain)" --owner "SOC demo" \

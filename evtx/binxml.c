@@ -2,7 +2,8 @@
  * binxml.c - renders the Binary XML (BinXML) of one .evtx event record as the XML text that
  * Windows' EvtRender produces: fragment headers, elements, attributes, text, CDATA, character
  * and entity references, template instances (definitions inline or back-referenced by chunk
- * offset) and their normal/optional substitutions, nested BinXML values.
+ * offset: the chunk is in memory, so a definition is read in place each time instead of being
+ * copied into a cache) and their normal/optional substitutions, nested BinXML values.
  *
  * The input is attacker-controlled: every offset and length is checked against the chunk and
  * the enclosing item, nesting is bounded (BINXML_MAX_DEPTH), the work per record is bounded

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define BINXML_MAX_DEPTH 48          /* nested elements + template instances + BinXML values */
-#define BINXML_MAX_STEPS (1u << 20)  /* tokens and substitutions rendered per record */
+#define BINXML_MAX_STEPS (1u << 18)  /* tokens and substitutions rendered per record */
 
 /* Growable output text. 'failed' is set on allocation failure or when 'limit' is exceeded. */
 typedef struct binxml_buf {

@@ -106,7 +106,7 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = yy + (*m <= 2);
 }
 
-/* FILETIME (100 ns since 1601) as "2020-08-02T11:33:06.5211596Z". */
+/* FILETIME (100 ns since 1601) as "2020-08-02T11:33:06.521159600Z" (EvtRender, evtxexport). */
 static void put_filetime(binxml_buf *out, uint64_t ft)
 {
     char tmp[64];
@@ -121,7 +121,7 @@ static void put_filetime(binxml_buf *out, uint64_t ft)
         days--;
     }
     civil_from_days(days, &y, &m, &d);
-    snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07uZ", y, m, d,
+    snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07u00Z", y, m, d,
              (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
              (unsigned)(ft % 10000000u));
     binxml_buf_puts(out, tmp);
@@ -130,7 +130,7 @@ static void put_filetime(binxml_buf *out, uint64_t ft)
 static void put_systemtime(binxml_buf *out, const uint8_t *v)
 {
     char tmp[96];
-    snprintf(tmp, sizeof tmp, "%04u-%02u-%02uT%02u:%02u:%02u.%03u0000Z", (unsigned)rd_le(v, 2) % 10000u,
+    snprintf(tmp, sizeof tmp, "%04u-%02u-%02uT%02u:%02u:%02u.%03u000000Z", (unsigned)rd_le(v, 2) % 10000u,
              (unsigned)rd_le(v + 2, 2) % 100u, (unsigned)rd_le(v + 6, 2) % 100u,
              (unsigned)rd_le(v + 8, 2) % 100u, (unsigned)rd_le(v + 10, 2) % 100u,
              (unsigned)rd_le(v + 12, 2) % 100u, (unsigned)rd_le(v + 14, 2) % 1000u);
@@ -201,8 +201,9 @@ static void put_fixed(binxml_buf *out, unsigned type, const uint8_t *v, size_t n
     case V_R32: memcpy(&f, v, 4); snprintf(tmp, sizeof tmp, "%.9g", (double)f); break;
     case V_R64: memcpy(&dbl, v, 8); snprintf(tmp, sizeof tmp, "%.17g", dbl); break;
     case V_BOOL: snprintf(tmp, sizeof tmp, "%s", u ? "true" : "false"); break;
-    case V_HEX32: case V_HEX64: snprintf(tmp, sizeof tmp, "0x%" PRIx64, u); break;
-    case V_SIZET: snprintf(tmp, sizeof tmp, "0x%0*" PRIx64, (int)(2 * n), u); break;
+    case V_HEX32: case V_HEX64: case V_SIZET: /* EvtRender: "0x3e4" (win:Pointer too) */
+        snprintf(tmp, sizeof tmp, "0x%" PRIx64, u);
+        break;
     case V_FILETIME: put_filetime(out, u); return;
     case V_SYSTIME: put_systemtime(out, v); return;
     case V_GUID: put_guid(out, v); return;

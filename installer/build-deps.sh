@@ -225,6 +225,9 @@ build_cyrus_sasl2() {
     # config.h for mingw: lean windows.h, winsock2 + ws2tcpip + tchar (as MSYS2's patches do).
     run perl -0pi -e 's/#else \/\* WIN32 \*\/\n# include <winsock2.h>/#else \/* WIN32 *\/\n# ifndef WIN32_LEAN_AND_MEAN\n#  define WIN32_LEAN_AND_MEAN\n# endif\n# include <winsock2.h>\n# include <ws2tcpip.h>\n# include <tchar.h>/' configure.ac
     grep -q '<ws2tcpip.h>' configure.ac || die "cyrus-sasl2: configure.ac patch failed"
+    # the generated md5global.h would have the build machine's type sizes: use the shipped win32 one.
+    run perl -0pi -e 's/md5global\.h: makemd5\$\(BUILD_EXEEXT\) Makefile\n\t-rm -f \$@\n\t\.\/\$< \$@/md5global.h: \$(top_srcdir)\/win32\/include\/md5global.h\n\tcp \$(top_srcdir)\/win32\/include\/md5global.h \$@/' include/Makefile.am
+    grep -q 'cp $(top_srcdir)/win32/include/md5global.h' include/Makefile.am || die "cyrus-sasl2: md5global patch failed"
     rm -f config.cache
     run autoreconf -fi
     rm -f config.cache
@@ -234,9 +237,8 @@ build_cyrus_sasl2() {
         ./configure --host=$HOST --prefix="$PREFIX" --enable-static --disable-shared --with-openssl=yes \
         --disable-gssapi --without-saslauthd --without-pwcheck --without-authdaemond --with-dblib=none \
         --disable-sample --disable-ldapdb --disable-sql --cache-file=/dev/null
-    # the generated md5global.h would have the build machine's sizes: use the shipped win32 one.
+    # the tarball ships a Linux md5global.h (64-bit "long"), newer than the rule's input: replace it
     cp win32/include/md5global.h include/md5global.h
-    touch include/md5global.h
     run make -j "$JOBS" SUBDIRS="include sasldb common lib plugins"
     run make SUBDIRS="include lib" install
     run cp libsasl2.pc "$PREFIX/lib/pkgconfig/libsasl2.pc"

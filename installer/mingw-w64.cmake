@@ -47,6 +47,8 @@ set(ENV{PKG_CONFIG_LIBDIR} "${ADDECOY_MINGW_PREFIX}/lib/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 set(ENV{PKG_CONFIG_SYSROOT_DIR} "")
 set(PKG_CONFIG_EXECUTABLE pkg-config CACHE FILEPATH "pkg-config")
+# Everything in the prefix is a static archive: every consumer needs the private libraries too.
+set(PKG_CONFIG_ARGN --static CACHE STRING "pkg-config arguments")
 
 # Static: no libgcc/libwinpthread DLLs next to the exe.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc")

@@ -16,11 +16,18 @@ if [ ! -f "$WINEPREFIX/.addecoy-ready" ]; then
         flock 9
         if [ ! -f "$WINEPREFIX/.addecoy-ready" ]; then
             echo "wine-run.sh: creating Wine prefix $WINEPREFIX (once, ~10 s)" >&2
-            wineboot -i >/dev/null 2>&1 && wineserver -w && touch "$WINEPREFIX/.addecoy-ready"
+            wineboot -i >/dev/null 2>&1 9>&- && wineserver -w 9>&- && touch "$WINEPREFIX/.addecoy-ready"
         fi
     ) 9>"$WINEPREFIX.lock"
     [ -f "$WINEPREFIX/.addecoy-ready" ] || { echo "wine-run.sh: wineboot failed for $WINEPREFIX" >&2; exit 125; }
 fi
-# A persistent server that lingers 60 s after its last client (no-op when one is running).
-wineserver -p60 </dev/null >/dev/null 2>&1 || true
+# A persistent server that lingers 60 s after its last client. When this call starts it, Wine's
+# system processes (services.exe, explorer.exe...) are started right away with no stdio: started by
+# the test program they would inherit ctest's output pipe and ctest would wait for them (60 s).
+(
+    flock 8
+    if wineserver -p60 </dev/null >/dev/null 2>&1 8>&-; then
+        wine cmd /c exit </dev/null >/dev/null 2>&1 8>&- || true
+    fi
+) 8>"$WINEPREFIX.lock"
 exec wine "$@"

@@ -22,7 +22,7 @@ static const char usage_main[] =
     "commands:\n"
     "  run     --config FILE [--once]      run in the foreground (the daemon)\n"
     "  hunt    --inventory FILE [--format jsonl|table] [--window SECONDS] PATH...\n"
-    "                                      scan exported event XML offline\n"
+    "                                      scan exported logs (.evtx or event XML) offline\n"
     "  check   --config FILE [--no-send]   validate config and inventory, send a test alert\n"
 #ifdef _WIN32
     "  install | uninstall | start | stop | status | protect-secret\n"
@@ -40,7 +40,7 @@ static const char usage_run[] =
 
 static const char usage_hunt[] =
     "usage: decoysvc hunt --inventory FILE [--format jsonl|table] [--window SECONDS] PATH...\n"
-    "  Scans rendered event XML (wevtutil qe /f:xml, evtxexport -f xml; \"-\" = standard input)\n"
+    "  Scans binary .evtx files and rendered event XML (wevtutil qe /f:xml; \"-\" = stdin)\n"
     "  with the daemon's detector and throttle, using each event's time as the clock.\n"
     "  exit status: 0 no decoy touched, 1 at least one alert, 2 error.\n";
 

@@ -137,8 +137,8 @@ static void step_sink(delivery *d, dsink *ds, int64_t now_ms)
         size_t i = res.rejected_index < b.n ? res.rejected_index : 0;
         char reason[700];
         snprintf(reason, sizeof reason, "rejected by sink %s: %s", name, res.message);
-        svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %zu of the batch refused as invalid: %s; moved to the quarantine",
-                name, i, res.message);
+        svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %llu of the batch refused as invalid: %s; moved to the quarantine",
+                name, (unsigned long long)i, res.message);
         if (spool_ack_n(d->sp, name, &b, i) < 0 || spool_quarantine(d->sp, name, b.docs[i], b.lens[i], reason) < 0 ||
             spool_ack_n(d->sp, name, &b, i + 1) < 0) {
             svc_log(d->lg, SVC_LOG_ERR, "sink %s: could not quarantine the rejected alert: keeping it", name);

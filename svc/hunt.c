@@ -1,6 +1,6 @@
-/* hunt.c - `decoysvc hunt`: offline scan of exported logs (rendered event XML) with the same
- * detector and throttle as the daemon, event time as the clock. Prints one alert per line (jsonl)
- * or a table; exit status 0 when no decoy was touched, 1 when one was, 2 on error. */
+/* hunt.c - `decoysvc hunt`: offline scan of exported logs (binary .evtx or rendered event XML)
+ * with the same detector and throttle as the daemon, event time as the clock. Prints one alert
+ * per line (jsonl) or a table; exit status 0 when no decoy was touched, 1 when one was, 2 on error. */
 #include "svc/hunt.h"
 
 #include <stdio.h>
@@ -68,20 +68,6 @@ static void hunt_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const ch
             names[why <= 3 ? why : 0], detail ? detail : "");
 }
 
-/* Binary .evtx files start with "ElfFile": say how to render them instead of reporting garbage. */
-static int is_binary_evtx(const char *path)
-{
-    char magic[8] = {0};
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
-    int yes;
-
-    if (!f)
-        return 0;
-    yes = fread(magic, 1, 8, f) == 8 && memcmp(magic, "ElfFile", 8) == 0;
-    fclose(f);
-    return yes;
-}
-
 static int hunt_file(hunt_ctx *h, const char *path)
 {
     evtx_xml_opts xo = {hunt_event, hunt_skip, h, h->pipe.want_ids, 0};
@@ -89,10 +75,17 @@ static int hunt_file(hunt_ctx *h, const char *path)
     char err[1024];
 
     h->file = path;
-    if (is_binary_evtx(path)) {
-        svc_log(h->lg, SVC_LOG_ERR, "%s: binary .evtx is not read directly yet: render it first with "
-                "`evtxexport -f xml FILE` (libevtx-utils) or `wevtutil qe FILE /lf:true /f:xml`", path);
-        return -1;
+    if (strcmp(path, "-") != 0 && evtx_file_is_evtx(path)) {
+        evtx_file_stats fs;
+        memset(&fs, 0, sizeof fs);
+        if (evtx_file_read(path, &xo, &fs, err, sizeof err)) {
+            svc_log(h->lg, SVC_LOG_ERR, "%s", err);
+            return -1;
+        }
+        svc_log(h->lg, SVC_LOG_INFO, "%s: %llu chunks, %llu records, %llu examined, %llu bad chunks, %llu bad records",
+                path, (unsigned long long)fs.chunks, (unsigned long long)fs.records, (unsigned long long)fs.delivered,
+                (unsigned long long)fs.bad_chunks, (unsigned long long)fs.bad_records);
+        return 0;
     }
     memset(&st, 0, sizeof st);
     if (evtx_xml_read_file(path, &xo, &st, err, sizeof err)) {

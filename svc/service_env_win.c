@@ -229,35 +229,56 @@ static char *registry_setting(const wchar_t *name)
     return svc_wide_to_utf8(buf);
 }
 
-/* Puts the MSI's settings into the example's sinks: "hec" sinks get url/token, "webhook"-like
- * sinks get url. Returns the number of values applied. */
-static int apply_registry_settings(json_t *root)
+/* Writes text to dir\name (created or replaced; the directory's ACL protects it). */
+static int write_secret_file(const wchar_t *dir, const wchar_t *name, const char *text)
+{
+    wchar_t path[MAX_PATH];
+    FILE *f;
+    int ok;
+    _snwprintf(path, MAX_PATH, L"%ls\\%ls", dir, name);
+    path[MAX_PATH - 1] = 0;
+    if (!(f = _wfopen(path, L"wb")))
+        return -1;
+    ok = fputs(text, f) >= 0;
+    return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+/* The Windows configuration written at first start: the Security channel from now on, the sinks
+ * the installer was given (secrets in files next to it, not in the JSON), and a local JSON-lines
+ * file so that alerts are never only in memory. */
+static json_t *first_config(const wchar_t *dir, int *applied)
 {
     char *hec_url = registry_setting(L"HecUrl"), *hec_token = registry_setting(L"HecToken"),
          *hook = registry_setting(L"WebhookUrl");
-    json_t *sinks = json_object_get(root, "sinks"), *sink;
-    size_t i;
-    int applied = 0;
+    json_t *sinks = json_array(), *root;
 
-    json_array_foreach(sinks, i, sink) {
-        const char *type = json_string_value(json_object_get(sink, "type"));
-        if (!type)
-            continue;
-        if (strcmp(type, "hec") == 0) {
-            if (hec_url && !json_object_set_new(sink, "url", json_string(hec_url)))
-                applied++;
-            if (hec_token && !json_object_set_new(sink, "token", json_string(hec_token)))
-                applied++;
-        } else if (hook && (strcmp(type, "webhook") == 0 || strcmp(type, "slack") == 0 ||
-                            strcmp(type, "teams") == 0)) {
-            if (!json_object_set_new(sink, "url", json_string(hook)))
-                applied++;
-        }
+    *applied = 0;
+    if (hec_url) {
+        json_t *h = json_pack("{s:s, s:s, s:s}", "type", "hec", "url", hec_url, "sourcetype", "addecoy:alert");
+        if (hec_token && write_secret_file(dir, L"hec.token", hec_token) == 0)
+            json_object_set_new(h, "token_file", json_string("hec.token"));
+        json_array_append_new(sinks, h);
+        *applied += 1 + (hec_token != NULL);
     }
+    if (hook && write_secret_file(dir, L"webhook.url", hook) == 0) {
+        const char *fmt = strstr(hook, "hooks.slack.com") ? "slack"
+                        : (strstr(hook, "logic.azure.com") || strstr(hook, "webhook.office.com")) ? "teams"
+                        : "standard";
+        json_array_append_new(sinks, json_pack("{s:s, s:s, s:s}", "type", "webhook", "format", fmt, "url_file",
+                                               "webhook.url"));
+        (*applied)++;
+    }
+    json_array_append_new(sinks, json_pack("{s:s, s:s}", "type", "file", "path", "alerts.jsonl"));
+    root = json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:[s], s:s}], s:{s:i, s:[]}, s:o}",
+                     "_comment", "Written by the ADDecoy service at its first start from the installer's settings. "
+                                 "Reference: docs/windows.md and docs/configuration.md",
+                     "inventory", "inventory.json", "state_dir", "state", "log_level", "info",
+                     "inputs", "type", "eventlog", "channels", "Security", "start", "end",
+                     "throttle", "window_seconds", 300, "allowlist", "sinks", sinks);
     free(hec_url);
     free(hec_token);
     free(hook);
-    return applied;
+    return root;
 }
 
 /* The installer's settings are secrets: once used (or refused), they leave the registry. */
@@ -276,13 +297,12 @@ static int forget_registry_settings(void)
 
 int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, char *err, size_t errlen)
 {
-    wchar_t example[MAX_PATH], tmp[MAX_PATH + 8];
+    wchar_t dir[MAX_PATH], tmp[MAX_PATH + 8], inv[MAX_PATH];
     wchar_t *slash;
-    char *example_u = NULL, *tmp_u = NULL, *config_u = NULL;
+    char *tmp_u = NULL, *config_u = NULL;
     json_t *root = NULL;
-    json_error_t jerr;
     char e[200];
-    int rc = -1, applied;
+    int rc = -1, applied = 0;
 
     if (GetFileAttributesW(config_path) != INVALID_FILE_ATTRIBUTES) { /* the operator's: never touched */
         if (forget_registry_settings() > 0)
@@ -291,41 +311,40 @@ int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, 
         return 0;
     }
     config_u = svc_wide_to_utf8(config_path);
-    if (!GetModuleFileNameW(NULL, example, MAX_PATH) || !(slash = wcsrchr(example, L'\\')) ||
-        (size_t)(slash - example) + 32 >= MAX_PATH) {
-        snprintf(err, errlen, "cannot locate decoysvc.exe's directory");
+    wcsncpy(dir, config_path, MAX_PATH - 1);
+    dir[MAX_PATH - 1] = 0;
+    if (!(slash = wcsrchr(dir, L'\\')) || !config_u) {
+        snprintf(err, errlen, "bad configuration path");
         goto out;
     }
-    wcscpy(slash + 1, L"conf\\decoysvc.example.json");
-    example_u = svc_wide_to_utf8(example);
-    root = example_u ? json_load_file(example_u, 0, &jerr) : NULL;
-    if (!root) {
-        snprintf(err, errlen, "configuration %s is missing and the example %s cannot be read (%s); "
-                 "write a configuration (see docs/windows.md)", config_u ? config_u : "?",
-                 example_u ? example_u : "?", example_u ? jerr.text : "bad path");
-        goto out;
-    }
-    applied = apply_registry_settings(root);
+    *slash = 0;
+    root = first_config(dir, &applied);
     _snwprintf(tmp, sizeof tmp / sizeof *tmp, L"%ls.tmp", config_path);
     tmp[sizeof tmp / sizeof *tmp - 1] = 0;
     tmp_u = svc_wide_to_utf8(tmp);
-    if (!tmp_u || json_dump_file(root, tmp_u, JSON_INDENT(2)) != 0) {
+    if (!root || !tmp_u || json_dump_file(root, tmp_u, JSON_INDENT(2)) != 0) {
         snprintf(err, errlen, "cannot write %s", tmp_u ? tmp_u : "the configuration");
         goto out;
     }
     if (!MoveFileExW(tmp, config_path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-        snprintf(err, errlen, "cannot create %s: %s", config_u ? config_u : "the configuration",
-                 svc_win_error(GetLastError(), e, sizeof e));
+        snprintf(err, errlen, "cannot create %s: %s", config_u, svc_win_error(GetLastError(), e, sizeof e));
         DeleteFileW(tmp);
         goto out;
     }
     forget_registry_settings();
-    svc_log(lg, SVC_LOG_WARN, "created %s from %s with %d setting(s) from the installer; review it",
-            config_u ? config_u : "the configuration", example_u, applied);
+    svc_log(lg, SVC_LOG_WARN, "created %s with %d setting(s) from the installer (Security channel, new events "
+            "only); review it", config_u, applied);
+    /* an empty inventory keeps the service running until `adseed create` writes the real one */
+    _snwprintf(inv, MAX_PATH, L"%ls\\inventory.json", dir);
+    inv[MAX_PATH - 1] = 0;
+    if (GetFileAttributesW(inv) == INVALID_FILE_ATTRIBUTES) {
+        write_secret_file(dir, L"inventory.json", "{\"version\": 1, \"decoys\": []}\n");
+        svc_log(lg, SVC_LOG_WARN, "no decoys yet: create them with `adseed create` (the inventory is reloaded when "
+                "it changes)");
+    }
     rc = 0;
 out:
     json_decref(root);
-    free(example_u);
     free(tmp_u);
     free(config_u);
     return rc;

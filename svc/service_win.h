@@ -38,9 +38,10 @@ int svc_default_config_path(wchar_t *buf, size_t cap, char *err, size_t errlen);
 /* Creates the configuration's directory (and spool/, state/) with an ACL for SYSTEM and
  * Administrators only (plus the virtual account NT SERVICE\ADDecoy when it exists). */
 int svc_state_dir_prepare(const wchar_t *config_path, char *err, size_t errlen);
-/* When the configuration file is missing: writes one from the example installed next to the exe
- * (conf\decoysvc.example.json) with the settings the MSI stored under HKLM\SOFTWARE\ADDecoy
- * (HecUrl, HecToken, WebhookUrl). An existing configuration is never touched. */
+/* When the configuration file is missing: writes one for this machine (Security channel, new events)
+ * with the sinks the MSI stored under HKLM\SOFTWARE\ADDecoy (HecUrl, HecToken, WebhookUrl; secrets go
+ * to hec.token / webhook.url beside it), plus an empty inventory when there is none. The registry
+ * values are deleted afterwards. An existing configuration is never touched. */
 int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, char *err, size_t errlen);
 
 /* SCM commands; each returns the process exit status. */

@@ -15,6 +15,8 @@ typedef SOCKET sock_t;
 #define BAD_SOCK INVALID_SOCKET
 #define sock_close closesocket
 #define sock_poll WSAPoll
+#undef gai_strerror
+#define gai_strerror gai_strerrorA
 #else
 #include <fcntl.h>
 #include <netdb.h>
@@ -152,7 +154,7 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
                 goto out;
             }
         } else {
-            esc_buf_printf(&out, "%zu ", rec.len);
+            esc_buf_printf(&out, "%llu ", (unsigned long long)rec.len);
             esc_buf_append(&out, rec.data, rec.len);
         }
     }

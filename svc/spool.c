@@ -37,8 +37,8 @@ spool *spool_open(const char *dir, uint64_t max_bytes, const svc_logger *lg, cha
     }
     if (spool_recover(sp, err, errlen) < 0)
         goto fail;
-    svc_log(lg, SVC_LOG_INFO, "spool %s: %zu records in %zu segments (%" PRIu64 " bytes, limit %" PRIu64 ")",
-            dir, sp->nrec, sp->nseg, spool_bytes(sp), sp->max_bytes);
+    svc_log(lg, SVC_LOG_INFO, "spool %s: %llu records in %llu segments (%" PRIu64 " bytes, limit %" PRIu64 ")",
+            dir, (unsigned long long)sp->nrec, (unsigned long long)sp->nseg, spool_bytes(sp), sp->max_bytes);
     return sp;
 fail:
     spool_close(sp);

@@ -32,6 +32,19 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Resident set size now, from /proc/self/statm (Linux); -1 elsewhere. */
+static double current_rss_mb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = -1, rss = -1;
+    if (!f)
+        return -1;
+    if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+        rss = -1;
+    fclose(f);
+    return rss < 0 ? -1 : (double)rss * 4096.0 / 1048576.0;
+}
+
 static int count_alert(void *ctx, const alert *a)
 {
     ((bench *)ctx)->alerts += a->count ? 1 : 0;
@@ -138,6 +151,9 @@ int main(int argc, char **argv)
     free(inv_json);
     ix = decoy_index_build(&inv, err, sizeof err);
     printf("inventory: %zu decoys loaded and indexed in %.1f ms\n", decoy_index_count(ix), (now_s() - t) * 1000);
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak RSS after loading the inventory: %.1f MB (JSON text + jansson tree); current RSS %.1f MB\n",
+           (double)ru.ru_maxrss / 1024.0, current_rss_mb());
 
     memset(&b, 0, sizeof b);
     b.det = detector_new(ix);
@@ -153,8 +169,9 @@ int main(int argc, char **argv)
     printf("parse + match, EventID pre-filter  : %10llu events in %6.2f s = %9.0f events/s (%llu detections)\n",
            (unsigned long long)b.events, t, (double)b.events / t, (unsigned long long)b.detections);
     getrusage(RUSAGE_SELF, &ru);
-    printf("peak RSS after parse + match: %.1f MB (inventory of %zu decoys, the XML file %.1f MB in memory)\n",
-           (double)ru.ru_maxrss / 1024.0, inv.ndecoys, (double)xml_len / 1048576.0);
+    printf("peak RSS after parse + match: %.1f MB; current RSS %.1f MB (inventory of %zu decoys, the XML file "
+           "%.1f MB in memory)\n", (double)ru.ru_maxrss / 1024.0, current_rss_mb(), inv.ndecoys,
+           (double)xml_len / 1048576.0);
 
     /* match only: the detector over pre-parsed copies of the file's events */
     b.capkeep = 2261;

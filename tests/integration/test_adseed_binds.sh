@@ -56,11 +56,24 @@ run_ok "plain over GSS-SPNEGO, --show-password" "$ADSEED" create svc_plain_x --k
 PW=$(printf '%s\n' "$OUT" | sed -n 's/^  password //p')
 [ "${#PW}" -ge 32 ] && pass "generated password has ${#PW} >= 32 characters" || fail "password length ${#PW}"
 expect_in "$(adm_search "(sAMAccountName=svc_plain_x)" description)" "description: Print spooler legacy" "custom description"
-# the password works (the account exists and is enabled) but the logon restrictions hold
-KRB5CCNAME=FILE:$SAMBA_DIR/cc_plain
+# the random password was really set, and the zero logonHours really stop a logon with it
 OUT2=$(printf '%s\n' "$PW" | KRB5CCNAME=FILE:$SAMBA_DIR/cc_plain kinit svc_plain_x@$SAMBA_REALM 2>&1)
-expect_not_in "$OUT2" "Password incorrect" "random password was set via unicodePwd"
-KRB5CCNAME=FILE:$SAMBA_DIR/krb5cc_test
+expect_in "$OUT2" "credentials have been revoked" "right password refused: logon hours all zero"
+OUT2=$(printf 'not-the-password\n' | KRB5CCNAME=FILE:$SAMBA_DIR/cc_plain kinit svc_plain_x@$SAMBA_REALM 2>&1)
+expect_in "$OUT2" "Password incorrect" "wrong password says so (the password check comes first)"
+# relaxed decoy (documented risk): the same kind of password then logs on; bind password from a file
+printf '%s\n' "$SAMBA_ADMIN_PASSWORD" >"$SAMBA_DIR/bindpw"; chmod 600 "$SAMBA_DIR/bindpw"
+run_ok "plain --allow-logon-hours, --password-file" env -u ADSEED_BIND_PASSWORD "$ADSEED" create svc_open_x \
+    --kind plain --allow-logon-hours --show-password --password-file "$SAMBA_DIR/bindpw" "${LDAPS[@]}"
+PW=$(printf '%s\n' "$OUT" | sed -n 's/^  password //p')
+if printf '%s\n' "$PW" | KRB5CCNAME=FILE:$SAMBA_DIR/cc_plain kinit svc_open_x@$SAMBA_REALM >/dev/null 2>&1
+then pass "relaxed decoy can log on (why the default zeroes logonHours)"; else fail "kinit svc_open_x"; fi
+run_rc 1 "no password source" env -u ADSEED_BIND_PASSWORD "$ADSEED" create svc_x2 "${LDAPS[@]}" </dev/null
+expect_in "$OUT" "no bind password: use --password-file FILE, ADSEED_BIND_PASSWORD" "password source message"
+run_ok "verify tolerates the documented relaxation" "$ADSEED" verify svc_open_x --allow-logon-hours "${LDAPS[@]}"
+run_rc 1 "verify flags it without the flag" "$ADSEED" verify svc_open_x "${LDAPS[@]}"
+expect_in "$OUT" "svc_open_x: UNSAFE logonHours allow logons" "relaxed logonHours reported"
+run_ok "remove relaxed decoy" "$ADSEED" remove svc_open_x "${LDAPS[@]}"
 
 run_ok "kerberoast with two SPNs over LDAPS" "$ADSEED" create svc_sqlrep --spn MSSQLSvc/rep01.decoy.test:1433 \
     --spn MSSQLSvc/rep01.decoy.test "${LDAPS[@]}"
@@ -91,8 +104,13 @@ run_ok "list" "$ADSEED" list "${LDAPS[@]}"
 expect_in "$OUT" "svc_veeam_old" "list shows CSV decoy"
 expect_in "$OUT" "present" "list shows live state"
 run_ok "list json" "$ADSEED" list --format json "${LDAPS[@]}"
-printf '%s' "$OUT" | python3 -c "import json,sys;a=json.load(sys.stdin);assert len(a)==7 and all(x['exists'] for x in a)" \
-    && pass "list json: 7 decoys, all exist" || fail "list json"
+if printf '%s' "$OUT" | python3 -c "
+import json, sys
+a = {x['name']: x for x in json.load(sys.stdin)}
+assert len(a) == 8, a
+assert a['svc_open_x']['state'] == 'retired' and not a['svc_open_x']['exists']
+assert all(x['exists'] and x['enabled'] and x['last_logon'] == 'never' for n, x in a.items() if n != 'svc_open_x')"
+then pass "list json: 7 live decoys, 1 retired"; else fail "list json: $OUT"; fi
 run_ok "export sigma" "$ADSEED" export --format sigma
 expect_in "$OUT" "- 'svc_sqlrep'" "sigma lists the decoy"
 expect_in "$OUT" "4769" "sigma 4769 rule"

@@ -120,6 +120,16 @@ expect_in "$OUT" "$D: UNSAFE logonHours allow logons" "logonHours reported"
 expect_in "$OUT" "$D: DRIFT SPN $SPN is missing" "SPN removal reported"
 expect_not_in "$OUT" "Domain Admins" "membership reverted"
 
+# an inventory GUID that no longer matches (account re-created behind our back) is drift, and
+# remove refuses to delete an account that is not the one adseed created
+cp "$INV" "$INV.bak"
+sed -i "s/$GUID/00000000-1111-2222-3333-444444444444/" "$INV"
+run_rc 1 "verify with a foreign GUID" "$ADSEED" verify
+expect_in "$OUT" "$D: DRIFT objectGUID $GUID differs from the inventory" "GUID mismatch reported"
+run_rc 1 "remove refuses a foreign account" "$ADSEED" remove $D
+expect_in "$OUT" "refusing to delete it" "remove checks the GUID"
+mv "$INV.bak" "$INV"
+
 # remove: deleted from the directory, retired in the inventory
 run_ok "remove" "$ADSEED" remove $D
 expect_not_in "$(adm_search "(sAMAccountName=$D)" dn)" "dn:" "account deleted"

@@ -21,6 +21,20 @@ for f in "$CORPUS"/xml/*.xml; do
 done
 python3 "$ADDECOY_SRC/tests/lib/check_corpus_scenario.py" "$T"
 
+# the binary .evtx originals give the same result as their XML renderings
+mkdir -p "$T/evtx"
+rc=0; "$DECOYSVC" hunt --inventory "$INV" "$CORPUS"/evtx/*.evtx >"$T/evtx/all.jsonl" 2>"$T/evtx/all.err" || rc=$?
+[ "$rc" = 1 ] || { echo "FAIL: hunt over .evtx: exit status $rc"; cat "$T/evtx/all.err"; exit 1; }
+for f in "$CORPUS"/evtx/*.evtx; do
+    n=$(basename "$f" .evtx)
+    rc=0; "$DECOYSVC" hunt --inventory "$INV" "$f" >"$T/evtx/$n.jsonl" 2>>"$T/evtx/files.err" || rc=$?
+    echo "$rc" >"$T/evtx/$n.rc"
+done
+python3 "$ADDECOY_SRC/tests/lib/check_corpus_scenario.py" "$T/evtx"
+cmp <(python3 -c 'import json,sys; print(sorted(json.loads(l)["id"] for l in open(sys.argv[1])))' "$T/all.jsonl") \
+    <(python3 -c 'import json,sys; print(sorted(json.loads(l)["id"] for l in open(sys.argv[1])))' "$T/evtx/all.jsonl") ||
+    { echo "FAIL: .evtx and XML give different alert ids"; exit 1; }
+
 # an empty inventory reports nothing and exits 0
 rc=0; "$DECOYSVC" hunt --inventory "$ADDECOY_SRC/tests/fixtures/empty-inventory.json" "$CORPUS"/xml/*.xml >"$T/empty.jsonl" || rc=$?
 [ "$rc" = 0 ] && [ ! -s "$T/empty.jsonl" ] || { echo "FAIL: empty inventory: exit $rc, $(wc -l <"$T/empty.jsonl") alerts"; exit 1; }

@@ -11,12 +11,13 @@ set -euo pipefail
 samba_dc_isolate "$0" "$@"
 . "$ADDECOY_SRC/tests/lib/daemon_harness.sh"
 harness_init
-trap 'samba_dc_stop; harness_cleanup' EXIT
-samba_dc_start
+trap 'set +e; samba_dc_stop; harness_cleanup' EXIT
+SAMBA_DC_ALLOW_ASREP=1 samba_dc_start
+samba_dc_allow_asrep || fail "could not allow AS-REP roasting on the test DC"
 
 export ADSEED_BIND_PASSWORD=$SAMBA_ADMIN_PASSWORD
-adseed() { "$ADSEED" --uri "$SAMBA_URI_LDAPS" --user "$SAMBA_ADMIN_USER" --ca-file "$LDAPTLS_CACERT" \
-    --inventory "$T/inventory.json" "$@"; }
+adseed() { "$ADSEED" "$@" --uri "$SAMBA_URI_LDAPS" --user "$SAMBA_ADMIN_USER" --ca-file "$LDAPTLS_CACERT" \
+    --inventory "$T/inventory.json"; }
 adseed create svc_sql_roast --kind kerberoast --spn MSSQLSvc/sqlroast.decoy.test:1433 --memo "live test kerberoast decoy" \
     >"$T/adseed.out" 2>&1 || fail "adseed create kerberoast: $(cat "$T/adseed.out")"
 adseed create adm_asrep_old --kind asrep --memo "live test asrep decoy" \
@@ -67,7 +68,8 @@ wait_action password_guess 1 || fail "(b) no password_guess alert"
 
 svc_kill9                 # (e) again, the hard way, before the next event
 echo "-- (c) AS-REP roast: a TGT request without pre-authentication for the asrep decoy"
-printf 'whatever\n' | kinit adm_asrep_old >/dev/null 2>&1 || true
+python3 "$ADDECOY_SRC/tests/fixtures/samba/asreq_nopreauth.py" adm_asrep_old DECOY.TEST 127.0.0.1 >"$T/roast.out" 2>&1 ||
+    fail "(c) the KDC refused the AS-REP roast: $(cat "$T/roast.out")"
 svc_start "$T/cfg.json"
 wait_action asrep_roast 1 || fail "(c) no asrep_roast alert"
 sleep 1                   # let anything extra (a duplicate, a stray alert) arrive before counting
@@ -85,7 +87,8 @@ assert k["user"]["name"].lower().startswith("alice"), k["user"]
 assert k["source"]["ip"] == "127.0.0.1", k["source"]
 assert k["threat"]["technique"]["id"] == "T1558.003" and k["host"]["name"] == "dc1.decoy.test"
 hooks = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-assert sorted(h["id"] for h in hooks) == sorted(a["id"] for a in alerts), "webhook and HEC disagree"
+assert sorted(h["body"]["id"] for h in hooks) == sorted(a["id"] for a in alerts), "webhook and HEC disagree"
+assert all(h["webhook-id"] == h["body"]["id"] for h in hooks)
 print("live alerts:", dict(by))
 PY
 echo "PASS: live detection on a Samba AD DC"

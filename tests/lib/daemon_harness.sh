@@ -14,10 +14,12 @@ harness_init() {
 }
 
 harness_cleanup() {
-    local p
+    local p rc=$?
+    set +e
     for p in "${_HARNESS_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${_HARNESS_PIDS[@]}"; do wait "$p" 2>/dev/null; done
     [ -n "${KEEP_TMP:-}" ] || rm -rf "$T"
+    return $rc
 }
 
 fail() {
@@ -57,7 +59,7 @@ webhook_start() {
     WEBHOOK_OUT=$T/webhook.jsonl
     WEBHOOK_SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
     printf '%s' "$WEBHOOK_SECRET" >"$T/webhook.secret"
-    python3 "$ADDECOY_SRC/tests/lib/webhook_receiver.py" --secret-file "$T/webhook.secret" \
+    python3 "$ADDECOY_SRC/tests/lib/webhook_receiver.py" --secret "$WEBHOOK_SECRET" \
         --port-file "$T/webhook.port" --out "$WEBHOOK_OUT" >>"$T/webhook.log" 2>&1 &
     _HARNESS_PIDS+=("$!")
     wait_file "$T/webhook.port" || fail "the webhook receiver did not start"

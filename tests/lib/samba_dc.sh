@@ -106,6 +106,20 @@ _samba_dc_configure() {
 EOF
 }
 
+# Samba 4.17's KDC answers PREAUTH_REQUIRED even for a DONT_REQ_PREAUTH account unless its own
+# krb5.conf (next to smb.conf) says require-preauth = false (see docs/samba.md): needed by tests
+# that AS-REP roast a decoy. Set SAMBA_DC_ALLOW_ASREP=1 before samba_dc_start.
+_samba_dc_kdc_no_preauth() {
+    printf '[kdc]\n    require-preauth = false\n' >"$1/etc/krb5.conf"
+}
+
+# The other half of it: DONT_REQ_PREAUTH on krbtgt (after the DC is up), over LDAPS as the admin.
+samba_dc_allow_asrep() {
+    printf 'dn: CN=krbtgt,CN=Users,%s\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 4194818\n' \
+        "$SAMBA_DOMAIN_DN" |
+        ldapmodify -H "$SAMBA_URI_LDAPS" -x -D "$SAMBA_ADMIN_USER" -y <(printf '%s' "$SAMBA_ADMIN_PASSWORD") >/dev/null
+}
+
 _samba_dc_wait_ready() {
     local i
     for i in $(seq 1 120); do
@@ -144,6 +158,10 @@ samba_dc_start() {
             "(apt-get install samba samba-ad-dc samba-ad-provision krb5-user ldap-utils)"
         exit 77
     fi
+    if ! ls /usr/share/samba/setup/ad-schema/*.ldf >/dev/null 2>&1 || [ ! -x /usr/bin/python3 ]; then
+        echo "SKIP: the AD schema files are missing (apt-get install samba-ad-dc samba-ad-provision)"
+        exit 77
+    fi
     if [ "${SAMBA_DC_NETNS:-}" != 1 ]; then
         exec {_SAMBA_DC_LOCKFD}>/tmp/addecoy-samba-dc.lock
         flock "$_SAMBA_DC_LOCKFD"
@@ -161,7 +179,13 @@ samba_dc_start() {
         echo "$SAMBA_DIR" >"$SAMBA_DIR/.provisioned_in"
         if mkdir -p "$SAMBA_CACHE_DIR" 2>/dev/null; then
             tmp=$(mktemp "$SAMBA_CACHE_DIR/.samba-$key.XXXXXX")
-            tar -C "$SAMBA_DIR" -cf "$tmp" . && mv -f "$tmp" "$tar" || rm -f "$tmp"
+            if tar -C "$SAMBA_DIR" -cf "$tmp" . && mv -f "$tmp" "$tar"; then
+                # keep only the current key: older tarballs belong to older scripts / samba versions
+                find "$SAMBA_CACHE_DIR" -maxdepth 1 -name 'samba-*.tar' ! -name "samba-$key.tar" \
+                    -mmin +60 -delete 2>/dev/null
+            else
+                rm -f "$tmp"
+            fi
         fi
     fi
     SAMBA_ADMIN_PASSWORD=$(cat "$SAMBA_DIR/admin.pass")
@@ -176,6 +200,7 @@ samba_dc_start() {
     export SAMBA_DIR SAMBA_REALM SAMBA_DOMAIN_DN SAMBA_URI_LDAPS SAMBA_URI_LDAP SAMBA_ADMIN_USER \
         SAMBA_ADMIN_PASSWORD SAMBA_ALICE_PASSWORD KRB5_CONFIG KRB5CCNAME LDAPTLS_CACERT LDAPTLS_REQCERT
     _samba_dc_configure "$SAMBA_DIR"
+    [ -n "${SAMBA_DC_ALLOW_ASREP:-}" ] && _samba_dc_kdc_no_preauth "$SAMBA_DIR"
     export SAMBA_AUTH_LOG SAMBA_KDC_LOG
     samba -s "$SAMBA_DIR/etc/smb.conf" -F --no-process-group -M single -l "$SAMBA_DIR/log" \
         </dev/null >"$SAMBA_DIR/log/samba.out" 2>&1 &

@@ -118,7 +118,8 @@ static void record(struct bld *b, uint64_t no, size_t *tmpl, const struct val *v
     }
     p32(b, nv);
     for (unsigned i = 0; i < nv; i++) { p16(b, (unsigned)v[i].n); p8(b, v[i].type); p8(b, 0); }
-    for (unsigned i = 0; i < nv; i++) { memcpy(b->c + b->len, v[i].p, v[i].n); b->len += v[i].n; }
+    for (unsigned i = 0; i < nv; i++)
+        if (v[i].n) { memcpy(b->c + b->len, v[i].p, v[i].n); b->len += v[i].n; }
     while ((b->len - start + 4) % 8) p8(b, 0);
     p32(b, (uint32_t)(b->len - start + 4));
     pat32(b->c + size_at, (uint32_t)(b->len - start));
@@ -135,7 +136,7 @@ static size_t u16s(uint8_t *out, const char *s) /* ASCII to UTF-16LE, no NUL */
 static size_t build_file(uint8_t *file)
 {
     static struct bld b;
-    uint8_t prov[64], chan[32], comp[64], user[32], list[16], nested[64];
+    uint8_t prov[128], chan[32], comp[64], user[32], list[16], nested[64];
     static const uint8_t guid[16] = {0x10, 0x81, 0x64, 0xED, 0xF3, 0xAC, 0x43, 0x7F,
                                      0x0C, 0xCB, 0x25, 0x6E, 0xF1, 0x83, 0x15, 0x6D};
     static const uint8_t sid[24] = {1, 4, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0};
@@ -220,18 +221,16 @@ static void got_free(struct got *g)
 static int write_file(const char *path, const uint8_t *d, size_t n)
 {
     FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    if (fwrite(d, 1, n, f) != n) {
-        fclose(f);
-        return -1;
-    }
-    return fclose(f);
+    int ok = f && fwrite(d, 1, n, f) == n;
+    return (f && fclose(f) != 0) || !ok ? -1 : 0;
 }
 
-static int read_into(const char *path, struct got *g, evtx_file_stats *st, char *err, size_t errlen)
+static int read_opts(const char *path, struct got *g, evtx_file_stats *st, char *err, size_t errlen,
+                     const uint8_t *want_ids, uint64_t start_offset)
 {
     evtx_xml_opts o = {0};
+    o.want_ids = want_ids;
+    o.start_offset = start_offset;
     for (unsigned i = 0; i < 4; i++)
         evtx_event_init(&g->ev[i]);
     g->n = g->skips = 0;
@@ -240,6 +239,11 @@ static int read_into(const char *path, struct got *g, evtx_file_stats *st, char 
     o.on_skip = note_skip;
     o.ctx = g;
     return evtx_file_read(path, &o, st, err, errlen);
+}
+
+static int read_into(const char *path, struct got *g, evtx_file_stats *st, char *err, size_t errlen)
+{
+    return read_opts(path, g, st, err, errlen, NULL, 0);
 }
 
 static char tmpdir[512];
@@ -289,11 +293,38 @@ static void test_synthetic_values(void **state)
         assert_string_equal(evtx_event_get(ev, "List"), "x, y");
         assert_string_equal(evtx_event_get(ev, "Nested"), "inner");
         assert_string_equal(evtx_event_get(ev, "Int"), "-5");
-        assert_string_equal(evtx_event_get(ev, "When"), "2021-03-04T05:06:07.0890000Z");
+        assert_string_equal(evtx_event_get(ev, "When"), "2021-03-04T05:06:07.089000000Z");
         assert_string_equal(evtx_event_get(ev, "Lit"), "aA&<x>");
         assert_string_equal(evtx_event_get(ev, "Empty"), "");
     }
     assert_true(g.end[0] > FHDR + 512 && g.end[1] > g.end[0] && g.end[1] <= FHDR + CHUNK);
+    got_free(&g);
+}
+
+/* want_ids filters by EventID; start_offset resumes after a checkpointed record. */
+static void test_filter_and_resume(void **state)
+{
+    static uint8_t file[FHDR + CHUNK], want[8192];
+    const char *path = tmp_path("filter.evtx");
+    evtx_file_stats st;
+    struct got g;
+    char err[512];
+    uint64_t first_end;
+    (void)state;
+
+    assert_int_equal(write_file(path, file, build_file(file)), 0);
+    want[4624 >> 3] |= 1u << (4624 & 7);
+    assert_int_equal(read_opts(path, &g, &st, err, sizeof err, want, 0), 0);
+    assert_int_equal(g.n + st.delivered, 0);
+    assert_int_equal(st.filtered, 2);
+    want[4817 >> 3] |= 1u << (4817 & 7);
+    assert_int_equal(read_opts(path, &g, &st, err, sizeof err, want, 0), 0);
+    assert_int_equal(g.n, 2);
+    first_end = g.end[0];
+    got_free(&g);
+    assert_int_equal(read_opts(path, &g, &st, err, sizeof err, NULL, first_end), 0);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.ev[0].record_id, 101);
     got_free(&g);
 }
 
@@ -311,10 +342,18 @@ static void test_synthetic_render(void **state)
                                    err, sizeof err), 0);
     assert_non_null(strstr(out.data, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"));
     assert_non_null(strstr(out.data, "<Correlation/>"));
-    assert_non_null(strstr(out.data, "<TimeCreated SystemTime='2020-08-02T11:33:06.5215960Z'/>"));
+    assert_non_null(strstr(out.data, "<TimeCreated SystemTime='2020-08-02T11:33:06.521059600Z'/>"));
     assert_non_null(strstr(out.data, "<Data Name='TargetUserName'>a&amp;&lt;&gt;&apos;&quot;\xEF\xBF\xBDz</Data>"));
     assert_non_null(strstr(out.data, "<Data Name='Empty'/></EventData></Event>"));
     binxml_buf_free(&out);
+}
+
+static void read_damaged(const uint8_t *bad, size_t n, struct got *g, evtx_file_stats *st)
+{
+    char err[512];
+    assert_int_equal(write_file(tmp_path("damaged.evtx"), bad, n), 0);
+    if (read_into(tmp_path("damaged.evtx"), g, st, err, sizeof err) != 0)
+        fail_msg("%s", err);
 }
 
 /* Damage that must be reported but not lose the records, and damage that must skip them. */
@@ -322,18 +361,15 @@ static void test_damage(void **state)
 {
     static uint8_t file[FHDR + CHUNK], bad[FHDR + CHUNK];
     size_t n = build_file(file), rec2;
-    const char *path = tmp_path("damaged.evtx");
     evtx_file_stats st;
     struct got g;
-    char err[512];
     (void)state;
 
     rec2 = 512 + (file[FHDR + 516] | (file[FHDR + 517] << 8));
     /* a flipped byte inside the second record's user name: records checksum reported, both read */
     memcpy(bad, file, n);
     bad[FHDR + rec2 + 0x40] ^= 0x01;
-    assert_int_equal(write_file(path, bad, n), 0);
-    assert_int_equal(read_into(path, &g, &st, err, sizeof err), 0);
+    read_damaged(bad, n, &g, &st);
     assert_int_equal(g.n, 2);
     assert_int_equal(st.bad_chunks, 1);
     assert_non_null(strstr(g.last_skip, "chunk 0 (file offset 4096): records checksum mismatch"));
@@ -341,8 +377,7 @@ static void test_damage(void **state)
     /* a bad record signature: that record is skipped with its offset named, the next one read */
     memcpy(bad, file, n);
     bad[FHDR + 512] = 'X';
-    assert_int_equal(write_file(path, bad, n), 0);
-    assert_int_equal(read_into(path, &g, &st, err, sizeof err), 0);
+    read_damaged(bad, n, &g, &st);
     assert_int_equal(g.n, 1);
     assert_int_equal(g.ev[0].record_id, 101);
     assert_int_equal(st.bad_records, 1);
@@ -351,8 +386,7 @@ static void test_damage(void **state)
     /* a bad chunk signature: the chunk is skipped */
     memcpy(bad, file, n);
     bad[FHDR] = 'X';
-    assert_int_equal(write_file(path, bad, n), 0);
-    assert_int_equal(read_into(path, &g, &st, err, sizeof err), 0);
+    read_damaged(bad, n, &g, &st);
     assert_int_equal(g.n, 0);
     assert_int_equal(st.bad_chunks, 1);
     assert_non_null(strstr(g.last_skip, "no ElfChnk signature"));
@@ -364,19 +398,60 @@ static void test_damage(void **state)
     bad[120] = 1;
     pat32(bad + 124, crc32(bad, 120));
     pat32(bad + FHDR + 48, (uint32_t)rec2);
-    assert_int_equal(write_file(path, bad, n), 0);
-    assert_int_equal(read_into(path, &g, &st, err, sizeof err), 0);
+    read_damaged(bad, n, &g, &st);
     assert_int_equal(g.n, 2);
     got_free(&g);
     /* a template reference pointing outside the chunk: that record is skipped, named */
     memcpy(bad, file, n);
     pat32(bad + FHDR + rec2 + 24 + 4 + 6, 0xFFFFFFF0u);
-    assert_int_equal(write_file(path, bad, n), 0);
-    assert_int_equal(read_into(path, &g, &st, err, sizeof err), 0);
+    read_damaged(bad, n, &g, &st);
     assert_int_equal(g.n, 1);
     assert_int_equal(st.bad_records, 1);
     assert_non_null(strstr(g.last_skip, "record 101 at file offset"));
     got_free(&g);
+}
+
+/* A template whose body instantiates itself, and one expanding a value 8 times per level: bounded. */
+static void test_hostile_templates(void **state)
+{
+    static uint8_t c[CHUNK];
+    static const uint8_t body[] = {0x0f, 1, 1, 0, 0x0c, 1, 0, 0, 0, 0, 0xe8, 3, 0, 0, 0, 0, 0, 0, 0};
+    binxml_buf out = {0};
+    char err[256];
+    (void)state;
+
+    memset(c, 0, sizeof c);
+    pat32(c + 1000 + 20, sizeof body); /* definition header at 1000, body at 1024 */
+    memcpy(c + 1024, body, sizeof body);
+    assert_int_equal(binxml_render(c, CHUNK, 1024, 1024 + sizeof body, &out, err, sizeof err), -1);
+    assert_non_null(strstr(err, "nested too deeply"));
+    /* element <a> with %0 eight times, where %0 is BinXML instantiating the same template with %0
+     * again: 8^12 expansion within the depth bound, stopped by the work or output bound */
+    {
+        struct bld *b = calloc(1, sizeof *b);
+        size_t def = 2000, start;
+        assert_non_null(b);
+        b->len = def + 24;
+        p8(b, 0x0f); p8(b, 1); p8(b, 1); p8(b, 0);
+        open_el(b, "a", 0); p8(b, 0x02);
+        for (int i = 0; i < 8; i++)
+            sub(b, 0, 0x21, 0);
+        p8(b, 0x04); p8(b, 0);
+        pat32(b->c + def + 20, (uint32_t)(b->len - def - 24));
+        start = b->len; /* nested instances, each the value of the one before */
+        for (int i = 0; i < 12; i++) {
+            p8(b, 0x0c); p8(b, 1); p32(b, 0); p32(b, (uint32_t)def); p32(b, 1);
+            p16(b, (unsigned)(12 - i - 1) * 18 + 1); p8(b, 0x21); p8(b, 0);
+        }
+        p8(b, 0);
+        out.len = 0;
+        out.limit = 1 << 20;
+        assert_int_equal(binxml_render(b->c, CHUNK, start, b->len, &out, err, sizeof err), -1);
+        if (!strstr(err, "too many BinXML tokens") && !strstr(err, "too large"))
+            fail_msg("%s", err);
+        free(b);
+    }
+    binxml_buf_free(&out);
 }
 
 static void test_not_evtx(void **state)
@@ -520,14 +595,27 @@ static int collect(void *ctx, const evtx_event *ev, uint64_t end)
     return 0;
 }
 
-/* Equal after normalising what renderers format differently: hex width and case. */
+/* An integer written as 0x-hex or decimal (libevtx prints win:Pointer in decimal, EvtRender in
+ * hex); -1 when s is not one. */
+static long long number(const char *s)
+{
+    char *e;
+    unsigned long long v;
+    int hex = strncasecmp(s, "0x", 2) == 0;
+    if (!s[hex ? 2 : 0] || strspn(s + (hex ? 2 : 0), hex ? "0123456789abcdefABCDEF" : "0123456789") !=
+                               strlen(s + (hex ? 2 : 0)))
+        return -1;
+    v = strtoull(s, &e, hex ? 16 : 10);
+    return *e || v > (unsigned long long)INT64_MAX ? -1 : (long long)v;
+}
+
+/* Equal after normalising what renderers format differently: hex width and case, pointers. */
 static int same_value(const char *a, const char *b)
 {
-    char *ea, *eb;
     if (strcmp(a, b) == 0)
         return 1;
-    if (strncasecmp(a, "0x", 2) == 0 && strncasecmp(b, "0x", 2) == 0 && a[2] && b[2])
-        return strtoull(a + 2, &ea, 16) == strtoull(b + 2, &eb, 16) && !*ea && !*eb;
+    if ((strncasecmp(a, "0x", 2) == 0 || strncasecmp(b, "0x", 2) == 0) && number(a) >= 0)
+        return number(a) == number(b);
     return strcasecmp(a, b) == 0 && strspn(a, "0123456789abcdefABCDEF{}-") == strlen(a);
 }
 
@@ -638,7 +726,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_synthetic_values),
         cmocka_unit_test(test_synthetic_render),
+        cmocka_unit_test(test_filter_and_resume),
         cmocka_unit_test(test_damage),
+        cmocka_unit_test(test_hostile_templates),
         cmocka_unit_test(test_not_evtx),
         cmocka_unit_test(test_synthetic_truncated_and_fuzzed),
         cmocka_unit_test(test_corpus_equals_xml),

@@ -4,6 +4,8 @@
  * The log is the file named by ADDECOY_FAKE_EVT_FILE: one <Event> document per line, record number =
  * line number (1-based); it is re-read on every EvtNext, so lines appended later are new records.
  * ADDECOY_FAKE_EVT_FIRST=N pretends records before N were cleared (a bookmark before them is stale).
+ * A service does not see the test's environment: then both settings come from wevtapi-fake.txt
+ * next to the DLL ("file=C:\path\events.xml", "first=N" lines).
  * Implemented: pull-mode EvtSubscribe (signal event; start at oldest, after bookmark (+strict), future
  * events), EvtNext, EvtRender (event XML, bookmark XML), EvtCreateBookmark, EvtUpdateBookmark,
  * EvtClose. Like the real log, a subscription's signal is set when records arrive (a thread polls
@@ -29,11 +31,39 @@ typedef struct fake_handle {
     char *xml;                /* event: its line */
 } fake_handle;
 
+/* A setting: the environment variable, else "key=value" in wevtapi-fake.txt beside this DLL. */
+static int setting(const char *env, const char *key, char *buf, DWORD len)
+{
+    char path[MAX_PATH], line[MAX_PATH + 32], *slash;
+    HMODULE self = NULL;
+    size_t klen = strlen(key);
+    FILE *f;
+    DWORD n = GetEnvironmentVariableA(env, buf, len);
+    if (n > 0 && n < len)
+        return 1;
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCSTR)(void *)setting, &self) ||
+        !GetModuleFileNameA(self, path, sizeof path) || !(slash = strrchr(path, '\\')))
+        return 0;
+    strcpy(slash + 1, "wevtapi-fake.txt");
+    if (!(f = fopen(path, "r")))
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (strncmp(line, key, klen) == 0 && line[klen] == '=' && strlen(line + klen + 1) < len) {
+            strcpy(buf, line + klen + 1);
+            fclose(f);
+            return 1;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
 static unsigned long long env_ull(const char *name, unsigned long long dflt)
 {
     char buf[64];
-    DWORD n = GetEnvironmentVariableA(name, buf, sizeof buf);
-    return n > 0 && n < sizeof buf ? strtoull(buf, NULL, 10) : dflt;
+    return setting(name, "first", buf, sizeof buf) ? strtoull(buf, NULL, 10) : dflt;
 }
 
 /* Line 'want' (1-based) of the log, malloc'd without its newline; NULL when there is none. */
@@ -45,7 +75,7 @@ static char *read_line(unsigned long long want)
     FILE *f;
     int c;
 
-    if (!GetEnvironmentVariableA("ADDECOY_FAKE_EVT_FILE", path, sizeof path) || !(f = fopen(path, "rb")))
+    if (!setting("ADDECOY_FAKE_EVT_FILE", "file", path, sizeof path) || !(f = fopen(path, "rb")))
         return NULL;
     while ((c = getc(f)) != EOF) {
         if (c == '\n') {
@@ -91,7 +121,7 @@ static unsigned long long count_lines(void)
     unsigned long long n = 0;
     size_t got;
     FILE *f;
-    if (!GetEnvironmentVariableA("ADDECOY_FAKE_EVT_FILE", path, sizeof path) || !(f = fopen(path, "rb")))
+    if (!setting("ADDECOY_FAKE_EVT_FILE", "file", path, sizeof path) || !(f = fopen(path, "rb")))
         return 0;
     while ((got = fread(buf, 1, sizeof buf, f)) > 0)
         for (size_t i = 0; i < got; i++)
