@@ -300,6 +300,30 @@ static int parse_log_level(svc_config *cfg, const json_t *root, const char *file
     return -1;
 }
 
+/* Paths inside sink objects ("path", "*_file") are relative to the config file, like the others. */
+static void resolve_sink_paths(const char *cfgpath, json_t *sinks)
+{
+    size_t i;
+    json_t *sink;
+
+    json_array_foreach(sinks, i, sink) {
+        const char *key;
+        json_t *v;
+        if (!json_is_object(sink))
+            continue;
+        json_object_foreach(sink, key, v) {
+            size_t n = strlen(key);
+            char *abs;
+            if (!json_is_string(v) || (strcmp(key, "path") != 0 && (n < 5 || strcmp(key + n - 5, "_file") != 0)))
+                continue;
+            abs = svc_config_resolve(cfgpath, json_string_value(v));
+            if (abs)
+                json_string_set(v, abs);
+            free(abs);
+        }
+    }
+}
+
 static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
 {
     static const char *const keys[] = {"inventory", "state_dir", "log_level", "inputs", "throttle",
@@ -352,6 +376,7 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
         goto out;
     }
     json_incref(cfg->sinks);
+    resolve_sink_paths(file, cfg->sinks);
     rc = 0;
 out:
     free(inv);

@@ -222,7 +222,7 @@ static char *registry_setting(const wchar_t *name)
 {
     wchar_t buf[2048];
     DWORD size = sizeof buf - sizeof *buf;
-    LSTATUS st = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\ADDecoy", name, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ,
+    LSTATUS st = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\ADDecoy", name, RRF_RT_REG_SZ,
                               NULL, buf, &size);
     if (st != ERROR_SUCCESS || !buf[0])
         return NULL;

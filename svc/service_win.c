@@ -97,6 +97,14 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
         svc_log(&lg, SVC_LOG_ERR, "%s", err);
         goto out;
     }
+    {   /* services start in %SystemRoot%\system32: make the configuration's directory current */
+        wchar_t dir[MAX_PATH], *slash;
+        wcscpy(dir, s->config);
+        if ((slash = wcsrchr(dir, L'\\')) != NULL) {
+            *slash = 0;
+            SetCurrentDirectoryW(dir);
+        }
+    }
     if (svc_service_set_recovery(err, sizeof err) != 0)
         svc_log(&lg, SVC_LOG_WARN, "%s", err);
 

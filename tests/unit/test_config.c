@@ -1,0 +1,139 @@
+/* test_config.c - decoysvc's configuration loader: valid files, and precise errors for broken ones. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "svc/config.h"
+#include "testutil.h"
+
+static char dir[512];
+
+static const char *write_cfg(const char *name, const char *text)
+{
+    static char path[600];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Loads text and expects an error containing every fragment. */
+static void expect_error(const char *text, const char *frag1, const char *frag2)
+{
+    svc_config cfg;
+    char err[1024] = "";
+    const char *path = write_cfg("bad.json", text);
+
+    assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), -1);
+    if (!strstr(err, frag1) || (frag2 && !strstr(err, frag2)))
+        fail_msg("error '%s' lacks '%s' / '%s'", err, frag1, frag2 ? frag2 : "");
+}
+
+#define MINIMAL_INPUTS "\"inputs\": [{\"type\": \"xml\", \"path\": \"events.xml\"}]"
+#define MINIMAL_SINKS "\"sinks\": [{\"type\": \"file\", \"path\": \"-\"}]"
+
+static void test_valid_full(void **state)
+{
+    svc_config cfg;
+    char err[1024] = "";
+    const char *path = write_cfg("ok.json",
+        "{\"_comment\": \"x\", \"inventory\": \"inv.json\", \"state_dir\": \"/var/lib/x\", \"log_level\": \"debug\","
+        " \"throttle\": {\"window_seconds\": 60, \"allowlist\": [\"10.0.0.0/8\", \"::1\"]},"
+        " \"spool\": {\"max_mb\": 2}, \"poll_ms\": 50,"
+        " \"inputs\": [{\"type\": \"xml\", \"path\": \"events.xml\", \"start\": \"end\"},"
+        "              {\"type\": \"samba\", \"kdc_log\": \"/var/log/kdc.log\", \"computer\": \"dc1\"},"
+        "              {\"type\": \"eventlog\", \"channels\": [\"Security\", \"ForwardedEvents\"]}],"
+        " \"sinks\": [{\"type\": \"hec\", \"url\": \"https://h:8088\", \"token_file\": \"tok\"}]}");
+    (void)state;
+    if (svc_config_load(&cfg, path, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(cfg.ninputs, 3);
+    assert_int_equal(cfg.inputs[0].type, SVC_INPUT_XML);
+    assert_int_equal(cfg.inputs[0].start, SVC_START_END);
+    assert_non_null(strstr(cfg.inputs[0].path, dir)); /* relative to the config file */
+    assert_string_equal(cfg.inputs[1].name, "samba:dc1");
+    assert_int_equal(cfg.inputs[2].nchannels, 2);
+    assert_int_equal(cfg.throttle_window_ms, 60000);
+    assert_int_equal(cfg.nallow, 2);
+    assert_int_equal(cfg.spool_max_bytes, 2u * 1024 * 1024);
+    assert_int_equal(cfg.log_level, SVC_LOG_DEBUG);
+    assert_non_null(strstr(cfg.inventory, dir));
+    /* sink file paths are resolved relative to the config too */
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(cfg.sinks, 0), "token_file")), dir));
+    svc_config_free(&cfg);
+}
+
+static void test_defaults(void **state)
+{
+    svc_config cfg;
+    char err[1024] = "";
+    const char *path = write_cfg("min.json", "{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}");
+    (void)state;
+    assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), 0);
+    assert_int_equal(cfg.throttle_window_ms, 300000);
+    assert_int_equal(cfg.spool_max_bytes, 256u * 1024 * 1024);
+    assert_int_equal(cfg.log_level, SVC_LOG_INFO);
+    assert_int_equal(cfg.inputs[0].start, SVC_START_BEGINNING);
+    svc_config_free(&cfg);
+}
+
+static void test_errors_name_the_field(void **state)
+{
+    (void)state;
+    expect_error("{\"inventory\": \"i\",\n \"state_dir\": \"s\",\n oops}", "bad.json:3:", NULL);
+    expect_error("[1]", "must be a JSON object", NULL);
+    expect_error("{\"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}", "inventory: missing", NULL);
+    expect_error("{\"inventory\": \"i\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}", "state_dir: missing", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inptus\": [], " MINIMAL_SINKS "}", "unknown key 'inptus'", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [], " MINIMAL_SINKS "}", "inputs: must be a non-empty", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"tcp\"}], " MINIMAL_SINKS "}",
+                 "inputs[0].type", "unknown input type 'tcp'");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\"}], " MINIMAL_SINKS "}",
+                 "inputs[0].path: missing", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"samba\"}], " MINIMAL_SINKS "}",
+                 "inputs[0]", "auth_log");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\", \"start\": \"now\"}], "
+                 MINIMAL_SINKS "}", "inputs[0].start", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\"},"
+                 " {\"type\": \"xml\", \"path\": \"a\"}], " MINIMAL_SINKS "}", "inputs[1]", "duplicate");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS "}", "sinks: must be a non-empty", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"throttle\": {\"window_seconds\": -1}, " MINIMAL_INPUTS ", "
+                 MINIMAL_SINKS "}", "throttle.window_seconds", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"throttle\": {\"allowlist\": [5]}, " MINIMAL_INPUTS ", "
+                 MINIMAL_SINKS "}", "throttle.allowlist[0]", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"log_level\": \"loud\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}",
+                 "log_level", NULL);
+    expect_error("{\"inventory\": \"i\", \"inventory\": \"j\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}",
+                 "duplicate", NULL);
+}
+
+static void test_missing_file(void **state)
+{
+    svc_config cfg;
+    char err[1024] = "";
+    (void)state;
+    assert_int_equal(svc_config_load(&cfg, "/nonexistent/decoysvc.json", err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/decoysvc.json"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_full),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_missing_file),
+    };
+    testutil_init();
+    testutil_tmpdir(dir, sizeof dir, "config");
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
