@@ -54,7 +54,7 @@ step "Starting a Splunk HEC receiver and decoysvc"
 HEC_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s\n' "$HEC_TOKEN" >"$WORK/hec.token"
 chmod 600 "$WORK/hec.token"
-python3 tests/lib/hec_receiver.py --token "$HEC_TOKEN" --port-file "$WORK/hec.port" \
+python3 tests/lib/hec_receiver.py --token-file "$WORK/hec.token" --port-file "$WORK/hec.port" \
     --out "$WORK/hec.jsonl" >"$WORK/hec.log" 2>&1 &
 HEC_PID=$!
 for _ in $(seq 100); do [ -s "$WORK/hec.port" ] && break; sleep 0.05; done

@@ -59,9 +59,9 @@ long evtx_eventlog_read(evtx_eventlog *el, unsigned timeout_ms, size_t max, evtx
  * accepted yet and none was given at open (err says which, if it is a failure). */
 char *evtx_eventlog_bookmark(const evtx_eventlog *el, char *err, size_t errlen);
 
-/* Drops the subscription (and any kept records) and subscribes again after bookmark_xml (NULL:
- * after the last accepted record, or per 'start' when there is none). Used to rewind to a
- * persisted position and to re-establish a lost subscription. */
+/* Drops the subscription (and any kept records) and subscribes again after bookmark_xml. NULL:
+ * after the last accepted record (re-establishing a lost subscription); "": forget the position
+ * and start per 'start' (rewinding to a checkpoint that has no bookmark for this channel). */
 int evtx_eventlog_reopen(evtx_eventlog *el, const char *bookmark_xml, char *err, size_t errlen);
 
 /* The XPath query for a list of event IDs ("*" when the list is empty or too long). Writes at most

@@ -110,6 +110,7 @@ static int commit_and_checkpoint(daemon *d, int64_t now, int force)
     }
     if (!force && now - d->last_save_ms < CHECKPOINT_EVERY_MS)
         return 0;
+    d->last_save_ms = now; /* at most one comparison a second when nothing forces it */
     cp = build_checkpoint(d);
     if (d->saved && json_equal(cp, d->saved)) {
         json_decref(cp);
@@ -120,7 +121,6 @@ static int commit_and_checkpoint(daemon *d, int64_t now, int force)
         json_decref(d->saved);
         d->saved = cp;
         cp = NULL;
-        d->last_save_ms = now;
         rc = 0;
     } else {
         svc_log(&d->lg, SVC_LOG_ERR, "cannot write checkpoint: %s", text ? err : "out of memory");

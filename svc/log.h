@@ -11,7 +11,9 @@ typedef struct svc_logger {
     svc_log_level min; /* messages above this level are dropped */
 } svc_logger;
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+#define SVC_PRINTF(a, b) __attribute__((format(gnu_printf, a, b))) /* with __USE_MINGW_ANSI_STDIO */
+#elif defined(__GNUC__)
 #define SVC_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define SVC_PRINTF(a, b)

@@ -253,12 +253,10 @@ static json_t *first_config(const wchar_t *dir, int *applied)
     json_t *sinks = json_array(), *root;
 
     *applied = 0;
-    if (hec_url) {
-        json_t *h = json_pack("{s:s, s:s, s:s}", "type", "hec", "url", hec_url, "sourcetype", "addecoy:alert");
-        if (hec_token && write_secret_file(dir, L"hec.token", hec_token) == 0)
-            json_object_set_new(h, "token_file", json_string("hec.token"));
-        json_array_append_new(sinks, h);
-        *applied += 1 + (hec_token != NULL);
+    if (hec_url && hec_token && write_secret_file(dir, L"hec.token", hec_token) == 0) { /* HEC needs both */
+        json_array_append_new(sinks, json_pack("{s:s, s:s, s:s, s:s}", "type", "hec", "url", hec_url, "token_file",
+                                               "hec.token", "sourcetype", "addecoy:alert"));
+        *applied += 2;
     }
     if (hook && write_secret_file(dir, L"webhook.url", hook) == 0) {
         const char *fmt = strstr(hook, "hooks.slack.com") ? "slack"

@@ -65,7 +65,7 @@ for f in sys.argv[1:]:
     for line in open(f, encoding="utf-8"):   # strict UTF-8: raises on invalid bytes
         json.loads(line)
 alerts = [json.loads(l)["event"] for l in open(sys.argv[1])]
-ws = " ".join(json.dumps(a) for a in alerts if a["source"].get("ip", "").startswith("10.66.66."))
+ws = " ".join(json.dumps(a) for a in alerts if a.get("source", {}).get("ip", "").startswith("10.66.66."))
 assert "<!channel>" in ws or "\\u003c!channel" in ws, "hostile text lost"
 assert "\ufffd" in ws or "\\ufffd" in ws, "invalid UTF-8 not repaired"
 PY

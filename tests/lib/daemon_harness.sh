@@ -39,9 +39,9 @@ wait_file() {
 hec_start() {
     HEC_TOKEN_FILE=$T/hec.token
     HEC_OUT=$T/hec.jsonl
-    head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$HEC_TOKEN_FILE"
+    [ -s "$HEC_TOKEN_FILE" ] || head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$HEC_TOKEN_FILE"
     rm -f "$T/hec.port"
-    python3 "$ADDECOY_SRC/tests/lib/hec_receiver.py" --token "$(cat "$HEC_TOKEN_FILE")" --port-file "$T/hec.port" \
+    python3 "$ADDECOY_SRC/tests/lib/hec_receiver.py" --token-file "$HEC_TOKEN_FILE" --port-file "$T/hec.port" \
         --out "$HEC_OUT" ${HEC_PORT:+--port "$HEC_PORT"} "$@" >>"$T/hec.log" 2>&1 &
     HEC_PID=$!
     _HARNESS_PIDS+=("$HEC_PID")

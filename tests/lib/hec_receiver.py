@@ -124,6 +124,8 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.state
         url = urlparse(self.path)
         body = self.read_body()
+        if st.args.delay_ms:
+            time.sleep(st.args.delay_ms / 1000.0)
         with st.lock:
             st.requests += 1
         if url.path not in EVENT_PATHS and url.path != "/services/collector/ack":
@@ -219,6 +221,8 @@ class Handler(BaseHTTPRequestHandler):
         if good:   # events before an invalid one are indexed, as Splunk does
             with st.lock, open(st.args.out, "a", encoding="utf-8") as f:
                 for ev in good:
+                    if st.args.stamp:
+                        ev = dict(ev, _received_at=time.time())
                     f.write(json.dumps(ev, separators=(",", ":"), ensure_ascii=False) + "\n")
         if failure is not None:
             i, (code, text) = failure
@@ -237,7 +241,10 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--port-file")
-    p.add_argument("--token", action="append", required=True, help="accepted token (repeatable)")
+    p.add_argument("--token", action="append", default=[], help="accepted token (repeatable)")
+    p.add_argument("--token-file", action="append", default=[], help="file holding an accepted token")
+    p.add_argument("--delay-ms", type=int, default=0, help="wait this long before answering each POST")
+    p.add_argument("--stamp", action="store_true", help="add _received_at (epoch seconds) to each written event")
     p.add_argument("--out", required=True, help="accepted events, one JSON line each")
     p.add_argument("--ack", action="store_true", help="indexer acknowledgment on")
     p.add_argument("--ack-polls", type=int, default=1, help="polls answered false before an ack is true")
@@ -248,6 +255,11 @@ def main():
     p.add_argument("--invalid-marker", help="events containing this text are refused as invalid (code 6)")
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args()
+    for path in args.token_file:
+        with open(path) as f:
+            args.token.append(f.read().strip())
+    if not args.token:
+        p.error("--token or --token-file is required")
     open(args.out, "a").close()
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True

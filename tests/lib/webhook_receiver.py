@@ -24,10 +24,11 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write("webhook_receiver: " + (fmt % a) + "\n")
 
     def answer(self, status, text):
-        data = (text + "\n").encode()
+        data = b"" if status in (204, 304) else (text + "\n").encode()  # 204 carries no body
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(data)))
+        if data:
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 

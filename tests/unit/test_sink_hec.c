@@ -26,6 +26,32 @@ int main(void)
 #include "svc/sink.h"
 #include "testutil.h"
 
+/* Receivers still running (a failed assertion skips receiver_stop): stopped at exit. */
+static pid_t started[64];
+static size_t nstarted;
+
+static void started_add(pid_t pid)
+{
+    if (nstarted < 64)
+        started[nstarted++] = pid;
+}
+
+static void started_remove(pid_t pid)
+{
+    for (size_t i = 0; i < nstarted; i++)
+        if (started[i] == pid)
+            started[i] = started[--nstarted];
+}
+
+static void started_stop_all(void)
+{
+    for (size_t i = 0; i < nstarted; i++) {
+        kill(started[i], SIGTERM);
+        waitpid(started[i], NULL, 0);
+    }
+    nstarted = 0;
+}
+
 typedef struct receiver {
     pid_t pid;
     int port;
@@ -55,11 +81,14 @@ static void receiver_start(receiver *r, const char *tag, const char *const *flag
     r->pid = fork();
     assert_true(r->pid >= 0);
     if (r->pid == 0) {
-        if (!freopen("/dev/null", "w", stdout))
+        char log[700];
+        snprintf(log, sizeof log, "%s/receiver.log", r->dir);
+        if (!freopen("/dev/null", "w", stdout) || !freopen(log, "w", stderr))
             _exit(127);
         execvp("python3", (char *const *)argv);
         _exit(127);
     }
+    started_add(r->pid);
     for (int i = 0; i < 1000; i++) { /* up to ~20 s for the interpreter to start */
         FILE *f = fopen(portfile, "r");
         if (f) {
@@ -78,6 +107,7 @@ static void receiver_stop(receiver *r)
 {
     kill(r->pid, SIGTERM);
     waitpid(r->pid, NULL, 0);
+    started_remove(r->pid);
 }
 
 static sink *hec_sink(const receiver *r, const char *token, const char *extra)
@@ -404,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_config_errors),        cmocka_unit_test(test_token_from_env_and_file),
     };
     testutil_init();
+    atexit(started_stop_all);
     for (size_t i = 0; i < LENS_N; i++)
         lens[i] = strlen(DOCS[i]);
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,18 @@ static const char *HOSTILE =
     "\"decoy\":{\"name\":\"svc_backup_legacy\"},\"source\":{\"ip\":\"10.0.0.5\",\"port\":49152},"
     "\"user\":{\"name\":\"a\\\"b\\\\c]d\\ninjected\",\"domain\":\"CORP\"},\"host\":{\"name\":\"DC01\"}}";
 
+/* rsyslogd still running after a failed assertion: stopped at exit. */
+static pid_t running = -1;
+
+static void stop_running(void)
+{
+    if (running > 0) {
+        kill(running, SIGTERM);
+        waitpid(running, NULL, 0);
+    }
+    running = -1;
+}
+
 typedef struct rsyslog {
     pid_t pid;
     int port;
@@ -98,9 +110,14 @@ static void rsyslog_start(rsyslog *r)
     r->pid = fork();
     assert_true(r->pid >= 0);
     if (r->pid == 0) {
+        char log[700];
+        snprintf(log, sizeof log, "%s/rsyslogd.out", r->dir);
+        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
+            _exit(127);
         execl(bin, "rsyslogd", "-n", "-f", conf, "-i", pid, (char *)NULL);
         _exit(127);
     }
+    running = r->pid;
     for (int i = 0; i < 500 && !can_connect(r->port); i++)
         usleep(20000);
     if (!can_connect(r->port)) {
@@ -113,6 +130,7 @@ static void rsyslog_stop(rsyslog *r)
 {
     kill(r->pid, SIGTERM);
     waitpid(r->pid, NULL, 0);
+    running = -1;
 }
 
 static size_t lines_in(const char *path)
@@ -247,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_config_errors),
     };
     testutil_init();
+    atexit(stop_running);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
 #endif

@@ -27,6 +27,32 @@ int main(void)
 
 #define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
+/* Receivers still running (a failed assertion skips receiver_stop): stopped at exit. */
+static pid_t started[64];
+static size_t nstarted;
+
+static void started_add(pid_t pid)
+{
+    if (nstarted < 64)
+        started[nstarted++] = pid;
+}
+
+static void started_remove(pid_t pid)
+{
+    for (size_t i = 0; i < nstarted; i++)
+        if (started[i] == pid)
+            started[i] = started[--nstarted];
+}
+
+static void started_stop_all(void)
+{
+    for (size_t i = 0; i < nstarted; i++) {
+        kill(started[i], SIGTERM);
+        waitpid(started[i], NULL, 0);
+    }
+    nstarted = 0;
+}
+
 typedef struct receiver {
     pid_t pid;
     int port;
@@ -55,11 +81,14 @@ static void receiver_start(receiver *r, const char *tag, const char *const *flag
     r->pid = fork();
     assert_true(r->pid >= 0);
     if (r->pid == 0) {
-        if (!freopen("/dev/null", "w", stdout))
+        char log[700];
+        snprintf(log, sizeof log, "%s/receiver.log", r->dir);
+        if (!freopen("/dev/null", "w", stdout) || !freopen(log, "w", stderr))
             _exit(127);
         execvp("python3", (char *const *)argv);
         _exit(127);
     }
+    started_add(r->pid);
     for (int i = 0; i < 1000; i++) {
         FILE *f = fopen(portfile, "r");
         if (f) {
@@ -78,6 +107,7 @@ static void receiver_stop(receiver *r)
 {
     kill(r->pid, SIGTERM);
     waitpid(r->pid, NULL, 0);
+    started_remove(r->pid);
 }
 
 static sink *webhook(const receiver *r, const char *extra)
@@ -322,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_pagerduty_event), cmocka_unit_test(test_config_errors),
     };
     testutil_init();
+    atexit(started_stop_all);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
 #endif

@@ -217,6 +217,23 @@ static void test_unreadable_record_is_skipped(void **state)
     evtx_eventlog_close(el);
 }
 
+static void test_reopen(void **state)
+{
+    seen s = {0};
+    char err[256];
+    evtx_eventlog *el;
+    (void)state;
+    make_log(3, NULL);
+    el = open_log(&s, NULL, EVTX_EVENTLOG_OLDEST);
+    assert_int_equal(read_all(el, &s), 3);
+    assert_int_equal(evtx_eventlog_reopen(el, NULL, err, sizeof err), 0); /* lost subscription: resume */
+    assert_int_equal(read_all(el, &s), 0);
+    assert_int_equal(evtx_eventlog_reopen(el, "", err, sizeof err), 0); /* rewind without bookmark */
+    assert_int_equal(read_all(el, &s), 3);
+    assert_int_equal(s.n, 6);
+    evtx_eventlog_close(el);
+}
+
 static void test_xpath(void **state)
 {
     unsigned ids[] = {4768, 4769, 4771};
@@ -238,7 +255,7 @@ int main(void)
         cmocka_unit_test(test_oldest_then_bookmark), cmocka_unit_test(test_future_only),
         cmocka_unit_test(test_refusal_keeps_records), cmocka_unit_test(test_stale_bookmark),
         cmocka_unit_test(test_invalid_bookmark),      cmocka_unit_test(test_unreadable_record_is_skipped),
-        cmocka_unit_test(test_xpath),
+        cmocka_unit_test(test_reopen),                cmocka_unit_test(test_xpath),
     };
     testutil_init();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,22 +10,20 @@ command -v wine >/dev/null || { echo "SKIP: wine is not installed"; exit 77; }
 . "$ADDECOY_SRC/tests/lib/daemon_harness.sh"
 harness_init
 
-export WINEPREFIX=${ADDECOY_WINE_MSI_PREFIX:-${ADDECOY_CACHE:-/var/cache/addecoy}/wine-msi}
+# a fresh prefix each run (~15 s): installer state from an earlier run must not leak in
+export WINEPREFIX=${ADDECOY_WINE_MSI_PREFIX:-$T/wineprefix}
 export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
 PF="$WINEPREFIX/drive_c/Program Files/ADDecoy"
 PD="$WINEPREFIX/drive_c/ProgramData/ADDecoy"
 msi_w=$(winepath -w "$ADDECOY_MSI" 2>/dev/null)
 uninstall() { wine msiexec /x "$msi_w" /qn >/dev/null 2>&1 || true; wine sc delete ADDecoy >/dev/null 2>&1 || true; }
-wfail() { [ -f "$PD/decoysvc.log" ] && { echo "--- decoysvc.log"; tail -20 "$PD/decoysvc.log"; }; uninstall; fail "$*"; }
+wfail() { echo "service: $(wine sc query ADDecoy 2>/dev/null | tr -d '\r' | grep STATE)"; [ -f "$PD/decoysvc.log" ] && { echo "--- decoysvc.log"; tail -20 "$PD/decoysvc.log"; }; uninstall; fail "$*"; }
 
-if [ ! -f "$WINEPREFIX/.addecoy-ready" ]; then
-    echo "-- creating Wine prefix $WINEPREFIX (once)"
-    mkdir -p "$WINEPREFIX"
-    wineboot -i >/dev/null 2>&1 && wineserver -w && touch "$WINEPREFIX/.addecoy-ready"
-fi
+echo "-- creating Wine prefix $WINEPREFIX"
+mkdir -p "$WINEPREFIX"
+wineboot -i >/dev/null 2>&1 </dev/null && wineserver -w
 wineserver -p60 >/dev/null 2>&1 </dev/null || true
-uninstall
-rm -rf "$PD" "$PF"
+wine cmd /c exit >/dev/null 2>&1 </dev/null || true
 trap 'uninstall; wineserver -k 2>/dev/null; harness_cleanup' EXIT
 
 # Wine's Event Log API is a stub: the fake (test only, not in the MSI) waits in the install dir.
