@@ -118,7 +118,25 @@ typedef struct evtx_xml_opts {
     const uint8_t *want_ids;  /* optional bitmap of 65536 bits: records with other EventIDs are
                                  skipped cheaply, before full parsing; NULL = all */
     uint64_t start_offset;    /* offset of the first byte fed (when resuming a file) */
+    /* optional second cheap filter for records of a wanted EventID, before full parsing: return 0
+       to skip the record (counted as filtered), 1 to parse it. Only skip what the consumer is sure
+       not to need (see evtx_raw_view below). NULL = parse every wanted record. */
+    int (*prefilter)(void *ctx, unsigned event_id, const char *rec, size_t len);
 } evtx_xml_opts;
+
+/* A raw view of a record's EventData, for prefilters: only records in the canonical form Windows
+ * writes qualify (one plain <EventData>, only <Data Name="..."> children, no entity or character
+ * reference, comment or CDATA anywhere), so a field found (or not found) here is exactly what the
+ * full parser would see. */
+typedef struct evtx_raw_view {
+    const char *data; /* the EventData content */
+    size_t len;
+} evtx_raw_view;
+/* 1 when the record qualifies (v is set), 0 when it does not: then parse it fully. */
+int evtx_raw_view_open(evtx_raw_view *v, const char *rec, size_t len);
+/* 1 and the value's bytes when the field is present ("" for <Data Name="X"/>), 0 when absent,
+ * -1 when its element is not in the plain form (then parse fully). */
+int evtx_raw_view_get(const evtx_raw_view *v, const char *name, const char **val, size_t *vlen);
 
 evtx_xml_stream *evtx_xml_new(const evtx_xml_opts *opts);
 void evtx_xml_free(evtx_xml_stream *s);

@@ -115,7 +115,8 @@ static int handle_record(evtx_xml_stream *s, size_t start, size_t end)
         s->consumed = end_off;
         return 0;
     }
-    if (s->o.want_ids && xml_record_peek_id(rec, n, &id) && !wanted(s, id)) {
+    if ((s->o.want_ids || s->o.prefilter) && xml_record_peek_id(rec, n, &id) &&
+        (!wanted(s, id) || (s->o.prefilter && !s->o.prefilter(s->o.ctx, id, rec, n)))) {
         s->st.filtered++;
         s->consumed = end_off;
         return 0;

@@ -228,7 +228,8 @@ static detect_action classify(const detector *d, const evtx_event *ev, match *m)
         return DETECT_NONE;
     case 4771:
     case 4625:
-        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m))
+        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m) ||
+            match_sid(d, ev, "TargetUserSid", m))
             return DETECT_PASSWORD_GUESS;
         return DETECT_NONE;
     case 4776:
@@ -236,7 +237,8 @@ static detect_action classify(const detector *d, const evtx_event *ev, match *m)
             return (has_st && st == 0) ? DETECT_DECOY_LOGON : DETECT_PASSWORD_GUESS;
         return DETECT_NONE;
     case 4624:
-        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m))
+        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m) ||
+            match_sid(d, ev, "TargetUserSid", m))
             return DETECT_DECOY_LOGON;
         return DETECT_NONE;
     case 4662:

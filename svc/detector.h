@@ -83,6 +83,10 @@ int detector_examine(detector *d, const evtx_event *ev, detection *out);
 
 const char *detect_action_name(detect_action a); /* "kerberoast", ... */
 
+/* Cheap look at a raw rendered record before full parsing (detect_prefilter.c): 0 when it is a
+ * 4624 or 4769 in canonical form that surely names no decoy, 1 when it must be parsed. */
+int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, size_t len);
+
 /* Decoders, exposed for the alert document and tests. */
 int detect_parse_hex(const char *s, uint32_t *out);             /* "0x17", "0x00000017", "23" */
 const char *detect_ticket_enc_name(uint32_t code);               /* "RC4-HMAC", "unknown" */

@@ -68,9 +68,15 @@ static void hunt_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const ch
             names[why <= 3 ? why : 0], detail ? detail : "");
 }
 
+static int hunt_prefilter(void *ctx, unsigned event_id, const char *rec, size_t len)
+{
+    hunt_ctx *h = ctx;
+    return pipeline_prefilter(&h->pipe, event_id, rec, len);
+}
+
 static int hunt_file(hunt_ctx *h, const char *path)
 {
-    evtx_xml_opts xo = {hunt_event, hunt_skip, h, h->pipe.want_ids, 0};
+    evtx_xml_opts xo = {hunt_event, hunt_skip, h, h->pipe.want_ids, 0, hunt_prefilter};
     evtx_stream_stats st;
     char err[1024];
 

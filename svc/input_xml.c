@@ -32,10 +32,16 @@ static void xml_on_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const 
             (unsigned long long)offset, names[why <= 3 ? why : 0], detail ? detail : "");
 }
 
+static int xml_prefilter(void *ctx, unsigned event_id, const char *rec, size_t len)
+{
+    svc_input *in = ctx;
+    return pipeline_prefilter(in->pipe, event_id, rec, len);
+}
+
 static int xml_reset_stream(svc_input *in, uint64_t start)
 {
     xml_input *x = in->impl;
-    evtx_xml_opts o = {xml_on_event, xml_on_skip, in, in->pipe->want_ids, start};
+    evtx_xml_opts o = {xml_on_event, xml_on_skip, in, in->pipe->want_ids, start, xml_prefilter};
 
     if (x->xs)
         evtx_xml_free(x->xs);

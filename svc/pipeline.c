@@ -157,6 +157,11 @@ int pipeline_reload_if_changed(pipeline *p)
     return 1;
 }
 
+int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len)
+{
+    return detect_prefilter(p->index, event_id, rec, len);
+}
+
 const char *pipeline_resolve_spn(void *ctx, const char *spn)
 {
     pipeline *p = ctx;

@@ -59,6 +59,8 @@ int pipeline_flush(pipeline *p, int64_t now_ms, int force);
 int pipeline_reload_if_changed(pipeline *p);
 /* The event IDs the detector examines (for source-side filters such as an EvtSubscribe XPath). */
 const unsigned *pipeline_event_ids(size_t *n);
+/* The detector's cheap look at a raw record before full parsing (0: surely no decoy, skip it). */
+int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len);
 /* The SPN -> account name resolver handed to the Samba source. */
 const char *pipeline_resolve_spn(void *p, const char *spn);
 
