@@ -74,8 +74,8 @@ int decoy_sid_from_text(const char *s, uint8_t *out, size_t outlen)
         p++;
         if (!isdigit((unsigned char)*p) || out[1] == 15)
             return -1;
-        unsigned long v = strtoul(p, &end, 10);
-        if (v > 0xffffffffUL || 8 + 4 * (size_t)(out[1] + 1) > outlen)
+        unsigned long long v = strtoull(p, &end, 10); /* long is 32-bit on Win64 */
+        if (v > 0xffffffffULL || 8 + 4 * (size_t)(out[1] + 1) > outlen)
             return -1;
         put32(out + 8 + 4 * out[1], (uint32_t)v);
         out[1]++;

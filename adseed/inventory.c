@@ -1,20 +1,21 @@
 /*
  * inventory.c - the decoy inventory: a versioned JSON file shared by adseed (which writes it) and
  * decoysvc (which reads it and reloads it when it changes). Loading is strict: every error names
- * the file, the entry (decoys[i] (name)) and the field. Unknown keys are allowed (forward
- * compatibility). Saving is atomic (adseed_write_file_atomic, mode 0644).
+ * the file, the entry (decoys[i] (name)) and the field; the parser, which streams the "decoys"
+ * array, is in inventory_stream.c. Unknown keys are allowed (forward compatibility). Saving is
+ * atomic (adseed_write_file_atomic, mode 0644).
  */
 #include "adseed/adseed.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#define NAME_MAX_LEN 256
-#define TEXT_MAX_LEN (64 * 1024)
+#define READ_MAX_BYTES (1024L * 1024 * 1024) /* beyond: adseed_read_file, which reads in chunks */
 
 static const char *const kind_names[] = {"plain", "kerberoast", "asrep", "recon"};
 
@@ -88,201 +89,58 @@ adseed_decoy *adseed_inventory_find(adseed_inventory *inv, const char *name)
     return NULL;
 }
 
-/* ---- syntax checks --------------------------------------------------------------------------- */
-/* S-1-<authority>-<sub>... with 1..15 sub-authorities; normalised to upper-case "S-". */
-static int sid_valid(const char *s)
+/* ---- loading (parsing is in inventory_stream.c) ------------------------------------------------ */
+/* A regular file is read with one allocation of its size; anything else (a pipe, a file that grows
+ * while it is read, a file that cannot be opened) goes through adseed_read_file, whose errors name
+ * the file. */
+static char *read_inventory(const char *path, size_t *len, char *err, size_t errlen)
 {
-    int parts = 0;
-    if ((s[0] != 'S' && s[0] != 's') || s[1] != '-' || s[2] != '1' || s[3] != '-')
-        return 0;
-    s += 4;
-    for (;;) {
-        size_t n = 0;
-        while (isdigit((unsigned char)s[n]))
-            n++;
-        if (n == 0 || n > 20)
-            return 0;
-        parts++;
-        s += n;
-        if (*s == '\0')
-            break;
-        if (*s != '-')
-            return 0;
-        s++;
-    }
-    return parts >= 2 && parts <= 16; /* authority + 1..15 sub-authorities */
-}
+    FILE *f = fopen(path, "rb");
+    long size = -1;
+    char *buf = NULL, *ret = NULL;
+    size_t n;
 
-/* Accepts 8-4-4-4-12 hex, optionally in braces; writes the lower-case form without braces. */
-static int guid_normalise(const char *s, char out[37])
-{
-    size_t len = strlen(s);
-    if (len == 38 && s[0] == '{' && s[37] == '}') {
-        s++;
-        len = 36;
-    }
-    if (len != 36)
-        return 0;
-    for (size_t i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-')
-                return 0;
-            out[i] = '-';
-        } else if (isxdigit((unsigned char)s[i])) {
-            out[i] = (char)tolower((unsigned char)s[i]);
-        } else {
-            return 0;
-        }
-    }
-    out[36] = '\0';
-    return 1;
-}
-
-/* YYYY-MM-DDTHH:MM:SS[.fraction]Z */
-static int iso8601_valid(const char *s)
-{
-    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-    size_t i;
-    for (i = 0; pat[i]; i++) {
-        if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
-            return 0;
-    }
-    s += i;
-    if (*s == '.') {
-        s++;
-        if (!isdigit((unsigned char)*s))
-            return 0;
-        while (isdigit((unsigned char)*s))
-            s++;
-    }
-    return s[0] == 'Z' && s[1] == '\0';
-}
-
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
-/* ---- loading --------------------------------------------------------------------------------- */
-typedef struct ctx {
-    const char *origin;
-    size_t index;
-    const char *name; /* NULL until known */
-    char *err;
-    size_t errlen;
-} ctx;
-
-static int field_error(const ctx *c, const char *field, const char *msg)
-{
-    if (c->name)
-        snprintf(c->err, c->errlen, "%s: decoys[%zu] (%.64s): field '%s': %s", c->origin, c->index,
-                 c->name, field, msg);
-    else
-        snprintf(c->err, c->errlen, "%s: decoys[%zu]: field '%s': %s", c->origin, c->index, field, msg);
-    return -1;
-}
-
-/* Optional string field: absent or null leaves *out NULL. */
-static int get_string(const ctx *c, json_t *obj, const char *field, size_t maxlen, char **out)
-{
-    json_t *v = json_object_get(obj, field);
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v))
-        return field_error(c, field, "must be a string");
-    if (json_string_length(v) > maxlen)
-        return field_error(c, field, "too long");
-    if (strlen(json_string_value(v)) != json_string_length(v))
-        return field_error(c, field, "contains a NUL character");
-    *out = strdup(json_string_value(v));
-    if (!*out)
-        return field_error(c, field, "out of memory");
-    return 0;
-}
-
-static int parse_spns(const ctx *c, json_t *obj, adseed_decoy *d)
-{
-    json_t *arr = json_object_get(obj, "spns"), *v;
-    size_t i;
-    if (!arr || json_is_null(arr))
-        return 0;
-    if (!json_is_array(arr))
-        return field_error(c, "spns", "must be an array of strings");
-    if (json_array_size(arr) > ADSEED_MAX_SPNS)
-        return field_error(c, "spns", "more than 16 SPNs");
-    json_array_foreach(arr, i, v) {
-        const char *s = json_string_value(v);
-        if (!s || !*s || json_string_length(v) > NAME_MAX_LEN || has_control(s) || !strchr(s, '/'))
-            return field_error(c, "spns", "each SPN must be a string such as \"MSSQLSvc/host:1433\"");
-        d->spns[d->nspns] = strdup(s);
-        if (!d->spns[d->nspns])
-            return field_error(c, "spns", "out of memory");
-        d->nspns++;
-    }
-    return 0;
-}
-
-static int parse_decoy(ctx *c, json_t *obj, adseed_decoy *d)
-{
-    static const char *const texts[] = {"domain", "dn", "memo", "location", "owner", "runbook",
-                                        "created_by"};
-    char **text_dst[] = {&d->domain, &d->dn, &d->memo, &d->location, &d->owner, &d->runbook,
-                         &d->created_by};
-    char *kind = NULL;
-    int rc = -1;
-
-    if (!json_is_object(obj))
-        return field_error(c, "(entry)", "must be an object");
-    if (get_string(c, obj, "name", NAME_MAX_LEN, &d->name) != 0)
-        goto out;
-    if (!d->name || !d->name[0])
-        return field_error(c, "name", "required, a non-empty sAMAccountName");
-    if (has_control(d->name) || strpbrk(d->name, "\"/\\[]:;|=,+*?<>@"))
-        return field_error(c, "name", "not a valid sAMAccountName");
-    c->name = d->name;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        if (get_string(c, obj, texts[i], TEXT_MAX_LEN, text_dst[i]) != 0)
-            goto out;
-    if (get_string(c, obj, "sid", 200, &d->sid) != 0)
-        goto out;
-    if (d->sid) {
-        if (!sid_valid(d->sid))
-            return field_error(c, "sid", "not a SID of the form S-1-5-21-...");
-        d->sid[0] = 'S';
-    }
-    if (get_string(c, obj, "guid", 64, &d->guid) != 0)
-        goto out;
-    if (d->guid) {
-        char g[37];
-        if (!guid_normalise(d->guid, g))
-            return field_error(c, "guid", "not a GUID of the form 8-4-4-4-12 hex digits");
-        memcpy(d->guid, g, 37); /* the input was at least 36 bytes long */
-    }
-    if (get_string(c, obj, "created", 64, &d->created) != 0 ||
-        get_string(c, obj, "retired", 64, &d->retired) != 0)
-        goto out;
-    if (d->created && !iso8601_valid(d->created))
-        return field_error(c, "created", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
-    if (d->retired && !iso8601_valid(d->retired))
-        return field_error(c, "retired", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
-    if (parse_spns(c, obj, d) != 0)
-        goto out;
-    if (get_string(c, obj, "kind", 32, &kind) != 0)
-        goto out;
-    d->kind = ADSEED_KIND_PLAIN;
-    if (kind && adseed_kind_parse(kind, &d->kind) != 0) {
-        field_error(c, "kind", "must be one of kerberoast, asrep, recon, plain");
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (!f || size <= 0 || size > READ_MAX_BYTES || fseek(f, 0, SEEK_SET) != 0)
+        goto fallback;
+    buf = malloc((size_t)size + 1);
+    if (!buf)
+        goto fallback;
+    n = fread(buf, 1, (size_t)size + 1, f);
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
         goto out;
     }
-    rc = 0;
+    if (n > (size_t)size)
+        goto fallback;
+    buf[n] = '\0';
+    *len = n;
+    ret = buf;
+    buf = NULL;
+    goto out;
+fallback:
+    ret = adseed_read_file(path, len, err, errlen);
 out:
-    free(kind);
+    free(buf);
+    if (f)
+        fclose(f);
+    return ret;
+}
+
+int adseed_inventory_load(adseed_inventory *inv, const char *path, char *err, size_t errlen)
+{
+    size_t len = 0;
+    char *buf = read_inventory(path, &len, err, errlen);
+    int rc;
+    if (!buf)
+        return -1;
+    rc = adseed_inventory_parse(inv, buf, len, path, err, errlen);
+    free(buf);
     return rc;
 }
 
+/* ---- saving and editing ---------------------------------------------------------------------- */
 static int inventory_append(adseed_inventory *inv, adseed_decoy *d)
 {
     if (inv->ndecoys == inv->cap) {
@@ -298,103 +156,6 @@ static int inventory_append(adseed_inventory *inv, adseed_decoy *d)
     return 0;
 }
 
-/* Duplicate-name check in constant time: a set of indexes+1 into inv->decoys (0 = empty),
- * hashed by lower-cased name. Returns -1 when the name is already present, else records the index
- * the name will get (inv->ndecoys). */
-static int seen_insert(size_t *slots, size_t nslots, const adseed_inventory *inv, const char *name)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    size_t i;
-    for (const char *p = name; *p; p++) {
-        h ^= (unsigned char)tolower((unsigned char)*p);
-        h *= 0x100000001b3ULL;
-    }
-    for (i = (size_t)h & (nslots - 1); slots[i]; i = (i + 1) & (nslots - 1))
-        if (ascii_casecmp(inv->decoys[slots[i] - 1].name, name) == 0)
-            return -1;
-    slots[i] = inv->ndecoys + 1;
-    return 0;
-}
-
-int adseed_inventory_parse(adseed_inventory *inv, const char *json, size_t len, const char *origin,
-                           char *err, size_t errlen)
-{
-    adseed_inventory tmp;
-    json_error_t jerr;
-    json_t *root = NULL, *ver, *arr, *obj;
-    adseed_decoy d;
-    size_t i, nslots = 0, *seen = NULL;
-    int rc = -1;
-
-    adseed_inventory_init(&tmp);
-    memset(&d, 0, sizeof d);
-    if (!origin)
-        origin = "inventory";
-    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", origin, jerr.line, jerr.column, jerr.text);
-        goto out;
-    }
-    if (!json_is_object(root)) {
-        snprintf(err, errlen, "%s: the inventory must be a JSON object", origin);
-        goto out;
-    }
-    ver = json_object_get(root, "version");
-    if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
-        snprintf(err, errlen, "%s: field 'version': must be 1 (the only inventory version)", origin);
-        goto out;
-    }
-    arr = json_object_get(root, "decoys");
-    if (!json_is_array(arr)) {
-        snprintf(err, errlen, "%s: field 'decoys': required, an array", origin);
-        goto out;
-    }
-    nslots = 16;
-    while (nslots < json_array_size(arr) * 2)
-        nslots *= 2;
-    seen = calloc(nslots, sizeof *seen);
-    if (!seen) {
-        snprintf(err, errlen, "%s: out of memory", origin);
-        goto out;
-    }
-    json_array_foreach(arr, i, obj) {
-        ctx c = {origin, i, NULL, err, errlen};
-        if (parse_decoy(&c, obj, &d) != 0)
-            goto out;
-        if (seen_insert(seen, nslots, &tmp, d.name) != 0) {
-            field_error(&c, "name", "duplicate name (names are case-insensitive)");
-            goto out;
-        }
-        if (inventory_append(&tmp, &d) != 0) {
-            snprintf(err, errlen, "%s: out of memory", origin);
-            goto out;
-        }
-    }
-    adseed_inventory_free(inv);
-    *inv = tmp;
-    adseed_inventory_init(&tmp);
-    rc = 0;
-out:
-    free(seen);
-    adseed_decoy_free(&d);
-    adseed_inventory_free(&tmp);
-    json_decref(root);
-    return rc;
-}
-
-int adseed_inventory_load(adseed_inventory *inv, const char *path, char *err, size_t errlen)
-{
-    size_t len = 0;
-    char *buf = adseed_read_file(path, &len, err, errlen);
-    int rc;
-    if (!buf)
-        return -1;
-    rc = adseed_inventory_parse(inv, buf, len, path, err, errlen);
-    free(buf);
-    return rc;
-}
-
-/* ---- saving and editing ---------------------------------------------------------------------- */
 static int set_opt(json_t *obj, const char *key, const char *val)
 {
     if (!val)

@@ -5,6 +5,9 @@
  */
 #include "adseed/ldap_conn.h"
 
+#ifdef _WIN32
+#include <winsock2.h> /* struct timeval */
+#endif
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -331,7 +331,7 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
     const char *file = cfg->path;
     char *inv = NULL, *state = NULL;
     char where[512];
-    double max_mb = 256, poll = 200;
+    double max_mb = 256, poll = 100;
     json_t *spool;
     int rc = -1;
 

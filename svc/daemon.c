@@ -307,8 +307,8 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
             *o->reload_flag = 0;
         }
         pipeline_reload_if_changed(&d->pipe);
-        if (!progress)
-            svc_sleep_ms(wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
+        if (!progress) /* wait: delivery's next due work (-1: none pending), capped by the poll period */
+            svc_sleep_ms(wait >= 0 && wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
     }
     commit_and_checkpoint(d, svc_now_ms(), 1);
     if (o->once)

@@ -104,7 +104,9 @@ static void el_rewind(svc_input *in, const json_t *cp)
     e->failed = 0;
     for (size_t i = 0; i < e->n; i++) {
         const char *bm = cp ? json_string_value(json_object_get(cp, e->ch[i].name)) : NULL;
-        if (evtx_eventlog_reopen(e->ch[i].sub, bm, err, sizeof err))
+        /* "": no saved position for this channel, start per the config (NULL would resume after
+         * the last accepted record, which the spool refused) */
+        if (evtx_eventlog_reopen(e->ch[i].sub, bm ? bm : "", err, sizeof err))
             svc_log(in->lg, SVC_LOG_ERR, "eventlog %s: %s", e->ch[i].name, err);
     }
 }

@@ -28,6 +28,9 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
 int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_file_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+#ifdef _WIN32
+int sink_eventlog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+#endif
 
 /* Config helpers; each returns 0, or -1 with "WHERE: key: problem" in err. */
 int sink_conf_str(const json_t *conf, const char *key, const char *where, int required, const char *def,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Latency benchmark (issue 5): time from the Samba KDC writing a TGS-REQ line for a decoy SPN to the
 # alert being accepted by the Splunk HEC receiver, over N real Kerberoasts (default 500).
-#   tests/bench/bench_samba_latency.sh [N]        (as root; build/release must be built)
+#   [POLL_MS=20] tests/bench/bench_samba_latency.sh [N]   (as root; build/release must be built)
 # Each trip is a real `kvno` with a fresh copy of alice's TGT, so every one reaches the KDC; the
 # throttle window is 0 so every trip is its own alert. The KDC's line carries its own timestamp
 # (microseconds, the DC's local time); the receiver stamps each accepted event on arrival.
@@ -25,7 +25,7 @@ ADSEED_BIND_PASSWORD=$SAMBA_ADMIN_PASSWORD "$ADSEED" create svc_bench_roast --ki
     --ca-file "$LDAPTLS_CACERT" --inventory "$T/inventory.json" >/dev/null
 hec_start --stamp
 cat >"$T/cfg.json" <<EOF
-{"inventory": "$T/inventory.json", "state_dir": "$T/state", "poll_ms": 20,
+{"inventory": "$T/inventory.json", "state_dir": "$T/state", "poll_ms": ${POLL_MS:-20},
  "throttle": {"window_seconds": 0},
  "inputs": [{"type": "samba", "computer": "dc1.decoy.test", "start": "end", "kdc_log": "$SAMBA_KDC_LOG"}],
  "sinks": [{"type": "hec", "url": "http://127.0.0.1:$HEC_PORT", "token_file": "$HEC_TOKEN_FILE"}]}

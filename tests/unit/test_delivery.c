@@ -16,11 +16,11 @@
 
 static sink *file_sink(const char *name, const char *path)
 {
-    char conf[1024], err[512];
+    char err[512];
     json_t *j;
     sink *s;
-    snprintf(conf, sizeof conf, "{\"type\":\"file\",\"name\":\"%s\",\"path\":\"%s\",\"batch\":2}", name, path);
-    j = json_loads(conf, 0, NULL);
+    /* built with jansson, not text: a Windows temp path has backslashes */
+    j = json_pack("{s:s, s:s, s:s, s:i}", "type", "file", "name", name, "path", path, "batch", 2);
     assert_non_null(j);
     s = sink_new_from_json(j, "t", err, sizeof err);
     json_decref(j);

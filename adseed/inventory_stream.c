@@ -1,0 +1,675 @@
+/*
+ * inventory_stream.c - parsing the decoy inventory (adseed_inventory_parse) without building the
+ * whole document. The top-level object is scanned here; its members other than "decoys" are
+ * parsed whole by jansson (they are small) and "decoys" is read one element at a time: json_loadb
+ * with JSON_DISABLE_EOF_CHECK parses one value and reports in position the bytes it used, so only
+ * one entry's jansson object exists at once. Syntax errors are those jansson reports for the whole
+ * file, with the file's line and column. Validation is strict: every error names the file, the
+ * entry (decoys[i] (name)) and the field. Error precedence is that of a whole-document load: the
+ * first syntax error in the file, then 'version', then 'decoys', then the first invalid entry.
+ */
+#include "adseed/adseed.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#define NAME_MAX_LEN 256
+#define TEXT_MAX_LEN (64 * 1024)
+/* Flags for one value inside the document: as strict as the whole-document load. */
+#define VALUE_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK)
+/* Flags for lexing a single token (a key, or an unexpected token to quote in an error). */
+#define TOKEN_FLAGS (JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL)
+
+/* ---- syntax checks --------------------------------------------------------------------------- */
+/* S-1-<authority>-<sub>... with 1..15 sub-authorities; normalised to upper-case "S-". */
+static int sid_valid(const char *s)
+{
+    int parts = 0;
+    if ((s[0] != 'S' && s[0] != 's') || s[1] != '-' || s[2] != '1' || s[3] != '-')
+        return 0;
+    s += 4;
+    for (;;) {
+        size_t n = 0;
+        while (isdigit((unsigned char)s[n]))
+            n++;
+        if (n == 0 || n > 20)
+            return 0;
+        parts++;
+        s += n;
+        if (*s == '\0')
+            break;
+        if (*s != '-')
+            return 0;
+        s++;
+    }
+    return parts >= 2 && parts <= 16; /* authority + 1..15 sub-authorities */
+}
+
+/* Accepts 8-4-4-4-12 hex, optionally in braces; writes the lower-case form without braces. */
+static int guid_normalise(const char *s, char out[37])
+{
+    size_t len = strlen(s);
+    if (len == 38 && s[0] == '{' && s[37] == '}') {
+        s++;
+        len = 36;
+    }
+    if (len != 36)
+        return 0;
+    for (size_t i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return 0;
+            out[i] = '-';
+        } else if (isxdigit((unsigned char)s[i])) {
+            out[i] = (char)tolower((unsigned char)s[i]);
+        } else {
+            return 0;
+        }
+    }
+    out[36] = '\0';
+    return 1;
+}
+
+/* YYYY-MM-DDTHH:MM:SS[.fraction]Z */
+static int iso8601_valid(const char *s)
+{
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+    size_t i;
+    for (i = 0; pat[i]; i++) {
+        if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
+            return 0;
+    }
+    s += i;
+    if (*s == '.') {
+        s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return s[0] == 'Z' && s[1] == '\0';
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* ---- validating one entry ---------------------------------------------------------------------- */
+typedef struct ctx {
+    const char *origin;
+    size_t index;
+    const char *name; /* NULL until known */
+    char *err;
+    size_t errlen;
+} ctx;
+
+static int field_error(const ctx *c, const char *field, const char *msg)
+{
+    if (c->name)
+        snprintf(c->err, c->errlen, "%s: decoys[%zu] (%.64s): field '%s': %s", c->origin, c->index,
+                 c->name, field, msg);
+    else
+        snprintf(c->err, c->errlen, "%s: decoys[%zu]: field '%s': %s", c->origin, c->index, field, msg);
+    return -1;
+}
+
+/* Optional string field: absent or null leaves *out NULL. */
+static int get_string(const ctx *c, json_t *obj, const char *field, size_t maxlen, char **out)
+{
+    json_t *v = json_object_get(obj, field);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return field_error(c, field, "must be a string");
+    if (json_string_length(v) > maxlen)
+        return field_error(c, field, "too long");
+    if (strlen(json_string_value(v)) != json_string_length(v))
+        return field_error(c, field, "contains a NUL character");
+    *out = strdup(json_string_value(v));
+    if (!*out)
+        return field_error(c, field, "out of memory");
+    return 0;
+}
+
+static int parse_spns(const ctx *c, json_t *obj, adseed_decoy *d)
+{
+    json_t *arr = json_object_get(obj, "spns"), *v;
+    size_t i;
+    if (!arr || json_is_null(arr))
+        return 0;
+    if (!json_is_array(arr))
+        return field_error(c, "spns", "must be an array of strings");
+    if (json_array_size(arr) > ADSEED_MAX_SPNS)
+        return field_error(c, "spns", "more than 16 SPNs");
+    json_array_foreach(arr, i, v) {
+        const char *s = json_string_value(v);
+        if (!s || !*s || json_string_length(v) > NAME_MAX_LEN || has_control(s) || !strchr(s, '/'))
+            return field_error(c, "spns", "each SPN must be a string such as \"MSSQLSvc/host:1433\"");
+        d->spns[d->nspns] = strdup(s);
+        if (!d->spns[d->nspns])
+            return field_error(c, "spns", "out of memory");
+        d->nspns++;
+    }
+    return 0;
+}
+
+static int parse_decoy(ctx *c, json_t *obj, adseed_decoy *d)
+{
+    static const char *const texts[] = {"domain", "dn", "memo", "location", "owner", "runbook",
+                                        "created_by"};
+    char **text_dst[] = {&d->domain, &d->dn, &d->memo, &d->location, &d->owner, &d->runbook,
+                         &d->created_by};
+    char *kind = NULL;
+    int rc = -1;
+
+    if (!json_is_object(obj))
+        return field_error(c, "(entry)", "must be an object");
+    if (get_string(c, obj, "name", NAME_MAX_LEN, &d->name) != 0)
+        goto out;
+    if (!d->name || !d->name[0])
+        return field_error(c, "name", "required, a non-empty sAMAccountName");
+    if (has_control(d->name) || strpbrk(d->name, "\"/\\[]:;|=,+*?<>@"))
+        return field_error(c, "name", "not a valid sAMAccountName");
+    c->name = d->name;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (get_string(c, obj, texts[i], TEXT_MAX_LEN, text_dst[i]) != 0)
+            goto out;
+    if (get_string(c, obj, "sid", 200, &d->sid) != 0)
+        goto out;
+    if (d->sid) {
+        if (!sid_valid(d->sid))
+            return field_error(c, "sid", "not a SID of the form S-1-5-21-...");
+        d->sid[0] = 'S';
+    }
+    if (get_string(c, obj, "guid", 64, &d->guid) != 0)
+        goto out;
+    if (d->guid) {
+        char g[37];
+        if (!guid_normalise(d->guid, g))
+            return field_error(c, "guid", "not a GUID of the form 8-4-4-4-12 hex digits");
+        memcpy(d->guid, g, 37); /* the input was at least 36 bytes long */
+    }
+    if (get_string(c, obj, "created", 64, &d->created) != 0 ||
+        get_string(c, obj, "retired", 64, &d->retired) != 0)
+        goto out;
+    if (d->created && !iso8601_valid(d->created))
+        return field_error(c, "created", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
+    if (d->retired && !iso8601_valid(d->retired))
+        return field_error(c, "retired", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
+    if (parse_spns(c, obj, d) != 0)
+        goto out;
+    if (get_string(c, obj, "kind", 32, &kind) != 0)
+        goto out;
+    d->kind = ADSEED_KIND_PLAIN;
+    if (kind && adseed_kind_parse(kind, &d->kind) != 0) {
+        field_error(c, "kind", "must be one of kerberoast, asrep, recon, plain");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(kind);
+    return rc;
+}
+
+/* ---- building the inventory, one entry at a time --------------------------------------------- */
+typedef struct loader {
+    const char *origin;
+    adseed_inventory inv; /* being built; handed over only when everything is valid */
+    size_t *seen, nslots; /* duplicate-name set: indexes + 1 into inv.decoys, 0 = empty */
+    int version_ok;       /* "version": 1 seen */
+    int decoys;           /* 0 absent, 1 an array, -1 something else */
+    int failed;           /* an entry error is in err; later entries are only syntax-checked */
+    char *err;
+    size_t errlen;
+} loader;
+
+static int name_eq_nocase(const char *a, const char *b)
+{
+    for (; tolower((unsigned char)*a) == tolower((unsigned char)*b); a++, b++)
+        if (!*a)
+            return 1;
+    return 0;
+}
+
+static size_t name_hash(const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *name; name++) {
+        h ^= (unsigned char)tolower((unsigned char)*name);
+        h *= 0x100000001b3ULL;
+    }
+    return (size_t)h;
+}
+
+static void seen_put(size_t *slots, size_t nslots, size_t hash, size_t value)
+{
+    size_t i = hash & (nslots - 1);
+    while (slots[i])
+        i = (i + 1) & (nslots - 1);
+    slots[i] = value;
+}
+
+/* Open addressing, kept at most half full; doubling rehashes by name. */
+static int seen_grow(loader *ld)
+{
+    size_t n = ld->nslots ? ld->nslots * 2 : 64, *s = calloc(n, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < ld->nslots; i++)
+        if (ld->seen[i])
+            seen_put(s, n, name_hash(ld->inv.decoys[ld->seen[i] - 1].name), ld->seen[i]);
+    free(ld->seen);
+    ld->seen = s;
+    ld->nslots = n;
+    return 0;
+}
+
+/* 1 when name is already in the inventory, else records the index it will get (inv.ndecoys) and
+ * returns 0; -1 when out of memory. Case-insensitive, in constant time. */
+static int seen_insert(loader *ld, const char *name)
+{
+    size_t h = name_hash(name), i;
+    if ((ld->inv.ndecoys + 1) * 2 > ld->nslots && seen_grow(ld) != 0)
+        return -1;
+    for (i = h & (ld->nslots - 1); ld->seen[i]; i = (i + 1) & (ld->nslots - 1))
+        if (name_eq_nocase(ld->inv.decoys[ld->seen[i] - 1].name, name))
+            return 1;
+    ld->seen[i] = ld->inv.ndecoys + 1;
+    return 0;
+}
+
+static int loader_append(loader *ld, adseed_decoy *d)
+{
+    adseed_inventory *inv = &ld->inv;
+    if (inv->ndecoys == inv->cap) {
+        size_t ncap = inv->cap ? inv->cap * 2 : 16;
+        adseed_decoy *nd = realloc(inv->decoys, ncap * sizeof *nd);
+        if (!nd)
+            return -1;
+        inv->decoys = nd;
+        inv->cap = ncap;
+    }
+    inv->decoys[inv->ndecoys++] = *d;
+    memset(d, 0, sizeof *d);
+    return 0;
+}
+
+static void loader_entry(loader *ld, size_t index, json_t *obj)
+{
+    ctx c = {ld->origin, index, NULL, ld->err, ld->errlen};
+    adseed_decoy d;
+    int dup;
+
+    if (ld->failed)
+        return;
+    memset(&d, 0, sizeof d);
+    if (parse_decoy(&c, obj, &d) != 0)
+        goto fail;
+    dup = seen_insert(ld, d.name);
+    if (dup > 0) {
+        field_error(&c, "name", "duplicate name (names are case-insensitive)");
+        goto fail;
+    }
+    if (dup < 0 || loader_append(ld, &d) != 0) {
+        snprintf(ld->err, ld->errlen, "%s: out of memory", ld->origin);
+        goto fail;
+    }
+    return;
+fail:
+    ld->failed = 1;
+    adseed_decoy_free(&d);
+}
+
+/* A top-level member other than "decoys" as an array (which is streamed). */
+static void loader_member(loader *ld, const char *key, const json_t *v)
+{
+    if (strcmp(key, "version") == 0)
+        ld->version_ok = json_is_integer(v) && json_integer_value(v) == 1;
+    else if (strcmp(key, "decoys") == 0)
+        ld->decoys = -1;
+}
+
+/* ---- the streaming JSON reader ---------------------------------------------------------------- */
+/* Reports errors exactly as jansson's whole-document parser does: same text, and line and column
+ * counted as jansson counts them (column in UTF-8 characters) from the start of the file. */
+typedef struct scan {
+    const char *buf;
+    size_t len, pos;
+    loader *ld;
+} scan;
+
+static void skip_ws(scan *s)
+{
+    while (s->pos < s->len && strchr(" \t\n\r", s->buf[s->pos]) && s->buf[s->pos])
+        s->pos++;
+}
+
+static int at_char(const scan *s, char c)
+{
+    return s->pos < s->len && s->buf[s->pos] == c;
+}
+
+static int syntax_error(const scan *s, size_t at, const char *fmt, ...)
+{
+    char text[JSON_ERROR_TEXT_LENGTH + 64];
+    int line = 1, col = 0;
+    va_list ap;
+
+    for (size_t i = 0; i < at && i < s->len; i++) {
+        unsigned char b = (unsigned char)s->buf[i];
+        if (b == '\n') {
+            line++;
+            col = 0;
+        } else if (b < 0x80 || (b >= 0xc2 && b <= 0xf4)) { /* first byte of a UTF-8 sequence */
+            col++;
+        }
+    }
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    snprintf(s->ld->err, s->ld->errlen, "%s:%d:%d: invalid JSON: %s", s->ld->origin, line, col, text);
+    return -1;
+}
+
+/* jansson's error from a json_loadb() that started at byte base. */
+static int relay_error(const scan *s, size_t base, const json_error_t *e)
+{
+    if (!e->text[0]) { /* jansson sets no message when it runs out of memory */
+        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
+        return -1;
+    }
+    return syntax_error(s, base + (size_t)e->position, "%s", e->text);
+}
+
+/* "msg near 'token'" for the n-byte token at byte at; jansson quotes tokens up to 20 bytes. */
+static int near_error(const scan *s, const char *msg, size_t at, size_t n)
+{
+    if (at >= s->len)
+        return syntax_error(s, s->len, "%s near end of file", msg);
+    if (n <= 20)
+        return syntax_error(s, at + n, "%s near '%.*s'", msg, (int)n, s->buf + at);
+    return syntax_error(s, at + n, "%s", msg);
+}
+
+/* The token at s->pos is not the expected one: report it as jansson would. A string, number or
+ * literal is lexed by jansson; its lexical errors (bad escape, invalid UTF-8...) come first. */
+static int token_error(const scan *s, const char *msg)
+{
+    json_error_t e;
+    json_t *v;
+
+    if (s->pos >= s->len || (s->buf[s->pos] && strchr("{}[]:,", s->buf[s->pos])))
+        return near_error(s, msg, s->pos, 1);
+    v = json_loadb(s->buf + s->pos, s->len - s->pos, TOKEN_FLAGS, &e);
+    json_decref(v);
+    if (v && !e.text[0])
+        return near_error(s, msg, s->pos, (size_t)e.position);
+    if (strncmp(e.text, "invalid token", 13) == 0) /* no lexical error: the structural one */
+        return syntax_error(s, s->pos + (size_t)e.position, "%s%s", msg, e.text + 13);
+    return relay_error(s, s->pos, &e);
+}
+
+/* jansson refuses values nested deeper than JSON_PARSER_MAX_DEPTH, counted from the root, where a
+ * member's value is at depth 2 and an entry at 3; parsed alone they start at 1. A value that may
+ * be that deep (2 bytes a level), or the part of one read up to a depth error, is parsed again
+ * wrapped in depth - 1 arrays, for the error a whole-document parse reports. */
+static int check_depth(const scan *s, size_t at, size_t n, int depth)
+{
+    size_t pre = (size_t)depth - 1;
+    json_error_t e;
+    json_t *v;
+    char *w = malloc(n + 2 * pre);
+
+    if (!w) {
+        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
+        return -1;
+    }
+    memset(w, '[', pre);
+    memcpy(w + pre, s->buf + at, n);
+    memset(w + pre + n, ']', pre);
+    v = json_loadb(w, n + 2 * pre, VALUE_FLAGS, &e);
+    free(w);
+    json_decref(v);
+    if (v)
+        return 0;
+    e.position -= (int)pre;
+    return relay_error(s, at, &e);
+}
+
+/* One value at s->pos, parsed by jansson at the given depth (0: a key); advances past it. NULL
+ * after an error. A number or a literal can be parsed while the byte after it fails to decode as
+ * UTF-8: jansson then returns the value with the error set, which a whole-document parse reports. */
+static json_t *scan_value(scan *s, size_t flags, int depth)
+{
+    size_t deep_enough = 2 * (JSON_PARSER_MAX_DEPTH - (size_t)depth) + 1;
+    json_error_t e;
+    json_t *v = json_loadb(s->buf + s->pos, s->len - s->pos, flags, &e);
+
+    if (!v || e.text[0]) {
+        json_decref(v);
+        if (!depth || strncmp(e.text, "maximum parsing depth", 21) != 0 ||
+            check_depth(s, s->pos, (size_t)e.position, depth) == 0)
+            relay_error(s, s->pos, &e);
+        return NULL;
+    }
+    if (depth && (size_t)e.position >= deep_enough &&
+        check_depth(s, s->pos, (size_t)e.position, depth) != 0) {
+        json_decref(v);
+        return NULL;
+    }
+    s->pos += (size_t)e.position;
+    return v;
+}
+
+/* A member key at s->pos; rejects NUL bytes and keys already in keys, as jansson does. */
+static json_t *scan_key(scan *s, json_t *keys)
+{
+    size_t at = s->pos;
+    json_t *k;
+    const char *msg = NULL;
+
+    if (!at_char(s, '"')) {
+        token_error(s, "string or '}' expected");
+        return NULL;
+    }
+    k = scan_value(s, TOKEN_FLAGS, 0);
+    if (!k)
+        return NULL;
+    if (strlen(json_string_value(k)) != json_string_length(k))
+        msg = "NUL byte in object key not supported";
+    else if (json_object_get(keys, json_string_value(k)))
+        msg = "duplicate object key";
+    else if (json_object_set_new(keys, json_string_value(k), json_null()) != 0)
+        msg = "out of memory";
+    if (msg) {
+        near_error(s, msg, at, s->pos - at);
+        json_decref(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* The "decoys" array, s->pos at its '[': one element parsed, validated and freed at a time. */
+static int scan_decoys(scan *s)
+{
+    s->ld->decoys = 1;
+    s->pos++;
+    skip_ws(s);
+    if (at_char(s, ']')) {
+        s->pos++;
+        return 0;
+    }
+    for (size_t i = 0;; i++) {
+        json_t *v;
+        skip_ws(s);
+        if (s->pos >= s->len)
+            return token_error(s, "']' expected");
+        v = scan_value(s, VALUE_FLAGS, 3);
+        if (!v)
+            return -1;
+        loader_entry(s->ld, i, v);
+        json_decref(v);
+        skip_ws(s);
+        if (!at_char(s, ','))
+            break;
+        s->pos++;
+    }
+    if (!at_char(s, ']'))
+        return token_error(s, "']' expected");
+    s->pos++;
+    return 0;
+}
+
+/* Parsed whole, as before: a document that is not an object (for jansson's own error), and one
+ * with a NUL byte, which jansson's reader drops after a number or a literal so that its positions
+ * no longer match byte offsets. Neither is a real inventory. */
+static int scan_whole(scan *s)
+{
+    json_error_t e;
+    json_t *root = json_loadb(s->buf, s->len, JSON_REJECT_DUPLICATES, &e), *v, *el;
+    const char *key;
+    size_t i;
+
+    if (!root && !e.text[0])
+        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
+    else if (!root)
+        snprintf(s->ld->err, s->ld->errlen, "%s:%d:%d: invalid JSON: %s", s->ld->origin, e.line,
+                 e.column, e.text);
+    else if (!json_is_object(root))
+        snprintf(s->ld->err, s->ld->errlen, "%s: the inventory must be a JSON object", s->ld->origin);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return -1;
+    }
+    json_object_foreach(root, key, v) {
+        if (strcmp(key, "decoys") == 0 && json_is_array(v)) {
+            s->ld->decoys = 1;
+            json_array_foreach(v, i, el)
+                loader_entry(s->ld, i, el);
+        } else {
+            loader_member(s->ld, key, v);
+        }
+    }
+    json_decref(root);
+    return 0;
+}
+
+/* The whole document: {"key": value, ...} then the end of the file. */
+static int scan_document(scan *s)
+{
+    json_t *keys = NULL, *key = NULL, *v;
+    int rc = -1;
+
+    skip_ws(s);
+    if (!at_char(s, '{') || memchr(s->buf, '\0', s->len))
+        return scan_whole(s);
+    s->pos++;
+    keys = json_object();
+    if (!keys) {
+        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
+        goto out;
+    }
+    skip_ws(s);
+    if (at_char(s, '}'))
+        s->pos++;
+    else for (;;) {
+        skip_ws(s);
+        key = scan_key(s, keys);
+        if (!key)
+            goto out;
+        skip_ws(s);
+        if (!at_char(s, ':')) {
+            token_error(s, "':' expected");
+            goto out;
+        }
+        s->pos++;
+        skip_ws(s);
+        if (strcmp(json_string_value(key), "decoys") == 0 && at_char(s, '[')) {
+            if (scan_decoys(s) != 0)
+                goto out;
+        } else {
+            v = scan_value(s, VALUE_FLAGS, 2);
+            if (!v)
+                goto out;
+            loader_member(s->ld, json_string_value(key), v);
+            json_decref(v);
+        }
+        json_decref(key);
+        key = NULL;
+        skip_ws(s);
+        if (at_char(s, '}')) {
+            s->pos++;
+            break;
+        }
+        if (!at_char(s, ',')) {
+            token_error(s, "'}' expected");
+            goto out;
+        }
+        s->pos++;
+    }
+    skip_ws(s);
+    if (s->pos < s->len) {
+        token_error(s, "end of file expected");
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(key);
+    json_decref(keys);
+    return rc;
+}
+
+/* ---- the entry point -------------------------------------------------------------------------- */
+int adseed_inventory_parse(adseed_inventory *inv, const char *json, size_t len, const char *origin,
+                           char *err, size_t errlen)
+{
+    loader ld;
+    scan s;
+    int rc = -1;
+
+    memset(&ld, 0, sizeof ld);
+    adseed_inventory_init(&ld.inv);
+    ld.origin = origin ? origin : "inventory";
+    ld.err = err;
+    ld.errlen = errlen;
+    s.buf = json ? json : "";
+    s.len = json ? len : 0;
+    s.pos = 0;
+    s.ld = &ld;
+    if (scan_document(&s) != 0)
+        goto out;
+    if (!ld.version_ok) {
+        snprintf(err, errlen, "%s: field 'version': must be 1 (the only inventory version)", ld.origin);
+        goto out;
+    }
+    if (ld.decoys != 1) {
+        snprintf(err, errlen, "%s: field 'decoys': required, an array", ld.origin);
+        goto out;
+    }
+    if (ld.failed)
+        goto out;
+    if (ld.inv.cap > ld.inv.ndecoys && ld.inv.ndecoys) { /* give back the growth slack */
+        adseed_decoy *d = realloc(ld.inv.decoys, ld.inv.ndecoys * sizeof *d);
+        if (d) {
+            ld.inv.decoys = d;
+            ld.inv.cap = ld.inv.ndecoys;
+        }
+    }
+    adseed_inventory_free(inv);
+    *inv = ld.inv;
+    adseed_inventory_init(&ld.inv);
+    rc = 0;
+out:
+    free(ld.seen);
+    adseed_inventory_free(&ld.inv);
+    return rc;
+}
