@@ -349,8 +349,17 @@ typedef struct scan {
 
 static void skip_ws(scan *s)
 {
-    while (s->pos < s->len && strchr(" \t\n\r", s->buf[s->pos]) && s->buf[s->pos])
-        s->pos++;
+    for (; s->pos < s->len; s->pos++) {
+        char c = s->buf[s->pos];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            break;
+    }
+}
+
+static int out_of_memory(const scan *s)
+{
+    snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
+    return -1;
 }
 
 static int at_char(const scan *s, char c)
@@ -383,10 +392,8 @@ static int syntax_error(const scan *s, size_t at, const char *fmt, ...)
 /* jansson's error from a json_loadb() that started at byte base. */
 static int relay_error(const scan *s, size_t base, const json_error_t *e)
 {
-    if (!e->text[0]) { /* jansson sets no message when it runs out of memory */
-        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
-        return -1;
-    }
+    if (!e->text[0]) /* jansson sets no message when it runs out of memory */
+        return out_of_memory(s);
     return syntax_error(s, base + (size_t)e->position, "%s", e->text);
 }
 
@@ -429,10 +436,8 @@ static int check_depth(const scan *s, size_t at, size_t n, int depth)
     json_t *v;
     char *w = malloc(n + 2 * pre);
 
-    if (!w) {
-        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
-        return -1;
-    }
+    if (!w)
+        return out_of_memory(s);
     memset(w, '[', pre);
     memcpy(w + pre, s->buf + at, n);
     memset(w + pre + n, ']', pre);
@@ -476,6 +481,7 @@ static json_t *scan_key(scan *s, json_t *keys)
     size_t at = s->pos;
     json_t *k;
     const char *msg = NULL;
+    int oom = 0;
 
     if (!at_char(s, '"')) {
         token_error(s, "string or '}' expected");
@@ -488,10 +494,13 @@ static json_t *scan_key(scan *s, json_t *keys)
         msg = "NUL byte in object key not supported";
     else if (json_object_get(keys, json_string_value(k)))
         msg = "duplicate object key";
-    else if (json_object_set_new(keys, json_string_value(k), json_null()) != 0)
-        msg = "out of memory";
-    if (msg) {
-        near_error(s, msg, at, s->pos - at);
+    else
+        oom = json_object_set_new(keys, json_string_value(k), json_null()) != 0;
+    if (msg || oom) {
+        if (oom)
+            out_of_memory(s);
+        else
+            near_error(s, msg, at, s->pos - at);
         json_decref(k);
         return NULL;
     }
@@ -540,7 +549,7 @@ static int scan_whole(scan *s)
     size_t i;
 
     if (!root && !e.text[0])
-        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
+        out_of_memory(s);
     else if (!root)
         snprintf(s->ld->err, s->ld->errlen, "%s:%d:%d: invalid JSON: %s", s->ld->origin, e.line,
                  e.column, e.text);
@@ -563,25 +572,13 @@ static int scan_whole(scan *s)
     return 0;
 }
 
-/* The whole document: {"key": value, ...} then the end of the file. */
-static int scan_document(scan *s)
+/* The members of the top-level object, s->pos after its '{', up to and including its '}'. */
+static int scan_members(scan *s, json_t *keys)
 {
-    json_t *keys = NULL, *key = NULL, *v;
+    json_t *key = NULL, *v;
     int rc = -1;
 
-    skip_ws(s);
-    if (!at_char(s, '{') || memchr(s->buf, '\0', s->len))
-        return scan_whole(s);
-    s->pos++;
-    keys = json_object();
-    if (!keys) {
-        snprintf(s->ld->err, s->ld->errlen, "%s: out of memory", s->ld->origin);
-        goto out;
-    }
-    skip_ws(s);
-    if (at_char(s, '}'))
-        s->pos++;
-    else for (;;) {
+    for (;;) {
         skip_ws(s);
         key = scan_key(s, keys);
         if (!key)
@@ -606,26 +603,47 @@ static int scan_document(scan *s)
         json_decref(key);
         key = NULL;
         skip_ws(s);
-        if (at_char(s, '}')) {
-            s->pos++;
+        if (!at_char(s, ','))
             break;
-        }
-        if (!at_char(s, ',')) {
-            token_error(s, "'}' expected");
-            goto out;
-        }
         s->pos++;
     }
-    skip_ws(s);
-    if (s->pos < s->len) {
-        token_error(s, "end of file expected");
+    if (!at_char(s, '}')) {
+        token_error(s, "'}' expected");
         goto out;
     }
+    s->pos++;
     rc = 0;
 out:
     json_decref(key);
-    json_decref(keys);
     return rc;
+}
+
+/* The whole document: {"key": value, ...} then the end of the file. */
+static int scan_document(scan *s)
+{
+    json_t *keys;
+    int rc;
+
+    skip_ws(s);
+    if (!at_char(s, '{') || memchr(s->buf, '\0', s->len))
+        return scan_whole(s);
+    s->pos++;
+    skip_ws(s);
+    if (at_char(s, '}')) { /* {} */
+        s->pos++;
+    } else {
+        keys = json_object(); /* the keys seen, to reject duplicates */
+        if (!keys)
+            return out_of_memory(s);
+        rc = scan_members(s, keys);
+        json_decref(keys);
+        if (rc != 0)
+            return -1;
+    }
+    skip_ws(s);
+    if (s->pos < s->len)
+        return token_error(s, "end of file expected");
+    return 0;
 }
 
 /* ---- the entry point -------------------------------------------------------------------------- */

@@ -283,6 +283,17 @@ static void drain(daemon *d)
                 (size_t)delivery_pending(d->dl));
 }
 
+/* Sleeps in short slices so that a stop request (signal, service control) is honoured within
+ * ~10 ms: an installer removes the program right after it asked the service to stop. */
+static void sleep_unless_stopped(volatile int *stop, int64_t ms)
+{
+    while (ms > 0 && !*stop) {
+        int64_t slice = ms < 10 ? ms : 10;
+        svc_sleep_ms(slice);
+        ms -= slice;
+    }
+}
+
 static void run_loop(daemon *d, const svc_daemon_opts *o)
 {
     while (!*o->stop_flag) {
@@ -308,7 +319,7 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         }
         pipeline_reload_if_changed(&d->pipe);
         if (!progress) /* wait: delivery's next due work (-1: none pending), capped by the poll period */
-            svc_sleep_ms(wait >= 0 && wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
+            sleep_unless_stopped(o->stop_flag, wait >= 0 && wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
     }
     commit_and_checkpoint(d, svc_now_ms(), 1);
     if (o->once)

@@ -118,6 +118,10 @@ out:
     /* a non-zero exit code tells the SCM to apply the recovery actions */
     s->status.dwServiceSpecificExitCode = (DWORD)rc;
     report_status(s, SERVICE_STOPPED, rc == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR, 0);
+    /* Everything is on disk (spool fsynced, checkpoint written). Leave at once: an installer that
+     * saw SERVICE_STOPPED removes decoysvc.exe next, and a process still unloading its DLLs would
+     * keep the file in use (then it is only removed at the next reboot). */
+    TerminateProcess(GetCurrentProcess(), (UINT)rc);
 }
 
 /* `decoysvc service [--config FILE]`: what the SCM starts. */

@@ -1,5 +1,7 @@
 /* test_inventory.c - the decoy inventory: strict loading with precise errors, normalisation,
- * put/find, atomic save with mode 0644 and a load/save round trip; the file helpers. */
+ * put/find, atomic save with mode 0644 and a load/save round trip; the file helpers. The streaming
+ * parser (inventory_stream.c) must report what a whole-document jansson parse reports: syntax
+ * errors with the file's line and column, and the same precedence between errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <dirent.h>
+
+#include <jansson.h>
 
 #include "adseed/adseed.h"
 #include "testutil.h"
@@ -254,6 +258,233 @@ static void test_example_inventory(void **state)
     adseed_inventory_free(&inv);
 }
 
+/* ---- the streaming parser ---------------------------------------------------------------------- */
+#define BIG_N 5000
+
+/* An inventory of n decoys, one per line: entry i is on line 4 + i. Memos hold multi-byte UTF-8
+ * (columns count characters, as jansson counts them) and brackets inside strings. */
+static char *big_inventory(size_t n)
+{
+    size_t cap = 200 + n * 160, o = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    o += (size_t)snprintf(s + o, cap - o, "{\n  \"version\": 1,\n  \"decoys\": [\n");
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(s + o, cap - o,
+                              "    {\"memo\": \"caf\xc3\xa9 \xe2\x98\x95 ]}\\\" %zu\", \"name\": \"decoy_%05zu\", "
+                              "\"spns\": [\"HTTP/h%zu.corp.example\"]}%s\n",
+                              i, i, i, i + 1 < n ? "," : "");
+    snprintf(s + o, cap - o, "  ]\n}\n");
+    return s;
+}
+
+/* Replaces the first occurrence of from (which must exist) by to, in place. */
+static void patch(char *s, const char *from, const char *to)
+{
+    char *p = strstr(s, from);
+    size_t lf = strlen(from), lt = strlen(to);
+    assert_non_null(p);
+    memmove(p + lt, p + lf, strlen(p + lf) + 1);
+    memcpy(p, to, lt);
+}
+
+/* The error a whole-document jansson parse reports for json (what the loader did before it
+ * streamed), or "" when jansson accepts it. */
+static void whole_document_error(const char *json, char *out, size_t outlen)
+{
+    json_error_t e;
+    json_t *root = json_loadb(json, strlen(json), JSON_REJECT_DUPLICATES, &e);
+    out[0] = '\0';
+    if (!root)
+        snprintf(out, outlen, "inv.json:%d:%d: invalid JSON: %s", e.line, e.column, e.text);
+    json_decref(root);
+}
+
+/* json must fail with exactly want, and a whole-document parse must report the same. */
+static void expect_exact(const char *json, const char *want)
+{
+    adseed_inventory inv;
+    char err[512] = "", whole[512];
+    adseed_inventory_init(&inv);
+    assert_int_equal(parse(&inv, json, err, sizeof err), -1);
+    assert_string_equal(err, want);
+    whole_document_error(json, whole, sizeof whole);
+    if (whole[0])
+        assert_string_equal(err, whole);
+    assert_int_equal(inv.ndecoys, 0);
+    adseed_inventory_free(&inv);
+}
+
+static void test_large_file_loads(void **state)
+{
+    (void)state;
+    char dir[512], path[600], err[512];
+    char *json = big_inventory(BIG_N);
+    adseed_inventory inv;
+    testutil_tmpdir(dir, sizeof dir, "inventory-big");
+    snprintf(path, sizeof path, "%s/inv.json", dir);
+    assert_int_equal(adseed_write_file_atomic(path, json, strlen(json), 0644, err, sizeof err), 0);
+    adseed_inventory_init(&inv);
+    if (adseed_inventory_load(&inv, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(inv.ndecoys, BIG_N);
+    assert_string_equal(inv.decoys[BIG_N - 1].name, "decoy_04999");
+    assert_string_equal(inv.decoys[BIG_N - 1].memo, "caf\xc3\xa9 \xe2\x98\x95 ]}\" 4999");
+    assert_string_equal(inv.decoys[17].spns[0], "HTTP/h17.corp.example");
+    assert_ptr_equal(adseed_inventory_find(&inv, "DECOY_03333"), &inv.decoys[3333]);
+    adseed_inventory_free(&inv);
+
+    /* an empty file is a JSON error, not a read error */
+    assert_int_equal(adseed_write_file_atomic(path, "", 0, 0644, err, sizeof err), 0);
+    assert_int_equal(adseed_inventory_load(&inv, path, err, sizeof err), -1);
+    assert_string_equal(strstr(err, "inv.json:"), "inv.json:1:0: invalid JSON: '[' or '{' expected near end of file");
+    remove(path);
+    free(json);
+}
+
+static void test_large_file_error_positions(void **state)
+{
+    (void)state;
+    char *json;
+
+    /* inside an entry: entry 4000 is on line 4004; '"name" "decoy_04000"' lacks its ':' */
+    json = big_inventory(BIG_N);
+    patch(json, "\"name\": \"decoy_04000\"", "\"name\" \"decoy_04000\"");
+    expect_exact(json, "inv.json:4004:53: invalid JSON: ':' expected near '\"decoy_04000\"'");
+    free(json);
+
+    /* between entries: a missing ',' after entry 4321 */
+    json = big_inventory(BIG_N);
+    patch(json, "[\"HTTP/h4321.corp.example\"]},", "[\"HTTP/h4321.corp.example\"]}");
+    expect_exact(json, "inv.json:4326:5: invalid JSON: ']' expected near '{'");
+    free(json);
+
+    /* a lexical error after multi-byte characters: the column counts characters, not bytes */
+    json = big_inventory(BIG_N);
+    patch(json, "\xe2\x98\x95 ]}\\\" 4998", "\xe2\x98\x95 ]}\\q 4998");
+    expect_exact(json, "inv.json:5002:25: invalid JSON: invalid escape near '\"caf\xc3\xa9 \xe2\x98\x95 ]}\\q'");
+    free(json);
+
+    /* invalid UTF-8 late in the file */
+    json = big_inventory(BIG_N);
+    patch(json, "decoy_04990", "decoy_\xff" "4990");
+    expect_exact(json, "inv.json:4994:48: invalid JSON: unable to decode byte 0xff near '\"decoy_'");
+    free(json);
+
+    /* after the array and after the object */
+    json = big_inventory(BIG_N);
+    patch(json, "  ]\n}\n", "  ]\n  \"tail\": 1\n}\n");
+    expect_exact(json, "inv.json:5005:8: invalid JSON: '}' expected near '\"tail\"'");
+    free(json);
+    json = big_inventory(BIG_N);
+    patch(json, "  ]\n}\n", "  ]\n} {}\n");
+    expect_exact(json, "inv.json:5005:3: invalid JSON: end of file expected near '{'");
+    free(json);
+    json = big_inventory(BIG_N);
+    patch(json, "  ]\n}\n", "  ],\n");
+    expect_exact(json, "inv.json:5005:0: invalid JSON: string or '}' expected near end of file");
+    free(json);
+}
+
+static void test_duplicate_name_late(void **state)
+{
+    (void)state;
+    char *json = big_inventory(BIG_N);
+    patch(json, "decoy_04998", "DECOY_00003");
+    expect_exact(json, "inv.json: decoys[4998] (DECOY_00003): field 'name': duplicate name "
+                       "(names are case-insensitive)");
+    free(json);
+}
+
+/* A whole-document load reported a syntax error anywhere before any field error, then 'version',
+ * then 'decoys', then the first invalid entry; streaming keeps that order. */
+static void test_error_precedence(void **state)
+{
+    (void)state;
+    char *json = big_inventory(BIG_N);
+    patch(json, "decoy_00010", "bad/name");
+    patch(json, "  ]\n}\n", "  ]\n}\n,");
+    expect_exact(json, "inv.json:5006:1: invalid JSON: end of file expected near ','");
+    free(json);
+
+    expect_exact("{\"decoys\":[{\"name\":\"\"}],\"version\":2}",
+                 "inv.json: field 'version': must be 1 (the only inventory version)");
+    expect_exact("{\"decoys\":[{\"name\":\"a\"}],\"version\":1,\"decoys\":[]}",
+                 "inv.json:1:45: invalid JSON: duplicate object key near '\"decoys\"'");
+    expect_exact("{\"decoys\":[{\"name\":\"x\",\"kind\":\"honey\"},{\"name\":\"a\",\"name\":\"b\"}],\"version\":1}",
+                 "inv.json:1:57: invalid JSON: duplicate object key near '\"name\"'");
+    expect_exact("{\"decoys\":[{\"name\":\"x\",\"kind\":\"honey\"},{\"name\":\"X\"}],\"version\":1}",
+                 "inv.json: decoys[0] (x): field 'kind': must be one of kerberoast, asrep, recon, plain");
+}
+
+static void test_unknown_top_level_keys(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"x-before\": {\"a\": [1, {\"b\": \"]}\\\"[{\"}], \"c\": {\"d\": {}}},\n"
+        " \"version\": 1, \"list\": [[], [[{}]], \"decoys\"],\n"
+        " \"decoys\": [{\"name\": \"one\", \"x-entry\": {\"deep\": [[[{\"decoys\": []}]]]}},\n"
+        "             {\"name\": \"two\", \"kind\": \"recon\", \"x\": [\"]\", \"}\"]}],\n"
+        " \"x-after\": [{\"decoys\": [{\"name\": \"not-an-entry\"}]}, null, true, -1.5e3, \"\\u00e9\"]}";
+    adseed_inventory inv;
+    char err[512] = "";
+    adseed_inventory_init(&inv);
+    if (parse(&inv, json, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(inv.ndecoys, 2);
+    assert_string_equal(inv.decoys[0].name, "one");
+    assert_string_equal(inv.decoys[1].name, "two");
+    assert_int_equal(inv.decoys[1].kind, ADSEED_KIND_RECON);
+    assert_null(adseed_inventory_find(&inv, "not-an-entry"));
+    adseed_inventory_free(&inv);
+
+    /* an empty inventory, keys in any order, whitespace everywhere */
+    assert_int_equal(parse(&inv, " \n\t{\r\"decoys\" :\r\n\t[\r ]\r,\r\n \"version\" : 1 } \n", err, sizeof err), 0);
+    assert_int_equal(inv.ndecoys, 0);
+    adseed_inventory_free(&inv);
+}
+
+static void test_decoys_absent_or_not_array(void **state)
+{
+    (void)state;
+    const char *want = "inv.json: field 'decoys': required, an array";
+    expect_exact("{\"version\":1,\"x\":{\"decoys\":[]},\"y\":[{\"decoys\":[]}]}", want);
+    expect_exact("{\"version\":1,\"decoys\":null}", want);
+    expect_exact("{\"decoys\":{\"name\":\"x\"},\"version\":1}", want);
+    expect_exact("{\"version\":1,\"Decoys\":[]}", want);
+    expect_exact("{}", "inv.json: field 'version': must be 1 (the only inventory version)");
+    expect_exact("[]", "inv.json: the inventory must be a JSON object");
+    expect_exact("\"decoys\"", "inv.json:1:8: invalid JSON: '[' or '{' expected near '\"decoys\"'");
+}
+
+/* jansson limits nesting to JSON_PARSER_MAX_DEPTH levels counted from the document's root; an
+ * entry parsed on its own must hit the limit where the whole document did. */
+static void test_nesting_limit(void **state)
+{
+    (void)state;
+    for (int levels = JSON_PARSER_MAX_DEPTH - 4; levels <= JSON_PARSER_MAX_DEPTH + 1; levels++) {
+        for (int in_entry = 0; in_entry < 2; in_entry++) {
+            size_t cap = (size_t)levels * 2 + 128, o = 0;
+            char *json = malloc(cap), want[512], err[512] = "";
+            adseed_inventory inv;
+            assert_non_null(json);
+            o += (size_t)snprintf(json, cap, in_entry ? "{\"version\":1,\"decoys\":[{\"name\":\"a\",\"x\":"
+                                                      : "{\"version\":1,\"x\":");
+            memset(json + o, '[', (size_t)levels);
+            memset(json + o + levels, ']', (size_t)levels);
+            o += 2 * (size_t)levels;
+            snprintf(json + o, cap - o, in_entry ? "}]}" : ",\"decoys\":[]}");
+            whole_document_error(json, want, sizeof want);
+            adseed_inventory_init(&inv);
+            assert_int_equal(parse(&inv, json, err, sizeof err), want[0] ? -1 : 0);
+            if (want[0])
+                assert_string_equal(err, want);
+            adseed_inventory_free(&inv);
+            free(json);
+        }
+    }
+}
+
 int main(void)
 {
     testutil_init();
@@ -266,6 +497,13 @@ int main(void)
         cmocka_unit_test(test_put_save_load),
         cmocka_unit_test(test_write_atomic_and_read),
         cmocka_unit_test(test_example_inventory),
+        cmocka_unit_test(test_large_file_loads),
+        cmocka_unit_test(test_large_file_error_positions),
+        cmocka_unit_test(test_duplicate_name_late),
+        cmocka_unit_test(test_error_precedence),
+        cmocka_unit_test(test_unknown_top_level_keys),
+        cmocka_unit_test(test_decoys_absent_or_not_array),
+        cmocka_unit_test(test_nesting_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

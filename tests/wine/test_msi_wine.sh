@@ -78,8 +78,18 @@ sleep 1
     wfail "expected exactly one kerberoast alert, got: $(cat "$HEC_OUT")"
 
 echo "-- msiexec /x: service and program files removed, %ProgramData%\\ADDecoy kept"
+# Windows Installer's StopServices waits for the service to stop before RemoveFiles; Wine 8's
+# msiexec sends the stop but does not wait, so the exe may still be in use (then deleted only at
+# reboot). Do the wait it skips: stop the service and let the process end, then uninstall.
+wine sc stop ADDecoy >/dev/null 2>&1 || true
+for _ in $(seq 100); do
+    wine sc query ADDecoy 2>/dev/null | tr -d '\r' | grep -q STOPPED && ! pgrep -f 'decoysvc.exe service' >/dev/null && break
+    sleep 0.1
+done
 wine msiexec /x "$msi_w" /qn >/dev/null 2>&1 || wfail "msiexec /x failed"
 wine sc query ADDecoy 2>/dev/null | tr -d '\r' | grep -q 'RUNNING\|STOPPED' && wfail "service still registered"
+# the service process may still be exiting when msiexec returns: give the removal a moment
+for _ in $(seq 100); do [ -f "$PF/decoysvc.exe" ] || break; sleep 0.1; done
 [ ! -f "$PF/decoysvc.exe" ] || wfail "decoysvc.exe not removed"
 [ -f "$PD/decoysvc.json" ] && [ -f "$PD/inventory.json" ] && [ -d "$PD/state" ] ||
     wfail "uninstall removed the operator's configuration or state"
