@@ -1,13 +1,14 @@
 /* service_scm_win.c - `decoysvc install | uninstall | start | stop | status | reload`: the ADDecoy
  * service and its Application event log source in the Service Control Manager and the registry,
  * and the restart-on-failure recovery actions (set here and at every service start, because the
- * MSI built by wixl cannot set them). */
+ * MSI built by wixl cannot set them). Also `decoysvc protect-secret` (DPAPI, svc/secret.h). */
 #include <windows.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/secret.h"
 #include "svc/service.h"
 #include "svc/service_win.h"
 
@@ -326,4 +327,77 @@ int svc_scm_reload(void)
     CloseServiceHandle(svc);
     CloseServiceHandle(scm);
     return rc;
+}
+
+/* One line of standard input (UTF-8, without the line end) into buf; not echoed on a console.
+ * Returns its length, or -1 when it cannot be read or does not fit. */
+static int read_secret_line(char *buf, size_t cap)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    DWORD mode, n = 0;
+    size_t len = 0;
+
+    if (in && in != INVALID_HANDLE_VALUE && GetConsoleMode(in, &mode)) {
+        wchar_t w[4096];
+        BOOL ok;
+        int m;
+        fputs("Secret (not shown as you type): ", stderr);
+        fflush(stderr);
+        SetConsoleMode(in, (mode & ~(DWORD)ENABLE_ECHO_INPUT) | ENABLE_LINE_INPUT | ENABLE_PROCESSED_INPUT);
+        ok = ReadConsoleW(in, w, (DWORD)(sizeof w / sizeof *w - 1), &n, NULL);
+        SetConsoleMode(in, mode);
+        fputs("\n", stderr);
+        w[ok ? n : 0] = L'\0';
+        w[wcscspn(w, L"\r\n")] = L'\0';
+        m = ok ? WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, (int)cap, NULL, NULL) : 0;
+        SecureZeroMemory(w, sizeof w);
+        return m > 0 ? m - 1 : -1;
+    }
+    while (len < cap - 1 && !memchr(buf, '\n', len)) {
+        if (!ReadFile(in, buf + len, (DWORD)(cap - 1 - len), &n, NULL) || n == 0)
+            break;
+        len += n;
+    }
+    buf[len] = '\0';
+    if (len == cap - 1 && !memchr(buf, '\n', len))
+        return -1;
+    len = strcspn(buf, "\r\n");
+    buf[len] = '\0';
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 BOM from some shells */
+        memmove(buf, buf + 3, (len -= 3) + 1);
+    return (int)len;
+}
+
+int svc_scm_protect_secret(int argc, char **argv)
+{
+    char buf[8192], err[256], *out = NULL;
+    int len;
+
+    (void)argv;
+    if (argc > 1) {
+        /* The argument may be the secret itself: never echo it. */
+        fputs("decoysvc protect-secret: takes no arguments; the secret is read from standard input, "
+              "never from the command line\n", stderr);
+        return 2;
+    }
+    len = read_secret_line(buf, sizeof buf);
+    if (len <= 0) {
+        fputs(len < 0 ? "decoysvc protect-secret: cannot read the secret from standard input (at most 8 KiB, "
+                        "one line)\n"
+                      : "decoysvc protect-secret: no secret on standard input\n", stderr);
+        SecureZeroMemory(buf, sizeof buf);
+        return 1;
+    }
+    if (secret_protect(buf, (size_t)len, &out, err, sizeof err) < 0) {
+        SecureZeroMemory(buf, sizeof buf);
+        fprintf(stderr, "decoysvc protect-secret: %s\n", err);
+        return 1;
+    }
+    SecureZeroMemory(buf, sizeof buf);
+    printf("%s\n", out);
+    fflush(stdout);
+    fputs("decoysvc protect-secret: use this line as the value of token, secret, url or routing_key (or as the "
+          "content of their *_file); only this machine can read it\n", stderr);
+    free(out);
+    return 0;
 }

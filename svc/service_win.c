@@ -164,6 +164,7 @@ static int cmd_service(int argc, char **argv)
 static const char usage_service[] =
     "usage: decoysvc install [--config FILE] [--virtual-account] [--no-start]\n"
     "       decoysvc uninstall | start | stop | status | reload\n"
+    "       decoysvc protect-secret < secret.txt\n"
     "\n"
     "  install    registers the ADDecoy service (automatic start, LocalSystem, restart on failure),\n"
     "             the Application event log source, and the state directory under %ProgramData%\\ADDecoy\n"
@@ -175,7 +176,11 @@ static const char usage_service[] =
     "             and bookmarks under %ProgramData%\\ADDecoy are kept\n"
     "  start | stop  start or stop the service and wait (up to 30 s) until it has\n"
     "  status     prints the state; exit status 0 running, 3 not running, 4 not installed\n"
-    "  reload     asks the running service to reload its configuration and inventory\n";
+    "  reload     asks the running service to reload its configuration and inventory\n"
+    "  protect-secret  reads one line (a HEC token, webhook URL or secret) from standard input, not\n"
+    "             echoed on a console, and prints it protected with DPAPI for this machine as\n"
+    "             dpapi:<base64>, to use as the value of token, secret, url or routing_key (or in a\n"
+    "             *_file); never give the secret on the command line\n";
 
 int svc_service_command(int argc, char **argv)
 {
@@ -188,7 +193,7 @@ int svc_service_command(int argc, char **argv)
     if (strcmp(cmd, "service") == 0)
         return cmd_service(argc, argv);
     if (strcmp(cmd, "install") && strcmp(cmd, "uninstall") && strcmp(cmd, "start") && strcmp(cmd, "stop") &&
-        strcmp(cmd, "status") && strcmp(cmd, "reload"))
+        strcmp(cmd, "status") && strcmp(cmd, "reload") && strcmp(cmd, "protect-secret"))
         return SVC_NOT_A_SERVICE_COMMAND;
     if (help) {
         fputs(usage_service, stdout);
@@ -196,6 +201,8 @@ int svc_service_command(int argc, char **argv)
     }
     if (strcmp(cmd, "install") == 0)
         return svc_scm_install(argc, argv);
+    if (strcmp(cmd, "protect-secret") == 0)
+        return svc_scm_protect_secret(argc, argv);
     if (argc > 1) {
         fprintf(stderr, "decoysvc %s: unexpected argument '%s'\n%s", cmd, argv[1], usage_service);
         return 2;

@@ -51,6 +51,8 @@ int svc_scm_start(void);
 int svc_scm_stop(void);
 int svc_scm_status(void);
 int svc_scm_reload(void);
+/* Reads a secret from standard input and prints it DPAPI-protected ("dpapi:<base64>"). */
+int svc_scm_protect_secret(int argc, char **argv);
 /* Restart-on-failure recovery actions on the installed service (the MSI cannot set them). */
 int svc_service_set_recovery(char *err, size_t errlen);
 

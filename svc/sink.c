@@ -3,6 +3,8 @@
  * an environment variable, URL redaction for logs and ISO 8601 time parsing. */
 #include "svc/sink_int.h"
 
+#include "svc/secret.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +229,16 @@ int sink_conf_secret(const json_t *conf, const char *key, const char *where, int
         sink_secret_free(*out);
         *out = NULL;
         return -1;
+    }
+    if (strncmp(*out, SECRET_DPAPI_PREFIX, strlen(SECRET_DPAPI_PREFIX)) == 0) {
+        char *plain = NULL, msg[256];
+        int rc = secret_unprotect(*out, &plain, msg, sizeof msg);
+        sink_secret_free(*out);
+        *out = plain;
+        if (rc < 0) {
+            snprintf(err, errlen, "%s: %s: %s", where, v ? key : vf ? kfile : kenv, msg);
+            return -1;
+        }
     }
     return 0;
 }

@@ -41,7 +41,13 @@ wine reg add 'HKCU\Software\Wine\AppDefaults\decoysvc.exe\DllOverrides' /v wevta
     >/dev/null 2>&1
 
 hec_start
-cp "$HEC_TOKEN_FILE" "$D/hec.token"
+echo "-- protect-secret: the HEC token is stored DPAPI-protected and the service reads it"
+prot=$(wexe protect-secret <"$HEC_TOKEN_FILE") || fail "protect-secret failed: $(tail -3 "$T/wine.err")"
+case $prot in dpapi:?*) ;; *) fail "protect-secret printed '$prot'" ;; esac
+! grep -qF "$(head -1 "$HEC_TOKEN_FILE")" <<<"$prot" || fail "protect-secret output contains the token"
+rc=0; wine "$W\\decoysvc.exe" protect-secret argv-secret-42 >/dev/null 2>"$T/prot.err" || rc=$?
+[ "$rc" = 2 ] && ! grep -q argv-secret-42 "$T/prot.err" || fail "protect-secret with an argument: exit $rc"
+printf '%s\n' "$prot" >"$D/hec.token"
 cat >"$D/decoysvc.json" <<EOF
 {
   "inventory": "inventory.json",
