@@ -238,18 +238,43 @@ static void daemon_close(daemon *d)
     svc_config_free(&d->cfg);
 }
 
-/* A reload is only done with a valid new configuration; a broken one is reported and the
- * service goes on with the current one. */
-static int reload_config_ok(daemon *d)
+/* Everything a restart of the daemon's internals needs: the config, its inventory and sinks. */
+static int reload_candidate_valid(const char *path, char *err, size_t errlen)
 {
     svc_config next;
+    adseed_inventory inv;
+    int rc = -1;
+
+    if (svc_config_load(&next, path, err, errlen))
+        return -1;
+    adseed_inventory_init(&inv);
+    if (adseed_inventory_load(&inv, next.inventory, err, errlen))
+        goto out;
+    for (size_t i = 0; i < json_array_size(next.sinks); i++) {
+        char where[600];
+        sink *s;
+        snprintf(where, sizeof where, "%s: sinks[%zu]", path, i);
+        if (!(s = sink_new_from_json(json_array_get(next.sinks, i), where, err, errlen)))
+            goto out;
+        sink_free(s);
+    }
+    rc = 0;
+out:
+    adseed_inventory_free(&inv);
+    svc_config_free(&next);
+    return rc;
+}
+
+/* A reload is only done with a valid new configuration (and inventory, and sinks); a broken one is
+ * reported and the service goes on with the current one. */
+static int reload_config_ok(daemon *d)
+{
     char err[1024];
 
-    if (svc_config_load(&next, d->cfg.path, err, sizeof err)) {
+    if (reload_candidate_valid(d->cfg.path, err, sizeof err)) {
         svc_log(&d->lg, SVC_LOG_ERR, "reload refused, keeping the running configuration: %s", err);
         return 0;
     }
-    svc_config_free(&next);
     return 1;
 }
 
