@@ -4,6 +4,7 @@
  * bind, referrals off, and discovery of the domain from the RootDSE.
  */
 #include "adseed/ldap_conn.h"
+#include "adseed/ldap_sspi.h"
 
 #ifdef _WIN32
 #include <winsock2.h> /* struct timeval */
@@ -119,6 +120,10 @@ static int do_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t 
         }
         return 0;
     }
+#ifdef _WIN32
+    /* no GSSAPI plugin in cyrus-sasl on Windows: gssapi and spnego are both SSPI GSS-SPNEGO */
+    return adseed_sspi_bind(c, o->uri, err, errlen);
+#endif
     const char *mech = o->bind == ADSEED_BIND_GSSAPI ? "GSSAPI" : "GSS-SPNEGO";
     if (ldap_set_option(c->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON) != LDAP_OPT_SUCCESS) {
         snprintf(err, errlen, "%s: cannot set LDAP_OPT_X_SASL_NOCANON", o->uri);

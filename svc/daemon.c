@@ -21,6 +21,8 @@
 
 #define CHECKPOINT_EVERY_MS 1000
 #define DRAIN_TIMEOUT_MS (120 * 1000)
+#define INPUT_PAUSE_MS 1000
+#define SPOOL_ALERT_MARGIN (128 * 1024) /* input back-off after the spool refused an alert */
 
 typedef struct daemon {
     svc_config cfg;
@@ -59,6 +61,19 @@ static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
         svc_log(&d->lg, SVC_LOG_ERR, "spool: %s", err);
     }
     return -1;
+}
+
+/* Room for one more alert: an alert document is at most a few tens of KB (fixed-size fields). */
+static int spool_room(void *ctx)
+{
+    daemon *d = ctx;
+    if (spool_used(d->sp) + SPOOL_ALERT_MARGIN <= d->cfg.spool_max_bytes)
+        return 1;
+    if (!d->full_reported)
+        svc_log(&d->lg, SVC_LOG_ERR, "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
+                (unsigned long long)d->cfg.spool_max_bytes);
+    d->full_reported = 1;
+    return 0;
 }
 
 static json_t *load_checkpoint(daemon *d)
@@ -133,12 +148,16 @@ static int commit_and_checkpoint(daemon *d, int64_t now, int force)
 /* The spool refused an alert: go back to the last checkpoint (inputs and throttle together). */
 static void rewind_to_checkpoint(daemon *d)
 {
-    json_t *inputs = json_object_get(d->saved, "inputs");
-    json_t *thr = json_object_get(d->saved, "throttle");
+    json_t *inputs, *thr;
     char err[512];
 
-    if (d->dirty)
-        commit_and_checkpoint(d, svc_now_ms(), 0);
+    /* The alerts spooled before the refusal are committed with the inputs' positions just before
+     * the refused record (it was not consumed) and the throttle state, which the refused record
+     * did not touch (the room check comes before the throttle): that checkpoint is where to go
+     * back to, so progress is kept however small the spool is. */
+    commit_and_checkpoint(d, svc_now_ms(), 1);
+    inputs = json_object_get(d->saved, "inputs");
+    thr = json_object_get(d->saved, "throttle");
     for (size_t i = 0; i < d->cfg.ninputs; i++)
         d->inputs[i]->ops->rewind(d->inputs[i], json_object_get(inputs, d->cfg.inputs[i].name));
     if (json_is_object(thr)) {
@@ -193,7 +212,7 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, char *err, size_t er
         return -1;
     strcpy(d->cp_path, path);
     po = (pipeline_opts){d->cfg.inventory, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow,
-                         spool_emit, d, &d->lg};
+                         spool_emit, d, &d->lg, spool_room};
     if (pipeline_open(&d->pipe, &po, err, errlen))
         return -1;
     cp = load_checkpoint(d);
@@ -321,12 +340,17 @@ static void sleep_unless_stopped(volatile int *stop, int64_t ms)
 
 static void run_loop(daemon *d, const svc_daemon_opts *o)
 {
+    int64_t input_paused_until = 0;
+
     while (!*o->stop_flag) {
         int64_t now = svc_now_ms(), wait;
-        int finished, progress = poll_inputs(d, &finished);
+        int finished = 0, progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
 
-        if (d->pipe.emit_failed)
+        if (d->pipe.emit_failed) { /* spool full or failing: back off, let delivery make room */
             rewind_to_checkpoint(d);
+            input_paused_until = now + INPUT_PAUSE_MS;
+            progress = 0;
+        }
         pipeline_flush(&d->pipe, now, o->once && !progress);
         commit_and_checkpoint(d, now, 0);
         wait = delivery_step(d->dl, svc_now_ms());

@@ -107,7 +107,7 @@ static int hunt_file(hunt_ctx *h, const char *path)
 int svc_hunt(const hunt_opts *o, const svc_logger *lg)
 {
     hunt_ctx h;
-    pipeline_opts po = {o->inventory, o->window_ms, NULL, 0, hunt_emit, &h, lg};
+    pipeline_opts po = {o->inventory, o->window_ms, NULL, 0, hunt_emit, &h, lg, NULL};
     char err[1024];
     int failed = 0;
 

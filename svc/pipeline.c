@@ -43,6 +43,7 @@ int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     p->emit = o->emit;
+    p->room = o->room;
     p->emit_ctx = o->emit_ctx;
     p->lg = o->lg;
     p->inventory_path = malloc(strlen(o->inventory_path) + 1);
@@ -121,6 +122,11 @@ int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
         return -1;
     if (!detector_examine(p->det, ev, &det))
         return 0;
+    if (p->room && !p->room(p->emit_ctx)) { /* refused before the throttle saw it: no trace */
+        p->stats.emit_failures++;
+        p->emit_failed = 1;
+        return -1;
+    }
     p->stats.detections++;
     if (throttle_observe(p->thr, &det, now_ms, &a) == 1)
         return emit_alert(p, &a);

@@ -17,6 +17,9 @@
 /* Receives each alert and its JSON document; returns 0, or non-zero to refuse it (spool full):
  * the caller must then rewind its input to the last checkpoint. */
 typedef int (*pipeline_emit_fn)(void *ctx, const alert *a, const char *json, size_t len);
+/* Optional: 0 when the destination cannot take another alert now (spool nearly full). Asked before
+ * the throttle sees a detection, so a refused event leaves no trace and is examined again later. */
+typedef int (*pipeline_room_fn)(void *ctx);
 
 typedef struct pipeline_stats {
     uint64_t events, detections, alerts, suppressed, emit_failures;
@@ -30,6 +33,7 @@ typedef struct pipeline {
     detector *det;
     throttle *thr;
     pipeline_emit_fn emit;
+    pipeline_room_fn room;
     void *emit_ctx;
     const svc_logger *lg;
     uint8_t want_ids[65536 / 8];
@@ -45,6 +49,7 @@ typedef struct pipeline_opts {
     pipeline_emit_fn emit;
     void *emit_ctx;
     const svc_logger *lg;
+    pipeline_room_fn room; /* may be NULL */
 } pipeline_opts;
 
 int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen);

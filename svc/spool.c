@@ -76,6 +76,11 @@ static void put_u32(unsigned char *p, uint32_t v)
     p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
 }
 
+uint64_t spool_used(const spool *sp)
+{
+    return spool_bytes(sp) + sp->pending.len;
+}
+
 int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errlen)
 {
     unsigned char hdr[SPOOL_HDR] = {0xAD, 0xDE};
@@ -84,7 +89,7 @@ int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errle
         snprintf(err, errlen, "document of %zu bytes is larger than the spool accepts", len);
         return SPOOL_ERROR;
     }
-    if (spool_bytes(sp) + sp->pending.len + SPOOL_FRAME(len) > sp->max_bytes) {
+    if (spool_used(sp) + SPOOL_FRAME(len) > sp->max_bytes) {
         snprintf(err, errlen, "spool %s is full (%" PRIu64 " bytes): waiting for delivery", sp->dir,
                  sp->max_bytes);
         return SPOOL_FULL;

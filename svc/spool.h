@@ -71,5 +71,7 @@ int spool_quarantine(spool *sp, const char *sink, const char *doc, size_t len, c
 int64_t spool_pending(spool *sp, const char *sink);
 /* Bytes used by segment files. */
 uint64_t spool_bytes(const spool *sp);
+/* spool_bytes plus what was appended and not yet committed: what the full policy counts. */
+uint64_t spool_used(const spool *sp);
 
 #endif
