@@ -24,90 +24,14 @@ int main(void)
 
 #include "svc/delivery.h"
 #include "svc/sink.h"
+#include "receiver.h"
 #include "testutil.h"
 
-/* Receivers still running (a failed assertion skips receiver_stop): stopped at exit. */
-static pid_t started[64];
-static size_t nstarted;
-
-static void started_add(pid_t pid)
-{
-    if (nstarted < 64)
-        started[nstarted++] = pid;
-}
-
-static void started_remove(pid_t pid)
-{
-    for (size_t i = 0; i < nstarted; i++)
-        if (started[i] == pid)
-            started[i] = started[--nstarted];
-}
-
-static void started_stop_all(void)
-{
-    for (size_t i = 0; i < nstarted; i++) {
-        kill(started[i], SIGTERM);
-        waitpid(started[i], NULL, 0);
-    }
-    nstarted = 0;
-}
-
-typedef struct receiver {
-    pid_t pid;
-    int port;
-    char dir[512], out[600];
-} receiver;
-
-/* Starts hec_receiver.py with extra flags (NULL-terminated); skips the test without python3. */
+/* The strict HEC receiver (tests/lib/hec_receiver.py) accepting the token "good-token". */
 static void receiver_start(receiver *r, const char *tag, const char *const *flags)
 {
-    char script[1024], portfile[700];
-    const char *argv[32];
-    int n = 0;
-
-    if (system("python3 -c 'pass' >/dev/null 2>&1") != 0) {
-        printf("SKIP: python3 not found\n");
-        skip();
-    }
-    testutil_tmpdir(r->dir, sizeof r->dir, tag);
-    snprintf(script, sizeof script, "%s/tests/lib/hec_receiver.py", getenv("ADDECOY_SRC") ? getenv("ADDECOY_SRC") : ".");
-    snprintf(portfile, sizeof portfile, "%s/port", r->dir);
-    snprintf(r->out, sizeof r->out, "%s/events.jsonl", r->dir);
-    argv[n++] = "python3", argv[n++] = script, argv[n++] = "--token", argv[n++] = "good-token";
-    argv[n++] = "--out", argv[n++] = r->out, argv[n++] = "--port-file", argv[n++] = portfile;
-    while (flags && *flags && n < 30)
-        argv[n++] = *flags++;
-    argv[n] = NULL;
-    r->pid = fork();
-    assert_true(r->pid >= 0);
-    if (r->pid == 0) {
-        char log[700];
-        snprintf(log, sizeof log, "%s/receiver.log", r->dir);
-        if (!freopen("/dev/null", "w", stdout) || !freopen(log, "w", stderr))
-            _exit(127);
-        execvp("python3", (char *const *)argv);
-        _exit(127);
-    }
-    started_add(r->pid);
-    for (int i = 0; i < 1000; i++) { /* up to ~20 s for the interpreter to start */
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            int ok = fscanf(f, "%d", &r->port) == 1;
-            fclose(f);
-            if (ok)
-                return;
-        }
-        usleep(20000);
-    }
-    kill(r->pid, SIGTERM);
-    fail_msg("hec_receiver.py did not start");
-}
-
-static void receiver_stop(receiver *r)
-{
-    kill(r->pid, SIGTERM);
-    waitpid(r->pid, NULL, 0);
-    started_remove(r->pid);
+    static const char *const args[] = {"--token", "good-token", NULL};
+    receiver_start_script(r, "hec_receiver.py", "events.jsonl", tag, args, flags);
 }
 
 static sink *hec_sink(const receiver *r, const char *token, const char *extra)
@@ -434,7 +358,7 @@ int main(void)
         cmocka_unit_test(test_config_errors),        cmocka_unit_test(test_token_from_env_and_file),
     };
     testutil_init();
-    atexit(started_stop_all);
+    atexit(receiver_stop_all);
     for (size_t i = 0; i < LENS_N; i++)
         lens[i] = strlen(DOCS[i]);
     return cmocka_run_group_tests(tests, NULL, NULL);
