@@ -5,7 +5,7 @@
  * array, is in inventory_stream.c. Unknown keys are allowed (forward compatibility). Saving is
  * atomic (adseed_write_file_atomic, mode 0644).
  */
-#include "adseed/adseed.h"
+#include "adseed/inventory_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -141,7 +141,7 @@ int adseed_inventory_load(adseed_inventory *inv, const char *path, char *err, si
 }
 
 /* ---- saving and editing ---------------------------------------------------------------------- */
-static int inventory_append(adseed_inventory *inv, adseed_decoy *d)
+int inventory_append(adseed_inventory *inv, adseed_decoy *d)
 {
     if (inv->ndecoys == inv->cap) {
         size_t ncap = inv->cap ? inv->cap * 2 : 16;

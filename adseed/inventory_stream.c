@@ -4,11 +4,11 @@
  * parsed whole by jansson (they are small) and "decoys" is read one element at a time: json_loadb
  * with JSON_DISABLE_EOF_CHECK parses one value and reports in position the bytes it used, so only
  * one entry's jansson object exists at once. Syntax errors are those jansson reports for the whole
- * file, with the file's line and column. Validation is strict: every error names the file, the
- * entry (decoys[i] (name)) and the field. Error precedence is that of a whole-document load: the
+ * file, with the file's line and column. Entries are validated by inventory_entry.c (every error
+ * names the file, decoys[i] (name) and the field). Error precedence is that of a whole-document load: the
  * first syntax error in the file, then 'version', then 'decoys', then the first invalid entry.
  */
-#include "adseed/adseed.h"
+#include "adseed/inventory_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -18,207 +18,10 @@
 
 #include <jansson.h>
 
-#define NAME_MAX_LEN 256
-#define TEXT_MAX_LEN (64 * 1024)
 /* Flags for one value inside the document: as strict as the whole-document load. */
 #define VALUE_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK)
 /* Flags for lexing a single token (a key, or an unexpected token to quote in an error). */
 #define TOKEN_FLAGS (JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL)
-
-/* ---- syntax checks --------------------------------------------------------------------------- */
-/* S-1-<authority>-<sub>... with 1..15 sub-authorities; normalised to upper-case "S-". */
-static int sid_valid(const char *s)
-{
-    int parts = 0;
-    if ((s[0] != 'S' && s[0] != 's') || s[1] != '-' || s[2] != '1' || s[3] != '-')
-        return 0;
-    s += 4;
-    for (;;) {
-        size_t n = 0;
-        while (isdigit((unsigned char)s[n]))
-            n++;
-        if (n == 0 || n > 20)
-            return 0;
-        parts++;
-        s += n;
-        if (*s == '\0')
-            break;
-        if (*s != '-')
-            return 0;
-        s++;
-    }
-    return parts >= 2 && parts <= 16; /* authority + 1..15 sub-authorities */
-}
-
-/* Accepts 8-4-4-4-12 hex, optionally in braces; writes the lower-case form without braces. */
-static int guid_normalise(const char *s, char out[37])
-{
-    size_t len = strlen(s);
-    if (len == 38 && s[0] == '{' && s[37] == '}') {
-        s++;
-        len = 36;
-    }
-    if (len != 36)
-        return 0;
-    for (size_t i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-')
-                return 0;
-            out[i] = '-';
-        } else if (isxdigit((unsigned char)s[i])) {
-            out[i] = (char)tolower((unsigned char)s[i]);
-        } else {
-            return 0;
-        }
-    }
-    out[36] = '\0';
-    return 1;
-}
-
-/* YYYY-MM-DDTHH:MM:SS[.fraction]Z */
-static int iso8601_valid(const char *s)
-{
-    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-    size_t i;
-    for (i = 0; pat[i]; i++) {
-        if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
-            return 0;
-    }
-    s += i;
-    if (*s == '.') {
-        s++;
-        if (!isdigit((unsigned char)*s))
-            return 0;
-        while (isdigit((unsigned char)*s))
-            s++;
-    }
-    return s[0] == 'Z' && s[1] == '\0';
-}
-
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
-/* ---- validating one entry ---------------------------------------------------------------------- */
-typedef struct ctx {
-    const char *origin;
-    size_t index;
-    const char *name; /* NULL until known */
-    char *err;
-    size_t errlen;
-} ctx;
-
-static int field_error(const ctx *c, const char *field, const char *msg)
-{
-    if (c->name)
-        snprintf(c->err, c->errlen, "%s: decoys[%zu] (%.64s): field '%s': %s", c->origin, c->index,
-                 c->name, field, msg);
-    else
-        snprintf(c->err, c->errlen, "%s: decoys[%zu]: field '%s': %s", c->origin, c->index, field, msg);
-    return -1;
-}
-
-/* Optional string field: absent or null leaves *out NULL. */
-static int get_string(const ctx *c, json_t *obj, const char *field, size_t maxlen, char **out)
-{
-    json_t *v = json_object_get(obj, field);
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v))
-        return field_error(c, field, "must be a string");
-    if (json_string_length(v) > maxlen)
-        return field_error(c, field, "too long");
-    if (strlen(json_string_value(v)) != json_string_length(v))
-        return field_error(c, field, "contains a NUL character");
-    *out = strdup(json_string_value(v));
-    if (!*out)
-        return field_error(c, field, "out of memory");
-    return 0;
-}
-
-static int parse_spns(const ctx *c, json_t *obj, adseed_decoy *d)
-{
-    json_t *arr = json_object_get(obj, "spns"), *v;
-    size_t i;
-    if (!arr || json_is_null(arr))
-        return 0;
-    if (!json_is_array(arr))
-        return field_error(c, "spns", "must be an array of strings");
-    if (json_array_size(arr) > ADSEED_MAX_SPNS)
-        return field_error(c, "spns", "more than 16 SPNs");
-    json_array_foreach(arr, i, v) {
-        const char *s = json_string_value(v);
-        if (!s || !*s || json_string_length(v) > NAME_MAX_LEN || has_control(s) || !strchr(s, '/'))
-            return field_error(c, "spns", "each SPN must be a string such as \"MSSQLSvc/host:1433\"");
-        d->spns[d->nspns] = strdup(s);
-        if (!d->spns[d->nspns])
-            return field_error(c, "spns", "out of memory");
-        d->nspns++;
-    }
-    return 0;
-}
-
-static int parse_decoy(ctx *c, json_t *obj, adseed_decoy *d)
-{
-    static const char *const texts[] = {"domain", "dn", "memo", "location", "owner", "runbook",
-                                        "created_by"};
-    char **text_dst[] = {&d->domain, &d->dn, &d->memo, &d->location, &d->owner, &d->runbook,
-                         &d->created_by};
-    char *kind = NULL;
-    int rc = -1;
-
-    if (!json_is_object(obj))
-        return field_error(c, "(entry)", "must be an object");
-    if (get_string(c, obj, "name", NAME_MAX_LEN, &d->name) != 0)
-        goto out;
-    if (!d->name || !d->name[0])
-        return field_error(c, "name", "required, a non-empty sAMAccountName");
-    if (has_control(d->name) || strpbrk(d->name, "\"/\\[]:;|=,+*?<>@"))
-        return field_error(c, "name", "not a valid sAMAccountName");
-    c->name = d->name;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        if (get_string(c, obj, texts[i], TEXT_MAX_LEN, text_dst[i]) != 0)
-            goto out;
-    if (get_string(c, obj, "sid", 200, &d->sid) != 0)
-        goto out;
-    if (d->sid) {
-        if (!sid_valid(d->sid))
-            return field_error(c, "sid", "not a SID of the form S-1-5-21-...");
-        d->sid[0] = 'S';
-    }
-    if (get_string(c, obj, "guid", 64, &d->guid) != 0)
-        goto out;
-    if (d->guid) {
-        char g[37];
-        if (!guid_normalise(d->guid, g))
-            return field_error(c, "guid", "not a GUID of the form 8-4-4-4-12 hex digits");
-        memcpy(d->guid, g, 37); /* the input was at least 36 bytes long */
-    }
-    if (get_string(c, obj, "created", 64, &d->created) != 0 ||
-        get_string(c, obj, "retired", 64, &d->retired) != 0)
-        goto out;
-    if (d->created && !iso8601_valid(d->created))
-        return field_error(c, "created", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
-    if (d->retired && !iso8601_valid(d->retired))
-        return field_error(c, "retired", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
-    if (parse_spns(c, obj, d) != 0)
-        goto out;
-    if (get_string(c, obj, "kind", 32, &kind) != 0)
-        goto out;
-    d->kind = ADSEED_KIND_PLAIN;
-    if (kind && adseed_kind_parse(kind, &d->kind) != 0) {
-        field_error(c, "kind", "must be one of kerberoast, asrep, recon, plain");
-        goto out;
-    }
-    rc = 0;
-out:
-    free(kind);
-    return rc;
-}
 
 /* ---- building the inventory, one entry at a time --------------------------------------------- */
 typedef struct loader {
@@ -287,39 +90,23 @@ static int seen_insert(loader *ld, const char *name)
     return 0;
 }
 
-static int loader_append(loader *ld, adseed_decoy *d)
-{
-    adseed_inventory *inv = &ld->inv;
-    if (inv->ndecoys == inv->cap) {
-        size_t ncap = inv->cap ? inv->cap * 2 : 16;
-        adseed_decoy *nd = realloc(inv->decoys, ncap * sizeof *nd);
-        if (!nd)
-            return -1;
-        inv->decoys = nd;
-        inv->cap = ncap;
-    }
-    inv->decoys[inv->ndecoys++] = *d;
-    memset(d, 0, sizeof *d);
-    return 0;
-}
-
 static void loader_entry(loader *ld, size_t index, json_t *obj)
 {
-    ctx c = {ld->origin, index, NULL, ld->err, ld->errlen};
+    inventory_entry_ctx c = {ld->origin, index, NULL, ld->err, ld->errlen};
     adseed_decoy d;
     int dup;
 
     if (ld->failed)
         return;
     memset(&d, 0, sizeof d);
-    if (parse_decoy(&c, obj, &d) != 0)
+    if (inventory_entry_parse(&c, obj, &d) != 0)
         goto fail;
     dup = seen_insert(ld, d.name);
     if (dup > 0) {
-        field_error(&c, "name", "duplicate name (names are case-insensitive)");
+        inventory_entry_error(&c, "name", "duplicate name (names are case-insensitive)");
         goto fail;
     }
-    if (dup < 0 || loader_append(ld, &d) != 0) {
+    if (dup < 0 || inventory_append(&ld->inv, &d) != 0) {
         snprintf(ld->err, ld->errlen, "%s: out of memory", ld->origin);
         goto fail;
     }
