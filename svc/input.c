@@ -51,7 +51,8 @@ json_t *input_file_checkpoint(const char *identity, uint64_t offset)
     return json_pack("{s:s, s:I}", "file", identity ? identity : "", "offset", (json_int_t)offset);
 }
 
-uint64_t input_file_resume(const json_t *cp, const char *path, svc_input_start start, const svc_logger *lg)
+/* Offset to resume at: the checkpoint's when it has one, else 0 or the end per start. */
+static uint64_t input_file_resume(const json_t *cp, const char *path, svc_input_start start, const svc_logger *lg)
 {
     json_t *off = cp ? json_object_get(cp, "offset") : NULL;
 
@@ -60,4 +61,20 @@ uint64_t input_file_resume(const json_t *cp, const char *path, svc_input_start s
         return (uint64_t)json_integer_value(off);
     }
     return start == SVC_START_END ? EVTX_FOLLOW_END : 0;
+}
+
+evtx_follow *input_file_follow(const json_t *cp, const char *path, svc_input_start start, const svc_logger *lg,
+                               char *err, size_t errlen)
+{
+    uint64_t off = input_file_resume(cp, path, start, lg);
+    const char *want = cp ? json_string_value(json_object_get(cp, "file")) : NULL;
+    evtx_follow *f = evtx_follow_open(path, off, err, errlen);
+
+    if (f && want && *want && off && strcmp(want, evtx_follow_identity(f)) != 0) {
+        svc_log(lg, SVC_LOG_WARN, "%s: the file was replaced since the checkpoint: reading the new file from its start",
+                path);
+        evtx_follow_close(f);
+        f = evtx_follow_open(path, 0, err, errlen);
+    }
+    return f;
 }

@@ -45,7 +45,9 @@ int input_eventlog_open(svc_input *in, const json_t *checkpoint, char *err, size
 
 /* Shared by the file-based inputs: the checkpoint of one followed file. */
 json_t *input_file_checkpoint(const char *identity, uint64_t offset);
-/* Offset to resume at: the checkpoint's when it names the same file, else 0 or the end per start. */
-uint64_t input_file_resume(const json_t *cp, const char *path, svc_input_start start, const svc_logger *lg);
+/* Follows path from the checkpoint cp (NULL: from the start or the end per start); a checkpoint
+ * of another file (rotated while decoysvc was stopped) starts the new file from its beginning. */
+evtx_follow *input_file_follow(const json_t *cp, const char *path, svc_input_start start, const svc_logger *lg,
+                               char *err, size_t errlen);
 
 #endif

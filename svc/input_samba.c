@@ -34,20 +34,12 @@ typedef struct samba_input {
 
 static int log_open(svc_input *in, samba_log *l, const json_t *cp, char *err, size_t errlen)
 {
-    const json_t *mine = cp ? json_object_get(cp, l->key) : NULL;
-    uint64_t off = input_file_resume(mine, l->path, in->conf->start, in->lg);
-    const char *want = mine ? json_string_value(json_object_get(mine, "file")) : NULL;
-
     if (l->fol)
         evtx_follow_close(l->fol);
     l->len = 0;
     l->skipping = 0;
-    l->fol = evtx_follow_open(l->path, off, err, errlen);
-    if (l->fol && want && *want && off && strcmp(want, evtx_follow_identity(l->fol)) != 0) {
-        svc_log(in->lg, SVC_LOG_WARN, "%s: replaced since the checkpoint: reading the new file from its start", l->path);
-        evtx_follow_close(l->fol);
-        l->fol = evtx_follow_open(l->path, 0, err, errlen);
-    }
+    l->fol = input_file_follow(cp ? json_object_get(cp, l->key) : NULL, l->path, in->conf->start, in->lg, err,
+                               errlen);
     if (!l->fol)
         return -1;
     l->done = evtx_follow_offset(l->fol);

@@ -54,22 +54,12 @@ static int xml_reset_stream(svc_input *in, uint64_t start)
 static int xml_open_at(svc_input *in, const json_t *cp, char *err, size_t errlen)
 {
     xml_input *x = in->impl;
-    uint64_t off = input_file_resume(cp, in->conf->path, in->conf->start, in->lg);
-    const char *want = cp ? json_string_value(json_object_get(cp, "file")) : NULL;
 
     if (x->fol)
         evtx_follow_close(x->fol);
-    x->fol = evtx_follow_open(in->conf->path, off, err, errlen);
+    x->fol = input_file_follow(cp, in->conf->path, in->conf->start, in->lg, err, errlen);
     if (!x->fol)
         return -1;
-    if (want && *want && strcmp(want, evtx_follow_identity(x->fol)) != 0 && off != 0) {
-        svc_log(in->lg, SVC_LOG_WARN, "%s: the file was replaced since the checkpoint: reading the new file from its start",
-                in->conf->path);
-        evtx_follow_close(x->fol);
-        x->fol = evtx_follow_open(in->conf->path, 0, err, errlen);
-        if (!x->fol)
-            return -1;
-    }
     return xml_reset_stream(in, evtx_follow_offset(x->fol));
 }
 
