@@ -148,9 +148,10 @@ static uint64_t u64_of(const json_t *v)
     if (!s || !*s || json_string_length(v) > 20)
         return 0;
     for (; *s; s++) {
-        if (*s < '0' || *s > '9' || n > (UINT64_MAX - 9) / 10)
+        uint64_t d = (uint64_t)(*s - '0');
+        if (*s < '0' || *s > '9' || n > (UINT64_MAX - d) / 10)
             return 0;
-        n = n * 10 + (uint64_t)(*s - '0');
+        n = n * 10 + d;
     }
     return n;
 }

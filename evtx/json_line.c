@@ -69,8 +69,8 @@ static long escape_u(const char *s, size_t left)
 static const char fffd[] = "\xEF\xBF\xBD";
 
 /*
- * Copy of s[0..n) with invalid UTF-8 (anywhere), raw control characters inside strings and lone
- * surrogate escapes replaced by U+FFFD. Non-ASCII bytes never take part in JSON's structure, so
+ * Copy of s[0..n) with invalid UTF-8 (anywhere), raw control characters inside strings (but tab
+ * and CR, which become their escapes) and lone surrogate escapes replaced by U+FFFD. Non-ASCII bytes never take part in JSON's structure, so
  * each run of them is repaired on its own. *changed says whether anything was replaced.
  */
 static char *repair(const char *s, size_t n, size_t *out_n, int *changed)
@@ -96,9 +96,14 @@ static char *repair(const char *s, size_t n, size_t *out_n, int *changed)
             in_str = c == '"';
             *o++ = (char)c;
             i++;
-        } else if (c < 0x20) {
-            memcpy(o, fffd, 3);
-            o += 3;
+        } else if (c < 0x20) { /* tab and CR keep their meaning (XML allows them too) */
+            if (c == '\t' || c == '\r') {
+                *o++ = '\\';
+                *o++ = c == '\t' ? 't' : 'r';
+            } else {
+                memcpy(o, fffd, 3);
+                o += 3;
+            }
             *changed = 1;
             i++;
         } else if (c == '"') {
