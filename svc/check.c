@@ -47,7 +47,7 @@ static int check_inputs(const svc_config *cfg)
 {
     for (size_t i = 0; i < cfg->ninputs; i++) {
         const svc_input_conf *in = &cfg->inputs[i];
-        const char *paths[2] = {in->type == SVC_INPUT_XML ? in->path : in->auth_log,
+        const char *paths[2] = {in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? in->path : in->auth_log,
                                 in->type == SVC_INPUT_SAMBA ? in->kdc_log : NULL};
         for (int j = 0; j < 2; j++) {
             if (!paths[j] || strcmp(paths[j], "-") == 0)

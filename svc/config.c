@@ -120,6 +120,19 @@ static int parse_start(const json_t *obj, svc_input_start *out, const char *wher
     return 0;
 }
 
+static int parse_json_format(const json_t *obj, evtx_json_format *out, const char *where, char *err,
+                             size_t errlen)
+{
+    json_t *v = json_object_get(obj, "format");
+    if (!v)
+        return 0;
+    if (!json_is_string(v) || evtx_json_format_parse(json_string_value(v), out) != 0) {
+        CFG_ERR("%s.format: must be \"auto\", \"winlogbeat\", \"elastic-agent\" or \"nxlog\"", where);
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_channels(const json_t *obj, svc_input_conf *in, const char *where, char *err,
                           size_t errlen)
 {
@@ -150,7 +163,7 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
                        char *err, size_t errlen)
 {
     static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "computer",
-                                       "channels", "start", NULL};
+                                       "channels", "start", "format", NULL};
     char *type = NULL, *p = NULL;
     char name[600];
     int rc = -1;
@@ -162,21 +175,29 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
     if (check_keys(obj, keys, where, err, errlen) || get_str(obj, "type", &type, where, err, errlen))
         goto out;
     if (!type) {
-        CFG_ERR("%s.type: missing (one of \"xml\", \"samba\", \"eventlog\")", where);
+        CFG_ERR("%s.type: missing (one of \"xml\", \"json\", \"samba\", \"eventlog\")", where);
         goto out;
     }
     if (parse_start(obj, &in->start, where, err, errlen))
         goto out;
-    if (strcmp(type, "xml") == 0) {
-        in->type = SVC_INPUT_XML;
+    if (json_object_get(obj, "format") && strcmp(type, "json") != 0) {
+        CFG_ERR("%s.format: only for a \"json\" input", where);
+        goto out;
+    }
+    if (strcmp(type, "xml") == 0 || strcmp(type, "json") == 0) {
+        int is_json = type[0] == 'j';
+        in->type = is_json ? SVC_INPUT_JSON : SVC_INPUT_XML;
         if (get_str(obj, "path", &p, where, err, errlen))
             goto out;
         if (!p) {
-            CFG_ERR("%s.path: missing (a rendered event XML file, or \"-\" for standard input)", where);
+            CFG_ERR("%s.path: missing (a %s file, or \"-\" for standard input)", where,
+                    is_json ? "JSON lines (Winlogbeat, NXLog)" : "rendered event XML");
             goto out;
         }
+        if (is_json && parse_json_format(obj, &in->format, where, err, errlen))
+            goto out;
         in->path = svc_config_resolve(cfgpath, p);
-        snprintf(name, sizeof name, "xml:%s", in->path);
+        snprintf(name, sizeof name, "%s:%s", type, in->path);
     } else if (strcmp(type, "samba") == 0) {
         char *a = NULL, *k = NULL;
         in->type = SVC_INPUT_SAMBA;
@@ -202,7 +223,8 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
             goto out;
         snprintf(name, sizeof name, "eventlog");
     } else {
-        CFG_ERR("%s.type: unknown input type '%s' (one of \"xml\", \"samba\", \"eventlog\")", where, type);
+        CFG_ERR("%s.type: unknown input type '%s' (one of \"xml\", \"json\", \"samba\", \"eventlog\")", where,
+                type);
         goto out;
     }
     in->name = dupstr(name);
