@@ -314,5 +314,5 @@ int main(void)
         cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_empty_inventory),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
