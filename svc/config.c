@@ -1,6 +1,7 @@
 /* config.c - loads and validates decoysvc's JSON configuration. Strict: unknown keys are errors
  * (keys starting with "_" are comments), every error names the file, line or field. */
 #include "svc/config.h"
+#include "svc/detect/inventory_source.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -346,10 +347,48 @@ static void resolve_sink_paths(const char *cfgpath, json_t *sinks)
     }
 }
 
+/* "inventory": a file (relative to the config) or an https:// URL with its polling options. */
+static int parse_inventory_source(svc_config *cfg, const json_t *root, const char *inv, char *err, size_t errlen)
+{
+    const char *file = cfg->path;
+    char *ca = NULL, *tok = NULL, uerr[256];
+    double poll = 300;
+    int rc = -1;
+
+    if (get_str(root, "inventory_ca_file", &ca, file, err, errlen) ||
+        get_str(root, "inventory_token_file", &tok, file, err, errlen) ||
+        get_num(root, "inventory_poll_seconds", 1, 86400, &poll, file, err, errlen))
+        goto out;
+    if (!inventory_is_url(inv)) {
+        if (ca || tok || json_object_get(root, "inventory_poll_seconds")) {
+            CFG_ERR("%s: inventory_ca_file, inventory_token_file and inventory_poll_seconds are only for an "
+                    "https:// inventory", file);
+            goto out;
+        }
+        cfg->inventory = svc_config_resolve(file, inv);
+        rc = cfg->inventory ? 0 : -1;
+        goto out;
+    }
+    if (inventory_url_check(inv, uerr, sizeof uerr)) {
+        CFG_ERR("%s: inventory: %s", file, uerr);
+        goto out;
+    }
+    cfg->inventory = dupstr(inv);
+    cfg->inventory_ca_file = ca ? svc_config_resolve(file, ca) : NULL;
+    cfg->inventory_token_file = tok ? svc_config_resolve(file, tok) : NULL;
+    cfg->inventory_poll_ms = (int64_t)(poll * 1000);
+    rc = 0;
+out:
+    free(ca);
+    free(tok);
+    return rc;
+}
+
 static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
 {
     static const char *const keys[] = {"inventory", "state_dir", "log_level", "inputs", "throttle",
-                                       "spool", "sinks", "poll_ms", NULL};
+                                       "spool", "sinks", "poll_ms", "inventory_poll_seconds",
+                                       "inventory_ca_file", "inventory_token_file", NULL};
     const char *file = cfg->path;
     char *inv = NULL, *state = NULL;
     char where[512];
@@ -374,7 +413,8 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
         CFG_ERR("%s: state_dir: missing (directory for the spool and input checkpoints)", file);
         goto out;
     }
-    cfg->inventory = svc_config_resolve(file, inv);
+    if (parse_inventory_source(cfg, root, inv, err, errlen))
+        goto out;
     cfg->state_dir = svc_config_resolve(file, state);
     cfg->poll_ms = (int64_t)poll;
     spool = json_object_get(root, "spool");
@@ -444,6 +484,8 @@ void svc_config_free(svc_config *cfg)
     free(cfg->inputs);
     free(cfg->path);
     free(cfg->inventory);
+    free(cfg->inventory_ca_file);
+    free(cfg->inventory_token_file);
     free(cfg->state_dir);
     json_decref(cfg->sinks);
     memset(cfg, 0, sizeof *cfg);

@@ -37,7 +37,10 @@ typedef struct svc_input_conf {
 
 typedef struct svc_config {
     char *path;        /* the config file itself */
-    char *inventory;   /* absolute or relative to the config file's directory */
+    char *inventory;   /* absolute or relative to the config file's directory, or an https:// URL */
+    char *inventory_ca_file;    /* URL inventory: CA bundle to verify the server (NULL: system's) */
+    char *inventory_token_file; /* URL inventory: bearer token file (NULL: none) */
+    int64_t inventory_poll_ms;  /* URL inventory: how often it is polled */
     char *state_dir;   /* spool/ and checkpoint.json live here */
     svc_log_level log_level;
     int64_t throttle_window_ms;
