@@ -9,13 +9,12 @@
  * without being buffered. Offsets are exact stream offsets so callers can checkpoint.
  */
 #include "evtx/evtx.h"
+#include "evtx/read_pieces.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PIECE (64 * 1024) /* read size of evtx_json_read_file */
 
 struct evtx_json_stream {
     evtx_json_opts o;
@@ -213,50 +212,27 @@ int evtx_json_finish(evtx_json_stream *s)
     return rc;
 }
 
-int evtx_json_read_file(const char *path, const evtx_json_opts *opts, evtx_stream_stats *stats,
-                        char *err, size_t errlen)
+static int json_piece(void *ctx, const char *data, size_t n)
 {
-    evtx_json_stream *s = NULL;
-    FILE *f = NULL;
-    char *chunk = NULL;
-    int rc = -1, is_stdin = strcmp(path, "-") == 0;
-    size_t n;
+    return data ? evtx_json_feed(ctx, data, n) : evtx_json_finish(ctx);
+}
 
-    if (err && errlen)
-        err[0] = '\0';
-    f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        goto out;
-    }
-    s = evtx_json_new(opts);
-    chunk = malloc(PIECE);
-    if (!s || !chunk) {
+int evtx_json_read_file(const char *path, const evtx_json_opts *opts, evtx_stream_stats *stats,
+                       char *err, size_t errlen)
+{
+    evtx_json_stream *s = evtx_json_new(opts);
+    int rc;
+
+    if (!s) {
         snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
+        return -1;
     }
-    while ((n = fread(chunk, 1, PIECE, f)) > 0) {
-        int frc = evtx_json_feed(s, chunk, n);
-        if (frc != 0) {
-            if (frc == -1 && !s->stopped)
-                snprintf(err, errlen, "%s: out of memory", path);
-            else
-                snprintf(err, errlen, "%s: stopped at offset %llu", path, (unsigned long long)s->consumed);
-            rc = frc;
-            goto out;
-        }
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-        goto out;
-    }
-    rc = evtx_json_finish(s);
-out:
-    if (s && stats)
+    rc = evtx_read_pieces(path, json_piece, s, err, errlen);
+    if (rc != 0 && err && errlen && !err[0])
+        snprintf(err, errlen, "%s: %s at offset %llu", path, s->stopped ? "stopped" : "out of memory",
+                 (unsigned long long)s->consumed);
+    if (stats)
         *stats = s->st;
-    if (f && !is_stdin)
-        fclose(f);
-    free(chunk);
     evtx_json_free(s);
     return rc;
 }
