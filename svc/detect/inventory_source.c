@@ -335,6 +335,11 @@ void inventory_source_poll(inventory_source *s, int64_t now_ms)
     refresh(s, err, sizeof err);
 }
 
+int inventory_source_unreachable(const inventory_source *s)
+{
+    return s && s->unreachable;
+}
+
 int inventory_source_open_for(const svc_config *cfg, const svc_logger *lg, int64_t now_ms,
                               inventory_source **out, char **read_path, char *err, size_t errlen)
 {

@@ -34,6 +34,9 @@ int inventory_source_start(inventory_source *s, int64_t now_ms, char *err, size_
  * reloads it as a changed file); an invalid one is refused and logged once. */
 void inventory_source_poll(inventory_source *s, int64_t now_ms);
 
+/* 1 while the last fetch failed (the cached copy is in use): for a status or heartbeat report. */
+int inventory_source_unreachable(const inventory_source *s);
+
 /* For run and check: when cfg->inventory is a URL, opens its source with the cache in state_dir
  * and does the first fetch (*out set); else *out = NULL. *read_path (malloc'd) is the file the
  * pipeline reads: the cache or the configured file. 0, or -1 with the reason. */
