@@ -57,5 +57,6 @@ int cli_trip(int argc, char **argv);
 int cli_remove(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_suggest(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 #endif
