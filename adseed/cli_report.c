@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_HTML = OPT_CMD_BASE, O_ALERTS, O_VERIFY, O_ALLOW_HOURS, O_ALLOW_WS, O_KEEP_USERS, O_AUDIT };
+enum { O_HTML = OPT_CMD_BASE, O_ALERTS, O_VERIFY };
 
 static void help(void)
 {
@@ -70,10 +70,7 @@ int cli_report(int argc, char **argv)
         {"html", required_argument, 0, O_HTML},
         {"alerts", required_argument, 0, O_ALERTS},
         {"verify", no_argument, 0, O_VERIFY},
-        {"allow-logon-hours", no_argument, 0, O_ALLOW_HOURS},
-        {"allow-any-workstation", no_argument, 0, O_ALLOW_WS},
-        {"keep-domain-users", no_argument, 0, O_KEEP_USERS},
-        {"audit-reads", no_argument, 0, O_AUDIT},
+        CLI_VERIFY_OPTIONS,
         {0, 0, 0, 0}};
     cli_ctx cli;
     decoy_verify_opts vo = {0};
@@ -84,16 +81,12 @@ int cli_report(int argc, char **argv)
         int c = cli_common_opt(&cli, opt, optarg);
         if (c < 0)
             return CLI_EXIT_USAGE;
-        if (c)
+        if (c || cli_verify_opt(&vo, opt))
             continue;
         switch (opt) {
         case O_HTML: html = optarg; break;
         case O_ALERTS: alerts_path = optarg; break;
         case O_VERIFY: verify = 1; break;
-        case O_ALLOW_HOURS: vo.allow_logon_hours = 1; break;
-        case O_ALLOW_WS: vo.allow_any_workstation = 1; break;
-        case O_KEEP_USERS: vo.keep_domain_users = 1; break;
-        case O_AUDIT: vo.audit_reads = 1; break;
         default: return cli_usage_error("report", "invalid option%s", NULL);
         }
     }

@@ -82,12 +82,9 @@ static void render_overview(const report_data *r, decoy_buf *b, tally *trips)
             continue;
         }
         active++;
-        tally_entry *k = tally_get(&kinds, adseed_kind_name(d->kind));
-        tally_entry *l = tally_get(&locations, d->location && *d->location ? d->location : "(none)");
-        if (k)
-            k->count++, k->events++;
-        if (l)
-            l->count++, l->events++;
+        tally_event(&kinds, adseed_kind_name(d->kind), 1, INT64_MIN, NULL);
+        tally_event(&locations, d->location && *d->location ? d->location : "(none)", 1, INT64_MIN,
+                    NULL);
         if (r->verify) {
             ok += r->verify[i].state == REPORT_VERIFY_OK;
             drift += r->verify[i].state == REPORT_VERIFY_DRIFT;
@@ -182,10 +179,7 @@ static void render_decoys(const report_data *r, decoy_buf *b, tally *trips)
         }
         render_verify_cell(b, r, i);
         if (r->alerts) {
-            tally_entry *e = NULL;
-            for (size_t k = 0; k < trips->n && !e; k++)
-                if (!strcasecmp(trips->v[k].key, d->name))
-                    e = &trips->v[k];
+            const tally_entry *e = tally_find(trips, d->name);
             decoy_buf_printf(b, "<td class=\"num\">%lld</td>", e ? e->count : 0);
             cell(b, NULL, e ? e->last_text : NULL);
         }
@@ -241,16 +235,10 @@ static void render_alerts(const report_data *r, decoy_buf *b, tally *trips)
     decoy_buf_printf(b, "</section>\n");
     for (size_t i = 0; i < a->n; i++) {
         const report_alert *x = &a->v[i];
-        tally_entry *e = tally_get(&sources, x->source ? x->source : "(unknown)");
-        if (!e)
-            continue;
-        e->count++;
-        e->events += x->count;
-        if (x->t != INT64_MIN && x->t >= e->last) {
-            e->last = x->t;
-            e->last_text = x->timestamp;
-        }
-        tally_note(&sources, e, x->decoy);
+        tally_entry *e = tally_event(&sources, x->source ? x->source : "(unknown)", x->count, x->t,
+                                     x->timestamp);
+        if (e)
+            tally_note(&sources, e, x->decoy);
     }
     tally_sort(&sources);
     decoy_buf_printf(b, "<section><h2>Top sources</h2><table><thead><tr><th>Source</th>"
@@ -278,21 +266,8 @@ static void render_alerts(const report_data *r, decoy_buf *b, tally *trips)
 /* Alerts per decoy (count, events, latest). */
 static void count_trips(const report_alerts *a, tally *trips)
 {
-    for (size_t i = 0; a && i < a->n; i++) {
-        const report_alert *x = &a->v[i];
-        tally_entry *e = NULL;
-        for (size_t k = 0; k < trips->n && !e; k++)
-            if (!strcasecmp(trips->v[k].key, x->decoy))
-                e = &trips->v[k];
-        if (!e && !(e = tally_get(trips, x->decoy)))
-            continue;
-        e->count++;
-        e->events += x->count;
-        if (x->t != INT64_MIN && x->t >= e->last) {
-            e->last = x->t;
-            e->last_text = x->timestamp;
-        }
-    }
+    for (size_t i = 0; a && i < a->n; i++)
+        tally_event(trips, a->v[i].decoy, a->v[i].count, a->v[i].t, a->v[i].timestamp);
     tally_sort(trips);
 }
 

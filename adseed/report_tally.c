@@ -13,11 +13,19 @@ void tally_free(tally *t)
     memset(t, 0, sizeof *t);
 }
 
-tally_entry *tally_get(tally *t, const char *key)
+tally_entry *tally_find(const tally *t, const char *key)
 {
     for (size_t i = 0; i < t->n; i++)
-        if (!strcmp(t->v[i].key, key))
+        if (!strcasecmp(t->v[i].key, key))
             return &t->v[i];
+    return NULL;
+}
+
+tally_entry *tally_get(tally *t, const char *key)
+{
+    tally_entry *found = tally_find(t, key);
+    if (found)
+        return found;
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         tally_entry *v = realloc(t->v, cap * sizeof *v);
@@ -68,6 +76,20 @@ static int by_events_desc(const void *a, const void *b)
     if (x->count != y->count)
         return x->count < y->count ? 1 : -1;
     return strcmp(x->key, y->key);
+}
+
+tally_entry *tally_event(tally *t, const char *key, long long events, int64_t when, const char *when_text)
+{
+    tally_entry *e = tally_get(t, key);
+    if (!e)
+        return NULL;
+    e->count++;
+    e->events += events;
+    if (when != INT64_MIN && when >= e->last) {
+        e->last = when;
+        e->last_text = when_text;
+    }
+    return e;
 }
 
 void tally_sort(tally *t)
