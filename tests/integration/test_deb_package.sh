@@ -37,9 +37,15 @@ done
 case "$DEPENDS" in *libasan*|*libubsan*) fail "a sanitizer build was packaged: $DEPENDS" ;; esac
 
 echo "-- lintian"
-lintian --allow-root --fail-on error "$DEB1" >"$T/lintian.log" 2>&1 || true
+lintian --allow-root --fail-on error "$DEB1" >"$T/lintian.log" 2>&1 || { cat "$T/lintian.log"; fail "lintian reports errors"; }
 cat "$T/lintian.log"
-grep -q '^E:' "$T/lintian.log" && fail "lintian reports errors"
+# the same check must catch an error: the package without its copyright file
+dpkg-deb -R "$DEB1" "$T/broken"
+rm "$T/broken/usr/share/doc/addecoy/copyright"
+dpkg-deb --root-owner-group -b "$T/broken" "$T/broken.deb" >/dev/null
+lintian --allow-root --fail-on error "$T/broken.deb" >"$T/lintian-broken.log" 2>&1 &&
+    { cat "$T/lintian-broken.log"; fail "lintian does not flag a package without a copyright file"; }
+grep -q '^E: addecoy: no-copyright-file' "$T/lintian-broken.log" || { cat "$T/lintian-broken.log"; fail "lintian output"; }
 
 echo "-- install"
 dpkg -i "$DEB1" </dev/null >"$T/dpkg.log" 2>&1 || { cat "$T/dpkg.log"; fail "dpkg -i"; }
