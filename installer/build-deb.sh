@@ -127,7 +127,6 @@ Depends: adduser, $DEPENDS
 Suggests: samba-ad-dc
 Section: admin
 Priority: optional
-Homepage: https://github.com/addecoy/addecoy
 Description: decoy accounts in Active Directory and the service that pages the SOC
  ADDecoy plants decoy ("honey") accounts in Active Directory or a Samba AD DC
  that no legitimate user or process ever touches, and watches for any use of
