@@ -62,8 +62,9 @@ int pipeline_flush(pipeline *p, int64_t now_ms, int force);
 /* Reloads the inventory when its file changed; keeps the old one (and says why) when the new
  * one is invalid. Returns 1 when reloaded, 0 when unchanged or kept. */
 int pipeline_reload_if_changed(pipeline *p);
-/* The event IDs the detector examines (for source-side filters such as an EvtSubscribe XPath). */
-const unsigned *pipeline_event_ids(size_t *n);
+/* The event IDs the detector examines on 'channel' (for source-side filters such as an EvtSubscribe
+ * XPath; svc/detect/event_ids.c). Writes at most cap IDs to out and returns how many. */
+size_t pipeline_event_ids(const char *channel, unsigned *out, size_t cap);
 /* The detector's cheap look at a raw record before full parsing (0: surely no decoy, skip it). */
 int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len);
 /* The SPN -> account name resolver handed to the Samba source. */
