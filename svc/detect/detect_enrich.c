@@ -305,8 +305,9 @@ void detect_enrich(detection *o, const evtx_event *ev, detect_action a, const ad
             set_actor(o, ev, "TargetUserName", "TargetDomainName");
         set_ntlm(o, ev);
         break;
-    default: /* 4662, 4738, 5136: the subject acted on the decoy object */
+    default: /* 4662, 4738, 5136 and the tampering events: the subject acted on the decoy object */
         set_actor(o, ev, "SubjectUserName", "SubjectDomainName");
+        copy(o->user_sid, sizeof o->user_sid, get(ev, "SubjectUserSid"));
         set_directory(o, ev);
         break;
     }

@@ -76,7 +76,7 @@ static const key member_keys[] = {{"MemberSid", BY_SID}, {"MemberName", BY_DN}, 
 static const key sacl_keys[] = {{"ObjectName", BY_OBJECT}, {"ObjectDN", BY_DN}, {NULL, BY_NAME}};
 
 /* ---- SDDL ------------------------------------------------------------------------------------ */
-/* Audit ACEs in the SACL ("S:") part of an SDDL string; -1 when sddl is NULL. */
+/* Audit and alarm ACEs in the SACL ("S:") part of an SDDL string; -1 when sddl is NULL. */
 static int sacl_aces(const char *sddl)
 {
     const char *s;
@@ -89,8 +89,8 @@ static int sacl_aces(const char *sddl)
     if (!s)
         return 0;
     for (s += 2; *s && !(s[0] >= 'A' && s[0] <= 'Z' && s[1] == ':'); s++)
-        if (s[0] == '(' && (strncmp(s + 1, "AU;", 3) == 0 || strncmp(s + 1, "AL;", 3) == 0))
-            n++;
+        if (s[0] == '(' && (s[1] == 'A' || s[1] == 'O') && (s[2] == 'U' || s[2] == 'L') && s[3] == ';')
+            n++; /* AU/OU audit, AL/OL alarm ACEs */
     return n;
 }
 
@@ -102,7 +102,6 @@ static int log_cleared(const evtx_event *ev, detection *out)
     if (strcmp(prov, "Microsoft-Windows-Eventlog") != 0 && strcmp(prov, "Eventlog") != 0)
         return 0; /* another provider's 104 in the System log */
     detect_enrich(out, ev, DETECT_LOG_CLEARED, NULL, NULL, NULL, 0);
-    copy(out->user_sid, sizeof out->user_sid, get(ev, "SubjectUserSid"));
     copy(out->object, sizeof out->object, log ? log : "System");
     if (get(ev, "BackupPath"))
         snprintf(out->properties, sizeof out->properties, "BackupPath=%.900s", get(ev, "BackupPath"));
@@ -132,7 +131,6 @@ static int audit_policy_changed(const evtx_event *ev, detection *out)
     if (!s || !removed)
         return 0;
     detect_enrich(out, ev, DETECT_AUDIT_POLICY_CHANGED, NULL, NULL, NULL, 0);
-    copy(out->user_sid, sizeof out->user_sid, get(ev, "SubjectUserSid"));
     copy(out->object, sizeof out->object, s->name);
     copy(out->object_id, sizeof out->object_id, s->guid);
     snprintf(out->properties, sizeof out->properties, "%s%s%s removed; blinds %s",
@@ -159,7 +157,8 @@ static detect_action decoy_action(const evtx_event *ev, const key **keys)
 
 static void decoy_details(const evtx_event *ev, detection *out)
 {
-    const char *old_sd = get(ev, "OldSd"), *new_sd = get(ev, "NewSd");
+    /* present but empty (<Data Name="OldSd"/>) = no SACL: 0 ACEs; absent (Samba) = unknown */
+    const char *old_sd = evtx_event_get(ev, "OldSd"), *new_sd = evtx_event_get(ev, "NewSd");
     int before, after;
 
     switch (out->action) {
@@ -213,7 +212,6 @@ int detect_tamper(const decoy_index *ix, const evtx_event *ev, detection *out)
     if (a == DETECT_NONE || !(d = find(ix, ev, keys, &by, &field)))
         return 0;
     detect_enrich(out, ev, a, d, by, field, 0);
-    copy(out->user_sid, sizeof out->user_sid, get(ev, "SubjectUserSid"));
     decoy_details(ev, out);
     return 1;
 }
