@@ -177,7 +177,7 @@ static const char *event_category(detect_action a)
     switch (a) {
     case DETECT_KERBEROAST: case DETECT_ASREP_ROAST: case DETECT_PASSWORD_GUESS: case DETECT_DECOY_LOGON:
         return "authentication";
-    case DETECT_LOG_CLEARED: case DETECT_AUDIT_POLICY_CHANGED: case DETECT_AUDIT_GAP:
+    case DETECT_LOG_CLEARED: case DETECT_AUDIT_POLICY_CHANGED: case DETECT_AUDIT_GAP: case DETECT_AUDIT_RESTORED:
         return "configuration";
     default:
         return "iam";

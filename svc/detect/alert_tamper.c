@@ -23,6 +23,9 @@ int alert_summary_tamper(const detection *d, const char *who, char *out, size_t 
         snprintf(out, len, "Audit gap: %.100s auditing is off on %s (%.300s); the decoys are blind to it "
                  "until you run: %.200s", d->object, host, d->properties, d->remedy);
         break;
+    case DETECT_AUDIT_RESTORED:
+        snprintf(out, len, "Audit gap closed: %.100s is audited again on %s", d->object, host);
+        break;
     case DETECT_DECOY_DISABLED:
         snprintf(out, len, "Decoy disabled: %s disabled decoy %s on %s. No admin task touches a decoy: "
                  "find out who, and re-enable it", who, dn, host);

@@ -176,6 +176,7 @@ const char *detect_action_name(detect_action a)
     case DETECT_DECOY_GROUP_ADDED: return "decoy_group_added";
     case DETECT_DECOY_SACL_CHANGED: return "decoy_sacl_changed";
     case DETECT_AUDIT_GAP: return "audit_gap";
+    case DETECT_AUDIT_RESTORED: return "audit_restored";
     case DETECT_NONE: break;
     }
     return "none";

@@ -228,6 +228,9 @@ void detect_set_threat(detection *o)
     case DETECT_AUDIT_GAP: /* found by decoysvc itself; cause unknown (GPO, admin, intruder) */
         id = "T1562.002", name = "Impair Defenses: Disable Windows Event Logging", sev = "high", score = 80;
         break;
+    case DETECT_AUDIT_RESTORED: /* good news: no technique */
+        sev = "low", score = 20;
+        break;
     case DETECT_DECOY_SACL_CHANGED: /* the recon tripwire's SACL stops the DC logging reads */
         id = "T1562.002", name = "Impair Defenses: Disable Windows Event Logging", sev = "high", score = 80;
         break;

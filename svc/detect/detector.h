@@ -30,6 +30,7 @@ typedef enum detect_action {
     DETECT_DECOY_GROUP_ADDED,
     DETECT_DECOY_SACL_CHANGED,
     DETECT_AUDIT_GAP, /* raised by decoysvc itself from the effective audit policy (audit_watch.c) */
+    DETECT_AUDIT_RESTORED,
 } detect_action;
 
 #define DET_NAME 257  /* account and host names */

@@ -134,6 +134,19 @@ int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
     return 0;
 }
 
+int pipeline_raise(pipeline *p, const detection *det)
+{
+    alert a;
+
+    if (p->room && !p->room(p->emit_ctx)) {
+        p->stats.emit_failures++;
+        return -1;
+    }
+    p->stats.detections++;
+    alert_from_detection(&a, det);
+    return emit_alert(p, &a) ? -1 : 0;
+}
+
 int pipeline_flush(pipeline *p, int64_t now_ms, int force)
 {
     return throttle_flush(p->thr, now_ms, force, emit_alert, p);

@@ -57,6 +57,9 @@ void pipeline_close(pipeline *p);
 
 /* Examines one event with 'now_ms' as the throttle's clock. -1 when emit refused an alert. */
 int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms);
+/* Emits an alert decoysvc raises itself (audit_gap), not from an event: it bypasses the throttle,
+ * its source raises it once per change. 0, or -1 when refused (spool full): raise it again later. */
+int pipeline_raise(pipeline *p, const detection *det);
 /* Emits the follow-up alerts whose window has elapsed (all of them when force). */
 int pipeline_flush(pipeline *p, int64_t now_ms, int force);
 /* Reloads the inventory when its file changed; keeps the old one (and says why) when the new
