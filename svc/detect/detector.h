@@ -32,6 +32,7 @@ typedef enum detect_action {
     DETECT_AUDIT_GAP, /* raised by decoysvc itself from the effective audit policy (audit_watch.c) */
     DETECT_AUDIT_RESTORED,
 } detect_action;
+#define DETECT_ACTION_LAST DETECT_AUDIT_RESTORED /* keep it the last value: the throttle state checks it */
 
 #define DET_NAME 257  /* account and host names */
 #define DET_TEXT 1024 /* decoy memo, location, owner, runbook */

@@ -38,14 +38,6 @@ EOF2
 svc_start "$T/cfg.json"
 sleep 1
 
-wait_action() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ "$(hec_count "$HEC_OUT" "$1")" -ge "$2" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 ldapmod() { ldapmodify -H "$SAMBA_URI_LDAPS" -x -D "$SAMBA_ADMIN_USER" -y <(printf '%s' "$SAMBA_ADMIN_PASSWORD") >/dev/null; }
 st() { /usr/bin/python3 /usr/bin/samba-tool "$@" -H ldap://127.0.0.1 -U "Administrator%$SAMBA_ADMIN_PASSWORD" \
     -W DECOY --use-kerberos=off >>"$T/samba-tool.out" 2>&1; }
@@ -58,20 +50,20 @@ st group addmembers "Backup Operators" alice || fail "(e) $(tail -3 "$T/samba-to
 echo "-- (a) the decoy's description changed"
 printf 'dn: %s\nchangetype: modify\nreplace: description\ndescription: changed by the intruder\n' "$DN" | ldapmod ||
     fail "(a) ldapmodify"
-wait_action tampering 1 || fail "(a) no tampering alert"
+hec_wait_action tampering 1 || fail "(a) no tampering alert"
 
 echo "-- (b) the decoy's password reset"
 st user setpassword svc_tamper_live --newpassword="Reset-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')!" ||
     fail "(b) $(tail -3 "$T/samba-tool.out")"
-wait_action decoy_password_reset 1 || fail "(b) no decoy_password_reset alert"
+hec_wait_action decoy_password_reset 1 || fail "(b) no decoy_password_reset alert"
 
 echo "-- (c) the decoy added to Backup Operators"
 st group addmembers "Backup Operators" svc_tamper_live || fail "(c) $(tail -3 "$T/samba-tool.out")"
-wait_action decoy_group_added 1 || fail "(c) no decoy_group_added alert"
+hec_wait_action decoy_group_added 1 || fail "(c) no decoy_group_added alert"
 
 echo "-- (d) the decoy disabled"
 st user disable svc_tamper_live || fail "(d) $(tail -3 "$T/samba-tool.out")"
-wait_action decoy_disabled 1 || fail "(d) no decoy_disabled alert"
+hec_wait_action decoy_disabled 1 || fail "(d) no decoy_disabled alert"
 sleep 1 # let anything extra (a duplicate, a stray alert) arrive before counting
 svc_stop
 
