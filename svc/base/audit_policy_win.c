@@ -33,7 +33,9 @@ int audit_policy_query(const char *const *guids, size_t n, unsigned *bits, char 
     if (!AuditQuerySystemPolicy(ids, (ULONG)n, &info)) {
         DWORD e = GetLastError();
         snprintf(err, errlen, "AuditQuerySystemPolicy failed: error %lu%s", (unsigned long)e,
-                 e == ERROR_PRIVILEGE_NOT_HELD ? " (SeSecurityPrivilege not held: run as LocalSystem)" : "");
+                 e == ERROR_PRIVILEGE_NOT_HELD     ? " (SeSecurityPrivilege not held: run as LocalSystem)"
+                 : e == ERROR_CALL_NOT_IMPLEMENTED ? " (not implemented here: Wine's advapi32 is a stub)"
+                                                   : "");
         goto out;
     }
     for (size_t i = 0; i < n; i++)
