@@ -330,6 +330,47 @@ static void test_samba_ntlm(void **state)
     assert_string_equal(d->technique_id, "T1110");
 }
 
+/* Hostile or odd directory audit lines: an error or nothing, never a crash (run under ASan). */
+static void test_samba_dsdb_hostile(void **state)
+{
+    static const char *const lines[] = {
+        "{\"type\":\"dsdbChange\",\"dsdbChange\":5}",
+        "{\"type\":\"dsdbChange\",\"dsdbChange\":{\"statusCode\":0,\"operation\":\"Modify\",\"dn\":\"CN=a\","
+        "\"attributes\":[1,2]}}",
+        "{\"type\":\"dsdbChange\",\"dsdbChange\":{\"statusCode\":0,\"operation\":\"Modify\",\"dn\":\"CN=a\","
+        "\"attributes\":{\"userAccountControl\":{\"actions\":[{\"action\":\"replace\",\"values\":[{\"value\":7}]}]},"
+        "\"description\":{\"actions\":\"x\"}}}}",
+        "{\"type\":\"dsdbChange\",\"dsdbChange\":{\"statusCode\":0,\"operation\":\"Modify\",\"dn\":\"CN=a\","
+        "\"attributes\":{\"sAMAccountName\":{\"actions\":[{\"action\":\"replace\",\"values\":[]}]}}}}",
+        "{\"type\":\"dsdbChange\",\"dsdbChange\":{\"statusCode\":0,\"operation\":\"Delete\",\"dn\":\"CN=\\\\\"}}",
+        "{\"type\":\"dsdbChange\",\"dsdbChange\":{\"statusCode\":0,\"operation\":\"Delete\",\"dn\":\"no equals\","
+        "\"remoteAddress\":\"ipv6:[::1\",\"userSid\":7}}",
+        "{\"type\":\"groupChange\",\"groupChange\":{\"statusCode\":0,\"action\":\"Added\",\"group\":\"CN=g\\\\\","
+        "\"user\":\"CN=svc_tamper_decoy,CN=Users,DC=decoy,DC=test\",\"eventId\":99999999999}}",
+        "{\"type\":\"passwordChange\",\"passwordChange\":{\"statusCode\":0,\"action\":\"Reset\"}}",
+        "{\"type\":\"passwordChange\",\"passwordChange\":{\"statusCode\":5,\"action\":\"Reset\",\"dn\":\"CN=a\"}}",
+        "{\"type\":\"passwordChange\",\"passwordChange\":{\"statusCode\":0,\"action\":\"Bogus\",\"dn\":\"CN=a\"}}",
+    };
+    fx *f = *state;
+    evtx_samba *p = evtx_samba_new("dc", NULL, NULL);
+    evtx_event ev;
+    char err[256];
+    int mapped = 0;
+    evtx_event_init(&ev);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        int rc = evtx_samba_line(p, lines[i], strlen(lines[i]), &ev, err, sizeof err);
+        assert_true(rc >= -1 && rc <= 1);
+        if (rc == 1) {
+            mapped++;
+            detector_examine(f->det, &ev, &f->d[0]);
+        }
+    }
+    /* the disable (7 has bit 2), the rename without a value, the two deletes, the group add */
+    assert_int_equal(mapped, 5);
+    evtx_event_free(&ev);
+    evtx_samba_free(p);
+}
+
 static void test_event_id_table(void **state)
 {
     size_t n, k;
@@ -381,6 +422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_non_decoy_alert_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_samba_dsdb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_samba_ntlm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_samba_dsdb_hostile, setup, teardown),
         cmocka_unit_test(test_event_id_table),
         cmocka_unit_test(test_subcategories),
     };
