@@ -7,15 +7,6 @@
 
 #include "svc/detect/audit_subcategories.h"
 
-static void copy(char *dst, size_t cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (n >= cap)
-        n = evtx_utf8_valid_prefix(s, cap - 1);
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-}
-
 void audit_watch_init(audit_watch *w, audit_query_fn query, void *query_ctx, const char *host)
 {
     memset(w, 0, sizeof *w);
@@ -23,7 +14,7 @@ void audit_watch_init(audit_watch *w, audit_query_fn query, void *query_ctx, con
     w->query_ctx = query_ctx;
     w->interval_ms = AUDIT_WATCH_INTERVAL_MS;
     w->last_rc = 0;
-    copy(w->host, sizeof w->host, host ? host : "");
+    detect_copy(w->host, sizeof w->host, host ? host : "");
 }
 
 static const char *results(unsigned bits)
@@ -43,10 +34,10 @@ void audit_watch_detection(const audit_watch *w, size_t i, unsigned missing, int
     d->pre_auth_type = d->logon_type = -1;
     d->time_ms = now_ms;
     evtx_format_time(now_ms, d->time, sizeof d->time);
-    copy(d->channel, sizeof d->channel, "audit-policy");
-    copy(d->host, sizeof d->host, w->host);
-    copy(d->object, sizeof d->object, s->name);
-    copy(d->object_id, sizeof d->object_id, s->guid);
+    detect_copy(d->channel, sizeof d->channel, "audit-policy");
+    detect_copy(d->host, sizeof d->host, w->host);
+    detect_copy(d->object, sizeof d->object, s->name);
+    detect_copy(d->object_id, sizeof d->object_id, s->guid);
     if (missing) {
         snprintf(d->properties, sizeof d->properties, "%s auditing off; blinds %s", results(missing), s->blinds);
         audit_subcategory_fix(s, d->remedy, sizeof d->remedy);

@@ -22,7 +22,7 @@ static const char *get(const evtx_event *ev, const char *name)
     return (v && *v && strcmp(v, "-") != 0) ? v : NULL;
 }
 
-static void copy(char *dst, size_t cap, const char *s)
+void detect_copy(char *dst, size_t cap, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n >= cap)
@@ -102,10 +102,10 @@ static int log_cleared(const evtx_event *ev, detection *out)
     if (strcmp(prov, "Microsoft-Windows-Eventlog") != 0 && strcmp(prov, "Eventlog") != 0)
         return 0; /* another provider's 104 in the System log */
     detect_enrich(out, ev, DETECT_LOG_CLEARED, NULL, NULL, NULL, 0);
-    copy(out->object, sizeof out->object, log ? log : "System");
+    detect_copy(out->object, sizeof out->object, log ? log : "System");
     if (get(ev, "BackupPath"))
         snprintf(out->properties, sizeof out->properties, "BackupPath=%.900s", get(ev, "BackupPath"));
-    copy(out->remedy, sizeof out->remedy,
+    detect_copy(out->remedy, sizeof out->remedy,
          "Treat as an intrusion: find what this account did before the clear in your SIEM or event "
          "collector copy (the DC's own copy is gone), and check the other DCs' logs.");
     return 1;
@@ -131,8 +131,8 @@ static int audit_policy_changed(const evtx_event *ev, detection *out)
     if (!s || !removed)
         return 0;
     detect_enrich(out, ev, DETECT_AUDIT_POLICY_CHANGED, NULL, NULL, NULL, 0);
-    copy(out->object, sizeof out->object, s->name);
-    copy(out->object_id, sizeof out->object_id, s->guid);
+    detect_copy(out->object, sizeof out->object, s->name);
+    detect_copy(out->object_id, sizeof out->object_id, s->guid);
     snprintf(out->properties, sizeof out->properties, "%s%s%s removed; blinds %s",
              removed & AUDIT_SUCCESS ? "success" : "", removed == (AUDIT_SUCCESS | AUDIT_FAILURE) ? " and " : "",
              removed & AUDIT_FAILURE ? "failure" : "", s->blinds);
@@ -163,27 +163,27 @@ static void decoy_details(const evtx_event *ev, detection *out)
 
     switch (out->action) {
     case DETECT_DECOY_RENAMED:
-        copy(out->object, sizeof out->object, get(ev, "NewTargetUserName"));
+        detect_copy(out->object, sizeof out->object, get(ev, "NewTargetUserName"));
         snprintf(out->properties, sizeof out->properties, "%.300s -> %.300s",
                  get(ev, "OldTargetUserName") ? get(ev, "OldTargetUserName") : "?",
                  get(ev, "NewTargetUserName") ? get(ev, "NewTargetUserName") : "?");
         break;
     case DETECT_DECOY_GROUP_ADDED:
-        copy(out->object, sizeof out->object, get(ev, "TargetUserName"));
-        copy(out->object_id, sizeof out->object_id, get(ev, "TargetSid"));
+        detect_copy(out->object, sizeof out->object, get(ev, "TargetUserName"));
+        detect_copy(out->object_id, sizeof out->object_id, get(ev, "TargetSid"));
         if (get(ev, "GroupDN"))
             snprintf(out->properties, sizeof out->properties, "group %.900s", get(ev, "GroupDN"));
         break;
     case DETECT_DECOY_SACL_CHANGED:
         before = sacl_aces(old_sd), after = sacl_aces(new_sd);
         if (before < 0 || after < 0)
-            copy(out->properties, sizeof out->properties,
+            detect_copy(out->properties, sizeof out->properties,
                  "security descriptor replaced (the log does not say which part)");
         else
             snprintf(out->properties, sizeof out->properties, "audit ACEs %d -> %d%s; new SACL in %.700s",
                      before, after, after < before ? " (tripwire auditing removed)" : "", new_sd);
         if (after >= 0 && before >= 0 && after >= before) { /* added or kept: less urgent */
-            copy(out->severity, sizeof out->severity, "medium");
+            detect_copy(out->severity, sizeof out->severity, "medium");
             out->severity_score = 50;
         }
         break;

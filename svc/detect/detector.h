@@ -119,6 +119,8 @@ const char *detect_normalise_ip(const char *in, char *out, size_t outlen);
  * SACL changed). Returns 1 and fills *out, or 0. Called by detector_examine for the event IDs of
  * DETECT_FAMILY_TAMPER (event_ids.c). */
 int detect_tamper(const decoy_index *ix, const evtx_event *ev, detection *out);
+/* Copies s (NULL = "") into dst[cap], truncated on a UTF-8 character boundary. */
+void detect_copy(char *dst, size_t cap, const char *s);
 /* Fills the event part of a detection (code, record, time, channel, host). */
 void detect_set_event(detection *o, const evtx_event *ev);
 /* The ATT&CK technique, severity and score of o->action (detect_enrich.c). */
