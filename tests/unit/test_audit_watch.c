@@ -95,6 +95,15 @@ static svc_logger logger_for(fake *f)
     return lg;
 }
 
+/* A fresh fake policy with everything audited, and a watch reading it. */
+static void begin(fake *f, audit_watch *w, svc_logger *lg, const char *host)
+{
+    memset(f, 0, sizeof *f);
+    *lg = logger_for(f);
+    all_on(f);
+    audit_watch_init(w, fake_query, f, host);
+}
+
 static void test_gap_once_then_restored(void **state)
 {
     fake f;
@@ -103,10 +112,7 @@ static void test_gap_once_then_restored(void **state)
     size_t ksto = index_of("Kerberos Service Ticket Operations"), kas = index_of("Kerberos Authentication Service");
     int64_t t = 1000000;
     (void)state;
-    memset(&f, 0, sizeof f);
-    lg = logger_for(&f);
-    all_on(&f);
-    audit_watch_init(&w, fake_query, &f, "dc01.corp.example");
+    begin(&f, &w, &lg, "dc01.corp.example");
 
     /* start: everything audited -> no alert, one line saying so */
     assert_int_equal(audit_watch_tick(&w, t, &lg, fake_raise, &f), HOUR);
@@ -181,12 +187,9 @@ static void test_gap_at_start_logged(void **state)
     audit_watch w;
     svc_logger lg;
     (void)state;
-    memset(&f, 0, sizeof f);
-    lg = logger_for(&f);
-    all_on(&f);
+    begin(&f, &w, &lg, "dc01");
     f.bits[index_of("Directory Service Access")] = 0;
     f.bits[index_of("Logon")] = AUDIT_SUCCESS; /* failures (4625) not audited */
-    audit_watch_init(&w, fake_query, &f, "dc01");
     audit_watch_tick(&w, 5, &lg, fake_raise, &f);
     assert_int_equal(f.nraised, 2);
     assert_non_null(strstr(f.log, "audit gap: Directory Service Access ({0CCE923B-69AE-11D9-BED3-505054503030}) "
@@ -203,12 +206,9 @@ static void test_refused_then_retried(void **state)
     audit_watch w;
     svc_logger lg;
     (void)state;
-    memset(&f, 0, sizeof f);
-    lg = logger_for(&f);
-    all_on(&f);
+    begin(&f, &w, &lg, "dc01");
     f.bits[index_of("User Account Management")] = 0;
     f.refuse = 1; /* spool full */
-    audit_watch_init(&w, fake_query, &f, "dc01");
     assert_int_equal(audit_watch_tick(&w, 0, &lg, fake_raise, &f), AUDIT_WATCH_RETRY_MS);
     assert_int_equal(f.nraised, 0);
     f.refuse = 0;
@@ -225,10 +225,8 @@ static void test_errors_logged_once(void **state)
     audit_watch w;
     svc_logger lg;
     (void)state;
-    memset(&f, 0, sizeof f);
-    lg = logger_for(&f);
+    begin(&f, &w, &lg, "dc01");
     f.rc = -1;
-    audit_watch_init(&w, fake_query, &f, "dc01");
     audit_watch_tick(&w, 0, &lg, fake_raise, &f);
     audit_watch_tick(&w, HOUR, &lg, fake_raise, &f);
     assert_int_equal(f.queries, 2);
@@ -236,9 +234,8 @@ static void test_errors_logged_once(void **state)
     assert_non_null(strstr(f.log, "audit policy check: access denied"));
     assert_null(strstr(strstr(f.log, "access denied") + 1, "access denied")); /* once */
 
-    memset(&f, 0, sizeof f);
+    begin(&f, &w, &lg, "samba-dc");
     f.rc = AUDIT_POLICY_NA;
-    audit_watch_init(&w, fake_query, &f, "samba-dc");
     audit_watch_tick(&w, 0, &lg, fake_raise, &f);
     audit_watch_tick(&w, 10 * HOUR, &lg, fake_raise, &f);
     assert_int_equal(f.queries, 1); /* not applicable: never asked again */
