@@ -163,7 +163,7 @@ static int parse_channels(const json_t *obj, svc_input_conf *in, const char *whe
 static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *in, const char *where,
                        char *err, size_t errlen)
 {
-    static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "computer",
+    static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "dsdb_log", "computer",
                                        "channels", "start", "format", NULL};
     char *type = NULL, *p = NULL;
     char name[600];
@@ -200,21 +200,23 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
         in->path = svc_config_resolve(cfgpath, p);
         snprintf(name, sizeof name, "%s:%s", type, in->path);
     } else if (strcmp(type, "samba") == 0) {
-        char *a = NULL, *k = NULL;
+        char *a = NULL, *k = NULL, *ds = NULL;
         in->type = SVC_INPUT_SAMBA;
         if (get_str(obj, "auth_log", &a, where, err, errlen) ||
             get_str(obj, "kdc_log", &k, where, err, errlen) ||
+            get_str(obj, "dsdb_log", &ds, where, err, errlen) ||
             get_str(obj, "computer", &in->computer, where, err, errlen)) {
-            free(a), free(k);
+            free(a), free(k), free(ds);
             goto out;
         }
-        if (!a && !k) {
-            CFG_ERR("%s: a samba input needs \"auth_log\" and/or \"kdc_log\"", where);
+        if (!a && !k && !ds) {
+            CFG_ERR("%s: a samba input needs \"auth_log\", \"kdc_log\" and/or \"dsdb_log\"", where);
             goto out;
         }
         in->auth_log = a ? svc_config_resolve(cfgpath, a) : NULL;
         in->kdc_log = k ? svc_config_resolve(cfgpath, k) : NULL;
-        free(a), free(k);
+        in->dsdb_log = ds ? svc_config_resolve(cfgpath, ds) : NULL;
+        free(a), free(k), free(ds);
         if (!in->computer)
             in->computer = dupstr("samba-dc");
         snprintf(name, sizeof name, "samba:%s", in->computer);
@@ -474,7 +476,7 @@ void svc_config_free(svc_config *cfg)
 {
     for (size_t i = 0; i < cfg->ninputs; i++) {
         svc_input_conf *in = &cfg->inputs[i];
-        free(in->name), free(in->path), free(in->auth_log), free(in->kdc_log), free(in->computer);
+        free(in->name), free(in->path), free(in->auth_log), free(in->kdc_log), free(in->dsdb_log), free(in->computer);
         for (size_t j = 0; j < in->nchannels; j++)
             free(in->channels[j]);
     }

@@ -29,6 +29,7 @@ typedef struct svc_input_conf {
     evtx_json_format format; /* json: the shipper's layout (auto by default) */
     char *auth_log;  /* samba: auth_json_audit file (optional) */
     char *kdc_log;   /* samba: kerberos log file (optional) */
+    char *dsdb_log;  /* samba: dsdb_json_audit, dsdb_password_json_audit, dsdb_group_json_audit file (optional) */
     char *computer;  /* samba: host name reported as host.name */
     char *channels[SVC_MAX_CHANNELS]; /* eventlog */
     size_t nchannels;

@@ -16,6 +16,8 @@
 #include "svc/input/input.h"
 #include "svc/detect/inventory_source.h"
 #include "svc/detect/pipeline.h"
+#include "svc/base/audit_policy.h"
+#include "svc/detect/audit_watch.h"
 #include "svc/base/instance_lock.h"
 #include "svc/base/platform.h"
 #include "svc/sink/sink.h"
@@ -42,7 +44,20 @@ typedef struct daemon {
     int64_t last_save_ms;
     inventory_source *inv_src; /* an https:// inventory, polled; NULL for a file */
     char *inv_path;            /* what the pipeline reads: the file, or the URL's cached copy */
+    audit_watch audit;   /* the audit gap check (Windows; "not applicable" elsewhere) */
 } daemon;
+
+static int audit_query(void *ctx, const char *const *guids, size_t n, unsigned *bits, char *err, size_t errlen)
+{
+    (void)ctx;
+    return audit_policy_query(guids, n, bits, err, errlen);
+}
+
+static int audit_raise(void *ctx, const detection *det)
+{
+    daemon *d = ctx;
+    return pipeline_raise(&d->pipe, det);
+}
 
 static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
 {
@@ -378,11 +393,15 @@ static void sleep_unless_stopped(volatile int *stop, int64_t ms)
 static void run_loop(daemon *d, const svc_daemon_opts *o)
 {
     int64_t input_paused_until = 0;
+    char host[256];
 
+    svc_hostname(host, sizeof host);
+    audit_watch_init(&d->audit, audit_query, NULL, host);
     while (!*o->stop_flag) {
         int64_t now = svc_now_ms(), wait;
         int finished = 0, progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
 
+        audit_watch_tick(&d->audit, now, &d->lg, audit_raise, d);
         if (d->pipe.emit_failed) { /* spool full or failing: back off, let delivery make room */
             rewind_to_checkpoint(d);
             input_paused_until = now + INPUT_PAUSE_MS;

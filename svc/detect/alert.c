@@ -117,7 +117,8 @@ const char *alert_summary(const alert *a, char *out, size_t len)
                  d->host[0] ? d->host : "an unknown host");
         break;
     default:
-        snprintf(out, len, "Decoy %s touched %s", d->decoy_name, src);
+        if (alert_summary_tamper(d, who, out, len) == 0)
+            snprintf(out, len, "Decoy %s touched %s", d->decoy_name, src);
         break;
     }
     if (a->count > 1) {
@@ -174,9 +175,12 @@ static int put_obj(json_t *parent, const char *key, json_t *child)
 static const char *event_category(detect_action a)
 {
     switch (a) {
-    case DETECT_RECON: return "iam";
-    case DETECT_TAMPERING: return "iam";
-    default: return "authentication";
+    case DETECT_KERBEROAST: case DETECT_ASREP_ROAST: case DETECT_PASSWORD_GUESS: case DETECT_DECOY_LOGON:
+        return "authentication";
+    case DETECT_LOG_CLEARED: case DETECT_AUDIT_POLICY_CHANGED: case DETECT_AUDIT_GAP: case DETECT_AUDIT_RESTORED:
+        return "configuration";
+    default:
+        return "iam";
     }
 }
 
@@ -282,6 +286,7 @@ static int build(json_t *r, const alert *a)
 
     o = json_object();
     bad |= put_str(o, "name", d->user_name) | put_str(o, "domain", d->user_domain);
+    bad |= put_str(o, "id", d->user_sid);
     bad |= put_obj(r, "user", o);
 
     o = json_object();
@@ -307,12 +312,18 @@ static int build(json_t *r, const alert *a)
         bad |= put_obj(r, "kerberos", kerberos_json(d));
     if (d->event_code == 4624 || d->event_code == 4625 || d->event_code == 4776)
         bad |= put_obj(r, "logon", logon_json(d));
-    if (d->event_code == 4662 || d->event_code == 4738 || d->event_code == 5136) {
+    if (d->event_code == 4662 || d->event_code == 4738 || d->event_code == 5136 ||
+        (d->action >= DETECT_LOG_CLEARED && d->properties[0])) {
         o = json_object();
         bad |= put_str(o, "access_mask", d->access_mask) | put_str(o, "properties", d->properties);
         bad |= put_str(o, "operation", d->operation);
         bad |= put_obj(r, "directory", o);
     }
+
+    o = json_object();
+    bad |= put_str(o, "name", d->object) | put_str(o, "id", d->object_id);
+    bad |= put_obj(r, "object", o);
+    bad |= put_str(r, "remedy", d->remedy);
 
     o = json_object();
     t = json_object();
@@ -323,9 +334,11 @@ static int build(json_t *r, const alert *a)
         bad |= put_int(o, "accounts_tried", d->spray_accounts);
     bad |= put_obj(r, "threat", o);
 
-    o = json_object();
-    bad |= put_str(o, "id", "D3-DUC") | put_str(o, "name", "Decoy User Credential");
-    bad |= put_obj(r, "d3fend", o);
+    if (d->decoy_name[0]) {
+        o = json_object();
+        bad |= put_str(o, "id", "D3-DUC") | put_str(o, "name", "Decoy User Credential");
+        bad |= put_obj(r, "d3fend", o);
+    }
 
     o = json_object();
     bad |= put_str(o, "product", "ADDecoy") | put_str(o, "vendor", "ADDecoy");

@@ -7,6 +7,7 @@
  * time, to tell password spraying (T1110.003) from plain guessing (T1110).
  */
 #include "svc/detect/detector.h"
+#include "svc/detect/event_ids.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,17 +258,14 @@ static detect_action classify(const detector *d, const evtx_event *ev, match *m)
 int detector_examine(detector *d, const evtx_event *ev, detection *out)
 {
     match m = {NULL, NULL, NULL};
+    const detect_event_id *e;
     detect_action a;
     unsigned tried = 0;
 
-    if (!d || !ev)
+    if (!d || !ev || !(e = detect_event_id_find(ev->event_id)))
         return 0;
-    switch (ev->event_id) {
-    case 4768: case 4769: case 4771: case 4776: case 4625: case 4624: case 4662: case 4738: case 5136:
-        break;
-    default:
-        return 0;
-    }
+    if (e->family == DETECT_FAMILY_TAMPER)
+        return detect_tamper(d->ix, ev, out);
     if (is_failure_event(ev) && ev->time_ms >= 0) {
         const char *acct = get(ev, "TargetUserName");
         char ip[48];

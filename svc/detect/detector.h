@@ -19,7 +19,20 @@ typedef enum detect_action {
     DETECT_DECOY_LOGON,
     DETECT_RECON,
     DETECT_TAMPERING,
+    /* tampering seen in the log itself (detect_tamper.c); the first two concern no decoy */
+    DETECT_LOG_CLEARED,
+    DETECT_AUDIT_POLICY_CHANGED,
+    DETECT_DECOY_DISABLED,
+    DETECT_DECOY_DELETED,
+    DETECT_DECOY_PASSWORD_RESET,
+    DETECT_DECOY_PASSWORD_CHANGED,
+    DETECT_DECOY_RENAMED,
+    DETECT_DECOY_GROUP_ADDED,
+    DETECT_DECOY_SACL_CHANGED,
+    DETECT_AUDIT_GAP, /* raised by decoysvc itself from the effective audit policy (audit_watch.c) */
+    DETECT_AUDIT_RESTORED,
 } detect_action;
+#define DETECT_ACTION_LAST DETECT_AUDIT_RESTORED /* keep it the last value: the throttle state checks it */
 
 #define DET_NAME 257  /* account and host names */
 #define DET_TEXT 1024 /* decoy memo, location, owner, runbook */
@@ -70,6 +83,12 @@ typedef struct detection {
     char time[32];             /* ISO 8601 UTC with ms, "" unknown */
     char channel[64];
     char host[DET_NAME];       /* ev->computer: the DC or host that logged it */
+
+    /* tampering (detect_tamper.c, audit_watch.c); "" when not applicable */
+    char user_sid[200];        /* the actor's SID (SubjectUserSid; Samba: the session's SID) */
+    char object[DET_NAME];     /* the group, the cleared log, the audit subcategory, the new name */
+    char object_id[200];       /* the group's SID, the subcategory's GUID */
+    char remedy[DET_TEXT];     /* what to do: e.g. the auditpol line that restores auditing */
 } detection;
 
 typedef struct detector detector;
@@ -95,7 +114,20 @@ const char *detect_ntstatus_meaning(uint32_t code);
 /* "::ffff:10.0.0.5" -> "10.0.0.5", "-" / "" -> "" ; returns out. */
 const char *detect_normalise_ip(const char *in, char *out, size_t outlen);
 
-/* Internal (detector.c -> detect_enrich.c): fills *out for an event that matched 'decoy'. */
+/* Tampering seen in the log itself (detect_tamper.c): log cleared, audit policy weakened, and
+ * changes made to a decoy (disabled, deleted, password reset or changed, renamed, added to a group,
+ * SACL changed). Returns 1 and fills *out, or 0. Called by detector_examine for the event IDs of
+ * DETECT_FAMILY_TAMPER (event_ids.c). */
+int detect_tamper(const decoy_index *ix, const evtx_event *ev, detection *out);
+/* Copies s (NULL = "") into dst[cap], truncated on a UTF-8 character boundary. */
+void detect_copy(char *dst, size_t cap, const char *s);
+/* Fills the event part of a detection (code, record, time, channel, host). */
+void detect_set_event(detection *o, const evtx_event *ev);
+/* The ATT&CK technique, severity and score of o->action (detect_enrich.c). */
+void detect_set_threat(detection *o);
+
+/* Internal (detector.c, detect_tamper.c -> detect_enrich.c): fills *out for an event that matched
+ * 'decoy' (NULL for an alert about the DC itself, e.g. its log cleared). */
 void detect_enrich(detection *out, const evtx_event *ev, detect_action a, const adseed_decoy *decoy,
                    const char *matched_by, const char *matched_field, unsigned spray_accounts);
 

@@ -39,7 +39,7 @@ static const dfield fields[] = {
     {"event_code", F_U32, offsetof(detection, event_code), sizeof(unsigned)},
     {"record_id", F_U64, offsetof(detection, record_id), sizeof(uint64_t)},
     {"time_ms", F_I64, offsetof(detection, time_ms), sizeof(int64_t)},
-    S(time), S(channel), S(host),
+    S(time), S(channel), S(host), S(user_sid), S(object), S(object_id), S(remedy),
 };
 
 static json_t *detection_to_json(const detection *d)
@@ -100,7 +100,7 @@ static int detection_from_json(detection *d, json_t *o)
             else { int64_t y = (int64_t)x; memcpy(p, &y, sizeof y); }
         }
     }
-    if (d->action <= DETECT_NONE || d->action > DETECT_TAMPERING)
+    if (d->action <= DETECT_NONE || d->action > DETECT_ACTION_LAST)
         return -1;
     return 0;
 }
@@ -141,7 +141,7 @@ char *throttle_save(const throttle *t)
 
 static int action_parse(const char *s, detect_action *a)
 {
-    for (int i = DETECT_KERBEROAST; i <= DETECT_TAMPERING; i++) {
+    for (int i = DETECT_KERBEROAST; i <= DETECT_ACTION_LAST; i++) {
         if (s && strcmp(s, detect_action_name((detect_action)i)) == 0) {
             *a = (detect_action)i;
             return 0;

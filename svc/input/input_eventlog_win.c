@@ -44,9 +44,11 @@ static void el_notice(void *ctx, const char *msg)
 static evtx_eventlog *el_subscribe(svc_input *in, const char *channel, const char *bookmark, char *err, size_t errlen)
 {
     evtx_eventlog_opts o;
+    unsigned ids[64];
     memset(&o, 0, sizeof o);
     o.channel = channel;
-    o.event_ids = pipeline_event_ids(&o.nids);
+    o.nids = pipeline_event_ids(channel, ids, sizeof ids / sizeof ids[0]);
+    o.event_ids = ids;
     o.bookmark_xml = bookmark;
     o.start = in->conf->start == SVC_START_END ? EVTX_EVENTLOG_FUTURE : EVTX_EVENTLOG_OLDEST;
     o.notice = el_notice;

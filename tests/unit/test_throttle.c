@@ -283,6 +283,13 @@ static void test_save_load(void **state)
     assert_int_equal(throttle_observe(t, &d, 300, &a), 0);
     det(&d, "idle", DETECT_RECON, "", 400, 4);
     assert_int_equal(throttle_observe(t, &d, 400, &a), 1);
+    det(&d, "", DETECT_AUDIT_POLICY_CHANGED, "", 450, 6); /* about the DC, no decoy; folded below */
+    snprintf(d.object, sizeof d.object, "Logon");
+    snprintf(d.remedy, sizeof d.remedy, "auditpol /set ...");
+    snprintf(d.user_sid, sizeof d.user_sid, "S-1-5-18");
+    assert_int_equal(throttle_observe(t, &d, 450, &a), 1);
+    d.record_id = 7;
+    assert_int_equal(throttle_observe(t, &d, 460, &a), 0);
 
     json = throttle_save(t);
     assert_non_null(json);
@@ -294,8 +301,14 @@ static void test_save_load(void **state)
     assert_int_equal(throttle_observe(u, &d, 500, &a), 0);
     assert_int_equal(throttle_flush(t, 100000, 1, collect, s1), 0);
     assert_int_equal(throttle_flush(u, 100000, 1, collect, s2), 0);
-    assert_int_equal(s1->n, 1);
-    assert_int_equal(s2->n, 2);
+    assert_int_equal(s1->n, 2);
+    assert_int_equal(s2->n, 3);
+    for (size_t i = 0; i < s2->n; i++)
+        if (s2->a[i].det.action == DETECT_AUDIT_POLICY_CHANGED) {
+            assert_string_equal(s2->a[i].det.object, "Logon");
+            assert_string_equal(s2->a[i].det.remedy, "auditpol /set ...");
+            assert_string_equal(s2->a[i].det.user_sid, "S-1-5-18");
+        }
     const alert *x = s1->a[0].det.action == DETECT_KERBEROAST ? &s1->a[0] : NULL, *y = NULL;
     for (size_t i = 0; i < s2->n; i++)
         if (s2->a[i].det.action == DETECT_KERBEROAST)
