@@ -3,6 +3,7 @@
  * an environment variable, URL redaction for logs and ISO 8601 time parsing. */
 #include "svc/sink/sink_int.h"
 
+#include "svc/base/crypto.h"
 #include "svc/base/secret.h"
 
 #include <ctype.h>
@@ -163,24 +164,28 @@ void sink_secret_free(char *s)
 {
     if (!s)
         return;
-    for (volatile char *p = s; *p; p++)
-        *p = 0;
+    crypto_wipe(s, strlen(s));
     free(s);
 }
 
+/* The first line of a secret file. Unbuffered, so that no stdio buffer keeps a copy; the stack
+ * buffer is wiped before returning. */
 static char *read_first_line(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    char buf[8192];
+    char buf[8192], *line;
     size_t n;
 
     if (!f)
         return NULL;
+    setvbuf(f, NULL, _IONBF, 0);
     n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = '\0';
     buf[strcspn(buf, "\r\n")] = '\0';
-    return strdup(buf);
+    line = strdup(buf);
+    crypto_wipe(buf, sizeof buf);
+    return line;
 }
 
 int sink_conf_secret(const json_t *conf, const char *key, const char *where, int required, char **out,
