@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/base/platform.h"
 #include "svc/check.h"
 #include "svc/daemon.h"
 #include "svc/hunt.h"
@@ -97,6 +98,11 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "decoysvc run: --config FILE is required\n%s", usage_run);
         return 2;
     }
+    { /* the daemon holds tokens and secret URLs: keep them out of core files */
+        char err[256];
+        if (svc_disable_core_dumps(err, sizeof err))
+            svc_log(&lg, SVC_LOG_WARN, "%s", err);
+    }
     f = svc_signals_install();
     o.config_path = config;
     o.stop_flag = f.stop;
@@ -176,6 +182,10 @@ static int cmd_check(int argc, char **argv)
     if (!config) {
         fprintf(stderr, "decoysvc check: --config FILE is required\n%s", usage_check);
         return 2;
+    }
+    {
+        char err[256];
+        (void)svc_disable_core_dumps(err, sizeof err); /* check reads the secrets too */
     }
     return svc_check(config, send);
 }

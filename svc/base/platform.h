@@ -18,5 +18,10 @@ uint64_t svc_file_stamp(const char *path);
 long svc_stdin_read(char *buf, size_t cap);
 /* This machine's host name. */
 void svc_hostname(char *buf, size_t len);
+/* Keeps the secrets in this process's memory out of crash dumps: no core file (RLIMIT_CORE 0) and,
+ * on Linux, not dumpable (PR_SET_DUMPABLE 0: no core, no ptrace by other processes of the same
+ * user). 0 when at least one of them is in force, -1 with a message otherwise. Windows: 0 (crash
+ * dumps there are off unless an administrator configures Windows Error Reporting LocalDumps). */
+int svc_disable_core_dumps(char *err, size_t errlen);
 
 #endif

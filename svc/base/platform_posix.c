@@ -5,9 +5,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 int64_t svc_now_ms(void)
 {
@@ -81,4 +85,18 @@ void svc_hostname(char *buf, size_t len)
     if (gethostname(buf, len) != 0)
         snprintf(buf, len, "localhost");
     buf[len - 1] = '\0';
+}
+
+int svc_disable_core_dumps(char *err, size_t errlen)
+{
+    struct rlimit none = {0, 0};
+    int rl = setrlimit(RLIMIT_CORE, &none), rl_errno = errno, dump = -1;
+
+#ifdef __linux__
+    dump = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+    if (rl == 0 || dump == 0)
+        return 0;
+    snprintf(err, errlen, "cannot disable core dumps: setrlimit(RLIMIT_CORE): %s", strerror(rl_errno));
+    return -1;
 }

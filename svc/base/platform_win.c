@@ -83,3 +83,9 @@ void svc_hostname(char *buf, size_t len)
     if (!GetComputerNameExA(ComputerNameDnsHostname, buf, &n))
         snprintf(buf, len, "localhost");
 }
+
+int svc_disable_core_dumps(char *err, size_t errlen)
+{
+    (void)err, (void)errlen; /* no core files on Windows; WER LocalDumps is a machine-wide choice */
+    return 0;
+}

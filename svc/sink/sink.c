@@ -75,9 +75,12 @@ size_t sink_max_batch(const sink *s) { return s->max_batch ? s->max_batch : 1; }
 void sink_set_logger(sink *s, const svc_logger *lg)
 {
     s->lg = lg;
-    if (s->insecure)
+    if (s->insecure & SINK_INSECURE_TLS)
         svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: tls_verify is false: the server's certificate "
                 "is NOT checked; anyone on the path can read and forge alerts", s->name);
+    if (s->insecure & SINK_INSECURE_HTTP)
+        svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: allow_insecure_http is true: the alerts and the "
+                "sink's secret (token or URL) travel UNENCRYPTED over http:// to a remote host", s->name);
 }
 
 sink_status sink_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res)

@@ -153,7 +153,8 @@ int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err,
 {
     static const char *const keys[] = {"url", "url_file", "url_env", "format", "secret", "secret_file",
                                        "secret_env", "routing_key", "routing_key_file", "routing_key_env",
-                                       "tls_verify", "ca_file", "proxy", "connect_timeout_ms", "timeout_ms", NULL};
+                                       "tls_verify", "allow_insecure_http", "ca_file", "proxy", "connect_timeout_ms",
+                                       "timeout_ms", NULL};
     webhook_sink *w = calloc(1, sizeof *w);
     char *fmt = NULL, *secret = NULL;
     json_t *c = NULL;
