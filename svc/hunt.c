@@ -13,6 +13,7 @@ typedef struct hunt_ctx {
     const hunt_opts *o;
     pipeline pipe;
     uint64_t alerts;
+    int64_t clock; /* the throttle's clock: the last event time seen */
     const char *file;
     const svc_logger *lg;
 } hunt_ctx;
@@ -52,11 +53,13 @@ static int hunt_emit(void *ctx, const alert *a, const char *json, size_t len)
 static int hunt_event(void *ctx, const evtx_event *ev, uint64_t end_offset)
 {
     hunt_ctx *h = ctx;
-    int64_t t = ev->time_ms >= 0 ? ev->time_ms : 0;
 
     (void)end_offset;
-    /* offline: the event's own time drives the throttle window */
-    pipeline_event(&h->pipe, ev, t);
+    /* offline: the event's own time drives the throttle window (the previous event's time when it
+     * has none, so that it does not look like a jump back to 1970) */
+    if (ev->time_ms >= 0)
+        h->clock = ev->time_ms;
+    pipeline_event(&h->pipe, ev, h->clock);
     return 0;
 }
 
