@@ -122,7 +122,7 @@ static int hunt_file(hunt_ctx *h, const char *path)
     }
     memset(&st, 0, sizeof st);
     rc = evtx_xml_read_file(path, &xo, &st, err, sizeof err);
-    hunt_summary_file_done(&h->sum, st.records, 0, rc == 0);
+    hunt_summary_file_done(&h->sum, st.records + st.truncated, 0, rc == 0); /* every record found */
     if (rc) {
         HUNT_LOG(h, SVC_LOG_ERR, "%s", err);
         return -1;

@@ -119,7 +119,8 @@ static int add_dir(hunt_files *f, const char *dir, int depth, char *err, size_t 
         free(d.names[i]);
         d.names[i] = k;
     }
-    qsort(d.names, d.n, sizeof *d.names, by_name); /* files ('f') after directories ('d') */
+    if (d.n > 1)
+        qsort(d.names, d.n, sizeof *d.names, by_name); /* files ('f') after directories ('d') */
     for (size_t i = 0; i < d.n; i++) {
         char path[4096];
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, d.names[i] + 1) >= sizeof path)
