@@ -134,7 +134,7 @@ static void test_syntax_error_hides_secret(void **state)
         const char *path = write_cfg("secret.json", bad[i]);
         assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), -1);
         if (!strstr(err, "secret.json:1:") || strstr(err, "S3CRET") || strstr(err, "T0KEN"))
-            fail_msg("config %zu: error '%s' shows the secret or lacks the position", i, err);
+            fail_msg("config %u: error '%s' shows the secret or lacks the position", (unsigned)i, err);
     }
 }
 
