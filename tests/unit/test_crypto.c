@@ -152,5 +152,5 @@ int main(void)
         cmocka_unit_test(test_random),         cmocka_unit_test(test_wipe),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -440,5 +440,5 @@ int main(void)
         cmocka_unit_test(test_files_out_of_order),
         cmocka_unit_test(test_any_order),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
