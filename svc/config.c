@@ -458,6 +458,11 @@ int svc_config_load(svc_config *cfg, const char *path, char *err, size_t errlen)
     cfg->path = dupstr(path);
     root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
+        /* jansson ends a syntax error with " near '<the text there>'", which may be a token or a
+         * secret URL: keep the line and column, never the text. */
+        char *near = strstr(jerr.text, " near '");
+        if (near)
+            *near = '\0';
         if (jerr.line <= 0)
             CFG_ERR("%s: %s", path, jerr.text);
         else

@@ -119,6 +119,7 @@ char *throttle_save(const throttle *t)
         bad |= json_object_set_new(o, "decoy", json_string(k->decoy));
         bad |= json_object_set_new(o, "source", json_string(k->source));
         bad |= json_object_set_new(o, "window_start", json_integer(k->window_start));
+        bad |= json_object_set_new(o, "window_last", json_integer(k->window_last));
         bad |= json_object_set_new(o, "seq", json_integer(k->seq));
         bad |= json_object_set_new(o, "suppressed", json_boolean(k->suppressed));
         bad |= json_object_set_new(o, "pending", json_integer((json_int_t)k->pending));
@@ -162,6 +163,9 @@ static int load_key(throttle_key *k, json_t *o)
     snprintf(k->decoy, sizeof k->decoy, "%s", json_string_value(json_object_get(o, "decoy")));
     snprintf(k->source, sizeof k->source, "%s", json_string_value(json_object_get(o, "source")));
     k->window_start = json_integer_value(json_object_get(o, "window_start"));
+    v = json_object_get(o, "window_last"); /* absent in state saved by older versions */
+    k->window_last = json_is_integer(v) && json_integer_value(v) > k->window_start ? json_integer_value(v)
+                                                                                    : k->window_start;
     k->seq = (uint32_t)json_integer_value(json_object_get(o, "seq"));
     k->suppressed = json_is_true(json_object_get(o, "suppressed"));
     if (json_integer_value(json_object_get(o, "pending")) <= 0)

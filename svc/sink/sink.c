@@ -3,6 +3,7 @@
  * an environment variable, URL redaction for logs and ISO 8601 time parsing. */
 #include "svc/sink/sink_int.h"
 
+#include "svc/base/crypto.h"
 #include "svc/base/secret.h"
 
 #include <ctype.h>
@@ -74,9 +75,12 @@ size_t sink_max_batch(const sink *s) { return s->max_batch ? s->max_batch : 1; }
 void sink_set_logger(sink *s, const svc_logger *lg)
 {
     s->lg = lg;
-    if (s->insecure)
+    if (s->insecure & SINK_INSECURE_TLS)
         svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: tls_verify is false: the server's certificate "
                 "is NOT checked; anyone on the path can read and forge alerts", s->name);
+    if (s->insecure & SINK_INSECURE_HTTP)
+        svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: allow_insecure_http is true: the alerts and the "
+                "sink's secret (token or URL) travel UNENCRYPTED over http:// to a remote host", s->name);
 }
 
 sink_status sink_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res)
@@ -163,24 +167,28 @@ void sink_secret_free(char *s)
 {
     if (!s)
         return;
-    for (volatile char *p = s; *p; p++)
-        *p = 0;
+    crypto_wipe(s, strlen(s));
     free(s);
 }
 
+/* The first line of a secret file. Unbuffered, so that no stdio buffer keeps a copy; the stack
+ * buffer is wiped before returning. */
 static char *read_first_line(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    char buf[8192];
+    char buf[8192], *line;
     size_t n;
 
     if (!f)
         return NULL;
+    setvbuf(f, NULL, _IONBF, 0);
     n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = '\0';
     buf[strcspn(buf, "\r\n")] = '\0';
-    return strdup(buf);
+    line = strdup(buf);
+    crypto_wipe(buf, sizeof buf);
+    return line;
 }
 
 int sink_conf_secret(const json_t *conf, const char *key, const char *where, int required, char **out,

@@ -244,7 +244,8 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
 {
     static const char *const keys[] = {"url", "token", "token_file", "token_env", "sourcetype", "source", "index",
                                        "ack", "channel", "ack_timeout_ms", "ack_poll_ms", "batch", "tls_verify",
-                                       "ca_file", "proxy", "connect_timeout_ms", "timeout_ms", NULL};
+                                       "allow_insecure_http", "ca_file", "proxy", "connect_timeout_ms", "timeout_ms",
+                                       NULL};
     hec_sink *h = calloc(1, sizeof *h);
     char *chan = NULL;
     long long batch, ato, apo;

@@ -19,9 +19,12 @@ struct sink {
     const sink_ops *ops;
     void *impl;
     size_t max_batch;
-    int insecure; /* tls_verify false: warned about when a logger is set */
+    int insecure; /* SINK_INSECURE_*: warned about when a logger is set */
     const svc_logger *lg;
 };
+
+#define SINK_INSECURE_TLS 1  /* tls_verify false */
+#define SINK_INSECURE_HTTP 2 /* http:// to a remote host, allowed by allow_insecure_http */
 
 /* Constructors of each type: fill s->impl, s->ops, s->max_batch. */
 int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
@@ -68,7 +71,10 @@ typedef struct sink_http_reply {
     char err[256];
 } sink_http_reply;
 
-/* Reads url (as a secret when url_secret), tls_verify, ca_file, proxy, timeouts. */
+/* 1 when url's host is a loopback address: 127.0.0.0/8, ::1 or localhost. */
+int sink_url_is_loopback(const char *url);
+/* Reads url (as a secret when url_secret), tls_verify, ca_file, proxy, timeouts. http:// is refused
+ * for a host other than a loopback address unless allow_insecure_http is true. */
 int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where, int url_secret, char *err,
                    size_t errlen);
 void sink_http_cleanup(sink_http *h);

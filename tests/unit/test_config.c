@@ -156,6 +156,28 @@ static void test_json_input_and_url_inventory(void **state)
                  ", " MINIMAL_SINKS "}", "only for an https:// inventory", NULL);
 }
 
+/* A JSON syntax error right after a token: jansson's message quotes the text there; ours never. */
+static void test_syntax_error_hides_secret(void **state)
+{
+    static const char *const bad[] = {
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET-T0KEN\" x}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET-T0KEN}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": S3CRET-T0KEN}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET\x01T0KEN\"}]}",
+        "{\"sinks\": [{\"type\": \"webhook\", \"url\": \"https://hooks.example/S3CRET\" \"x\"}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET\xff\"}]}",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        svc_config cfg;
+        char err[1024] = "";
+        const char *path = write_cfg("secret.json", bad[i]);
+        assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), -1);
+        if (!strstr(err, "secret.json:1:") || strstr(err, "S3CRET") || strstr(err, "T0KEN"))
+            fail_msg("config %u: error '%s' shows the secret or lacks the position", (unsigned)i, err);
+    }
+}
+
 static void test_missing_file(void **state)
 {
     svc_config cfg;
@@ -173,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_json_input_and_url_inventory),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_syntax_error_hides_secret),
     };
     testutil_init();
     testutil_tmpdir(dir, sizeof dir, "config");
