@@ -104,7 +104,8 @@ int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out
         json_decref(alert);
         return -1;
     }
-    esc_buf_printf(out, "<%d>1 ", f->pri);
+    /* a heartbeat is not an alert: same facility, severity informational (6) */
+    esc_buf_printf(out, "<%d>1 ", sink_doc_is_state(alert) ? (f->pri & ~7) | 6 : f->pri);
     timestamp(out, alert);
     esc_buf_puts(out, " ");
     header_field(out, f->hostname ? f->hostname : "", 255);
