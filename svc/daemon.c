@@ -317,10 +317,11 @@ static int poll_inputs(daemon *d, int *all_finished)
 
     *all_finished = 1;
     for (size_t i = 0; i < d->cfg.ninputs && !d->pipe.emit_failed; i++) {
-        uint64_t before = d->pipe.stats.events;
+        uint64_t before = d->pipe.stats.events + d->pipe.stats.prefiltered;
         if (d->inputs[i]->ops->poll(d->inputs[i]) > 0)
             progress = 1;
-        health_input_polled(d->hm, i, d->pipe.stats.events - before, d->inputs[i]->lost, svc_now_ms());
+        health_input_polled(d->hm, i, d->pipe.stats.events + d->pipe.stats.prefiltered - before, d->inputs[i]->lost,
+                            svc_now_ms());
         if (!d->inputs[i]->ops->finished(d->inputs[i]))
             *all_finished = 0;
     }
