@@ -8,25 +8,10 @@
 #include <string.h>
 
 #include "adseed/adseed.h"
-#if defined(__has_include)
-#if __has_include("svc/base/instance_lock.h") /* TODO(lead): plain include once the lock is in main */
 #include "svc/base/instance_lock.h"
-#define HAVE_INSTANCE_LOCK 1
-#endif
-#endif
 #include "svc/base/platform.h"
 #include "svc/config.h"
 #include "svc/health/status_eval.h"
-
-#ifndef HAVE_INSTANCE_LOCK
-static int instance_lock_probe(const char *state_dir, long *pid, char *err, size_t errlen)
-{
-    (void)state_dir;
-    *pid = 0;
-    snprintf(err, errlen, "this build has no instance lock");
-    return -1;
-}
-#endif
 
 /* status.json holds texts from the network (sink replies) and the file system: no control
  * character reaches the operator's terminal. */
