@@ -57,7 +57,7 @@ static json_t *sensor_object(const health_input *hi, int raise, int64_t now_ms)
     json_object_set_new(o, "state", json_string(raise ? "blind" : "restored"));
     if (raise)
         json_object_set_new(o, "reason", json_string(hi->lost[0] ? hi->lost : "no event"));
-    json_object_set_new(o, "last_event", health_time_json(hi->blind.blind_since_ms));
+    json_object_set_new(o, "silent_since", health_time_json(hi->blind.blind_since_ms));
     json_object_set_new(o, "silent_seconds", json_integer((now_ms - hi->blind.blind_since_ms) / 1000));
     json_object_set_new(o, "blind_after_seconds", json_integer(hi->blind.after_ms / 1000));
     return o;

@@ -54,7 +54,7 @@ static void timestamp(esc_buf *b, const json_t *alert)
 static int cef_severity(const char *sev)
 {
     return !strcmp(sev, "critical") ? 10 : !strcmp(sev, "high") ? 8 : !strcmp(sev, "medium") ? 5
-         : !strcmp(sev, "low") ? 3 : 7;
+         : !strcmp(sev, "low") ? 3 : !strcmp(sev, "info") ? 1 : 7;
 }
 
 static void cef_ext(esc_buf *b, const char *key, const json_t *alert, const char *path)
