@@ -75,9 +75,11 @@ health *health_open(const health_env *env, int64_t now_ms, char *err, size_t err
     svc_hostname(h->host, sizeof h->host);
     snprintf(h->status_path, sizeof h->status_path, "%s/status.json", env->cfg->state_dir);
     snprintf(h->sensors_path, sizeof h->sensors_path, "%s/sensors.json", env->cfg->state_dir);
-    for (size_t i = 0; i < h->nin; i++)
+    for (size_t i = 0; i < h->nin; i++) {
         health_input_init(&h->in[i], env->cfg->inputs[i].name, input_type_name(env->cfg->inputs[i].type),
                           env->cfg->inputs[i].blind_after_ms, now_ms);
+        h->in[i].last_poll_ms = now_ms;
+    }
     load_sensors(h, now_ms);
     h->start_ms = h->next_status_ms = now_ms;
     h->next_heartbeat_ms = env->cfg->heartbeat_ms > 0 ? now_ms + env->cfg->heartbeat_ms : -1;
@@ -265,6 +267,9 @@ static int check_blind(health *h, int64_t now_ms)
         blind_transition t = blind_check(&hi->blind, now_ms);
         char *doc;
         if (t == BLIND_NONE)
+            continue;
+        /* not read lately (input paused while the spool is full): its silence says nothing */
+        if (t == BLIND_RAISE && now_ms - hi->last_poll_ms > 2 * h->env.cfg->poll_ms + 5000)
             continue;
         if (t == BLIND_RAISE) /* the alert names the time the input went silent */
             hi->blind.blind_since_ms = hi->blind.last_event_ms;

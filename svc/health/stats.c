@@ -19,6 +19,7 @@ void health_input_init(health_input *hi, const char *name, const char *type, int
 
 void health_input_record(health_input *hi, uint64_t nevents, const char *lost, int64_t now_ms)
 {
+    hi->last_poll_ms = now_ms;
     if (nevents) {
         int64_t minute = now_ms / 60000;
         int k = (int)(minute % HEALTH_RATE_MINUTES);
