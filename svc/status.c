@@ -3,6 +3,7 @@
  * it is doing; status_eval.c turns both into the verdict and its text or JSON. */
 #include "svc/status.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ int svc_status(const svc_status_opts *o)
     char err[1024], lock_err[512] = "", doc_err[600] = "", path[4200];
     json_t *doc = NULL, *problems = json_array(), *report;
     json_error_t jerr;
+    FILE *f;
     int code;
 
     if (svc_config_load(&cfg, o->config_path, err, sizeof err)) {
@@ -61,12 +63,19 @@ int svc_status(const svc_status_opts *o)
     in.lock = instance_lock_probe(cfg.state_dir, &in.pid, lock_err, sizeof lock_err);
     in.lock_error = lock_err;
     snprintf(path, sizeof path, "%s/status.json", cfg.state_dir);
-    if (!svc_file_stamp(path)) {
-        in.doc_missing = 1;
-    } else if (!(doc = json_load_file(path, 0, &jerr)) || !json_is_object(doc)) {
-        snprintf(doc_err, sizeof doc_err, "%.400s: %.160s", path, doc ? "not a JSON object" : jerr.text);
-        json_decref(doc);
-        doc = NULL;
+    if (!(f = fopen(path, "rb"))) {
+        if (errno == ENOENT)
+            in.doc_missing = 1; /* an unreadable state_dir (permissions) is not "never ran" */
+        else
+            snprintf(doc_err, sizeof doc_err, "%.400s: %.160s", path, strerror(errno));
+    } else {
+        doc = json_loadf(f, 0, &jerr);
+        fclose(f);
+        if (!json_is_object(doc)) {
+            snprintf(doc_err, sizeof doc_err, "%.400s: %.160s", path, doc ? "not a JSON object" : jerr.text);
+            json_decref(doc);
+            doc = NULL;
+        }
     }
     if (doc)
         sanitize(doc);
