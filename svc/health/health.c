@@ -27,7 +27,7 @@ struct health {
 
 static const char *input_type_name(svc_input_type t)
 {
-    return t == SVC_INPUT_XML ? "xml" : t == SVC_INPUT_SAMBA ? "samba" : "eventlog";
+    return t == SVC_INPUT_XML ? "xml" : t == SVC_INPUT_JSON ? "json" : t == SVC_INPUT_SAMBA ? "samba" : "eventlog";
 }
 
 static void load_sensors(health *h, int64_t now_ms)
