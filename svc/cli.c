@@ -9,6 +9,7 @@
 #include "svc/daemon.h"
 #include "svc/hunt.h"
 #include "svc/signals.h"
+#include "svc/status.h"
 #include "svc/svc.h"
 #ifdef _WIN32
 #include "svc/win/service.h"
@@ -27,6 +28,8 @@ static const char usage_main[] =
     "                                      scan exported logs (.evtx, event XML, JSON lines; files\n"
     "                                      or directories) offline; a summary of what was read\n"
     "  check   --config FILE [--no-send]   validate config and inventory, send a test alert\n"
+    "  status  --config FILE [--format text|json]\n"
+    "                                      is the service running and healthy (exit 0/1/2)\n"
 #ifdef _WIN32
     "  install | uninstall | start | stop | status | protect-secret\n"
     "                                      manage the Windows service (see `decoysvc install --help`)\n"
@@ -67,6 +70,20 @@ static const char usage_check[] =
     "usage: decoysvc check --config FILE [--no-send]\n"
     "  Validates the configuration and the inventory, then sends a test alert (marked \"test\": true)\n"
     "  through every sink and reports each result. exit status: 0 all good, 2 otherwise.\n";
+
+static const char usage_status[] =
+    "usage: decoysvc status --config FILE [--format text|json] [--max-pending-age MINUTES]\n"
+    "  Reports whether decoysvc runs on the config's state_dir (its instance lock) and how it is doing\n"
+    "  (<state_dir>/status.json, rewritten by the service every 5 s): per input the position, last\n"
+    "  event and rate; per sink the pending alerts, last error and last alert sent. Never waits for\n"
+    "  the service.\n"
+    "  --max-pending-age MINUTES  pending alerts older than this are a problem (default 10)\n"
+    "  exit status (Nagios): 0 healthy, 1 degraded (a sink failing or paused, alerts pending too long,\n"
+    "  an input lost or blind, status.json stale), 2 down (not running) or unreadable.\n"
+#ifdef _WIN32
+    "  Without --config: the Windows service's state (see `decoysvc install --help`).\n"
+#endif
+    ;
 
 static int want_help(int argc, char **argv)
 {
@@ -235,13 +252,57 @@ static int cmd_check(int argc, char **argv)
     return svc_check(config, send);
 }
 
+static int cmd_status(int argc, char **argv)
+{
+    svc_status_opts o = {NULL, 0, 10 * 60};
+    const char *v;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0) {
+            if (!(o.config_path = opt_value(argc, argv, &i)))
+                return 2;
+        } else if (strcmp(argv[i], "--format") == 0) {
+            if (!(v = opt_value(argc, argv, &i)))
+                return 2;
+            if (strcmp(v, "text") && strcmp(v, "json")) {
+                fprintf(stderr, "decoysvc status: --format must be text or json, not '%s'\n", v);
+                return 2;
+            }
+            o.json = strcmp(v, "json") == 0;
+        } else if (strcmp(argv[i], "--max-pending-age") == 0) {
+            char *end;
+            long m;
+            if (!(v = opt_value(argc, argv, &i)))
+                return 2;
+            m = strtol(v, &end, 10);
+            if (*end || m < 1 || m > 100000) {
+                fprintf(stderr, "decoysvc status: --max-pending-age takes minutes from 1 to 100000, not '%s'\n", v);
+                return 2;
+            }
+            o.max_pending_age_s = (int64_t)m * 60;
+        } else {
+            return bad_option("status", argv[i], usage_status);
+        }
+    }
+    if (!o.config_path) {
+#ifdef _WIN32
+        return svc_service_command(argc, argv); /* the SCM's view of the Windows service */
+#else
+        fprintf(stderr, "decoysvc status: --config FILE is required\n%s", usage_status);
+        return 2;
+#endif
+    }
+    return svc_status(&o);
+}
+
 int svc_main(int argc, char **argv)
 {
     static const struct {
         const char *name;
         int (*fn)(int, char **);
         const char *usage;
-    } cmds[] = {{"run", cmd_run, usage_run}, {"hunt", cmd_hunt, usage_hunt}, {"check", cmd_check, usage_check}};
+    } cmds[] = {{"run", cmd_run, usage_run}, {"hunt", cmd_hunt, usage_hunt}, {"check", cmd_check, usage_check},
+                 {"status", cmd_status, usage_status}};
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         fputs(usage_main, argc < 2 ? stderr : stdout);

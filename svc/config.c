@@ -160,11 +160,48 @@ static int parse_channels(const json_t *obj, svc_input_conf *in, const char *whe
     return 0;
 }
 
+/* Default 60 minutes for a DC's Security channel and a Samba DC's logs (they log Kerberos traffic
+ * all the time), off for an XML file; "blind_after_seconds" exists for tests. */
+static int parse_blind_after(const json_t *obj, svc_input_conf *in, const char *where, char *err, size_t errlen)
+{
+    double min = in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? 0 : 60, sec = -1;
+
+    if (get_num(obj, "blind_after_minutes", 0, 10080, &min, where, err, errlen) ||
+        get_num(obj, "blind_after_seconds", 0, 604800, &sec, where, err, errlen))
+        return -1;
+    if (json_object_get(obj, "blind_after_minutes") && json_object_get(obj, "blind_after_seconds")) {
+        CFG_ERR("%s: give blind_after_minutes or blind_after_seconds (for tests), not both", where);
+        return -1;
+    }
+    in->blind_after_ms = sec >= 0 ? (int64_t)(sec * 1000) : (int64_t)(min * 60000);
+    return 0;
+}
+
+static int parse_heartbeat(svc_config *cfg, const json_t *root, const char *file, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"interval_seconds", NULL};
+    json_t *h = json_object_get(root, "heartbeat");
+    double secs = 300;
+    char where[512];
+
+    snprintf(where, sizeof where, "%s: heartbeat", file);
+    if (h && !json_is_object(h)) {
+        CFG_ERR("%s: must be an object such as {\"interval_seconds\": 300}", where);
+        return -1;
+    }
+    if (h && (check_keys(h, keys, where, err, errlen) ||
+              get_num(h, "interval_seconds", 0, 86400, &secs, where, err, errlen)))
+        return -1;
+    cfg->heartbeat_ms = (int64_t)(secs * 1000);
+    return 0;
+}
+
 static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *in, const char *where,
                        char *err, size_t errlen)
 {
     static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "dsdb_log", "computer",
-                                       "channels", "start", "format", NULL};
+                                       "channels", "start", "format", "blind_after_minutes", "blind_after_seconds",
+                                       NULL};
     char *type = NULL, *p = NULL;
     char name[600];
     int rc = -1;
@@ -231,7 +268,7 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
         goto out;
     }
     in->name = dupstr(name);
-    rc = 0;
+    rc = parse_blind_after(obj, in, where, err, errlen);
 out:
     free(type);
     free(p);
@@ -390,7 +427,7 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
 {
     static const char *const keys[] = {"inventory", "state_dir", "log_level", "inputs", "throttle",
                                        "spool", "sinks", "poll_ms", "inventory_poll_seconds",
-                                       "inventory_ca_file", "inventory_token_file", NULL};
+                                       "inventory_ca_file", "inventory_token_file", "heartbeat", NULL};
     const char *file = cfg->path;
     char *inv = NULL, *state = NULL;
     char where[512];
@@ -431,7 +468,8 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
         }
     }
     cfg->spool_max_bytes = (uint64_t)(max_mb * 1024 * 1024);
-    if (parse_throttle(cfg, root, file, err, errlen) || parse_inputs(cfg, root, file, err, errlen))
+    if (parse_throttle(cfg, root, file, err, errlen) || parse_inputs(cfg, root, file, err, errlen) ||
+        parse_heartbeat(cfg, root, file, err, errlen))
         goto out;
     cfg->sinks = json_object_get(root, "sinks");
     if (!json_is_array(cfg->sinks) || json_array_size(cfg->sinks) == 0) {

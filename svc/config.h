@@ -34,6 +34,7 @@ typedef struct svc_input_conf {
     char *channels[SVC_MAX_CHANNELS]; /* eventlog */
     size_t nchannels;
     svc_input_start start; /* where to begin without a checkpoint */
+    int64_t blind_after_ms; /* no event for this long: sensor_blind (0 = off); "blind_after_minutes" */
 } svc_input_conf;
 
 typedef struct svc_config {
@@ -52,6 +53,7 @@ typedef struct svc_config {
     svc_input_conf *inputs;
     size_t ninputs;
     json_t *sinks;     /* array of sink objects, handed to sink_new_from_json */
+    int64_t heartbeat_ms; /* "heartbeat": {"interval_seconds": 300}; 0 = off */
 } svc_config;
 
 /* Loads and validates the file. On error, err names the file and the field. */

@@ -18,6 +18,7 @@
 #include "svc/detect/pipeline.h"
 #include "svc/base/audit_policy.h"
 #include "svc/detect/audit_watch.h"
+#include "svc/health/health.h"
 #include "svc/base/instance_lock.h"
 #include "svc/base/platform.h"
 #include "svc/sink/sink.h"
@@ -37,6 +38,7 @@ typedef struct daemon {
     delivery *dl;
     pipeline pipe;
     svc_input **inputs;
+    health *hm;          /* status.json, heartbeat, blind-sensor alerts */
     json_t *saved;       /* the last checkpoint written */
     char *cp_path;
     int dirty;           /* alerts appended since the last commit */
@@ -93,6 +95,11 @@ static int spool_room(void *ctx)
                 (unsigned long long)d->cfg.spool_max_bytes);
     d->full_reported = 1;
     return 0;
+}
+
+static int health_emit(void *ctx, const char *json, size_t len)
+{
+    return spool_emit(ctx, NULL, json, len);
 }
 
 static json_t *load_checkpoint(daemon *d)
@@ -282,6 +289,11 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
         if (!d->inputs[i])
             return -1;
     }
+    {
+        health_env he = {&d->cfg, d->sp, d->dl, d->sinks, d->nsinks, &d->pipe, &d->lg, health_emit, d};
+        if (!(d->hm = health_open(&he, svc_now_ms(), err, errlen)))
+            return -1;
+    }
     svc_log(&d->lg, SVC_LOG_INFO, "started: %zu decoys, %zu inputs, %zu sinks, state in %s",
             d->pipe.inv.ndecoys, d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
     return 0;
@@ -289,6 +301,7 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
 
 static void daemon_close(daemon *d)
 {
+    health_close(d->hm, json_object_get(d->saved, "inputs"), svc_now_ms());
     if (d->inputs)
         for (size_t i = 0; i < d->cfg.ninputs; i++)
             svc_input_close(d->inputs[i]);
@@ -356,8 +369,11 @@ static int poll_inputs(daemon *d, int *all_finished)
 
     *all_finished = 1;
     for (size_t i = 0; i < d->cfg.ninputs && !d->pipe.emit_failed; i++) {
+        uint64_t before = d->pipe.stats.events + d->pipe.stats.prefiltered;
         if (d->inputs[i]->ops->poll(d->inputs[i]) > 0)
             progress = 1;
+        health_input_polled(d->hm, i, d->pipe.stats.events + d->pipe.stats.prefiltered - before, d->inputs[i]->lost,
+                            svc_now_ms());
         if (!d->inputs[i]->ops->finished(d->inputs[i]))
             *all_finished = 0;
     }
@@ -409,6 +425,8 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         }
         pipeline_flush(&d->pipe, now, o->once && !progress);
         commit_and_checkpoint(d, now, 0);
+        if (health_tick(d->hm, json_object_get(d->saved, "inputs"), now)) /* sensor alerts: durable first */
+            health_committed(d->hm, commit_and_checkpoint(d, now, 1) == 0);
         wait = delivery_step(d->dl, svc_now_ms());
         if (o->once && !progress)
             break;

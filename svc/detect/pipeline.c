@@ -179,7 +179,10 @@ int pipeline_reload_if_changed(pipeline *p)
 
 int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len)
 {
-    return detect_prefilter(p->index, event_id, rec, len);
+    int keep = detect_prefilter(p->index, event_id, rec, len);
+    if (!keep)
+        p->stats.prefiltered++; /* seen all the same: the input is not blind */
+    return keep;
 }
 
 const char *pipeline_resolve_spn(void *ctx, const char *spn)

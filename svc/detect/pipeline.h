@@ -23,6 +23,7 @@ typedef int (*pipeline_room_fn)(void *ctx);
 
 typedef struct pipeline_stats {
     uint64_t events, detections, alerts, suppressed, emit_failures;
+    uint64_t prefiltered; /* records of a wanted event ID dropped by the prefilter (no decoy in them) */
 } pipeline_stats;
 
 typedef struct pipeline {

@@ -125,6 +125,7 @@ static long log_poll(svc_input *in, samba_log *l)
         }
         if (n < 0) {
             svc_log(in->lg, SVC_LOG_ERR, "%s: %s", l->path, err);
+            snprintf(in->lost, sizeof in->lost, "%.200s: %.300s", l->path, err);
             return total ? total : -1;
         }
         if (n == 0)
@@ -141,6 +142,7 @@ static long samba_poll(svc_input *in)
     samba_input *s = in->impl;
     long total = 0;
 
+    in->lost[0] = '\0'; /* set again below while a log cannot be read */
     for (size_t i = 0; i < s->nlogs; i++) {
         long n = log_poll(in, &s->logs[i]);
         if (n > 0)

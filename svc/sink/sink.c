@@ -59,7 +59,9 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     s->name = name;
     name = NULL;
     s->max_batch = 1;
-    if (SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
+    if (sink_conf_bool(conf, "heartbeat", where, strcmp(type, "webhook") != 0 && strcmp(type, "eventlog") != 0,
+                       &s->heartbeat, err, errlen) < 0 ||
+        SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
         goto fail;
     return s;
 fail:
@@ -71,6 +73,19 @@ fail:
 const char *sink_name(const sink *s) { return s->name; }
 const char *sink_type(const sink *s) { return s->ops ? s->ops->type : "?"; }
 size_t sink_max_batch(const sink *s) { return s->max_batch ? s->max_batch : 1; }
+int sink_wants_heartbeat(const sink *s) { return s->heartbeat; }
+
+int64_t sink_doc_time_ms(const json_t *doc)
+{
+    int64_t ms;
+    return sink_parse_time(json_string_value(json_object_get(doc, "@timestamp")), &ms) == 0 ? ms : -1;
+}
+
+int sink_doc_is_state(const json_t *doc)
+{
+    const char *kind = json_string_value(json_object_get(json_object_get(doc, "event"), "kind"));
+    return kind && strcmp(kind, "state") == 0;
+}
 
 void sink_set_logger(sink *s, const svc_logger *lg)
 {
@@ -262,6 +277,7 @@ int sink_conf_known(const json_t *conf, const char *const *keys, const char *whe
         for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
             ;
         if (!keys[i] && strcmp(k, "type") != 0 && strcmp(k, "name") != 0 && strcmp(k, "enabled") != 0 &&
+            strcmp(k, "heartbeat") != 0 &&
             k[0] != '_' && strncmp(k, "comment", 7) != 0) {
             snprintf(err, errlen, "%s: %.60s: unknown key", where, k);
             return -1;

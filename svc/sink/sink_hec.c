@@ -11,6 +11,7 @@
 typedef struct hec_sink {
     sink_http http;
     char *token, *sourcetype, *index, *source;
+    char *hb_sourcetype; /* heartbeat (state) documents */
     char channel[40];
     int ack;
     long ack_timeout_ms, ack_poll_ms;
@@ -25,6 +26,7 @@ static void hec_free(void *impl)
     sink_http_cleanup(&h->http);
     sink_secret_free(h->token);
     free(h->sourcetype);
+    free(h->hb_sourcetype);
     free(h->index);
     free(h->source);
     free(h->event_url);
@@ -60,7 +62,7 @@ static int hec_envelope(const hec_sink *h, const char *doc, size_t len, esc_buf 
             json_object_set(fields, "severity", sev);
     }
     json_object_set_new(env, "source", json_string(h->source));
-    json_object_set_new(env, "sourcetype", json_string(h->sourcetype));
+    json_object_set_new(env, "sourcetype", json_string(sink_doc_is_state(alert) ? h->hb_sourcetype : h->sourcetype));
     if (h->index)
         json_object_set_new(env, "index", json_string(h->index));
     json_object_set(env, "event", alert);
@@ -242,7 +244,7 @@ static int random_guid(char out[40])
 
 int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"url", "token", "token_file", "token_env", "sourcetype", "source", "index",
+    static const char *const keys[] = {"url", "token", "token_file", "token_env", "sourcetype", "heartbeat_sourcetype", "source", "index",
                                        "ack", "channel", "ack_timeout_ms", "ack_poll_ms", "batch", "tls_verify",
                                        "allow_insecure_http", "ca_file", "proxy", "connect_timeout_ms", "timeout_ms",
                                        NULL};
@@ -261,6 +263,7 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
     if (sink_conf_known(conf, keys, where, err, errlen) < 0 || sink_http_init(&h->http, s, conf, where, 0, err, errlen) < 0 ||
         sink_conf_secret(conf, "token", where, 1, &h->token, err, errlen) < 0 ||
         sink_conf_str(conf, "sourcetype", where, 0, "addecoy:alert", &h->sourcetype, err, errlen) < 0 ||
+        sink_conf_str(conf, "heartbeat_sourcetype", where, 0, "addecoy:heartbeat", &h->hb_sourcetype, err, errlen) < 0 ||
         sink_conf_str(conf, "source", where, 0, "addecoy", &h->source, err, errlen) < 0 ||
         sink_conf_str(conf, "index", where, 0, NULL, &h->index, err, errlen) < 0 ||
         sink_conf_bool(conf, "ack", where, 0, &h->ack, err, errlen) < 0 ||

@@ -20,6 +20,7 @@ struct sink {
     void *impl;
     size_t max_batch;
     int insecure; /* SINK_INSECURE_*: warned about when a logger is set */
+    int heartbeat; /* takes heartbeat (state) documents */
     const svc_logger *lg;
 };
 

@@ -72,6 +72,11 @@ static void title_of(const json_t *a, char *buf, size_t len)
     char action[128], decoy[300];
     webhook_alert_text(a, "action", action, sizeof action);
     webhook_alert_text(a, "decoy.name", decoy, sizeof decoy);
+    if (!*decoy && json_object_get(a, "sensor")) { /* sensor_blind / sensor_restored: about an input */
+        webhook_alert_text(a, "sensor.input", decoy, sizeof decoy);
+        snprintf(buf, len, "ADDecoy: %s, input %s", *action ? action : "alert", *decoy ? decoy : "?");
+        return;
+    }
     snprintf(buf, len, "ADDecoy: %s on decoy %s", *action ? action : "alert", *decoy ? decoy : "?");
 }
 
