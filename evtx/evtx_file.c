@@ -96,14 +96,20 @@ static int wanted(const struct reader *r, unsigned id)
     return id <= 0xFFFF && (r->o.want_ids[id >> 3] & (1u << (id & 7)));
 }
 
-/* A record header at chunk offset 'off' that is self-consistent; its size in *size. */
+/* A record header at chunk offset 'off' that is self-consistent; its size in *size. The copy of
+ * the size that ends the record may still be 0: Windows writes it last, so a log copied while a
+ * record was being written (a live or shadow copy) ends with such a record; its BinXML is then
+ * checked like any other's. */
 static int record_ok(const uint8_t *c, size_t off, uint32_t *size)
 {
-    uint32_t n;
+    uint32_t n, copy;
     if (off > CHUNK_SIZE - RECORD_MIN_SIZE || memcmp(c + off, "\x2a\x2a\x00\x00", 4) != 0)
         return 0;
     n = rd32(c + off + 4);
-    if (n < RECORD_MIN_SIZE || n > CHUNK_SIZE - off || rd32(c + off + n - 4) != n)
+    if (n < RECORD_MIN_SIZE || n > CHUNK_SIZE - off)
+        return 0;
+    copy = rd32(c + off + n - 4);
+    if (copy != n && copy != 0)
         return 0;
     *size = n;
     return 1;
@@ -173,6 +179,15 @@ static int check_chunk(struct reader *r, size_t data_end, uint32_t free_off)
     return bad;
 }
 
+static int all_zero(const uint8_t *p, size_t n)
+{
+    while (n && !*p) {
+        p++;
+        n--;
+    }
+    return n == 0;
+}
+
 /* Next offset after 'off' where a valid record header starts, or CHUNK_SIZE. */
 static size_t resync(const uint8_t *c, size_t off)
 {
@@ -220,8 +235,8 @@ static void read_chunk(struct reader *r, size_t avail)
             off += size;
             continue;
         }
-        if (off >= data_end)
-            break;
+        if (off >= data_end || all_zero(c + off, data_end - off))
+            break; /* zeros up to the free space offset: space reserved for a record never written */
         r->st.bad_records++;
         report(r, EVTX_SKIP_MALFORMED, r->chunk_off + off,
                "bad record header at file offset %llu: skipped to the next valid record",
