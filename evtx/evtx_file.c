@@ -99,8 +99,9 @@ static int wanted(const struct reader *r, unsigned id)
 /* A record header at chunk offset 'off' that is self-consistent; its size in *size. The copy of
  * the size that ends the record may still be 0: Windows writes it last, so a log copied while a
  * record was being written (a live or shadow copy) ends with such a record; its BinXML is then
- * checked like any other's. */
-static int record_ok(const uint8_t *c, size_t off, uint32_t *size)
+ * checked like any other's. Not so for a record that ends past the bytes the file really has
+ * ('avail'): there the zeros are ours. */
+static int record_ok(const uint8_t *c, size_t avail, size_t off, uint32_t *size)
 {
     uint32_t n, copy;
     if (off > CHUNK_SIZE - RECORD_MIN_SIZE || memcmp(c + off, "\x2a\x2a\x00\x00", 4) != 0)
@@ -109,7 +110,7 @@ static int record_ok(const uint8_t *c, size_t off, uint32_t *size)
     if (n < RECORD_MIN_SIZE || n > CHUNK_SIZE - off)
         return 0;
     copy = rd32(c + off + n - 4);
-    if (copy != n && copy != 0)
+    if (copy != n && (copy != 0 || off >= avail || n > avail - off))
         return 0;
     *size = n;
     return 1;
@@ -189,11 +190,11 @@ static int all_zero(const uint8_t *p, size_t n)
 }
 
 /* Next offset after 'off' where a valid record header starts, or CHUNK_SIZE. */
-static size_t resync(const uint8_t *c, size_t off)
+static size_t resync(const uint8_t *c, size_t avail, size_t off)
 {
     uint32_t size;
     for (off++; off <= CHUNK_SIZE - RECORD_MIN_SIZE; off++)
-        if (c[off] == 0x2a && record_ok(c, off, &size))
+        if (c[off] == 0x2a && record_ok(c, avail, off, &size))
             return off;
     return CHUNK_SIZE;
 }
@@ -225,7 +226,7 @@ static void read_chunk(struct reader *r, size_t avail)
     bad |= check_chunk(r, data_end, free_off);
     r->st.bad_chunks += bad;
     while (off <= CHUNK_SIZE - RECORD_MIN_SIZE && !r->stopped) {
-        if (record_ok(c, off, &size)) {
+        if (record_ok(c, avail, off, &size)) {
             uint64_t no = rd64(c + off + 8);
             if (off >= data_end && !(have_last && no == last_no + 1))
                 break; /* past the data and not a continuation: stale or empty space */
@@ -241,7 +242,7 @@ static void read_chunk(struct reader *r, size_t avail)
         report(r, EVTX_SKIP_MALFORMED, r->chunk_off + off,
                "bad record header at file offset %llu: skipped to the next valid record",
                (unsigned long long)(r->chunk_off + off));
-        off = resync(c, off);
+        off = resync(c, avail, off);
     }
 }
 
