@@ -157,14 +157,25 @@ static int need(struct bx *b, const struct cur *cu, size_t n)
     return 0;
 }
 
+static const char *failure(const binxml_buf *out)
+{
+    return out->failed == 2 ? "rendered record too large" : out->failed == 3 ? "BinXML work budget spent"
+                                                                             : "out of memory";
+}
+
 static int step(struct bx *b, size_t at)
 {
     if (++b->steps > BINXML_MAX_STEPS)
         return fail(b, at, "too many BinXML tokens");
+    if (b->out->step_limit && b->out->steps + b->steps > b->out->step_limit) {
+        b->out->failed = 3;
+        return fail(b, at, "BinXML work budget spent");
+    }
     if (b->out->failed)
-        return fail(b, at, b->out->failed == 2 ? "rendered record too large" : "out of memory");
+        return fail(b, at, failure(b->out));
     return 0;
 }
+
 
 /* A name structure at chunk offset 'off': 4 bytes next-in-hash-chain, 2 hash, 2 count, UTF-16
  * characters, NUL. Returns its length in bytes, 0 when it does not fit in the chunk. */
@@ -589,14 +600,22 @@ int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end
     struct bx b = {chunk, chunk_len, out, 0, err, errlen};
     struct cur cu = {off, end, 0};
     size_t start = out->len;
+    int rc = -1;
 
     if (end > chunk_len || off > end)
         return fail(&b, off, "record outside the chunk");
     if (render_content(&b, &cu, NULL, 0, 0) != 0)
-        return -1;
-    if (out->failed)
-        return fail(&b, off, out->failed == 2 ? "rendered record too large" : "out of memory");
-    if (out->len == start)
-        return fail(&b, off, "record renders to nothing");
-    return 0;
+        goto out;
+    if (out->failed) {
+        fail(&b, off, failure(out));
+        goto out;
+    }
+    if (out->len == start) {
+        fail(&b, off, "record renders to nothing");
+        goto out;
+    }
+    rc = 0;
+out:
+    out->steps += b.steps;
+    return rc;
 }

@@ -167,10 +167,126 @@ static void test_nested_and_direct_elements(void **state)
     got_free(&g);
 }
 
+/* A chunk of tiny records, each instantiating one template whose body repeats a 64-character
+ * value 8,000 times (512 KiB of XML per ~200-byte record, ~80 MiB for the chunk unbounded). */
+static unsigned expanding_chunk(struct bld *b)
+{
+    size_t def = 0;
+    uint64_t no = 1;
+    char v[65];
+
+    memset(b, 0, sizeof *b);
+    memset(v, 'x', 64);
+    v[64] = '\0';
+    b->len = 512;
+    while (b->len + 400 < EVTX_BUILD_CHUNK) {
+        size_t start = b->len, size_at = record_begin(b, no);
+        fragment_header(b);
+        p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
+        if (!def) {
+            size_t dsize_at, body;
+            def = b->len + 4;
+            p32(b, (uint32_t)def); p32(b, 0);
+            for (int i = 0; i < 16; i++) p8(b, i);
+            dsize_at = b->len; p32(b, 0); body = b->len;
+            fragment_header(b);
+            open_el(b, "Event", 0); p8(b, 0x02);
+            open_el(b, "System", 0); p8(b, 0x02);
+            leaf_sub(b, "EventID", 0, 0x06);
+            p8(b, 0x04);
+            open_el(b, "EventData", 0); p8(b, 0x02);
+            data_el(b, "Blob", 1);
+            for (int i = 0; i < 8000; i++)
+                sub(b, 1, 0x01, 0);
+            p8(b, 0x04); p8(b, 0x04); p8(b, 0x04); p8(b, 0x00);
+            pat32(b->c + dsize_at, (uint32_t)(b->len - body));
+        } else {
+            p32(b, (uint32_t)def);
+        }
+        p32(b, 2);
+        p16(b, 2); p8(b, 0x06); p8(b, 0);
+        p16(b, 128); p8(b, 0x01); p8(b, 0);
+        p16(b, 4624);
+        pstr16(b, v);
+        record_end(b, start, size_at);
+        no++;
+    }
+    chunk_finish(b, 1, no - 1);
+    return (unsigned)(no - 1);
+}
+
+static void test_chunk_xml_bound(void **state)
+{
+    static struct bld b;
+    unsigned n = expanding_chunk(&b);
+    evtx_file_stats st;
+    struct got g;
+    (void)state;
+
+    read_chunk_file(&b, &g, &st);
+    printf("%u records; %llu delivered, %llu over the bound, %llu KiB of XML\n", n,
+           (unsigned long long)st.delivered, (unsigned long long)st.over_budget,
+           (unsigned long long)(st.xml_bytes >> 10));
+    assert_true(n > 100);
+    assert_int_equal(st.records, n);
+    assert_true(st.delivered > 0);                         /* records before the bound are read */
+    assert_true(st.over_budget > n / 2);                   /* the rest skipped, counted */
+    assert_int_equal(st.delivered + st.over_budget, n);
+    assert_true(st.xml_bytes <= EVTX_CHUNK_XML_MAX);
+    assert_int_equal(g.skips, 1);                          /* reported once, naming the chunk */
+    assert_non_null(strstr(g.last_skip, "chunk 0 (file offset 4096)"));
+    assert_non_null(strstr(g.last_skip, "XML bound"));
+    got_free(&g);
+}
+
+/* The same chunk over and over: past the first chunks the file's bound, not the chunk's, applies. */
+static void test_file_xml_bound(void **state)
+{
+    static struct bld b;
+    const unsigned chunks = 6;
+    uint8_t *file = malloc(EVTX_BUILD_FHDR + (size_t)chunks * EVTX_BUILD_CHUNK);
+    char path[700], err[512];
+    evtx_xml_opts o = {0};
+    evtx_file_stats st;
+    struct got g;
+    size_t len;
+    FILE *f;
+    (void)state;
+
+    assert_non_null(file);
+    expanding_chunk(&b);
+    len = file_of_chunk(file, &b);
+    for (unsigned i = 1; i < chunks; i++, len += EVTX_BUILD_CHUNK)
+        memcpy(file + len, b.c, EVTX_BUILD_CHUNK);
+    snprintf(path, sizeof path, "%s/bound.evtx", tmpdir);
+    assert_non_null(f = fopen(path, "wb"));
+    assert_int_equal(fwrite(file, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    memset(&g, 0, sizeof g);
+    for (unsigned i = 0; i < 4; i++)
+        evtx_event_init(&g.ev[i]);
+    o.on_event = keep;
+    o.on_skip = note_skip;
+    o.ctx = &g;
+    if (evtx_file_read(path, &o, &st, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    printf("%u chunks: %llu delivered, %llu over the bound, %llu KiB of XML\n", chunks,
+           (unsigned long long)st.delivered, (unsigned long long)st.over_budget,
+           (unsigned long long)(st.xml_bytes >> 10));
+    assert_true(st.xml_bytes <= EVTX_CHUNK_XML_MAX + (uint64_t)EVTX_FILE_XML_RATIO * len);
+    assert_true(st.xml_bytes < (uint64_t)chunks * EVTX_CHUNK_XML_MAX / 2);
+    assert_int_equal(g.skips, chunks);
+    assert_non_null(strstr(g.last_skip, "the file's XML bound"));
+    got_free(&g);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nested_and_direct_elements),
+        cmocka_unit_test(test_chunk_xml_bound),
+        cmocka_unit_test(test_file_xml_bound),
     };
     testutil_init();
     testutil_tmpdir(tmpdir, sizeof tmpdir, "evtxbinxml");

@@ -54,6 +54,17 @@ static void count_skip(void *ctx, evtx_skip_reason why, uint64_t off, const char
         printf("  %s\n", detail);
 }
 
+static double file_size(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    long n = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        n = ftell(f);
+    if (f)
+        fclose(f);
+    return n > 0 ? (double)n : 1.0;
+}
+
 static unsigned allowed_bad(const char *leaf)
 {
     for (const struct known_bad *k = known_bad; k->file; k++)
@@ -94,10 +105,14 @@ static void test_samples_read_whole(void **state)
         memset(&st, 0, sizeof st);
         if (evtx_file_read(path, &o, &st, err, sizeof err) != 0)
             fail_msg("%s", err);
-        printf("%s: %llu chunks, %llu records, %llu delivered, %llu bad records, %llu bad chunks\n",
+        printf("%s: %llu chunks, %llu records, %llu delivered, %llu bad records, %llu bad chunks, "
+               "%llu KiB XML (%.1fx the file, at most %llu KiB from one chunk)\n",
                e->d_name, (unsigned long long)st.chunks, (unsigned long long)st.records,
                (unsigned long long)st.delivered, (unsigned long long)st.bad_records,
-               (unsigned long long)st.bad_chunks);
+               (unsigned long long)st.bad_chunks, (unsigned long long)(st.xml_bytes >> 10),
+               (double)st.xml_bytes / file_size(path),
+               (unsigned long long)(st.max_chunk_xml >> 10));
+        assert_int_equal(st.over_budget, 0);
         files++;
         records += st.records;
         bad += st.bad_records;
