@@ -11,12 +11,22 @@ TEST_PKGS=(libcmocka-dev rsyslog procps psmisc iproute2 util-linux)
 pkgs=("${BUILD_PKGS[@]}" "${DC_PKGS[@]}")
 [ "${1:-}" = "--demo" ] || pkgs+=("${TEST_PKGS[@]}")
 
+# clang (libFuzzer) for the fuzz smoke in ./test.sh: best effort, the smoke is skipped without it.
+optional_clang() {
+    [ "${1:-}" = "--demo" ] && return 0
+    dpkg-query -W -f='${Status}' clang 2>/dev/null | grep -q "install ok installed" && return 0
+    [ "$(id -u)" -eq 0 ] || return 0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang >/dev/null 2>&1 ||
+        echo "install-deps: clang not installed: the fuzz smoke will be skipped"
+}
+
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#pkgs[@]} packages present"
+    optional_clang "${1:-}"
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,4 +41,5 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 for s in samba-ad-dc smbd nmbd winbind rsyslog; do
     systemctl stop "$s" >/dev/null 2>&1 || true
 done
+optional_clang "${1:-}"
 echo "install-deps: done"

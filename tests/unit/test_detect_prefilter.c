@@ -170,7 +170,9 @@ static void test_corpus_same_detections(void **state)
         evtx_xml_opts o2 = {count_event, NULL, &with, NULL, 0, count_prefilter};
         snprintf(path, sizeof path, "%s/xml/%s.xml", corpus, files[i]);
         assert_int_equal(evtx_xml_read_file(path, &o1, &st, err, sizeof err), 0);
+        assert_int_equal(st.malformed + st.truncated + st.oversized, 0); /* every record read */
         assert_int_equal(evtx_xml_read_file(path, &o2, &st, err, sizeof err), 0);
+        assert_int_equal(st.malformed + st.truncated + st.oversized, 0);
         if (with.detections != without.detections)
             fail_msg("%s: %llu detections with the prefilter, %llu without", files[i],
                      (unsigned long long)with.detections, (unsigned long long)without.detections);
