@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "svc/alert.h"
+#include "svc/detect/alert.h"
 #include "testutil.h"
 
 static void kerberoast(alert *a)
@@ -260,5 +260,5 @@ int main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_followup_fields),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "svc/crypto.h"
+#include "svc/base/crypto.h"
 #include "testutil.h"
 
 static void hex(const uint8_t *d, size_t n, char *out)
@@ -134,5 +134,5 @@ int main(void)
         cmocka_unit_test(test_random),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "svc/delivery.h"
+#include "svc/sink/delivery.h"
 #include "testutil.h"
 
 static sink *file_sink(const char *name, const char *path)
@@ -117,5 +117,5 @@ int main(void)
         cmocka_unit_test(test_duplicate_names_refused),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

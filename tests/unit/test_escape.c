@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "svc/escape.h"
+#include "svc/sink/escape.h"
 #include "testutil.h"
 
 typedef void (*escaper)(esc_buf *, const char *, size_t);
@@ -121,5 +121,5 @@ int main(void)
         cmocka_unit_test(test_utf8_prefix),  cmocka_unit_test(test_buf_printf),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -25,7 +25,7 @@ int main(void)
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "svc/sink.h"
+#include "svc/sink/sink.h"
 #include "testutil.h"
 
 static const char *HOSTILE =
@@ -266,6 +266,6 @@ int main(void)
     };
     testutil_init();
     atexit(stop_running);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
 #endif

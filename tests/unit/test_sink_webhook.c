@@ -22,7 +22,7 @@ int main(void)
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "svc/sink.h"
+#include "svc/sink/sink.h"
 #include "receiver.h"
 #include "testutil.h"
 
@@ -276,6 +276,6 @@ int main(void)
     };
     testutil_init();
     atexit(receiver_stop_all);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
 #endif

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svc/throttle.h"
+#include "svc/detect/throttle.h"
 #include "testutil.h"
 
 #define MAXA 4096
@@ -336,5 +336,5 @@ int main(void)
         cmocka_unit_test(test_cap_and_refusal),
         cmocka_unit_test(test_save_load),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

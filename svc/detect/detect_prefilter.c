@@ -1,0 +1,40 @@
+/* detect_prefilter.c - the detector's cheap look at a raw rendered record before full parsing:
+ * for the events that dominate a DC's log and almost never concern a decoy (4624 logons, 4769
+ * service tickets), read the few fields the detector matches on straight from the canonical XML
+ * and skip the record when none names a decoy (with the matcher's own lookup, detect_lookup, so
+ * the two agree whatever the value). Anything not in canonical form is parsed fully. */
+#include <string.h>
+
+#include "svc/detect/detector.h"
+
+typedef struct prefilter_field {
+    const char *name;
+    detect_key kind;
+} prefilter_field;
+
+/* The fields classify() in detector.c reads for these events, looked up as it does. */
+static const prefilter_field fields_4624[] = {{"TargetUserName", DETECT_KEY_NAME},
+                                              {"TargetSid", DETECT_KEY_SID},
+                                              {"TargetUserSid", DETECT_KEY_SID},
+                                              {NULL, DETECT_KEY_NAME}};
+static const prefilter_field fields_4769[] = {{"ServiceName", DETECT_KEY_SERVICE},
+                                              {"ServiceSid", DETECT_KEY_SID},
+                                              {"TargetUserName", DETECT_KEY_NAME},
+                                              {NULL, DETECT_KEY_NAME}};
+
+int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, size_t len)
+{
+    const prefilter_field *f = event_id == 4624 ? fields_4624 : event_id == 4769 ? fields_4769 : NULL;
+    evtx_raw_view v;
+
+    if (!f || !evtx_raw_view_open(&v, rec, len))
+        return 1;
+    for (; f->name; f++) {
+        const char *val;
+        size_t n;
+        int rc = evtx_raw_view_get(&v, f->name, &val, &n);
+        if (rc < 0 || (rc == 1 && detect_lookup(ix, f->kind, val, n, NULL)))
+            return 1;
+    }
+    return 0;
+}
