@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-#include "svc/alert.h"
-#include "svc/detector.h"
+#include "svc/detect/alert.h"
+#include "svc/detect/detector.h"
 
 FUZZ_TARGET(alert)
 {

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "adseed/adseed.h"
-#include "svc/decoy_index.h"
+#include "svc/detect/decoy_index.h"
 
 const char *fuzz_temp_file(const char *tag, const uint8_t *data, size_t size)
 {

@@ -2,7 +2,7 @@
 #include "fuzz.h"
 
 #include "adseed/adseed.h"
-#include "svc/decoy_index.h"
+#include "svc/detect/decoy_index.h"
 
 FUZZ_TARGET(inventory)
 {

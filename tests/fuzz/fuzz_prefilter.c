@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "svc/detector.h"
+#include "svc/detect/detector.h"
 
 static const char *const fields[] = {"TargetUserName", "TargetSid", "TargetUserSid", "ServiceName",
                                      "ServiceSid", "Status", "IpAddress"};

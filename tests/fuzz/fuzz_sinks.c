@@ -9,10 +9,10 @@
 
 #include <jansson.h>
 
-#include "svc/alert.h"
-#include "svc/detector.h"
-#include "svc/escape.h"
-#include "svc/sink_int.h"
+#include "svc/detect/alert.h"
+#include "svc/detect/detector.h"
+#include "svc/sink/escape.h"
+#include "svc/sink/sink_int.h"
 
 static void check_json_body(char *body)
 {

@@ -290,5 +290,5 @@ int main(void)
     };
     testutil_init();
     testutil_tmpdir(tmpdir, sizeof tmpdir, "evtxbinxml");
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

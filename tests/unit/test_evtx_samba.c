@@ -13,8 +13,8 @@
 
 #include "evtx/evtx.h"
 #include "adseed/adseed.h"
-#include "svc/decoy_index.h"
-#include "svc/detector.h"
+#include "svc/detect/decoy_index.h"
+#include "svc/detect/detector.h"
 #include "testutil.h"
 
 #define MAX_EVENTS 64

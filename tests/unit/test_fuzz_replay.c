@@ -68,5 +68,5 @@ int main(void)
         cmocka_unit_test(test_replay),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
