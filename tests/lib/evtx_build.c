@@ -52,6 +52,22 @@ void data_el(struct bld *b, const char *field, int close_start)
     open_el(b, "Data", 1); attr(b, "Name"); text(b, field); p8(b, close_start ? 0x02 : 0x03);
 }
 
+size_t template_def_begin(struct bld *b, size_t *def)
+{
+    size_t size_at;
+    p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
+    *def = b->len + 4;
+    p32(b, (uint32_t)*def); p32(b, 0);
+    for (int i = 0; i < 16; i++) p8(b, i);
+    size_at = b->len; p32(b, 0);
+    return size_at;
+}
+
+void template_def_end(struct bld *b, size_t size_at)
+{
+    pat32(b->c + size_at, (uint32_t)(b->len - size_at - 4));
+}
+
 size_t record_begin(struct bld *b, uint64_t no)
 {
     size_t size_at;

@@ -34,6 +34,12 @@ void sub(struct bld *b, unsigned id, unsigned type, int opt);
 void leaf_sub(struct bld *b, const char *n, unsigned id, unsigned type);
 void data_el(struct bld *b, const char *field, int close_start);
 
+/* Template instance token with an inline definition (the first use in a chunk): writes the token,
+ * the definition header; *def receives the definition's chunk offset. Write the body (starting
+ * with a fragment header), then call template_def_end with the value returned. */
+size_t template_def_begin(struct bld *b, size_t *def);
+void template_def_end(struct bld *b, size_t size_at);
+
 /* Record header "**", size (patched by record_end), number, time; returns the size field's offset. */
 size_t record_begin(struct bld *b, uint64_t no);
 /* Pads the record, writes the trailing size copy and patches the size. */

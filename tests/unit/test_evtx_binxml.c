@@ -105,15 +105,11 @@ static void direct_record(struct bld *b, uint64_t no)
  * of type 0x21, a BinXML fragment of direct elements (as CAPI2 and many Operational channels). */
 static void nested_record(struct bld *b, uint64_t no)
 {
-    size_t start = b->len, size_at = record_begin(b, no), def, dsize_at, body, frag_at, nv_at;
+    size_t start = b->len, size_at = record_begin(b, no), def, dsize_at, frag_at, nv_at;
     uint8_t id[2] = {0x34, 0x12};
 
     fragment_header(b);
-    p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
-    def = b->len + 4;
-    p32(b, (uint32_t)def); p32(b, 0);
-    for (int i = 0; i < 16; i++) p8(b, i);
-    dsize_at = b->len; p32(b, 0); body = b->len;
+    dsize_at = template_def_begin(b, &def);
     fragment_header(b);
     open_el(b, "Event", 0); p8(b, 0x02);
     open_el(b, "System", 0); p8(b, 0x02);
@@ -122,7 +118,7 @@ static void nested_record(struct bld *b, uint64_t no)
     p8(b, 0x04);
     open_el(b, "UserData", 0); p8(b, 0x02); sub(b, 1, 0x21, 0); p8(b, 0x04);
     p8(b, 0x04); p8(b, 0x00);
-    pat32(b->c + dsize_at, (uint32_t)(b->len - body));
+    template_def_end(b, dsize_at);
     p32(b, 2);
     p16(b, 2); p8(b, 0x06); p8(b, 0);
     nv_at = b->len; p16(b, 0); p8(b, 0x21); p8(b, 0);
@@ -182,13 +178,8 @@ static unsigned expanding_chunk(struct bld *b)
     while (b->len + 400 < EVTX_BUILD_CHUNK) {
         size_t start = b->len, size_at = record_begin(b, no);
         fragment_header(b);
-        p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
         if (!def) {
-            size_t dsize_at, body;
-            def = b->len + 4;
-            p32(b, (uint32_t)def); p32(b, 0);
-            for (int i = 0; i < 16; i++) p8(b, i);
-            dsize_at = b->len; p32(b, 0); body = b->len;
+            size_t dsize_at = template_def_begin(b, &def);
             fragment_header(b);
             open_el(b, "Event", 0); p8(b, 0x02);
             open_el(b, "System", 0); p8(b, 0x02);
@@ -199,8 +190,9 @@ static unsigned expanding_chunk(struct bld *b)
             for (int i = 0; i < 8000; i++)
                 sub(b, 1, 0x01, 0);
             p8(b, 0x04); p8(b, 0x04); p8(b, 0x04); p8(b, 0x00);
-            pat32(b->c + dsize_at, (uint32_t)(b->len - body));
+            template_def_end(b, dsize_at);
         } else {
+            p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
             p32(b, (uint32_t)def);
         }
         p32(b, 2);
