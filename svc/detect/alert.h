@@ -25,7 +25,8 @@ void alert_from_detection(alert *a, const detection *d);
  * action, source ip and seq (NUL-separated). Replaying the same events gives the same ids. */
 void alert_id(const alert *a, char out[33]);
 /* One human sentence, e.g. "Kerberoasting: admmig@OFFSEC.LAN requested an RC4-HMAC service ticket
- * for decoy Svc-SQL-DB01 from 10.23.23.9". Always NUL-terminated; returns out. */
+ * for decoy Svc-SQL-DB01 from 10.23.23.9". Always NUL-terminated valid UTF-8 (a character cut by
+ * truncation is dropped); returns out. */
 const char *alert_summary(const alert *a, char *out, size_t len);
 /* The alert as compact JSON (malloc'd, valid UTF-8 whatever the input); NULL on allocation failure. */
 char *alert_to_json(const alert *a);
