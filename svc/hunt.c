@@ -167,10 +167,10 @@ static int hunt_file(hunt_ctx *h, const char *path)
             HUNT_LOG(h, SVC_LOG_ERR, "%s", err);
             return -1;
         }
-        HUNT_LOG(h, SVC_LOG_INFO, "%s: %llu chunks, %llu records, %llu examined, %llu bad chunks, %llu bad records",
-                 path, (unsigned long long)fs.chunks, (unsigned long long)fs.records,
+        HUNT_LOG(h, SVC_LOG_INFO, "%s: %llu chunks, %llu records, %llu examined, %llu bad chunks, %llu bad records, "
+                 "%llu over the work bound", path, (unsigned long long)fs.chunks, (unsigned long long)fs.records,
                  (unsigned long long)fs.delivered, (unsigned long long)fs.bad_chunks,
-                 (unsigned long long)fs.bad_records);
+                 (unsigned long long)fs.bad_records, (unsigned long long)fs.over_budget);
         return 0;
     }
     memset(&st, 0, sizeof st);

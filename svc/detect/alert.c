@@ -66,6 +66,22 @@ static void actor_phrase(const detection *d, char *out, size_t len)
         snprintf(out, len, "an unknown account");
 }
 
+/* Drops, in place, the bytes of characters that a %.Ns precision or the buffer's end cut in two,
+ * so the summary stays valid UTF-8 (its parts are). */
+static void drop_cut_utf8(char *s)
+{
+    size_t n = strlen(s), r = 0, w = 0;
+    while (r < n) {
+        size_t ok = evtx_utf8_valid_prefix(s + r, n - r);
+        memmove(s + w, s + r, ok);
+        w += ok;
+        r += ok;
+        if (r < n)
+            r++; /* a byte of a cut character */
+    }
+    s[w] = '\0';
+}
+
 const char *alert_summary(const alert *a, char *out, size_t len)
 {
     const detection *d = &a->det;
@@ -125,6 +141,8 @@ const char *alert_summary(const alert *a, char *out, size_t len)
         size_t n = strlen(out);
         snprintf(out + n, len - n, " (%llu events)", (unsigned long long)a->count);
     }
+    if (len)
+        drop_cut_utf8(out);
     return out;
 }
 

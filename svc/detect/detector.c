@@ -128,43 +128,63 @@ typedef struct match {
     const char *by, *field;
 } match;
 
-static int match_name(const detector *d, const evtx_event *ev, const char *field, match *m)
+const adseed_decoy *detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n,
+                                  const char **by)
 {
-    const char *v = get(ev, field);
-    if (v && (m->decoy = decoy_index_by_name(d->ix, v))) {
-        m->by = "name";
+    const adseed_decoy *d;
+    const char *how = "name";
+
+    if (!v || n == 0 || (n == 1 && v[0] == '-'))
+        return NULL;
+    switch (kind) {
+    case DETECT_KEY_SID:
+        d = decoy_index_by_sid_n(ix, v, n);
+        how = "sid";
+        break;
+    case DETECT_KEY_SERVICE:
+        if (n >= 6 && (strncmp(v, "krbtgt", 6) == 0 || strncmp(v, "KRBTGT", 6) == 0))
+            return NULL;
+        if (memchr(v, '/', n)) {
+            d = decoy_index_by_spn_n(ix, v, n);
+            how = "spn";
+            break;
+        }
+        d = decoy_index_by_name_n(ix, v, n);
+        break;
+    case DETECT_KEY_NAME:
+    default:
+        d = decoy_index_by_name_n(ix, v, n);
+        break;
+    }
+    if (d && by)
+        *by = how;
+    return d;
+}
+
+static int match_field(const detector *d, const evtx_event *ev, const char *field, detect_key kind, match *m)
+{
+    const char *v = evtx_event_get(ev, field);
+    if (v && (m->decoy = detect_lookup(d->ix, kind, v, strlen(v), &m->by))) {
         m->field = field;
         return 1;
     }
     return 0;
 }
 
+static int match_name(const detector *d, const evtx_event *ev, const char *field, match *m)
+{
+    return match_field(d, ev, field, DETECT_KEY_NAME, m);
+}
+
 static int match_sid(const detector *d, const evtx_event *ev, const char *field, match *m)
 {
-    const char *v = get(ev, field);
-    if (v && (m->decoy = decoy_index_by_sid(d->ix, v))) {
-        m->by = "sid";
-        m->field = field;
-        return 1;
-    }
-    return 0;
+    return match_field(d, ev, field, DETECT_KEY_SID, m);
 }
 
 /* 4769/4768 ServiceName: an account name, or an SPN when it contains '/' (krbtgt/REALM never). */
 static int match_service(const detector *d, const evtx_event *ev, match *m)
 {
-    const char *v = get(ev, "ServiceName");
-    if (!v || strncmp(v, "krbtgt", 6) == 0 || strncmp(v, "KRBTGT", 6) == 0)
-        return 0;
-    if (strchr(v, '/')) {
-        if ((m->decoy = decoy_index_by_spn(d->ix, v))) {
-            m->by = "spn";
-            m->field = "ServiceName";
-            return 1;
-        }
-        return 0;
-    }
-    return match_name(d, ev, "ServiceName", m);
+    return match_field(d, ev, "ServiceName", DETECT_KEY_SERVICE, m);
 }
 
 static int match_object(const detector *d, const evtx_event *ev, const char *gfield,

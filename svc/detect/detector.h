@@ -102,6 +102,18 @@ int detector_examine(detector *d, const evtx_event *ev, detection *out);
 
 const char *detect_action_name(detect_action a); /* "kerberoast", ... */
 
+/* How an event field names a decoy. */
+typedef enum detect_key {
+    DETECT_KEY_NAME,    /* an account name (DOMAIN\name, name@REALM, ...) */
+    DETECT_KEY_SID,     /* a SID */
+    DETECT_KEY_SERVICE, /* 4768/4769 ServiceName: an SPN when it contains '/', else an account
+                           name; krbtgt never names a decoy */
+} detect_key;
+/* The one lookup of a field's value v[0..n) (not NUL-terminated) in the index, shared by the
+ * matcher and the prefilter so that they agree by construction: "" and "-" name nothing. *by
+ * (optional) receives "name", "sid" or "spn". NULL when no decoy. */
+const adseed_decoy *detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n,
+                                  const char **by);
 /* Cheap look at a raw rendered record before full parsing (detect_prefilter.c): 0 when it is a
  * 4624 or 4769 in canonical form that surely names no decoy, 1 when it must be parsed. */
 int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, size_t len);

@@ -34,8 +34,13 @@ static void hec_free(void *impl)
     free(h);
 }
 
-/* Appends one envelope for the alert doc to out; -1 when doc is not a JSON object. */
 static int hec_envelope(const hec_sink *h, const char *doc, size_t len, esc_buf *out)
+{
+    return hec_format_envelope(h->source, h->sourcetype, h->hb_sourcetype, h->index, doc, len, out);
+}
+
+int hec_format_envelope(const char *source, const char *sourcetype, const char *state_sourcetype,
+                        const char *index, const char *doc, size_t len, esc_buf *out)
 {
     json_t *alert = json_loadb(doc, len, 0, NULL), *env = NULL, *fields;
     int64_t ms;
@@ -61,10 +66,11 @@ static int hec_envelope(const hec_sink *h, const char *doc, size_t len, esc_buf 
         if (json_is_string(sev) || json_is_number(sev))
             json_object_set(fields, "severity", sev);
     }
-    json_object_set_new(env, "source", json_string(h->source));
-    json_object_set_new(env, "sourcetype", json_string(sink_doc_is_state(alert) ? h->hb_sourcetype : h->sourcetype));
-    if (h->index)
-        json_object_set_new(env, "index", json_string(h->index));
+    json_object_set_new(env, "source", json_string(source));
+    json_object_set_new(env, "sourcetype",
+                        json_string(state_sourcetype && sink_doc_is_state(alert) ? state_sourcetype : sourcetype));
+    if (index)
+        json_object_set_new(env, "index", json_string(index));
     json_object_set(env, "event", alert);
     if (!(text = json_dumps(env, JSON_COMPACT)))
         goto out;

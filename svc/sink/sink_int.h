@@ -95,6 +95,12 @@ char *webhook_body_pagerduty(const json_t *alert, const char *routing_key);
 /* The alert's text at a dotted path ("source.ip"), numbers formatted; "" when absent. */
 void webhook_alert_text(const json_t *alert, const char *path, char *buf, size_t len);
 
+/* sink_hec.c: appends one HEC event envelope for the alert doc to out ("time" first, host and
+ * a few fields copied, the alert as "event"); a state document (heartbeat) gets state_sourcetype
+ * when it is not NULL; index may be NULL. -1 when doc is not a JSON object. */
+int hec_format_envelope(const char *source, const char *sourcetype, const char *state_sourcetype,
+                        const char *index, const char *doc, size_t len, esc_buf *out);
+
 /* sink_syslog_fmt.c: one RFC 5424 record (no framing) for an alert: structured data
  * [addecoy@32473 ...] and a plain or CEF message; never contains CR or LF. -1 when doc is not a
  * JSON object. */

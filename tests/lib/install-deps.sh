@@ -4,7 +4,7 @@
 #   tests/lib/install-deps.sh            everything ./test.sh needs
 #   tests/lib/install-deps.sh --demo     only what ./demo.sh needs (build + Samba AD DC; no test tools)
 #   tests/lib/install-deps.sh [--demo] --list   print the package names, install nothing
-# chromium (for the HTML report's rendering test) is optional: when it cannot be installed, that test
+# chromium (the HTML report's rendering test) and clang (the fuzz smoke) are optional: when they cannot be installed, those tests
 # skips visibly.
 set -euo pipefail
 
@@ -13,7 +13,7 @@ BUILD_PKGS=(gcc make cmake pkg-config libldap2-dev libsasl2-dev libcurl4-openssl
 DC_PKGS=(samba samba-ad-dc samba-ad-provision krb5-user ldap-utils winbind libsasl2-modules-gssapi-mit)
 TEST_PKGS=(libcmocka-dev rsyslog procps psmisc iproute2 util-linux
            dpkg-dev lintian adduser systemd tidy)
-OPTIONAL_TEST_PKGS=(chromium)
+OPTIONAL_TEST_PKGS=(chromium clang)
 
 demo=0
 list=0
