@@ -47,6 +47,9 @@ extern const uint8_t decoy_x500uid_guid[16];
 int decoy_random_bytes(void *buf, size_t len); /* platform: *_posix.c / *_win.c; 0 ok */
 /* Random password of len (>= 32) characters with upper, lower, digit and symbol. */
 int decoy_password_generate(char *out, size_t len);
+/* Random password of len (>= 16) characters for a breadcrumb: symbols limited to "#+-.:=?@_~" so
+ * that it needs no escaping in scripts, command lines and XML. */
+int decoy_password_generate_lure(char *out, size_t len);
 /* unicodePwd value: UTF-16LE of "\"password\"" (ASCII input). Returns malloc'd bytes. */
 uint8_t *decoy_unicodepwd(const char *password, size_t *outlen);
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 BUILD_PKGS=(gcc make cmake pkg-config libldap2-dev libsasl2-dev libcurl4-openssl-dev libjansson-dev
-            libxml2-dev python3 ca-certificates openssl)
+            libxml2-dev libssl-dev python3 ca-certificates openssl)
 DC_PKGS=(samba samba-ad-dc samba-ad-provision krb5-user ldap-utils winbind libsasl2-modules-gssapi-mit)
 TEST_PKGS=(libcmocka-dev rsyslog procps psmisc iproute2 util-linux)
 
