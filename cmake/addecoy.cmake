@@ -15,7 +15,7 @@ function(addecoy_find_pkg prefix module)
 endfunction()
 
 function(addecoy_sources out_lib out_prog dir)
-  file(GLOB all CONFIGURE_DEPENDS "${dir}/*.c")
+  file(GLOB_RECURSE all CONFIGURE_DEPENDS "${dir}/*.c")
   set(lib "")
   set(prog "")
   foreach(f IN LISTS all)

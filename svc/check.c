@@ -10,9 +10,9 @@
 #include "adseed/adseed.h"
 #include "evtx/evtx.h"
 #include "svc/config.h"
-#include "svc/crypto.h"
-#include "svc/platform.h"
-#include "svc/sink.h"
+#include "svc/base/crypto.h"
+#include "svc/base/platform.h"
+#include "svc/sink/sink.h"
 
 char *check_test_alert(void)
 {

@@ -10,7 +10,7 @@
 #include "svc/signals.h"
 #include "svc/svc.h"
 #ifdef _WIN32
-#include "svc/service.h"
+#include "svc/win/service.h"
 #endif
 
 static const char usage_main[] =

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "svc/log.h"
+#include "svc/base/log.h"
 
 typedef enum svc_input_type {
     SVC_INPUT_XML = 1, /* rendered event XML: a file followed like tail -F, or "-" for stdin */

@@ -12,12 +12,12 @@
 
 #include "adseed/adseed.h"
 #include "svc/config.h"
-#include "svc/delivery.h"
-#include "svc/input.h"
-#include "svc/pipeline.h"
-#include "svc/platform.h"
-#include "svc/sink.h"
-#include "svc/spool.h"
+#include "svc/sink/delivery.h"
+#include "svc/input/input.h"
+#include "svc/detect/pipeline.h"
+#include "svc/base/platform.h"
+#include "svc/sink/sink.h"
+#include "svc/spool/spool.h"
 
 #define CHECKPOINT_EVERY_MS 1000
 #define DRAIN_TIMEOUT_MS (120 * 1000)

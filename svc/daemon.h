@@ -3,7 +3,7 @@
 #ifndef ADDECOY_SVC_DAEMON_H
 #define ADDECOY_SVC_DAEMON_H
 
-#include "svc/log.h"
+#include "svc/base/log.h"
 
 typedef struct svc_daemon_opts {
     const char *config_path;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svc/pipeline.h"
+#include "svc/detect/pipeline.h"
 
 typedef struct hunt_ctx {
     const hunt_opts *o;

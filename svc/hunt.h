@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "svc/log.h"
+#include "svc/base/log.h"
 
 typedef enum hunt_format { HUNT_JSONL = 0, HUNT_TABLE } hunt_format;
 

@@ -15,9 +15,9 @@
 
 #include "adseed/adseed.h"
 #include "evtx/evtx.h"
-#include "svc/decoy_index.h"
-#include "svc/detector.h"
-#include "svc/throttle.h"
+#include "svc/detect/decoy_index.h"
+#include "svc/detect/detector.h"
+#include "svc/detect/throttle.h"
 
 typedef struct bench {
     detector *det;

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "svc/alert.h"
+#include "svc/detect/alert.h"
 #include "testutil.h"
 
 static void kerberoast(alert *a)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "svc/backoff.h"
+#include "svc/base/backoff.h"
 #include "testutil.h"
 
 static void test_growth_and_cap(void **state)

@@ -15,10 +15,10 @@
 
 #include "adseed/adseed.h"
 #include "evtx/evtx.h"
-#include "svc/alert.h"
-#include "svc/decoy_index.h"
-#include "svc/detector.h"
-#include "svc/throttle.h"
+#include "svc/detect/alert.h"
+#include "svc/detect/decoy_index.h"
+#include "svc/detect/detector.h"
+#include "svc/detect/throttle.h"
 #include "testutil.h"
 
 static const char inventory_json[] =

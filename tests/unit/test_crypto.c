@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "svc/crypto.h"
+#include "svc/base/crypto.h"
 #include "testutil.h"
 
 static void hex(const uint8_t *d, size_t n, char *out)

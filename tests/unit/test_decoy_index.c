@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "adseed/adseed.h"
-#include "svc/decoy_index.h"
+#include "svc/detect/decoy_index.h"
 #include "testutil.h"
 
 static const char inv_json[] =

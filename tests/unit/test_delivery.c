@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "svc/delivery.h"
+#include "svc/sink/delivery.h"
 #include "testutil.h"
 
 static sink *file_sink(const char *name, const char *path)

@@ -1,5 +1,5 @@
 /* test_detect_prefilter.c - the raw EventData view (evtx/xml_raw.c) and the detector's prefilter
- * (svc/detect_prefilter.c): a record is only skipped when it surely names no decoy, any unusual
+ * (svc/detect/detect_prefilter.c): a record is only skipped when it surely names no decoy, any unusual
  * form is parsed fully, and over the corpus the prefilter changes no detection. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +13,8 @@
 
 #include "adseed/adseed.h"
 #include "evtx/evtx.h"
-#include "svc/decoy_index.h"
-#include "svc/detector.h"
+#include "svc/detect/decoy_index.h"
+#include "svc/detect/detector.h"
 #include "testutil.h"
 
 static const char inventory_json[] =

@@ -13,8 +13,8 @@
 
 #include "adseed/adseed.h"
 #include "evtx/evtx.h"
-#include "svc/decoy_index.h"
-#include "svc/detector.h"
+#include "svc/detect/decoy_index.h"
+#include "svc/detect/detector.h"
 #include "testutil.h"
 
 static const char inv_json[] =

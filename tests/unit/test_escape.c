@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "svc/escape.h"
+#include "svc/sink/escape.h"
 #include "testutil.h"
 
 typedef void (*escaper)(esc_buf *, const char *, size_t);

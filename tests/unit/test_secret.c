@@ -1,4 +1,4 @@
-/* test_secret.c - DPAPI-protected secrets (svc/secret.h) and their use by the sink config helper:
+/* test_secret.c - DPAPI-protected secrets (svc/base/secret.h) and their use by the sink config helper:
  * natively, plain values pass through and "dpapi:" values are refused with a message naming the
  * field; cross-built and run under Wine, protect/unprotect round trips, a damaged blob is a clear
  * error, and no message ever contains the secret. */
@@ -13,9 +13,9 @@
 
 #include <jansson.h>
 
-#include "svc/crypto.h"
-#include "svc/secret.h"
-#include "svc/sink.h"
+#include "svc/base/crypto.h"
+#include "svc/base/secret.h"
+#include "svc/sink/sink.h"
 #include "testutil.h"
 
 #define SECRET "hec-token-7f3a9c1e-5b2d"

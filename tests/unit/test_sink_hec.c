@@ -22,8 +22,8 @@ int main(void)
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "svc/delivery.h"
-#include "svc/sink.h"
+#include "svc/sink/delivery.h"
+#include "svc/sink/sink.h"
 #include "receiver.h"
 #include "testutil.h"
 

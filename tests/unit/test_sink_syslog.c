@@ -25,7 +25,7 @@ int main(void)
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "svc/sink.h"
+#include "svc/sink/sink.h"
 #include "testutil.h"
 
 static const char *HOSTILE =

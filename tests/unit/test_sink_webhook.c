@@ -22,7 +22,7 @@ int main(void)
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "svc/sink.h"
+#include "svc/sink/sink.h"
 #include "receiver.h"
 #include "testutil.h"
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "svc/spool.h"
+#include "svc/spool/spool.h"
 #include "testutil.h"
 
 static char err[512];

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svc/throttle.h"
+#include "svc/detect/throttle.h"
 #include "testutil.h"
 
 #define MAXA 4096

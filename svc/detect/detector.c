@@ -1,0 +1,285 @@
+/*
+ * detector.c - matches security events against the decoy index, classifies the action and
+ * enriches it into a detection. Which field names the decoy depends on the event (see
+ * docs/detection.md): 4769 ServiceName/ServiceSid, 4768/4771/4776/4625/4624/4738 TargetUserName/
+ * TargetSid, 4662 ObjectName (%{guid} or DN), 5136 ObjectGUID/ObjectDN. It also keeps a small,
+ * bounded per-source record of the accounts that failed to authenticate in the last 60 s of event
+ * time, to tell password spraying (T1110.003) from plain guessing (T1110).
+ */
+#include "svc/detect/detector.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPRAY_SOURCES 256
+#define SPRAY_ACCOUNTS 32
+#define SPRAY_WINDOW_MS 60000
+
+typedef struct spray_source {
+    uint64_t key;      /* hash of the source (IP, or workstation name); 0 = free */
+    int64_t last_ms;
+    size_t n;
+    uint64_t acct[SPRAY_ACCOUNTS];
+    int64_t acct_ms[SPRAY_ACCOUNTS];
+} spray_source;
+
+struct detector {
+    const decoy_index *ix;
+    spray_source spray[SPRAY_SOURCES];
+};
+
+detector *detector_new(const decoy_index *ix)
+{
+    detector *d = calloc(1, sizeof *d);
+    if (d)
+        d->ix = ix;
+    return d;
+}
+
+void detector_free(detector *d) { free(d); }
+
+/* ---- small helpers -------------------------------------------------------------------------- */
+static uint64_t hash_lower(const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        h ^= (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        h *= 0x100000001b3ULL;
+    }
+    return h ? h : 1;
+}
+
+static const char *get(const evtx_event *ev, const char *name)
+{
+    const char *v = evtx_event_get(ev, name);
+    return (v && *v && strcmp(v, "-") != 0) ? v : NULL;
+}
+
+static int get_hex(const evtx_event *ev, const char *name, uint32_t *out)
+{
+    const char *v = get(ev, name);
+    return v ? detect_parse_hex(v, out) : -1;
+}
+
+static int get_int(const evtx_event *ev, const char *name)
+{
+    uint32_t v;
+    if (get_hex(ev, name, &v) != 0 || v > 0xffff)
+        return -1;
+    return (int)v;
+}
+
+/* ---- spraying tracker ------------------------------------------------------------------------ */
+/* Records that 'source' failed to authenticate as 'account' at time t; returns how many distinct
+ * accounts that source tried within the last SPRAY_WINDOW_MS (at most SPRAY_ACCOUNTS). */
+static unsigned spray_record(detector *d, const char *source, const char *account, int64_t t)
+{
+    uint64_t sk = hash_lower(source, strlen(source)), ak;
+    spray_source *s = NULL, *victim = NULL;
+    size_t i, oldest = 0;
+    const char *bs = strrchr(account, '\\'), *at;
+
+    if (bs)
+        account = bs + 1;
+    at = strchr(account, '@');
+    ak = hash_lower(account, at ? (size_t)(at - account) : strlen(account));
+    for (i = 0; i < SPRAY_SOURCES && !s; i++) {
+        spray_source *c = &d->spray[i];
+        if (c->key == sk)
+            s = c;
+        else if (!victim || (victim->key && (!c->key || c->last_ms < victim->last_ms)))
+            victim = c; /* a free slot, else the least recently seen source */
+    }
+    if (!s) {
+        s = victim;
+        memset(s, 0, sizeof *s);
+        s->key = sk;
+    }
+    s->last_ms = t;
+    for (i = 0; i < s->n;) { /* forget accounts tried before the window */
+        if (t - s->acct_ms[i] > SPRAY_WINDOW_MS) {
+            s->n--;
+            s->acct[i] = s->acct[s->n];
+            s->acct_ms[i] = s->acct_ms[s->n];
+        } else {
+            i++;
+        }
+    }
+    for (i = 0; i < s->n; i++) {
+        if (s->acct[i] == ak) {
+            s->acct_ms[i] = t;
+            return (unsigned)s->n;
+        }
+        if (s->acct_ms[i] < s->acct_ms[oldest])
+            oldest = i;
+    }
+    i = s->n < SPRAY_ACCOUNTS ? s->n++ : oldest;
+    s->acct[i] = ak;
+    s->acct_ms[i] = t;
+    return (unsigned)s->n;
+}
+
+/* ---- matching ------------------------------------------------------------------------------- */
+typedef struct match {
+    const adseed_decoy *decoy;
+    const char *by, *field;
+} match;
+
+static int match_name(const detector *d, const evtx_event *ev, const char *field, match *m)
+{
+    const char *v = get(ev, field);
+    if (v && (m->decoy = decoy_index_by_name(d->ix, v))) {
+        m->by = "name";
+        m->field = field;
+        return 1;
+    }
+    return 0;
+}
+
+static int match_sid(const detector *d, const evtx_event *ev, const char *field, match *m)
+{
+    const char *v = get(ev, field);
+    if (v && (m->decoy = decoy_index_by_sid(d->ix, v))) {
+        m->by = "sid";
+        m->field = field;
+        return 1;
+    }
+    return 0;
+}
+
+/* 4769/4768 ServiceName: an account name, or an SPN when it contains '/' (krbtgt/REALM never). */
+static int match_service(const detector *d, const evtx_event *ev, match *m)
+{
+    const char *v = get(ev, "ServiceName");
+    if (!v || strncmp(v, "krbtgt", 6) == 0 || strncmp(v, "KRBTGT", 6) == 0)
+        return 0;
+    if (strchr(v, '/')) {
+        if ((m->decoy = decoy_index_by_spn(d->ix, v))) {
+            m->by = "spn";
+            m->field = "ServiceName";
+            return 1;
+        }
+        return 0;
+    }
+    return match_name(d, ev, "ServiceName", m);
+}
+
+static int match_object(const detector *d, const evtx_event *ev, const char *gfield,
+                        const char *dnfield, match *m)
+{
+    const char *g = get(ev, gfield), *dn = dnfield ? get(ev, dnfield) : NULL;
+    if (g && (m->decoy = decoy_index_by_guid(d->ix, g))) {
+        m->by = "guid";
+        m->field = gfield;
+        return 1;
+    }
+    if (g && !dnfield && (m->decoy = decoy_index_by_dn(d->ix, g))) {
+        m->by = "dn";
+        m->field = gfield;
+        return 1;
+    }
+    if (dn && (m->decoy = decoy_index_by_dn(d->ix, dn))) {
+        m->by = "dn";
+        m->field = dnfield;
+        return 1;
+    }
+    return 0;
+}
+
+static int is_failure_event(const evtx_event *ev)
+{
+    uint32_t st = 0;
+    switch (ev->event_id) {
+    case 4771:
+    case 4625:
+        return 1;
+    case 4768:
+    case 4776:
+        return get_hex(ev, "Status", &st) == 0 && st != 0;
+    default:
+        return 0;
+    }
+}
+
+/* Classifies a matched event; DETECT_NONE when the event is noise (e.g. a failed 4769). */
+static detect_action classify(const detector *d, const evtx_event *ev, match *m)
+{
+    uint32_t st = 0;
+    int has_st = get_hex(ev, "Status", &st) == 0;
+    switch (ev->event_id) {
+    case 4769:
+        if (match_service(d, ev, m) || match_sid(d, ev, "ServiceSid", m))
+            /* a ticket was issued (0x0), or refused because the decoy lacks the RC4 the tool
+             * asked for (0xE); other failures (0x20 expired TGT, 0x25 skew...) carry no ticket */
+            return (!has_st || st == 0 || st == 0xe) ? DETECT_KERBEROAST : DETECT_NONE;
+        if (match_name(d, ev, "TargetUserName", m)) /* the decoy itself asked: it has a TGT */
+            return (!has_st || st == 0) ? DETECT_DECOY_LOGON : DETECT_NONE;
+        return DETECT_NONE;
+    case 4768:
+        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m)) {
+            if (has_st && st != 0)
+                return DETECT_PASSWORD_GUESS;
+            return get_int(ev, "PreAuthType") == 0 ? DETECT_ASREP_ROAST : DETECT_DECOY_LOGON;
+        }
+        if (match_service(d, ev, m)) /* AS-REQ roasting of an SPN (Rubeus /nopreauth) */
+            return (!has_st || st == 0) ? DETECT_KERBEROAST : DETECT_NONE;
+        return DETECT_NONE;
+    case 4771:
+    case 4625:
+        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m) ||
+            match_sid(d, ev, "TargetUserSid", m))
+            return DETECT_PASSWORD_GUESS;
+        return DETECT_NONE;
+    case 4776:
+        if (match_name(d, ev, "TargetUserName", m))
+            return (has_st && st == 0) ? DETECT_DECOY_LOGON : DETECT_PASSWORD_GUESS;
+        return DETECT_NONE;
+    case 4624:
+        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m) ||
+            match_sid(d, ev, "TargetUserSid", m))
+            return DETECT_DECOY_LOGON;
+        return DETECT_NONE;
+    case 4662:
+        return match_object(d, ev, "ObjectName", NULL, m) ? DETECT_RECON : DETECT_NONE;
+    case 4738:
+        if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m))
+            return DETECT_TAMPERING;
+        return DETECT_NONE;
+    case 5136:
+        return match_object(d, ev, "ObjectGUID", "ObjectDN", m) ? DETECT_TAMPERING : DETECT_NONE;
+    default:
+        return DETECT_NONE;
+    }
+}
+
+int detector_examine(detector *d, const evtx_event *ev, detection *out)
+{
+    match m = {NULL, NULL, NULL};
+    detect_action a;
+    unsigned tried = 0;
+
+    if (!d || !ev)
+        return 0;
+    switch (ev->event_id) {
+    case 4768: case 4769: case 4771: case 4776: case 4625: case 4624: case 4662: case 4738: case 5136:
+        break;
+    default:
+        return 0;
+    }
+    if (is_failure_event(ev) && ev->time_ms >= 0) {
+        const char *acct = get(ev, "TargetUserName");
+        char ip[48];
+        const char *src = detect_normalise_ip(get(ev, "IpAddress"), ip, sizeof ip);
+        if (!*src)
+            src = get(ev, ev->event_id == 4776 ? "Workstation" : "WorkstationName");
+        if (acct && src)
+            tried = spray_record(d, src, acct, ev->time_ms);
+    }
+    a = classify(d, ev, &m);
+    if (a == DETECT_NONE)
+        return 0;
+    detect_enrich(out, ev, a, m.decoy, m.by, m.field, tried);
+    return 1;
+}

@@ -1,0 +1,102 @@
+/* detector.h - decides whether an event touches a decoy, classifies what was done (kerberoast,
+ * AS-REP roast, password guess, decoy logon, recon, tampering) and enriches it into a detection:
+ * a plain, fixed-size value (no pointers) that the throttle can copy and keep across inventory
+ * reloads. Every string in it is valid UTF-8, NUL-terminated, truncated on a character boundary. */
+#ifndef ADDECOY_SVC_DETECTOR_H
+#define ADDECOY_SVC_DETECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evtx/evtx.h"
+#include "svc/detect/decoy_index.h"
+
+typedef enum detect_action {
+    DETECT_NONE = 0,
+    DETECT_KERBEROAST,
+    DETECT_ASREP_ROAST,
+    DETECT_PASSWORD_GUESS,
+    DETECT_DECOY_LOGON,
+    DETECT_RECON,
+    DETECT_TAMPERING,
+} detect_action;
+
+#define DET_NAME 257  /* account and host names */
+#define DET_TEXT 1024 /* decoy memo, location, owner, runbook */
+#define DET_SHORT 96
+
+typedef struct detection {
+    detect_action action;
+    char severity[16];         /* "critical", "high", "medium" */
+    int severity_score;        /* 0..100 (ECS event.severity style): 90, 70, 50 */
+    char technique_id[16];     /* "T1558.003" */
+    char technique_name[64];   /* "Kerberoasting" */
+    int spray;                 /* 1: the source tried >= 20 distinct accounts within 60 s */
+    unsigned spray_accounts;   /* distinct accounts the source tried in that window */
+
+    /* the decoy (copied from the inventory) */
+    char decoy_name[DET_NAME], decoy_kind[16], decoy_domain[DET_NAME], decoy_sid[200];
+    char decoy_guid[40], decoy_dn[DET_TEXT];
+    char decoy_memo[DET_TEXT], decoy_location[DET_TEXT], decoy_owner[DET_TEXT], decoy_runbook[DET_TEXT];
+    char matched_by[8];        /* "name", "sid", "guid", "spn", "dn" */
+    char matched_field[32];    /* the EventData field that named the decoy */
+
+    /* who and from where ("" when unknown) */
+    char user_name[DET_NAME], user_domain[DET_NAME];
+    char workstation[DET_NAME];
+    char source_ip[48];        /* normalised: "::ffff:a.b.c.d" -> "a.b.c.d"; "" when "-" or absent */
+    unsigned source_port;      /* 0 when unknown */
+    char process_name[DET_NAME];
+    char service_name[DET_NAME]; /* 4768/4769 ServiceName */
+
+    /* Kerberos / NTLM / logon details; has_* say which are present */
+    int has_ticket_enc, has_status, has_sub_status;
+    uint32_t ticket_enc, status, sub_status;
+    char ticket_enc_name[40];  /* "RC4-HMAC", "AES256-CTS-HMAC-SHA1-96", ... */
+    int rc4;                   /* ticket encryption RC4: the roasting tell */
+    char ticket_options[16];   /* "0x40810000" ("" when absent) */
+    char status_meaning[DET_SHORT], sub_status_meaning[DET_SHORT];
+    int password_correct;      /* 4625 sub-status says the password was right (logon restriction) */
+    int pre_auth_type;         /* -1 when absent */
+    int logon_type;            /* -1 when absent */
+    char access_mask[16];      /* 4662 "0x10" */
+    char properties[DET_TEXT]; /* 4662 Properties, 5136 attribute=value */
+    char operation[DET_SHORT]; /* 5136 OperationType meaning, 4662 OperationType */
+
+    /* the event */
+    unsigned event_code;
+    uint64_t record_id;
+    int64_t time_ms;           /* event time, -1 unknown */
+    char time[32];             /* ISO 8601 UTC with ms, "" unknown */
+    char channel[64];
+    char host[DET_NAME];       /* ev->computer: the DC or host that logged it */
+} detection;
+
+typedef struct detector detector;
+
+/* The index must outlive the detector (replace both on an inventory reload). */
+detector *detector_new(const decoy_index *ix);
+void detector_free(detector *d);
+/* Returns 1 and fills *out when ev touches a decoy, 0 when it does not. Also feeds the per-source
+ * spraying tracker with every failed authentication, decoy or not. */
+int detector_examine(detector *d, const evtx_event *ev, detection *out);
+
+const char *detect_action_name(detect_action a); /* "kerberoast", ... */
+
+/* Cheap look at a raw rendered record before full parsing (detect_prefilter.c): 0 when it is a
+ * 4624 or 4769 in canonical form that surely names no decoy, 1 when it must be parsed. */
+int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, size_t len);
+
+/* Decoders, exposed for the alert document and tests. */
+int detect_parse_hex(const char *s, uint32_t *out);             /* "0x17", "0x00000017", "23" */
+const char *detect_ticket_enc_name(uint32_t code);               /* "RC4-HMAC", "unknown" */
+const char *detect_kerberos_status_meaning(uint32_t code);
+const char *detect_ntstatus_meaning(uint32_t code);
+/* "::ffff:10.0.0.5" -> "10.0.0.5", "-" / "" -> "" ; returns out. */
+const char *detect_normalise_ip(const char *in, char *out, size_t outlen);
+
+/* Internal (detector.c -> detect_enrich.c): fills *out for an event that matched 'decoy'. */
+void detect_enrich(detection *out, const evtx_event *ev, detect_action a, const adseed_decoy *decoy,
+                   const char *matched_by, const char *matched_field, unsigned spray_accounts);
+
+#endif

@@ -1,0 +1,176 @@
+/* pipeline.c - the detection core shared by `run` and `hunt`: event -> detector -> throttle ->
+ * alert document -> emit callback; owns the inventory and reloads it when the file changes. */
+#include "svc/detect/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc/base/platform.h"
+
+/* The events the detector understands: everything else is filtered before full parsing. */
+static const unsigned detector_event_ids[] = {4624, 4625, 4662, 4738, 4768, 4769, 4771, 4776, 5136};
+
+const unsigned *pipeline_event_ids(size_t *n)
+{
+    *n = sizeof detector_event_ids / sizeof *detector_event_ids;
+    return detector_event_ids;
+}
+
+static int load_index(pipeline *p, adseed_inventory *inv, decoy_index **idx, detector **det,
+                      char *err, size_t errlen)
+{
+    adseed_inventory_init(inv);
+    if (adseed_inventory_load(inv, p->inventory_path, err, errlen))
+        goto fail;
+    *idx = decoy_index_build(inv, err, errlen);
+    if (!*idx)
+        goto fail;
+    *det = detector_new(*idx);
+    if (!*det) {
+        snprintf(err, errlen, "out of memory building the detector");
+        decoy_index_free(*idx);
+        *idx = NULL;
+        goto fail;
+    }
+    return 0;
+fail:
+    adseed_inventory_free(inv);
+    return -1;
+}
+
+int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    p->emit = o->emit;
+    p->room = o->room;
+    p->emit_ctx = o->emit_ctx;
+    p->lg = o->lg;
+    p->inventory_path = malloc(strlen(o->inventory_path) + 1);
+    if (!p->inventory_path)
+        return -1;
+    strcpy(p->inventory_path, o->inventory_path);
+    for (size_t i = 0; i < sizeof detector_event_ids / sizeof *detector_event_ids; i++)
+        p->want_ids[detector_event_ids[i] / 8] |= (uint8_t)(1u << (detector_event_ids[i] % 8));
+    p->inventory_stamp = svc_file_stamp(p->inventory_path);
+    if (load_index(p, &p->inv, &p->index, &p->det, err, errlen))
+        goto fail;
+    p->thr = throttle_new(o->window_ms);
+    if (!p->thr) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < o->nallow; i++)
+        if (throttle_allow(p->thr, o->allowlist[i], err, errlen))
+            goto fail;
+    return 0;
+fail:
+    pipeline_close(p);
+    return -1;
+}
+
+void pipeline_close(pipeline *p)
+{
+    if (p->thr)
+        throttle_free(p->thr);
+    if (p->det)
+        detector_free(p->det);
+    if (p->index)
+        decoy_index_free(p->index);
+    adseed_inventory_free(&p->inv);
+    free(p->inventory_path);
+    memset(p, 0, sizeof *p);
+}
+
+static int emit_alert(void *ctx, const alert *a)
+{
+    pipeline *p = ctx;
+    char *json;
+    int rc;
+
+    if (a->suppressed) {
+        p->stats.suppressed++;
+        svc_log(p->lg, SVC_LOG_INFO, "allowlisted source %s touched decoy %s (%s, %llu events): not alerted",
+                a->det.source_ip[0] ? a->det.source_ip : "-", a->det.decoy_name,
+                detect_action_name(a->det.action), (unsigned long long)a->count);
+        return 0;
+    }
+    json = alert_to_json(a);
+    if (!json) {
+        svc_log(p->lg, SVC_LOG_ERR, "cannot build the alert document for decoy %s", a->det.decoy_name);
+        return -1;
+    }
+    rc = p->emit(p->emit_ctx, a, json, strlen(json));
+    free(json);
+    if (rc) {
+        p->stats.emit_failures++;
+        p->emit_failed = 1;
+        return -1;
+    }
+    p->stats.alerts++;
+    return 0;
+}
+
+int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
+{
+    detection det;
+    alert a;
+
+    p->stats.events++;
+    /* follow-ups whose window has passed go out before anything newer (O(1) when none is due) */
+    if (throttle_flush(p->thr, now_ms, 0, emit_alert, p))
+        return -1;
+    if (!detector_examine(p->det, ev, &det))
+        return 0;
+    if (p->room && !p->room(p->emit_ctx)) { /* refused before the throttle saw it: no trace */
+        p->stats.emit_failures++;
+        p->emit_failed = 1;
+        return -1;
+    }
+    p->stats.detections++;
+    if (throttle_observe(p->thr, &det, now_ms, &a) == 1)
+        return emit_alert(p, &a);
+    return 0;
+}
+
+int pipeline_flush(pipeline *p, int64_t now_ms, int force)
+{
+    return throttle_flush(p->thr, now_ms, force, emit_alert, p);
+}
+
+int pipeline_reload_if_changed(pipeline *p)
+{
+    uint64_t stamp = svc_file_stamp(p->inventory_path);
+    adseed_inventory inv;
+    decoy_index *idx = NULL;
+    detector *det = NULL;
+    char err[1024];
+
+    if (stamp == p->inventory_stamp)
+        return 0;
+    p->inventory_stamp = stamp;
+    if (load_index(p, &inv, &idx, &det, err, sizeof err)) {
+        svc_log(p->lg, SVC_LOG_ERR, "inventory changed but is invalid, keeping the previous one: %s", err);
+        return 0;
+    }
+    detector_free(p->det);
+    decoy_index_free(p->index);
+    adseed_inventory_free(&p->inv);
+    p->inv = inv;
+    p->index = idx;
+    p->det = det;
+    svc_log(p->lg, SVC_LOG_INFO, "inventory %s reloaded: %zu decoys", p->inventory_path, p->inv.ndecoys);
+    return 1;
+}
+
+int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len)
+{
+    return detect_prefilter(p->index, event_id, rec, len);
+}
+
+const char *pipeline_resolve_spn(void *ctx, const char *spn)
+{
+    pipeline *p = ctx;
+    const adseed_decoy *d = decoy_index_by_spn(p->index, spn);
+    return d ? d->name : NULL;
+}

@@ -1,0 +1,170 @@
+/* input_xml.c - decoysvc input for rendered event XML: a file followed like `tail -F`
+ * (rotation and truncation safe, resumed at its checkpointed offset) or standard input. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc/input/input.h"
+#include "svc/base/platform.h"
+
+#define XML_CHUNK (64 * 1024)
+#define XML_CHUNKS_PER_POLL 32
+
+typedef struct xml_input {
+    evtx_follow *fol; /* NULL when reading standard input */
+    evtx_xml_stream *xs;
+    int is_stdin, eof, failed;
+    char buf[XML_CHUNK];
+} xml_input;
+
+static int xml_on_event(void *ctx, const evtx_event *ev, uint64_t end_offset)
+{
+    svc_input *in = ctx;
+    (void)end_offset;
+    return pipeline_event(in->pipe, ev, svc_now_ms()) ? 1 : 0;
+}
+
+static void xml_on_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const char *detail)
+{
+    svc_input *in = ctx;
+    static const char *const names[] = {"?", "malformed", "oversized", "truncated"};
+    svc_log(in->lg, SVC_LOG_WARN, "%s: byte %llu: skipped a %s record: %s", in->conf->path,
+            (unsigned long long)offset, names[why <= 3 ? why : 0], detail ? detail : "");
+}
+
+static int xml_prefilter(void *ctx, unsigned event_id, const char *rec, size_t len)
+{
+    svc_input *in = ctx;
+    return pipeline_prefilter(in->pipe, event_id, rec, len);
+}
+
+static int xml_reset_stream(svc_input *in, uint64_t start)
+{
+    xml_input *x = in->impl;
+    evtx_xml_opts o = {xml_on_event, xml_on_skip, in, in->pipe->want_ids, start, xml_prefilter};
+
+    if (x->xs)
+        evtx_xml_free(x->xs);
+    x->xs = evtx_xml_new(&o);
+    return x->xs ? 0 : -1;
+}
+
+/* Opens the followed file at the checkpoint (or per conf->start); a checkpoint of another file
+ * (rotated while we were stopped) starts the new file from its beginning. */
+static int xml_open_at(svc_input *in, const json_t *cp, char *err, size_t errlen)
+{
+    xml_input *x = in->impl;
+
+    if (x->fol)
+        evtx_follow_close(x->fol);
+    x->fol = input_file_follow(cp, in->conf->path, in->conf->start, in->lg, err, errlen);
+    if (!x->fol)
+        return -1;
+    return xml_reset_stream(in, evtx_follow_offset(x->fol));
+}
+
+static long xml_read(svc_input *in, int *restarted)
+{
+    xml_input *x = in->impl;
+    char err[512];
+    long n;
+
+    *restarted = 0;
+    if (x->is_stdin) {
+        n = svc_stdin_read(x->buf, sizeof x->buf);
+        if (n < 0) {
+            x->eof = 1;
+            evtx_xml_finish(x->xs);
+            return 0;
+        }
+        return n;
+    }
+    n = evtx_follow_read(x->fol, x->buf, sizeof x->buf, restarted, err, sizeof err);
+    if (n < 0)
+        svc_log(in->lg, SVC_LOG_ERR, "%s: %s", in->conf->path, err);
+    return n;
+}
+
+static long xml_poll(svc_input *in)
+{
+    xml_input *x = in->impl;
+    long total = 0;
+
+    for (int i = 0; i < XML_CHUNKS_PER_POLL && !x->failed && !x->eof; i++) {
+        int restarted;
+        long n = xml_read(in, &restarted);
+        if (restarted) {
+            svc_log(in->lg, SVC_LOG_INFO, "%s: rotated or truncated: reading the new file from its start",
+                    in->conf->path);
+            if (xml_reset_stream(in, 0))
+                return -1;
+        }
+        if (n <= 0)
+            return n < 0 && total == 0 ? -1 : total;
+        if (evtx_xml_feed(x->xs, x->buf, (size_t)n) != 0)
+            x->failed = 1;
+        total += n;
+    }
+    return total;
+}
+
+static json_t *xml_checkpoint(svc_input *in)
+{
+    xml_input *x = in->impl;
+    if (x->is_stdin)
+        return json_object();
+    return input_file_checkpoint(evtx_follow_identity(x->fol), evtx_xml_consumed(x->xs));
+}
+
+static void xml_rewind(svc_input *in, const json_t *cp)
+{
+    xml_input *x = in->impl;
+    char err[512];
+
+    x->failed = 0;
+    if (x->is_stdin) {
+        svc_log(in->lg, SVC_LOG_ERR, "standard input cannot be rewound: alerts refused by the spool are lost");
+        return;
+    }
+    if (xml_open_at(in, cp, err, sizeof err))
+        svc_log(in->lg, SVC_LOG_ERR, "%s: %s", in->conf->path, err);
+}
+
+static int xml_finished(svc_input *in)
+{
+    xml_input *x = in->impl;
+    return x->is_stdin && x->eof;
+}
+
+static void xml_free(svc_input *in)
+{
+    xml_input *x = in->impl;
+    if (!x)
+        return;
+    if (x->fol)
+        evtx_follow_close(x->fol);
+    if (x->xs)
+        evtx_xml_free(x->xs);
+    free(x);
+}
+
+static const svc_input_ops xml_ops = {xml_poll, xml_checkpoint, xml_rewind, xml_finished, xml_free};
+
+int input_xml_open(svc_input *in, const json_t *checkpoint, char *err, size_t errlen)
+{
+    xml_input *x = calloc(1, sizeof *x);
+
+    if (!x) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    in->impl = x;
+    in->ops = &xml_ops;
+    x->is_stdin = strcmp(in->conf->path, "-") == 0;
+    if (x->is_stdin ? xml_reset_stream(in, 0) : xml_open_at(in, checkpoint, err, errlen)) {
+        xml_free(in);
+        in->impl = NULL;
+        return -1;
+    }
+    return 0;
+}

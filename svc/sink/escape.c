@@ -1,0 +1,211 @@
+/* escape.c - escaping of attacker-controlled values for each sink format (see escape.h), plus the
+ * small growable buffer the sinks build their messages in. */
+#include "svc/sink/escape.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void esc_buf_free(esc_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+static int esc_buf_reserve(esc_buf *b, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+
+    if (b->oom)
+        return -1;
+    if (extra > SIZE_MAX - b->len - 1)
+        goto fail;
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    p = realloc(b->data, cap);
+    if (!p)
+        goto fail;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+fail:
+    b->oom = 1;
+    return -1;
+}
+
+void esc_buf_append(esc_buf *b, const char *s, size_t len)
+{
+    if (esc_buf_reserve(b, len) < 0)
+        return;
+    if (len)
+        memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void esc_buf_puts(esc_buf *b, const char *s)
+{
+    esc_buf_append(b, s, strlen(s));
+}
+
+void esc_buf_printf(esc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || esc_buf_reserve(b, (size_t)n) < 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes there are invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+    uint32_t cp;
+    size_t n, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1f;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, cp = s[0] & 0x0f;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (n > len)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+size_t escape_utf8_prefix(const char *s, size_t len, size_t max)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+        if (n == 0)
+            n = 1;
+        if (i + n > max)
+            break;
+        i += n;
+    }
+    return i;
+}
+
+/* Walks s; for each ASCII byte calls rule(), which returns the replacement or NULL to copy the byte;
+ * multi-byte sequences are copied, invalid bytes become U+FFFD. */
+typedef const char *(*esc_rule)(unsigned char c, char tmp[8]);
+
+static void escape_with(esc_buf *b, const char *s, size_t len, esc_rule rule)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0; /* run: start of bytes to copy verbatim */
+
+    while (i < len) {
+        size_t n = utf8_seq(p + i, len - i);
+        const char *rep = NULL;
+        char tmp[8];
+
+        if (n == 1 && rule)
+            rep = rule(p[i], tmp);
+        else if (n == 0)
+            rep = "\xef\xbf\xbd", n = 1;
+        if (rep) {
+            esc_buf_append(b, s + run, i - run);
+            esc_buf_puts(b, rep);
+            run = i + n;
+        }
+        i += n;
+    }
+    esc_buf_append(b, s + run, len - run);
+}
+
+static const char *rule_slack(unsigned char c, char tmp[8])
+{
+    (void)tmp;
+    return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+}
+
+static const char *rule_html(unsigned char c, char tmp[8])
+{
+    (void)tmp;
+    switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\'': return "&#39;";
+    default: return NULL;
+    }
+}
+
+static int is_ctl(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+static const char *rule_cef_header(unsigned char c, char tmp[8])
+{
+    (void)tmp;
+    if (c == '\\')
+        return "\\\\";
+    if (c == '|')
+        return "\\|";
+    return is_ctl(c) ? " " : NULL;
+}
+
+static const char *rule_cef_ext(unsigned char c, char tmp[8])
+{
+    (void)tmp;
+    switch (c) {
+    case '\\': return "\\\\";
+    case '=': return "\\=";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    default: return is_ctl(c) ? " " : NULL;
+    }
+}
+
+static const char *rule_sd_param(unsigned char c, char tmp[8])
+{
+    switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case ']': return "\\]";
+    default:
+        if (!is_ctl(c))
+            return NULL;
+        snprintf(tmp, 8, "\\x%02X", c);
+        return tmp;
+    }
+}
+
+void escape_slack(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_slack); }
+void escape_html(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_html); }
+void escape_cef_header(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_header); }
+void escape_cef_ext(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_ext); }
+void escape_sd_param(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_sd_param); }
+void escape_utf8(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, NULL); }

@@ -1,0 +1,45 @@
+/* sink.h - the interface every alert destination implements (Splunk HEC, signed webhook / Slack /
+ * Teams / PagerDuty, JSON lines file, syslog), built from one entry of the config's "sinks" array.
+ * Sinks see alerts only as compact JSON texts. */
+#ifndef ADDECOY_SVC_SINK_H
+#define ADDECOY_SVC_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "svc/base/log.h"
+
+typedef struct sink sink;
+
+typedef enum sink_status {
+    SINK_OK = 0,       /* every document accepted (and acknowledged when acks are on) */
+    SINK_RETRY,        /* transient: network, 429, 5xx; nothing known to be accepted */
+    SINK_CONFIG_ERROR, /* 400/401/403 and the like: never retried as is; message has the reply */
+    SINK_REJECTED      /* documents before rejected_index accepted, that one refused as invalid */
+} sink_status;
+
+typedef struct sink_result {
+    int64_t retry_after_ms; /* > 0 when the server asked for a delay (Retry-After) */
+    long http_status;       /* 0 when not HTTP or no reply */
+    size_t rejected_index;  /* SINK_REJECTED: index of the refused document */
+    char message[512];      /* what happened, with the server's code and text; never secrets */
+} sink_result;
+
+/* Builds a sink from its config object, e.g. {"type":"hec","url":...}. `where` names the entry in
+ * messages ("config.json: sinks[1]"). Types: hec, webhook, file, syslog. NULL + err on error. */
+sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_t errlen);
+/* Unique name: the config's "name", default the type. */
+const char *sink_name(const sink *s);
+const char *sink_type(const sink *s);
+/* Largest batch the sink takes in one sink_send() call. */
+size_t sink_max_batch(const sink *s);
+/* Logger for the sink's own diagnostics (e.g. the loud warning when tls_verify is off). */
+void sink_set_logger(sink *s, const svc_logger *lg);
+/* Sends n documents (compact JSON alert texts). res is always filled. */
+sink_status sink_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res);
+const char *sink_status_name(sink_status st);
+void sink_free(sink *s);
+
+#endif

@@ -1,0 +1,156 @@
+/* sink_http.c - the libcurl side of the HTTP sinks: one easy handle per sink (connection reuse),
+ * timeouts (connect 5 s, total 20 s by default), TLS verification on unless the config turns it
+ * off, optional CA file, proxy only from the config (never from the environment). */
+#include "svc/sink/sink_int.h"
+#include "svc/base/backoff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
+
+void sink_sleep_ms(long ms)
+{
+#ifdef _WIN32
+    Sleep((DWORD)ms);
+#else
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+#endif
+}
+
+int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where, int url_secret, char *err,
+                   size_t errlen)
+{
+    long long ct, tt;
+
+    memset(h, 0, sizeof *h);
+    if (url_secret ? sink_conf_secret(conf, "url", where, 1, &h->url, err, errlen)
+                   : sink_conf_str(conf, "url", where, 1, NULL, &h->url, err, errlen))
+        return -1;
+    if (strncmp(h->url, "https://", 8) != 0 && strncmp(h->url, "http://", 7) != 0) {
+        snprintf(err, errlen, "%s: url: must start with https:// (or http://)", where);
+        return -1;
+    }
+    if (sink_conf_bool(conf, "tls_verify", where, 1, &h->tls_verify, err, errlen) < 0 ||
+        sink_conf_str(conf, "ca_file", where, 0, NULL, &h->ca_file, err, errlen) < 0 ||
+        sink_conf_str(conf, "proxy", where, 0, NULL, &h->proxy, err, errlen) < 0 ||
+        sink_conf_int(conf, "connect_timeout_ms", where, 5000, 100, 600000, &ct, err, errlen) < 0 ||
+        sink_conf_int(conf, "timeout_ms", where, 20000, 100, 600000, &tt, err, errlen) < 0)
+        return -1;
+    h->connect_timeout_ms = (long)ct, h->timeout_ms = (long)tt;
+    s->insecure = !h->tls_verify && strncmp(h->url, "https://", 8) == 0;
+    if (!(h->curl = curl_easy_init())) {
+        snprintf(err, errlen, "%s: cannot initialise libcurl", where);
+        return -1;
+    }
+    return 0;
+}
+
+void sink_http_cleanup(sink_http *h)
+{
+    if (h->curl)
+        curl_easy_cleanup(h->curl);
+    sink_secret_free(h->url);
+    free(h->ca_file);
+    free(h->proxy);
+    memset(h, 0, sizeof *h);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    sink_http_reply *r = ud;
+    if (r->body.len + size * n > 1024 * 1024) /* a reply this large is not from a sane server */
+        return 0;
+    esc_buf_append(&r->body, p, size * n);
+    return r->body.oom ? 0 : size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    sink_http_reply *r = ud;
+    size_t len = size * n;
+    char val[128];
+
+    static const char name[] = "retry-after:";
+    size_t i;
+
+    for (i = 0; i < 12 && i < len && (p[i] | 0x20) == name[i]; i++)
+        ;
+    if (len > 12 && i == 12) {
+        size_t vl = len - 12 < sizeof val - 1 ? len - 12 : sizeof val - 1;
+        memcpy(val, p + 12, vl);
+        val[vl] = '\0';
+        r->retry_after_ms = backoff_parse_retry_after(val, (int64_t)time(NULL));
+    }
+    return len;
+}
+
+int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, const char *body, size_t len,
+                   sink_http_reply *r)
+{
+    CURL *c = h->curl;
+    CURLcode rc;
+
+    memset(r, 0, sizeof *r);
+    r->retry_after_ms = -1;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url ? url : h->url);
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, h->tls_verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, h->tls_verify ? 2L : 0L);
+    if (h->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
+    curl_easy_setopt(c, CURLOPT_PROXY, h->proxy ? h->proxy : ""); /* "" = no proxy, ignore env */
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "decoysvc/" ADDECOY_VERSION);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+        snprintf(r->err, sizeof r->err, "%s", curl_easy_strerror(rc));
+        r->status = 0;
+        return -1;
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    if (!r->body.data)
+        esc_buf_puts(&r->body, "");
+    return 0;
+}
+
+void sink_http_reply_free(sink_http_reply *r)
+{
+    esc_buf_free(&r->body);
+}
+
+sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res)
+{
+    esc_buf text = {0};
+
+    res->http_status = r->status;
+    res->retry_after_ms = r->retry_after_ms > 0 ? r->retry_after_ms : 0;
+    if (r->status == 0) {
+        snprintf(res->message, sizeof res->message, "%s: %s", what, r->err);
+        return SINK_RETRY;
+    }
+    escape_utf8(&text, r->body.data ? r->body.data : "", escape_utf8_prefix(r->body.data ? r->body.data : "",
+                r->body.len, 300));
+    snprintf(res->message, sizeof res->message, "%s: HTTP %ld: %s", what, r->status, text.data ? text.data : "");
+    esc_buf_free(&text);
+    if (r->status == 429 || r->status == 408 || r->status >= 500)
+        return SINK_RETRY;
+    return SINK_CONFIG_ERROR;
+}

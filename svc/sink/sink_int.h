@@ -1,0 +1,103 @@
+/* sink_int.h - private parts shared by the sink modules: the sink object and its operations,
+ * config helpers (typed keys, secrets from value/file/env) and the libcurl HTTP helper. */
+#ifndef ADDECOY_SVC_SINK_INT_H
+#define ADDECOY_SVC_SINK_INT_H
+
+#include "svc/sink/escape.h"
+#include "svc/sink/sink.h"
+
+#include <curl/curl.h>
+
+typedef struct sink_ops {
+    const char *type;
+    sink_status (*send)(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res);
+    void (*free)(void *impl);
+} sink_ops;
+
+struct sink {
+    char *name;
+    const sink_ops *ops;
+    void *impl;
+    size_t max_batch;
+    int insecure; /* tls_verify false: warned about when a logger is set */
+    const svc_logger *lg;
+};
+
+/* Constructors of each type: fill s->impl, s->ops, s->max_batch. */
+int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+int sink_file_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+#ifdef _WIN32
+int sink_eventlog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+#endif
+
+/* Config helpers; each returns 0, or -1 with "WHERE: key: problem" in err. */
+int sink_conf_str(const json_t *conf, const char *key, const char *where, int required, const char *def,
+                  char **out, char *err, size_t errlen);
+int sink_conf_int(const json_t *conf, const char *key, const char *where, long long def, long long min,
+                  long long max, long long *out, char *err, size_t errlen);
+int sink_conf_bool(const json_t *conf, const char *key, const char *where, int def, int *out, char *err,
+                   size_t errlen);
+/* A secret from "key", "key_file" (first line) or "key_env"; exactly one of them when required. */
+int sink_conf_secret(const json_t *conf, const char *key, const char *where, int required, char **out,
+                     char *err, size_t errlen);
+/* Rejects keys not in the NULL-terminated list (catches typos). */
+int sink_conf_known(const json_t *conf, const char *const *keys, const char *where, char *err, size_t errlen);
+/* Overwrites and frees a secret. */
+void sink_secret_free(char *s);
+
+/* "scheme://host[:port]" of url (no path, query or credentials) for logs. */
+void sink_url_redact(const char *url, char *out, size_t len);
+/* ISO 8601 UTC time ("2026-11-23T10:00:00.123Z" or with +hh:mm) to epoch milliseconds; 0 or -1. */
+int sink_parse_time(const char *s, int64_t *epoch_ms);
+
+/* HTTP client settings shared by the HTTP sinks. */
+typedef struct sink_http {
+    CURL *curl;
+    char *url;     /* may hold a secret (webhook URLs): never logged */
+    char *ca_file, *proxy;
+    int tls_verify;
+    long connect_timeout_ms, timeout_ms;
+} sink_http;
+
+typedef struct sink_http_reply {
+    long status;           /* 0: no HTTP reply (network error, in err) */
+    esc_buf body;
+    int64_t retry_after_ms; /* -1 when absent */
+    char err[256];
+} sink_http_reply;
+
+/* Reads url (as a secret when url_secret), tls_verify, ca_file, proxy, timeouts. */
+int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where, int url_secret, char *err,
+                   size_t errlen);
+void sink_http_cleanup(sink_http *h);
+/* POSTs body to url (NULL = h->url) with extra headers; 0 with a reply, -1 on network error. */
+int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, const char *body, size_t len,
+                   sink_http_reply *r);
+void sink_http_reply_free(sink_http_reply *r);
+/* Common mapping of a non-2xx reply: 429/5xx RETRY, others CONFIG_ERROR; fills res. */
+sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res);
+void sink_sleep_ms(long ms);
+
+/* sink_webhook_fmt.c: request bodies of the webhook formats (malloc'd compact JSON, NULL on
+ * error). Attacker-controlled values are escaped or put where they cannot be markup. */
+char *webhook_body_slack(const json_t *alert);
+char *webhook_body_teams(const json_t *alert);
+char *webhook_body_pagerduty(const json_t *alert, const char *routing_key);
+/* The alert's text at a dotted path ("source.ip"), numbers formatted; "" when absent. */
+void webhook_alert_text(const json_t *alert, const char *path, char *buf, size_t len);
+
+/* sink_syslog_fmt.c: one RFC 5424 record (no framing) for an alert: structured data
+ * [addecoy@32473 ...] and a plain or CEF message; never contains CR or LF. -1 when doc is not a
+ * JSON object. */
+typedef struct syslog_fmt {
+    int pri;              /* facility * 8 + severity; default 33 (auth.alert) */
+    int cef;              /* message body in CEF */
+    const char *hostname; /* printable ASCII, <= 255 */
+    const char *app;      /* <= 48 */
+    long procid;
+} syslog_fmt;
+int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out);
+
+#endif

@@ -1,0 +1,119 @@
+/* spool_fs_win.c - Windows implementation of the spool's file-system calls (spool_fs.h), on the
+ * CRT's file descriptors; paths are converted from UTF-8. */
+#include "svc/spool/spool_fs.h"
+
+#include <windows.h>
+#include <fcntl.h>
+#include <io.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+static int to_wide(const char *s, wchar_t *w, int cap)
+{
+    return MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, cap) > 0 ? 0 : -1;
+}
+
+int spool_fs_mkdir(const char *path)
+{
+    wchar_t w[MAX_PATH * 2];
+    DWORD attr;
+
+    if (to_wide(path, w, MAX_PATH * 2) < 0)
+        return -1;
+    if (CreateDirectoryW(w, NULL)) /* inherits the service directory's ACL (SYSTEM/Administrators) */
+        return 0;
+    attr = GetFileAttributesW(w);
+    return (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) ? 0 : -1;
+}
+
+static int open_w(const char *path, int flags)
+{
+    wchar_t w[MAX_PATH * 2];
+    if (to_wide(path, w, MAX_PATH * 2) < 0)
+        return -1;
+    return _wopen(w, flags | _O_BINARY | _O_NOINHERIT, _S_IREAD | _S_IWRITE);
+}
+
+int spool_fs_open_append(const char *path, int create)
+{
+    return open_w(path, _O_RDWR | _O_APPEND | (create ? _O_CREAT : 0));
+}
+
+int spool_fs_open_read(const char *path)
+{
+    return open_w(path, _O_RDONLY);
+}
+
+int spool_fs_close(int fd)
+{
+    return _close(fd);
+}
+
+int spool_fs_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        unsigned chunk = len > 0x40000000 ? 0x40000000 : (unsigned)len;
+        int n = _write(fd, p, chunk);
+        if (n <= 0)
+            return -1;
+        p += n, len -= (size_t)n;
+    }
+    return 0;
+}
+
+int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+    char *p = buf;
+
+    if (_lseeki64(fd, (__int64)off, SEEK_SET) < 0)
+        return -1;
+    while (len > 0) {
+        unsigned chunk = len > 0x40000000 ? 0x40000000 : (unsigned)len;
+        int n = _read(fd, p, chunk);
+        if (n <= 0)
+            return -1;
+        p += n, len -= (size_t)n;
+    }
+    return 0;
+}
+
+int spool_fs_fsync(int fd)
+{
+    return _commit(fd);
+}
+
+int spool_fs_fsync_dir(const char *dir)
+{
+    (void)dir; /* NTFS makes metadata changes durable with the file's own flush */
+    return 0;
+}
+
+int spool_fs_truncate(int fd, uint64_t size)
+{
+    return _chsize_s(fd, (__int64)size) == 0 ? 0 : -1;
+}
+
+int64_t spool_fs_size(int fd)
+{
+    __int64 n = _filelengthi64(fd);
+    return n < 0 ? -1 : (int64_t)n;
+}
+
+int spool_fs_replace(const char *from, const char *to)
+{
+    wchar_t wf[MAX_PATH * 2], wt[MAX_PATH * 2];
+
+    if (to_wide(from, wf, MAX_PATH * 2) < 0 || to_wide(to, wt, MAX_PATH * 2) < 0)
+        return -1;
+    return MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : -1;
+}
+
+int spool_fs_remove(const char *path)
+{
+    wchar_t w[MAX_PATH * 2];
+    if (to_wide(path, w, MAX_PATH * 2) < 0)
+        return -1;
+    return DeleteFileW(w) ? 0 : -1;
+}

@@ -1,0 +1,58 @@
+/* spool_int.h - the spool's private state, shared by spool.c (append/read/ack) and
+ * spool_recover.c (segment scanning, crash recovery and quarantine). */
+#ifndef ADDECOY_SVC_SPOOL_INT_H
+#define ADDECOY_SVC_SPOOL_INT_H
+
+#include "svc/sink/escape.h"
+#include "svc/spool/spool.h"
+
+#define SPOOL_HDR 10u /* magic(2) + length(4) + crc(4) */
+#define SPOOL_FRAME(len) ((uint64_t)SPOOL_HDR + (len) + 1u)
+
+typedef struct spool_seg {
+    uint32_t id;
+    uint64_t size;
+} spool_seg;
+
+typedef struct spool_rec {
+    uint32_t seg;
+    uint32_t len;
+    uint64_t off;
+} spool_rec;
+
+typedef struct spool_cursor {
+    char *name;
+    size_t idx; /* index in recs of the next record to deliver */
+} spool_cursor;
+
+struct spool {
+    char *dir;
+    uint64_t max_bytes, seg_max;
+    const svc_logger *lg;
+    spool_seg *segs;
+    size_t nseg, capseg;
+    spool_rec *recs;
+    size_t nrec, caprec;
+    spool_cursor *cur;
+    size_t ncur;
+    uint32_t next_seg; /* id of the next segment to create */
+    int wfd;           /* open append descriptor of the last segment, or -1 */
+    esc_buf pending;   /* framed, uncommitted records */
+    uint32_t *pending_lens;
+    size_t npending, cappending;
+};
+
+/* dir/NNNNNN.log into buf. */
+void spool_seg_path(const spool *sp, uint32_t id, char *buf, size_t len);
+int spool_add_seg(spool *sp, uint32_t id, uint64_t size);
+int spool_add_rec(spool *sp, uint32_t seg, uint64_t off, uint32_t len);
+/* Frame checks: a complete, valid record starts at p in buf (size bytes)? Returns its payload
+ * length, or -1. */
+int64_t spool_valid_at(const unsigned char *buf, uint64_t size, uint64_t p);
+/* Lists and scans every segment in sp->dir, filling segs and recs; recovers torn tails and
+ * quarantines corrupt records. 0 or -1 with err. */
+int spool_recover(spool *sp, char *err, size_t errlen);
+/* Writes bytes to dir/quarantine/<tag>.bad and the reason to <tag>.txt. 0 or -1. */
+int spool_quarantine_bytes(spool *sp, const char *tag, const void *data, size_t len, const char *reason);
+
+#endif
