@@ -166,7 +166,19 @@ const char *detect_action_name(detect_action a)
     case DETECT_DECOY_LOGON: return "decoy_logon";
     case DETECT_RECON: return "recon";
     case DETECT_TAMPERING: return "tampering";
+    case DETECT_BREADCRUMB_USED: return "breadcrumb_used";
     case DETECT_NONE: break;
     }
     return "none";
+}
+
+int detect_ntstatus_password_correct(uint32_t code)
+{
+    switch (code) {
+    case 0xc000006fu: case 0xc0000070u: case 0xc0000071u: case 0xc000015bu: case 0xc0000193u:
+    case 0xc0000224u:
+        return 1;
+    default:
+        return 0;
+    }
 }
