@@ -11,7 +11,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { O_KIND = OPT_CMD_BASE, O_DECOY, O_LOCATION, O_OUT, O_TARGET, O_CREATE, O_OU };
 
@@ -59,19 +58,13 @@ static int lure_when(adseed_lure kind, char *out, size_t outlen)
 {
     uint32_t r;
     time_t t;
-    struct tm tm;
     if (decoy_random_bytes(&r, sizeof r))
         return -1;
     if (kind == ADSEED_LURE_GPP)
         t = (time_t)1356998400 + (time_t)(r % (480u * 86400u)); /* 2013-01-01 + up to 480 days */
     else
         t = time(NULL) - (time_t)(400u * 86400u) - (time_t)(r % (1000u * 86400u));
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
-    strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
+    decoy_time_format(t, "%Y-%m-%d %H:%M:%S", out, outlen);
     return 0;
 }
 

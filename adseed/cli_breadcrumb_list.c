@@ -70,13 +70,8 @@ int cli_breadcrumb_list(int argc, char **argv)
             }
         }
     }
-    if (json) {
-        char *s = json_dumps(arr, JSON_INDENT(2));
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(arr);
-    }
+    if (json)
+        cli_print_json(arr);
     adseed_inventory_free(&inv);
     return CLI_EXIT_OK;
 }

@@ -142,3 +142,12 @@ out:
     ldap_msgfree(res);
     return dn;
 }
+
+void cli_print_json(json_t *arr)
+{
+    char *s = json_dumps(arr, JSON_INDENT(2));
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(arr);
+}

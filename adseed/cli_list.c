@@ -152,13 +152,8 @@ int cli_list(int argc, char **argv)
                    l.spns[0] ? l.spns : "-");
         }
     }
-    if (json) {
-        char *s = json_dumps(arr, JSON_INDENT(2));
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(arr);
-    }
+    if (json)
+        cli_print_json(arr);
     adseed_conn_close(&conn);
     adseed_inventory_free(&inv);
     return ret;

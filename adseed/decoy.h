@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "adseed/adseed.h"
 #include "adseed/ldap_conn.h"
@@ -119,6 +120,8 @@ void decoy_sid_name(adseed_conn *c, const char *sid, char *out, size_t outlen);
  * encryption as printed by klist -e (e.g. "arcfour-hmac"). Platform-specific (_posix.c). */
 int decoy_trip_spn(const char *spn, char *etype_name, size_t etlen, char *err, size_t errlen);
 
+/* strftime of t in UTC. */
+void decoy_time_format(time_t t, const char *fmt, char *out, size_t outlen);
 /* ISO 8601 UTC now, "2026-11-22T10:00:00Z". */
 void decoy_now_iso(char *out, size_t outlen);
 

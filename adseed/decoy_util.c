@@ -112,14 +112,18 @@ uint8_t *decoy_unicodepwd(const char *password, size_t *outlen)
     return out;
 }
 
-void decoy_now_iso(char *out, size_t outlen)
+void decoy_time_format(time_t t, const char *fmt, char *out, size_t outlen)
 {
-    time_t now = time(NULL);
     struct tm tm;
 #ifdef _WIN32
-    gmtime_s(&tm, &now);
+    gmtime_s(&tm, &t);
 #else
-    gmtime_r(&now, &tm);
+    gmtime_r(&t, &tm);
 #endif
-    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(out, outlen, fmt, &tm);
+}
+
+void decoy_now_iso(char *out, size_t outlen)
+{
+    decoy_time_format(time(NULL), "%Y-%m-%dT%H:%M:%SZ", out, outlen);
 }

@@ -40,6 +40,14 @@ static void put_ps(decoy_buf *b, const char *s)
         decoy_buf_printf(b, *s == '\'' ? "''" : "%c", *s);
 }
 
+/* DOMAIN\name with put() escaping both parts. */
+static void put_account(decoy_buf *b, const lure_params *p, void (*put)(decoy_buf *, const char *))
+{
+    put(b, p->netbios);
+    decoy_buf_printf(b, "\\");
+    put(b, p->name);
+}
+
 static int plain_text(const char *s)
 {
     for (; *s; s++)
@@ -68,9 +76,7 @@ static void render_gpp(const lure_params *p, const char *cpassword, decoy_buf *b
     decoy_buf_printf(b, "<Properties action=\"U\" newName=\"\" fullName=\"\" description=\"\" "
                         "cpassword=\"%s\" changeLogon=\"0\" noChange=\"1\" neverExpires=\"1\" "
                         "acctDisabled=\"0\" userName=\"", cpassword);
-    put_xml(b, p->netbios);
-    decoy_buf_printf(b, "\\");
-    put_xml(b, p->name);
+    put_account(b, p, put_xml);
     decoy_buf_printf(b, "\"/></User>\r\n</Groups>\r\n");
 }
 
@@ -79,9 +85,7 @@ static void render_script(const lure_params *p, const char *target, decoy_buf *b
     if (p->powershell) {
         decoy_buf_printf(b, "# Nightly export to the backup share (legacy job, do not remove)\r\n"
                             "# %s - runs as the backup service account\r\n$user = '", p->when);
-        put_ps(b, p->netbios);
-        decoy_buf_printf(b, "\\");
-        put_ps(b, p->name);
+        put_account(b, p, put_ps);
         decoy_buf_printf(b, "'\r\n$pass = ConvertTo-SecureString '%s' -AsPlainText -Force\r\n"
                             "$cred = New-Object System.Management.Automation.PSCredential($user, $pass)\r\n"
                             "New-PSDrive -Name Z -PSProvider FileSystem -Root '", p->password);
@@ -95,9 +99,7 @@ static void render_script(const lure_params *p, const char *target, decoy_buf *b
                         "REM %s - runs as the backup service account\r\nnet use Z: \"", p->when);
     put_bat(b, target);
     decoy_buf_printf(b, "\" /user:");
-    put_bat(b, p->netbios);
-    decoy_buf_printf(b, "\\");
-    put_bat(b, p->name);
+    put_account(b, p, put_bat);
     decoy_buf_printf(b, " \"%s\" /persistent:no\r\n"
                         "robocopy D:\\Exports Z:\\Exports /MIR /R:1 /W:5 /LOG:C:\\Temp\\export.log\r\n"
                         "net use Z: /delete /y\r\n", p->password);
@@ -110,9 +112,7 @@ static void render_cmdkey(const lure_params *p, const char *target, decoy_buf *b
                         "cmdkey /add:");
     put_bat(b, target);
     decoy_buf_printf(b, " /user:");
-    put_bat(b, p->netbios);
-    decoy_buf_printf(b, "\\");
-    put_bat(b, p->name);
+    put_account(b, p, put_bat);
     decoy_buf_printf(b, " /pass:%s\r\n", p->password);
 }
 

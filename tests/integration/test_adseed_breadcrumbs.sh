@@ -128,20 +128,12 @@ cat >"$T/cfg.json" <<EOF
 EOF
 svc_start "$T/cfg.json"
 sleep 1
-wait_action() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ "$(hec_count "$HEC_OUT" "$1")" -ge "$2" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 printf '%s\n' "$PW_GPP" | kinit bc_gpp_svc >/dev/null 2>&1 && fail "GPP decoy logged on"
-wait_action breadcrumb_used 1 || fail "no breadcrumb_used alert for the GPP lure"
+hec_wait_action breadcrumb_used 1 || fail "no breadcrumb_used alert for the GPP lure"
 printf '%s\n' "$PW_PS1" | kinit bc_ps1_svc >/dev/null 2>&1 && fail "script decoy logged on"
-wait_action breadcrumb_used 2 || fail "no breadcrumb_used alert for the script lure"
+hec_wait_action breadcrumb_used 2 || fail "no breadcrumb_used alert for the script lure"
 printf 'Not-the-lure-pw1\n' | kinit bc_unatt_svc >/dev/null 2>&1 && fail "wrong password accepted"
-wait_action password_guess 1 || fail "no password_guess alert for a wrong password"
+hec_wait_action password_guess 1 || fail "no password_guess alert for a wrong password"
 sleep 1
 svc_stop
 python3 - "$HEC_OUT" <<'PY' || fail "alert content"
