@@ -116,8 +116,12 @@ static adseed_decoy *decoy_for_lure(cli_ctx *cli, adseed_conn *conn, adseed_inve
     }
     memset(pw, 0, sizeof pw); /* replaced by the lure's password below */
     printf("%s: created plain decoy %s (objectSid %s)\n", rec.name, rec.dn, rec.sid);
-    if (adseed_inventory_put(inv, &rec, err, sizeof err) || cli_inventory_save(cli, inv)) {
+    if (adseed_inventory_put(inv, &rec, err, sizeof err)) {
         fprintf(stderr, "adseed breadcrumb: inventory: %s\n", err);
+        adseed_decoy_free(&rec);
+        return NULL;
+    }
+    if (cli_inventory_save(cli, inv)) { /* the error is printed */
         adseed_decoy_free(&rec);
         return NULL;
     }
