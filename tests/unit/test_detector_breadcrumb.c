@@ -3,7 +3,8 @@
  * captured from the test DC (fixtures/samba/auth-breadcrumb.json) against an inventory whose decoys
  * carry breadcrumbs: the correct password refused by a restriction is breadcrumb_used with the
  * lure's kind, location and technique; a wrong password, a disabled account, a lockout, a decoy
- * without (or with a removed) breadcrumb stay password_guess; the alert document and summary. */
+ * without (or with a removed) breadcrumb stay password_guess; the alert document and summary; the
+ * KDC text log of the same logon adds no event. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -220,6 +221,17 @@ static void test_samba_lines(void **state)
         assert_int_equal(detector_examine(f->det, &ev, &f->d[0]), 1);
         assert_int_equal(f->d[0].status, 0x12);
         assert_string_equal(detect_action_name(f->d[0].action), "password_guess");
+    }
+    free(data);
+
+    /* the KDC text log of the same kinit says nothing the JSON audit does not: no second event */
+    data = testutil_slurp(testutil_fixture(path, sizeof path, "samba/kdc-breadcrumb.log"), &len);
+    assert_non_null(data);
+    for (s = data; s < data + len; s = nl + 1) {
+        nl = memchr(s, '\n', (size_t)(data + len - s));
+        if (!nl)
+            nl = data + len;
+        assert_int_equal(evtx_samba_line(p, s, (size_t)(nl - s), &ev, err, sizeof err), 0);
     }
     evtx_event_free(&ev);
     evtx_samba_free(p);
