@@ -15,6 +15,7 @@
 #include "svc/sink/delivery.h"
 #include "svc/input/input.h"
 #include "svc/detect/pipeline.h"
+#include "svc/base/instance_lock.h"
 #include "svc/base/platform.h"
 #include "svc/sink/sink.h"
 #include "svc/spool/spool.h"
@@ -190,7 +191,36 @@ static int open_sinks(daemon *d, char *err, size_t errlen)
     return d->dl ? 0 : -1;
 }
 
-static int daemon_open(daemon *d, const svc_daemon_opts *o, char *err, size_t errlen)
+/* The instance lock on a state_dir, kept across reloads as long as the state_dir stays the same. */
+typedef struct held_lock {
+    instance_lock *lock;
+    char *dir;
+} held_lock;
+
+static void held_lock_release(held_lock *h)
+{
+    instance_lock_release(h->lock);
+    free(h->dir);
+    h->lock = NULL, h->dir = NULL;
+}
+
+static int held_lock_take(held_lock *h, const char *state_dir, char *err, size_t errlen)
+{
+    if (h->lock && strcmp(h->dir, state_dir) == 0)
+        return 0;
+    held_lock_release(h);
+    if (!(h->dir = strdup(state_dir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (instance_lock_acquire(state_dir, &h->lock, err, errlen) < 0) {
+        held_lock_release(h);
+        return -1;
+    }
+    return 0;
+}
+
+static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char *err, size_t errlen)
 {
     char path[4096];
     json_t *cp;
@@ -200,8 +230,8 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, char *err, size_t er
         return -1;
     d->lg = *o->lg;
     d->lg.min = d->cfg.log_level;
-    if (svc_mkdir_p(d->cfg.state_dir, err, errlen))
-        return -1;
+    if (svc_mkdir_p(d->cfg.state_dir, err, errlen) || held_lock_take(hl, d->cfg.state_dir, err, errlen))
+        return -1; /* one process per state_dir: taken before the spool is touched */
     snprintf(path, sizeof path, "%s/spool", d->cfg.state_dir);
     d->sp = spool_open(path, d->cfg.spool_max_bytes, &d->lg, err, errlen);
     if (!d->sp || open_sinks(d, err, errlen))
@@ -377,14 +407,17 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
 
 int svc_daemon_run_opts(const svc_daemon_opts *o)
 {
+    held_lock hl = {NULL, NULL};
+
     for (;;) {
         daemon d;
         char err[1024];
 
         memset(&d, 0, sizeof d);
-        if (daemon_open(&d, o, err, sizeof err)) {
+        if (daemon_open(&d, o, &hl, err, sizeof err)) {
             svc_log(o->lg, SVC_LOG_ERR, "%s", err);
             daemon_close(&d);
+            held_lock_release(&hl);
             return 2;
         }
         run_loop(&d, o);
@@ -393,8 +426,10 @@ int svc_daemon_run_opts(const svc_daemon_opts *o)
                 (unsigned long long)d.pipe.stats.detections, (unsigned long long)d.pipe.stats.alerts,
                 (unsigned long long)d.pipe.stats.suppressed);
         daemon_close(&d);
-        if (!*o->reload_flag || *o->stop_flag)
+        if (!*o->reload_flag || *o->stop_flag) {
+            held_lock_release(&hl);
             return 0;
+        }
         *o->reload_flag = 0;
     }
 }

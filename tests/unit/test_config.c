@@ -135,5 +135,5 @@ int main(void)
     };
     testutil_init();
     testutil_tmpdir(dir, sizeof dir, "config");
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
