@@ -113,6 +113,15 @@ const char *alert_summary(const alert *a, char *out, size_t len)
                                        "of an account restriction: " : "",
                  d->password_correct ? (d->has_sub_status ? d->sub_status_meaning : d->status_meaning) : "");
         break;
+    case DETECT_BREADCRUMB_USED:
+        kind = d->event_code == 4771 || d->event_code == 4768 ? "Kerberos pre-authentication"
+             : d->event_code == 4776 ? "NTLM validation" : "a logon";
+        snprintf(out, len, "Breadcrumb used: %s with the real password of decoy %s %s; the password "
+                 "was planted as a %s lure at %.400s (breadcrumb %s). The DC refused it only because "
+                 "of the decoy's restriction: %s", kind, d->decoy_name, src, d->breadcrumb_kind,
+                 d->breadcrumb_location, d->breadcrumb_id,
+                 d->has_sub_status ? d->sub_status_meaning : d->status_meaning);
+        break;
     case DETECT_DECOY_LOGON:
         kind = d->event_code == 4768 ? "obtained a Kerberos TGT"
              : d->event_code == 4769 ? "requested a service ticket"
@@ -293,6 +302,12 @@ static int build(json_t *r, const alert *a)
     bad |= put_str(o, "memo", d->decoy_memo) | put_str(o, "location", d->decoy_location);
     bad |= put_str(o, "owner", d->decoy_owner) | put_str(o, "runbook", d->decoy_runbook);
     bad |= put_str(o, "matched_by", d->matched_by) | put_str(o, "matched_field", d->matched_field);
+    if (o && d->breadcrumb_id[0]) {
+        json_t *b = json_object();
+        bad |= put_str(b, "id", d->breadcrumb_id) | put_str(b, "kind", d->breadcrumb_kind);
+        bad |= put_str(b, "location", d->breadcrumb_location);
+        bad |= put_obj(o, "breadcrumb", b);
+    }
     bad |= put_obj(r, "decoy", o);
 
     o = json_object();

@@ -177,7 +177,19 @@ const char *detect_action_name(detect_action a)
     case DETECT_DECOY_SACL_CHANGED: return "decoy_sacl_changed";
     case DETECT_AUDIT_GAP: return "audit_gap";
     case DETECT_AUDIT_RESTORED: return "audit_restored";
+    case DETECT_BREADCRUMB_USED: return "breadcrumb_used";
     case DETECT_NONE: break;
     }
     return "none";
+}
+
+int detect_ntstatus_password_correct(uint32_t code)
+{
+    switch (code) {
+    case 0xc000006fu: case 0xc0000070u: case 0xc0000071u: case 0xc000015bu: case 0xc0000193u:
+    case 0xc0000224u:
+        return 1;
+    default:
+        return 0;
+    }
 }

@@ -91,6 +91,8 @@ static void set_actor(detection *o, const evtx_event *ev, const char *user, cons
 
 static void set_decoy(detection *o, const adseed_decoy *d, const char *by, const char *field)
 {
+    const adseed_breadcrumb *bc;
+
     if (!d) /* log_cleared, audit_policy_changed: about the DC, not a decoy */
         return;
     copy(o->decoy_name, sizeof o->decoy_name, d->name);
@@ -103,6 +105,11 @@ static void set_decoy(detection *o, const adseed_decoy *d, const char *by, const
     copy(o->decoy_location, sizeof o->decoy_location, d->location);
     copy(o->decoy_owner, sizeof o->decoy_owner, d->owner);
     copy(o->decoy_runbook, sizeof o->decoy_runbook, d->runbook);
+    if ((bc = adseed_decoy_active_breadcrumb(d)) != NULL) {
+        copy(o->breadcrumb_id, sizeof o->breadcrumb_id, bc->id);
+        copy(o->breadcrumb_kind, sizeof o->breadcrumb_kind, adseed_lure_name(bc->kind));
+        copy(o->breadcrumb_location, sizeof o->breadcrumb_location, bc->location);
+    }
     copy(o->matched_by, sizeof o->matched_by, by);
     copy(o->matched_field, sizeof o->matched_field, field);
 }
@@ -128,17 +135,6 @@ static void set_kerberos(detection *o, const evtx_event *ev)
     o->pre_auth_type = pat;
 }
 
-static int password_was_correct(uint32_t sub)
-{
-    switch (sub) {
-    case 0xc000006fu: case 0xc0000070u: case 0xc0000071u: case 0xc000015bu: case 0xc0000193u:
-    case 0xc0000224u:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 static void set_ntlm(detection *o, const evtx_event *ev)
 {
     uint32_t v;
@@ -146,13 +142,13 @@ static void set_ntlm(detection *o, const evtx_event *ev)
         o->has_status = 1;
         o->status = v;
         copy(o->status_meaning, sizeof o->status_meaning, detect_ntstatus_meaning(v));
-        o->password_correct |= password_was_correct(v);
+        o->password_correct |= detect_ntstatus_password_correct(v);
     }
     if (get_hex(ev, "SubStatus", &v) == 0 && v != 0) {
         o->has_sub_status = 1;
         o->sub_status = v;
         copy(o->sub_status_meaning, sizeof o->sub_status_meaning, detect_ntstatus_meaning(v));
-        o->password_correct |= password_was_correct(v);
+        o->password_correct |= detect_ntstatus_password_correct(v);
     }
     if (get_hex(ev, "LogonType", &v) == 0 && v <= 0xffff)
         o->logon_type = (int)v;
@@ -193,6 +189,19 @@ static void set_directory(detection *o, const evtx_event *ev)
     }
 }
 
+/* ATT&CK for the way the attacker found the password (docs/detection.md). */
+static void lure_technique(const char *kind, const char **id, const char **name)
+{
+    if (strcmp(kind, "gpp") == 0)
+        *id = "T1552.006", *name = "Unsecured Credentials: Group Policy Preferences";
+    else if (strcmp(kind, "script") == 0 || strcmp(kind, "unattend") == 0)
+        *id = "T1552.001", *name = "Unsecured Credentials: Credentials In Files";
+    else if (strcmp(kind, "cmdkey") == 0)
+        *id = "T1555.004", *name = "Credentials from Password Stores: Windows Credential Manager";
+    else /* description, and kinds added later */
+        *id = "T1552", *name = "Unsecured Credentials";
+}
+
 void detect_set_threat(detection *o)
 {
     const char *id = "", *name = "", *sev = "high";
@@ -211,6 +220,10 @@ void detect_set_threat(detection *o)
         break;
     case DETECT_DECOY_LOGON:
         id = "T1078", name = "Valid Accounts", sev = "critical", score = 95;
+        break;
+    case DETECT_BREADCRUMB_USED:
+        lure_technique(o->breadcrumb_kind, &id, &name);
+        sev = "critical", score = 95;
         break;
     case DETECT_RECON:
         id = "T1087.002", name = "Account Discovery: Domain Account", sev = "medium", score = 50;
@@ -316,5 +329,7 @@ void detect_enrich(detection *o, const evtx_event *ev, detect_action a, const ad
     }
     o->spray_accounts = tried;
     o->spray = a == DETECT_PASSWORD_GUESS && tried >= SPRAY_THRESHOLD;
+    if (a == DETECT_BREADCRUMB_USED)
+        o->password_correct = 1; /* also for Kerberos, where no NTSTATUS says so */
     detect_set_threat(o);
 }

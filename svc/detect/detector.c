@@ -4,7 +4,8 @@
  * docs/detection.md): 4769 ServiceName/ServiceSid, 4768/4771/4776/4625/4624/4738 TargetUserName/
  * TargetSid, 4662 ObjectName (%{guid} or DN), 5136 ObjectGUID/ObjectDN. It also keeps a small,
  * bounded per-source record of the accounts that failed to authenticate in the last 60 s of event
- * time, to tell password spraying (T1110.003) from plain guessing (T1110).
+ * time, to tell password spraying (T1110.003) from plain guessing (T1110). A failure reached only
+ * with the correct password of a decoy that carries a breadcrumb is breadcrumb_used.
  */
 #include "svc/detect/detector.h"
 #include "svc/detect/event_ids.h"
@@ -275,6 +276,33 @@ static detect_action classify(const detector *d, const evtx_event *ev, match *m)
     }
 }
 
+/* A failure the DC reports only after it verified the password, on a decoy that carries a
+ * breadcrumb: the lure's password was used (docs/detection.md). Kerberos says "client revoked"
+ * (0x12) or "policy" (0xC) for a restricted account; Samba's own status, when the event came from
+ * its audit log, must then be the logon-hours or workstation restriction (not a lockout). */
+static int lure_password_used(const evtx_event *ev, const adseed_decoy *decoy)
+{
+    uint32_t st = 0;
+    const char *samba;
+    if (!decoy || !adseed_decoy_active_breadcrumb(decoy))
+        return 0;
+    switch (ev->event_id) {
+    case 4625:
+    case 4776:
+        return (get_hex(ev, "SubStatus", &st) == 0 && detect_ntstatus_password_correct(st)) ||
+               (get_hex(ev, "Status", &st) == 0 && detect_ntstatus_password_correct(st));
+    case 4768:
+    case 4771:
+        if (get_hex(ev, "Status", &st) != 0 || (st != 0x12 && st != 0xc))
+            return 0;
+        samba = get(ev, "SambaStatus");
+        return !samba || strcmp(samba, "NT_STATUS_INVALID_LOGON_HOURS") == 0 ||
+               strcmp(samba, "NT_STATUS_INVALID_WORKSTATION") == 0;
+    default:
+        return 0;
+    }
+}
+
 int detector_examine(detector *d, const evtx_event *ev, detection *out)
 {
     match m = {NULL, NULL, NULL};
@@ -298,6 +326,8 @@ int detector_examine(detector *d, const evtx_event *ev, detection *out)
     a = classify(d, ev, &m);
     if (a == DETECT_NONE)
         return 0;
+    if (a == DETECT_PASSWORD_GUESS && lure_password_used(ev, m.decoy))
+        a = DETECT_BREADCRUMB_USED;
     detect_enrich(out, ev, a, m.decoy, m.by, m.field, tried);
     return 1;
 }

@@ -1,5 +1,5 @@
 /* detector.h - decides whether an event touches a decoy, classifies what was done (kerberoast,
- * AS-REP roast, password guess, decoy logon, recon, tampering) and enriches it into a detection:
+ * AS-REP roast, password guess, decoy logon, recon, tampering, a used breadcrumb) and enriches it into a detection:
  * a plain, fixed-size value (no pointers) that the throttle can copy and keep across inventory
  * reloads. Every string in it is valid UTF-8, NUL-terminated, truncated on a character boundary. */
 #ifndef ADDECOY_SVC_DETECTOR_H
@@ -31,8 +31,9 @@ typedef enum detect_action {
     DETECT_DECOY_SACL_CHANGED,
     DETECT_AUDIT_GAP, /* raised by decoysvc itself from the effective audit policy (audit_watch.c) */
     DETECT_AUDIT_RESTORED,
+    DETECT_BREADCRUMB_USED, /* the correct password of a breadcrumbed decoy, refused by its restrictions */
 } detect_action;
-#define DETECT_ACTION_LAST DETECT_AUDIT_RESTORED /* keep it the last value: the throttle state checks it */
+#define DETECT_ACTION_LAST DETECT_BREADCRUMB_USED /* keep it the last value: the throttle state checks it */
 
 #define DET_NAME 257  /* account and host names */
 #define DET_TEXT 1024 /* decoy memo, location, owner, runbook */
@@ -51,6 +52,8 @@ typedef struct detection {
     char decoy_name[DET_NAME], decoy_kind[16], decoy_domain[DET_NAME], decoy_sid[200];
     char decoy_guid[40], decoy_dn[DET_TEXT];
     char decoy_memo[DET_TEXT], decoy_location[DET_TEXT], decoy_owner[DET_TEXT], decoy_runbook[DET_TEXT];
+    /* the decoy's active breadcrumb (lure), "" when it has none */
+    char breadcrumb_id[DET_SHORT], breadcrumb_kind[16], breadcrumb_location[DET_TEXT];
     char matched_by[8];        /* "name", "sid", "guid", "spn", "dn" */
     char matched_field[32];    /* the EventData field that named the decoy */
 
@@ -123,6 +126,9 @@ int detect_parse_hex(const char *s, uint32_t *out);             /* "0x17", "0x00
 const char *detect_ticket_enc_name(uint32_t code);               /* "RC4-HMAC", "unknown" */
 const char *detect_kerberos_status_meaning(uint32_t code);
 const char *detect_ntstatus_meaning(uint32_t code);
+/* 1 when a logon failure NTSTATUS is only reached with the correct password (0xC000006F logon
+ * hours, 0xC0000070 workstation, expired/must-change password, logon type not granted). */
+int detect_ntstatus_password_correct(uint32_t code);
 /* "::ffff:10.0.0.5" -> "10.0.0.5", "-" / "" -> "" ; returns out. */
 const char *detect_normalise_ip(const char *in, char *out, size_t outlen);
 

@@ -17,6 +17,7 @@ static const struct {
     {"decoy", "decoy.name"}, {"src", "source.ip"},       {"spt", "source.port"},
     {"user", "user.name"},  {"domain", "user.domain"}, {"dc", "host.name"},
     {"eventid", "event.code"}, {"record", "event.record_id"}, {"technique", "threat.technique.id"},
+    {"breadcrumb", "decoy.breadcrumb.id"}, {"lure", "decoy.breadcrumb.kind"},
 };
 
 /* Header fields: printable US-ASCII only (RFC 5424 PRINTUSASCII), at most max, "-" when empty. */

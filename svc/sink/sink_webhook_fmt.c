@@ -63,7 +63,7 @@ static const fact FACTS[] = {
     {"Decoy", "decoy.name"},       {"Action", "action"},          {"Severity", "severity"},
     {"Source IP", "source.ip"},    {"Source port", "source.port"}, {"User", "user.name"},
     {"Domain", "user.domain"},     {"Logged by", "host.name"},    {"Technique", "threat.technique.id"},
-    {"Alert id", "id"},
+    {"Lure found at", "decoy.breadcrumb.location"}, {"Alert id", "id"},
 };
 #define NFACTS (sizeof FACTS / sizeof FACTS[0])
 

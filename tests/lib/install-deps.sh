@@ -5,7 +5,7 @@
 #   tests/lib/install-deps.sh --demo     only what ./demo.sh needs (build + Samba AD DC; no test tools)
 #   tests/lib/install-deps.sh [--demo] --list   print the package names, install nothing
 # chromium (the HTML report's rendering test) and clang (the fuzz smoke) are optional: when they cannot be installed, those tests
-# skips visibly.
+# skip visibly.
 set -euo pipefail
 
 BUILD_PKGS=(gcc make cmake pkg-config libldap2-dev libsasl2-dev libcurl4-openssl-dev libjansson-dev
