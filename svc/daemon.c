@@ -3,7 +3,13 @@
  * The contract: an input's position is written to checkpoint.json only after every alert that
  * its events produced is committed (fsynced) to the spool, and the throttle's pending counts are
  * saved in the same atomic write, so a crash at any point loses nothing (a replay after a crash
- * may re-emit an alert with the same id: delivery is at-least-once). */
+ * may re-emit an alert with the same id: delivery is at-least-once).
+ *
+ * Storage faults (a failed append, spool commit or checkpoint write: ENOSPC, EIO, EROFS...) are
+ * handled like a full spool, by construction: the spool then refuses everything until the daemon
+ * has discarded the uncommitted alerts and rewound the inputs and the throttle to the last durable
+ * checkpoint, so no checkpoint can ever pass an alert that was thrown away. The inputs then wait
+ * (backoff) and read again; the fault is logged when it starts and when it clears. */
 #include "svc/daemon.h"
 
 #include <stdio.h>
@@ -12,6 +18,8 @@
 
 #include "adseed/adseed.h"
 #include "svc/config.h"
+#include "svc/config_validate.h"
+#include "svc/base/fault.h"
 #include "svc/sink/delivery.h"
 #include "svc/input/input.h"
 #include "svc/detect/pipeline.h"
@@ -38,8 +46,20 @@ typedef struct daemon {
     char *cp_path;
     int dirty;           /* alerts appended since the last commit */
     int full_reported;
+    int checkpoint_failed; /* the last checkpoint write failed: rewind before the next one */
+    fault_state storage; /* a storage fault being retried */
     int64_t last_save_ms;
 } daemon;
+
+#define STORAGE_SUBJECT "storage fault"
+#define STORAGE_CONSEQUENCE "inputs rewound to the last checkpoint and paused; retrying with backoff, nothing is dropped"
+
+/* Something the inputs' positions depend on was lost or not made durable: nothing may be
+ * checkpointed until the inputs and the throttle are back at the last durable checkpoint. */
+static int storage_failed(const daemon *d)
+{
+    return spool_failed(d->sp) || d->checkpoint_failed;
+}
 
 static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
 {
@@ -58,6 +78,8 @@ static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
             svc_log(&d->lg, SVC_LOG_ERR, "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
                     (unsigned long long)d->cfg.spool_max_bytes);
         d->full_reported = 1;
+    } else if (spool_failed(d->sp)) {
+        fault_fail(&d->storage, &d->lg, svc_now_ms(), STORAGE_SUBJECT, err, STORAGE_CONSEQUENCE);
     } else {
         svc_log(&d->lg, SVC_LOG_ERR, "spool: %s", err);
     }
@@ -108,76 +130,99 @@ static json_t *build_checkpoint(daemon *d)
     return cp;
 }
 
-/* Commits the spool, then (and only then) persists the input positions and throttle state. */
+/* Commits the spool, then (and only then) persists the input positions and throttle state. Never
+ * after a storage fault that has not been rewound. */
 static int commit_and_checkpoint(daemon *d, int64_t now, int force)
 {
     char err[512];
     json_t *cp;
     char *text;
-    int rc = -1;
+    int wrote = 0;
 
+    if (storage_failed(d))
+        return -1;
     if (d->dirty) {
         if (spool_commit(d->sp, err, sizeof err)) {
-            svc_log(&d->lg, SVC_LOG_ERR, "spool commit failed, input positions not advanced: %s", err);
+            fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, err, STORAGE_CONSEQUENCE);
             return -1;
         }
         d->dirty = 0;
-        force = 1;
+        force = wrote = 1;
     }
     if (!force && now - d->last_save_ms < CHECKPOINT_EVERY_MS)
-        return 0;
+        goto done;
     d->last_save_ms = now; /* at most one comparison a second when nothing forces it */
     cp = build_checkpoint(d);
     if (d->saved && json_equal(cp, d->saved)) {
         json_decref(cp);
-        return 0;
+        goto done;
     }
     text = json_dumps(cp, JSON_COMPACT | JSON_SORT_KEYS);
     if (text && adseed_write_file_atomic(d->cp_path, text, strlen(text), 0600, err, sizeof err) == 0) {
         json_decref(d->saved);
         d->saved = cp;
         cp = NULL;
-        rc = 0;
+        wrote = 1;
     } else {
-        svc_log(&d->lg, SVC_LOG_ERR, "cannot write checkpoint: %s", text ? err : "out of memory");
+        char what[700];
+        snprintf(what, sizeof what, "cannot write the checkpoint: %s", text ? err : "out of memory");
+        d->checkpoint_failed = 1;
+        fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, what, STORAGE_CONSEQUENCE);
     }
     free(text);
     json_decref(cp);
-    return rc;
+    if (!wrote)
+        return -1;
+done:
+    if (wrote && d->storage.active)
+        fault_clear(&d->storage, &d->lg, now, STORAGE_SUBJECT);
+    return 0;
 }
 
-/* The spool refused an alert: go back to the last checkpoint (inputs and throttle together). */
-static void rewind_to_checkpoint(daemon *d)
+/* Back to the last durable checkpoint, inputs and throttle together, after the spool refused an
+ * alert (full) or after a storage fault. Returns when the inputs may read again. */
+static int64_t rewind_to_checkpoint(daemon *d, int64_t now)
 {
     json_t *inputs, *thr;
     char err[512];
 
-    /* The alerts spooled before the refusal are committed with the inputs' positions just before
-     * the refused record (it was not consumed) and the throttle state, which the refused record
-     * did not touch (the room check comes before the throttle): that checkpoint is where to go
-     * back to, so progress is kept however small the spool is. */
-    commit_and_checkpoint(d, svc_now_ms(), 1);
+    /* Spool full: the alerts spooled before the refusal are committed with the inputs' positions
+     * just before the refused record (it was not consumed) and the throttle state, which the refused
+     * record did not touch (the room check comes before the throttle): that checkpoint is where to
+     * go back to, so progress is kept however small the spool is. After a storage fault nothing in
+     * memory is trusted: the uncommitted alerts are dropped and read again from the input. */
+    if (!storage_failed(d))
+        commit_and_checkpoint(d, now, 1);
+    if (storage_failed(d)) {
+        spool_discard_pending(d->sp);
+        d->dirty = 0;
+        d->checkpoint_failed = 0;
+    }
     inputs = json_object_get(d->saved, "inputs");
     thr = json_object_get(d->saved, "throttle");
     for (size_t i = 0; i < d->cfg.ninputs; i++)
         d->inputs[i]->ops->rewind(d->inputs[i], json_object_get(inputs, d->cfg.inputs[i].name));
-    if (json_is_object(thr)) {
-        char *text = json_dumps(thr, JSON_COMPACT);
+    {
+        /* no saved state: the throttle goes back to empty, as it was then */
+        char *text = json_is_object(thr) ? json_dumps(thr, JSON_COMPACT) : strdup("{\"version\":1,\"keys\":[]}");
         if (!text || throttle_load(d->pipe.thr, text, err, sizeof err))
             svc_log(&d->lg, SVC_LOG_ERR, "throttle state: %s", text ? err : "out of memory");
         free(text);
     }
     d->pipe.emit_failed = 0;
+    return d->storage.active ? d->storage.retry_at_ms : now + INPUT_PAUSE_MS;
 }
 
 static int open_sinks(daemon *d, char *err, size_t errlen)
 {
     size_t n = json_array_size(d->cfg.sinks);
-    char where[600];
+    char where[600], path[4096];
 
-    d->sinks = calloc(n, sizeof *d->sinks);
-    if (!d->sinks)
+    d->sinks = calloc(n ? n : 1, sizeof *d->sinks);
+    if (!d->sinks) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         snprintf(where, sizeof where, "%s: sinks[%zu]", d->cfg.path, i);
         d->sinks[i] = sink_new_from_json(json_array_get(d->cfg.sinks, i), where, err, errlen);
@@ -188,7 +233,12 @@ static int open_sinks(daemon *d, char *err, size_t errlen)
             return -1;
     }
     d->dl = delivery_new(d->sp, d->sinks, d->nsinks, &d->lg);
-    return d->dl ? 0 : -1;
+    snprintf(path, sizeof path, "%s/quarantine", d->cfg.state_dir);
+    if (!d->dl || delivery_set_quarantine_dir(d->dl, path) < 0) {
+        snprintf(err, errlen, "cannot start delivery to the sinks (out of memory)");
+        return -1;
+    }
+    return 0;
 }
 
 /* The instance lock on a state_dir, kept across reloads as long as the state_dir stays the same. */
@@ -226,8 +276,8 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     json_t *cp;
     pipeline_opts po;
 
-    if (svc_config_load(&d->cfg, o->config_path, err, errlen))
-        return -1;
+    if (svc_config_load_valid(&d->cfg, o->config_path, err, errlen))
+        return -1; /* the same validation as `decoysvc check` and a reload */
     d->lg = *o->lg;
     d->lg.min = d->cfg.log_level;
     if (svc_mkdir_p(d->cfg.state_dir, err, errlen) || held_lock_take(hl, d->cfg.state_dir, err, errlen))
@@ -237,10 +287,10 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     if (!d->sp || open_sinks(d, err, errlen))
         return -1;
     snprintf(path, sizeof path, "%s/checkpoint.json", d->cfg.state_dir);
-    d->cp_path = malloc(strlen(path) + 1);
-    if (!d->cp_path)
+    if (!(d->cp_path = strdup(path))) {
+        snprintf(err, errlen, "out of memory");
         return -1;
-    strcpy(d->cp_path, path);
+    }
     po = (pipeline_opts){d->cfg.inventory, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow,
                          spool_emit, d, &d->lg, spool_room};
     if (pipeline_open(&d->pipe, &po, err, errlen))
@@ -253,15 +303,20 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
             svc_log(&d->lg, SVC_LOG_WARN, "%s: throttle state ignored: %s", d->cp_path, err);
         free(text);
     }
-    d->inputs = calloc(d->cfg.ninputs, sizeof *d->inputs);
-    if (!d->inputs)
+    d->inputs = calloc(d->cfg.ninputs ? d->cfg.ninputs : 1, sizeof *d->inputs);
+    if (!d->inputs) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
     for (size_t i = 0; i < d->cfg.ninputs; i++) {
         json_t *icp = json_object_get(json_object_get(cp, "inputs"), d->cfg.inputs[i].name);
         d->inputs[i] = svc_input_open(&d->cfg.inputs[i], icp, &d->pipe, &d->lg, err, errlen);
         if (!d->inputs[i])
             return -1;
     }
+    /* what a rewind goes back to before the first checkpoint is written: where everything starts */
+    json_decref(d->saved);
+    d->saved = build_checkpoint(d);
     svc_log(&d->lg, SVC_LOG_INFO, "started: %zu decoys, %zu inputs, %zu sinks, state in %s",
             d->pipe.inv.ndecoys, d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
     return 0;
@@ -287,31 +342,16 @@ static void daemon_close(daemon *d)
     svc_config_free(&d->cfg);
 }
 
-/* Everything a restart of the daemon's internals needs: the config, its inventory and sinks. */
+/* Everything a restart of the daemon's internals needs: the config, its inventory and sinks,
+ * validated by the same code as `decoysvc check` and the start. */
 static int reload_candidate_valid(const char *path, char *err, size_t errlen)
 {
     svc_config next;
-    adseed_inventory inv;
-    int rc = -1;
 
-    if (svc_config_load(&next, path, err, errlen))
+    if (svc_config_load_valid(&next, path, err, errlen))
         return -1;
-    adseed_inventory_init(&inv);
-    if (adseed_inventory_load(&inv, next.inventory, err, errlen))
-        goto out;
-    for (size_t i = 0; i < json_array_size(next.sinks); i++) {
-        char where[600];
-        sink *s;
-        snprintf(where, sizeof where, "%s: sinks[%zu]", path, i);
-        if (!(s = sink_new_from_json(json_array_get(next.sinks, i), where, err, errlen)))
-            goto out;
-        sink_free(s);
-    }
-    rc = 0;
-out:
-    adseed_inventory_free(&inv);
     svc_config_free(&next);
-    return rc;
+    return 0;
 }
 
 /* A reload is only done with a valid new configuration (and inventory, and sinks); a broken one is
@@ -376,20 +416,22 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         int64_t now = svc_now_ms(), wait;
         int finished = 0, progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
 
-        if (d->pipe.emit_failed) { /* spool full or failing: back off, let delivery make room */
-            rewind_to_checkpoint(d);
-            input_paused_until = now + INPUT_PAUSE_MS;
-            progress = 0;
+        if (d->pipe.emit_failed || storage_failed(d)) { /* spool full or failing: back off, go back */
+            input_paused_until = rewind_to_checkpoint(d, now);
+            progress = finished = 0;
         }
         pipeline_flush(&d->pipe, now, o->once && !progress);
         commit_and_checkpoint(d, now, 0);
+        if (storage_failed(d)) /* never let the next poll build on what was just lost */
+            input_paused_until = rewind_to_checkpoint(d, now);
         wait = delivery_step(d->dl, svc_now_ms());
-        if (o->once && !progress)
+        if (o->once && !progress && !d->storage.active)
             break;
         if (finished) {
             pipeline_flush(&d->pipe, now, 1);
-            commit_and_checkpoint(d, now, 1);
-            break;
+            if (commit_and_checkpoint(d, now, 1) == 0)
+                break;
+            input_paused_until = rewind_to_checkpoint(d, now);
         }
         if (*o->reload_flag) {
             if (reload_config_ok(d))
@@ -400,7 +442,8 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         if (!progress) /* wait: delivery's next due work (-1: none pending), capped by the poll period */
             sleep_unless_stopped(o->stop_flag, wait >= 0 && wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
     }
-    commit_and_checkpoint(d, svc_now_ms(), 1);
+    if (commit_and_checkpoint(d, svc_now_ms(), 1) < 0 && storage_failed(d))
+        svc_log(&d->lg, SVC_LOG_WARN, "stopping during a storage fault: the inputs resume from the last checkpoint");
     if (o->once)
         drain(d);
 }

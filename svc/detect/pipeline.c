@@ -47,8 +47,10 @@ int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen)
     p->emit_ctx = o->emit_ctx;
     p->lg = o->lg;
     p->inventory_path = malloc(strlen(o->inventory_path) + 1);
-    if (!p->inventory_path)
+    if (!p->inventory_path) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
     strcpy(p->inventory_path, o->inventory_path);
     for (size_t i = 0; i < sizeof detector_event_ids / sizeof *detector_event_ids; i++)
         p->want_ids[detector_event_ids[i] / 8] |= (uint8_t)(1u << (detector_event_ids[i] % 8));

@@ -28,6 +28,7 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     const char *type;
     sink *s = NULL;
     char *name = NULL;
+    long long retries;
     size_t i, n = sizeof SINK_TYPES / sizeof SINK_TYPES[0];
 
     if (!json_is_object(conf)) {
@@ -45,8 +46,9 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
         snprintf(err, errlen, "%s: type: unknown sink type \"%.40s\" (hec, webhook, file or syslog)", where, type);
         return NULL;
     }
-    if (sink_conf_str(conf, "name", where, 0, type, &name, err, errlen) < 0)
-        return NULL;
+    if (sink_conf_str(conf, "name", where, 0, type, &name, err, errlen) < 0 ||
+        sink_conf_int(conf, "reject_retries", where, 3, 0, 100, &retries, err, errlen) < 0)
+        goto fail;
     if (!*name) {
         snprintf(err, errlen, "%s: name: must not be empty", where);
         goto fail;
@@ -58,6 +60,7 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     s->name = name;
     name = NULL;
     s->max_batch = 1;
+    s->reject_retries = (unsigned)retries;
     if (SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
         goto fail;
     return s;
@@ -70,6 +73,7 @@ fail:
 const char *sink_name(const sink *s) { return s->name; }
 const char *sink_type(const sink *s) { return s->ops ? s->ops->type : "?"; }
 size_t sink_max_batch(const sink *s) { return s->max_batch ? s->max_batch : 1; }
+unsigned sink_reject_retries(const sink *s) { return s->reject_retries; }
 
 void sink_set_logger(sink *s, const svc_logger *lg)
 {
@@ -254,6 +258,7 @@ int sink_conf_known(const json_t *conf, const char *const *keys, const char *whe
         for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
             ;
         if (!keys[i] && strcmp(k, "type") != 0 && strcmp(k, "name") != 0 && strcmp(k, "enabled") != 0 &&
+            strcmp(k, "reject_retries") != 0 &&
             k[0] != '_' && strncmp(k, "comment", 7) != 0) {
             snprintf(err, errlen, "%s: %.60s: unknown key", where, k);
             return -1;

@@ -19,6 +19,7 @@ struct sink {
     const sink_ops *ops;
     void *impl;
     size_t max_batch;
+    unsigned reject_retries;
     int insecure; /* tls_verify false: warned about when a logger is set */
     const svc_logger *lg;
 };

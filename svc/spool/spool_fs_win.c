@@ -44,6 +44,11 @@ int spool_fs_open_read(const char *path)
     return open_w(path, _O_RDONLY);
 }
 
+int spool_fs_create(const char *path)
+{
+    return open_w(path, _O_WRONLY | _O_CREAT | _O_TRUNC);
+}
+
 int spool_fs_close(int fd)
 {
     return _close(fd);
@@ -72,7 +77,9 @@ int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
     while (len > 0) {
         unsigned chunk = len > 0x40000000 ? 0x40000000 : (unsigned)len;
         int n = _read(fd, p, chunk);
-        if (n <= 0)
+        if (n == 0)
+            return SPOOL_FS_SHORT;
+        if (n < 0)
             return -1;
         p += n, len -= (size_t)n;
     }
