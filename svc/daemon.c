@@ -46,7 +46,7 @@ typedef struct daemon {
     char *cp_path;
     int dirty;           /* alerts appended since the last commit */
     int full_reported;
-    int checkpoint_failed; /* the last checkpoint write failed: rewind before the next one */
+    int checkpoint_failed; /* the last checkpoint write failed: inputs wait until one succeeds */
     fault_state storage; /* a storage fault being retried */
     int64_t last_save_ms;
 } daemon;
@@ -54,11 +54,13 @@ typedef struct daemon {
 #define STORAGE_SUBJECT "storage fault"
 #define STORAGE_CONSEQUENCE "inputs rewound to the last checkpoint and paused; retrying with backoff, nothing is dropped"
 
-/* Something the inputs' positions depend on was lost or not made durable: nothing may be
- * checkpointed until the inputs and the throttle are back at the last durable checkpoint. */
+/* Alerts the inputs' positions depend on were lost: nothing may be checkpointed until the inputs
+ * and the throttle are back at the last durable checkpoint. (A failed checkpoint write loses
+ * nothing: the alerts are in the spool; the inputs just wait until a checkpoint can be written,
+ * so that they never run far ahead of it.) */
 static int storage_failed(const daemon *d)
 {
-    return spool_failed(d->sp) || d->checkpoint_failed;
+    return spool_failed(d->sp);
 }
 
 static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
@@ -163,11 +165,13 @@ static int commit_and_checkpoint(daemon *d, int64_t now, int force)
         d->saved = cp;
         cp = NULL;
         wrote = 1;
+        d->checkpoint_failed = 0;
     } else {
         char what[700];
         snprintf(what, sizeof what, "cannot write the checkpoint: %s", text ? err : "out of memory");
         d->checkpoint_failed = 1;
-        fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, what, STORAGE_CONSEQUENCE);
+        fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, what, "the alerts are safe in the spool; inputs "
+                   "paused until a checkpoint can be written, retrying with backoff");
     }
     free(text);
     json_decref(cp);
@@ -196,7 +200,6 @@ static int64_t rewind_to_checkpoint(daemon *d, int64_t now)
     if (storage_failed(d)) {
         spool_discard_pending(d->sp);
         d->dirty = 0;
-        d->checkpoint_failed = 0;
     }
     inputs = json_object_get(d->saved, "inputs");
     thr = json_object_get(d->saved, "throttle");
@@ -414,7 +417,13 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
 
     while (!*o->stop_flag) {
         int64_t now = svc_now_ms(), wait;
-        int finished = 0, progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
+        int finished = 0, progress;
+
+        if (d->checkpoint_failed && fault_due(&d->storage, now))
+            commit_and_checkpoint(d, now, 1); /* the retry comes before any further reading */
+        if (d->checkpoint_failed)
+            input_paused_until = d->storage.retry_at_ms;
+        progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
 
         if (d->pipe.emit_failed || storage_failed(d)) { /* spool full or failing: back off, go back */
             input_paused_until = rewind_to_checkpoint(d, now);
