@@ -32,6 +32,7 @@
 #define DRAIN_TIMEOUT_MS (120 * 1000)
 #define INPUT_PAUSE_MS 1000
 #define SPOOL_ALERT_MARGIN (128 * 1024) /* input back-off after the spool refused an alert */
+#define FAULT_COMMIT_BYTES (256 * 1024) /* during a storage fault, commit in steps this small */
 
 typedef struct daemon {
     svc_config cfg;
@@ -46,6 +47,7 @@ typedef struct daemon {
     char *cp_path;
     int dirty;           /* alerts appended since the last commit */
     int full_reported;
+    int commit_step;       /* the room check asked for a commit (not a full spool): no pause */
     int checkpoint_failed; /* the last checkpoint write failed: inputs wait until one succeeds */
     fault_state storage; /* a storage fault being retried */
     int64_t last_save_ms;
@@ -92,6 +94,12 @@ static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
 static int spool_room(void *ctx)
 {
     daemon *d = ctx;
+    /* while storage is failing, commit in small steps: a retry then makes what progress the free
+     * space allows (one big commit could fail for ever on a small file system) */
+    if (d->storage.active && spool_used(d->sp) - spool_bytes(d->sp) >= FAULT_COMMIT_BYTES) {
+        d->commit_step = 1;
+        return 0;
+    }
     if (spool_used(d->sp) + SPOOL_ALERT_MARGIN <= d->cfg.spool_max_bytes)
         return 1;
     if (!d->full_reported)
@@ -213,6 +221,11 @@ static int64_t rewind_to_checkpoint(daemon *d, int64_t now)
         free(text);
     }
     d->pipe.emit_failed = 0;
+    if (d->commit_step && !storage_failed(d) && !d->checkpoint_failed) {
+        d->commit_step = 0;
+        return now; /* committed a step: read on at once */
+    }
+    d->commit_step = 0;
     return d->storage.active ? d->storage.retry_at_ms : now + INPUT_PAUSE_MS;
 }
 
