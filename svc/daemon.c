@@ -32,7 +32,8 @@
 #define DRAIN_TIMEOUT_MS (120 * 1000)
 #define INPUT_PAUSE_MS 1000
 #define SPOOL_ALERT_MARGIN (128 * 1024) /* input back-off after the spool refused an alert */
-#define FAULT_COMMIT_BYTES (256 * 1024) /* during a storage fault, commit in steps this small */
+#define FAULT_COMMIT_BYTES (256 * 1024) /* during a storage fault, commit in steps this small ... */
+#define FAULT_STEP_GRACE_MS (30 * 1000)  /* ... and for this long after it cleared */
 
 typedef struct daemon {
     svc_config cfg;
@@ -48,6 +49,7 @@ typedef struct daemon {
     int dirty;           /* alerts appended since the last commit */
     int full_reported;
     int commit_step;       /* the room check asked for a commit (not a full spool): no pause */
+    int64_t step_until_ms; /* small commits until then (a storage fault cleared recently) */
     int checkpoint_failed; /* the last checkpoint write failed: inputs wait until one succeeds */
     fault_state storage; /* a storage fault being retried */
     int64_t last_save_ms;
@@ -96,7 +98,8 @@ static int spool_room(void *ctx)
     daemon *d = ctx;
     /* while storage is failing, commit in small steps: a retry then makes what progress the free
      * space allows (one big commit could fail for ever on a small file system) */
-    if (d->storage.active && spool_used(d->sp) - spool_bytes(d->sp) >= FAULT_COMMIT_BYTES) {
+    if ((d->storage.active || svc_now_ms() < d->step_until_ms) &&
+        spool_used(d->sp) - spool_bytes(d->sp) >= FAULT_COMMIT_BYTES) {
         d->commit_step = 1;
         return 0;
     }
@@ -186,8 +189,10 @@ static int commit_and_checkpoint(daemon *d, int64_t now, int force)
     if (!wrote)
         return -1;
 done:
-    if (wrote && d->storage.active)
+    if (wrote && d->storage.active) {
         fault_clear(&d->storage, &d->lg, now, STORAGE_SUBJECT);
+        d->step_until_ms = now + FAULT_STEP_GRACE_MS; /* the disk may be nearly full still */
+    }
     return 0;
 }
 

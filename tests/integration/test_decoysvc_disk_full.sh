@@ -13,6 +13,7 @@ if [ -z "${ADDECOY_IN_MOUNT_NS:-}" ]; then
 fi
 . "$ADDECOY_SRC/tests/lib/daemon_harness.sh"
 harness_init
+trap 'rc=$?; umount -l "$T/state" 2>/dev/null; (exit $rc); harness_cleanup' EXIT
 N=3000
 
 mount_state() { # mount_state SIZE
@@ -68,9 +69,10 @@ for _ in $(seq 100); do grep -q "started:" "$T/svc.log" && break; sleep 0.1; don
 writer=$!
 sleep 0.5
 dd if=/dev/zero of="$T/state/filler" bs=64k 2>/dev/null || true       # the disk is full ...
-sleep 4
-rm -f "$T/state/filler"                                                  # ... for 4 s
+for _ in $(seq 600); do grep -q "No space left on device" "$T/svc.log" && break; sleep 0.1; done
 grep -q "No space left on device" "$T/svc.log" || fail "B: decoysvc never met the full disk"
+sleep 4
+rm -f "$T/state/filler"                                                  # ... for 4 s after it met it
 hec_stop                                                                 # the receiver is down ...
 sleep 3
 hec_start                                                                # ... for 3 s, same port
