@@ -12,19 +12,12 @@
 #include "evtx/evtx.h"
 #include "svc/base/platform.h"
 #include "svc/sink/escape.h"
+#include "svc/spool/spool.h"
 #include "svc/spool/spool_fs.h"
 
 void quarantine_path(const char *dir, const char *sink, char *buf, size_t len)
 {
-    size_t o = (size_t)snprintf(buf, len, "%s/", dir);
-    for (const unsigned char *p = (const unsigned char *)sink; *p && o + 8 < len; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '_' || *p == '-' || (*p == '.' && p != (const unsigned char *)sink))
-            buf[o++] = (char)*p;
-        else
-            o += (size_t)snprintf(buf + o, len - o, "%%%02X", *p);
-    }
-    snprintf(buf + o, len - o, ".jsonl");
+    spool_file_name(dir, sink, ".jsonl", buf, len);
 }
 
 /* A JSON string from any bytes: invalid UTF-8 replaced. */

@@ -84,6 +84,9 @@ int spool_save_cursors(spool *sp);
 int spool_cursors_unsaved(const spool *sp);
 /* The last read or cursor error. */
 const char *spool_error(const spool *sp);
+/* dir/<name><ext> with anything in name but [A-Za-z0-9_.-] (or a leading '.') as %XX: a file name
+ * for a sink (cursor, quarantine file) that no sink name can turn into another path. */
+void spool_file_name(const char *dir, const char *name, const char *ext, char *buf, size_t len);
 /* The spool's directory. */
 const char *spool_dir(const spool *sp);
 

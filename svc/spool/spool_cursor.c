@@ -11,18 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Cursor file name: the sink name with anything but [A-Za-z0-9_.-] as %XX. */
-static void cursor_path(const spool *sp, const char *sink, const char *ext, char *buf, size_t len)
+void spool_file_name(const char *dir, const char *name, const char *ext, char *buf, size_t len)
 {
-    size_t o = (size_t)snprintf(buf, len, "%s/cursors/", sp->dir);
-    for (const unsigned char *p = (const unsigned char *)sink; *p && o + 8 < len; p++) {
+    size_t o = (size_t)snprintf(buf, len, "%s/", dir);
+    for (const unsigned char *p = (const unsigned char *)name; *p && o + 8 < len; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '_' || *p == '-' || (*p == '.' && p != (const unsigned char *)sink))
+            *p == '_' || *p == '-' || (*p == '.' && p != (const unsigned char *)name))
             buf[o++] = (char)*p;
         else
             o += (size_t)snprintf(buf + o, len - o, "%%%02X", *p);
     }
     snprintf(buf + o, len - o, "%s", ext);
+}
+
+static void cursor_path(const spool *sp, const char *sink, const char *ext, char *buf, size_t len)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/cursors", sp->dir);
+    spool_file_name(dir, sink, ext, buf, len);
 }
 
 spool_cursor *spool_find_cursor(spool *sp, const char *sink)
