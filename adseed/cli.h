@@ -31,6 +31,16 @@ enum {
         {"inventory", required_argument, 0, OPT_INVENTORY},                                         \
         {"timeout", required_argument, 0, OPT_TIMEOUT}, {"help", no_argument, 0, OPT_HELP}
 
+/* The options of verify's checks, shared by `verify` and `report --verify`. */
+enum { OPT_VERIFY_ALLOW_HOURS = 1050, OPT_VERIFY_ALLOW_WS, OPT_VERIFY_KEEP_USERS, OPT_VERIFY_AUDIT };
+#define CLI_VERIFY_OPTIONS                                                                          \
+    {"allow-logon-hours", no_argument, 0, OPT_VERIFY_ALLOW_HOURS},                                  \
+        {"allow-any-workstation", no_argument, 0, OPT_VERIFY_ALLOW_WS},                             \
+        {"keep-domain-users", no_argument, 0, OPT_VERIFY_KEEP_USERS},                               \
+        {"audit-reads", no_argument, 0, OPT_VERIFY_AUDIT}
+/* 1 when opt was one of CLI_VERIFY_OPTIONS (recorded in vo), 0 when not. */
+int cli_verify_opt(decoy_verify_opts *vo, int opt);
+
 typedef struct cli_ctx {
     adseed_conn_opts conn;
     const char *inventory;
@@ -57,5 +67,6 @@ int cli_trip(int argc, char **argv);
 int cli_remove(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_suggest(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 #endif

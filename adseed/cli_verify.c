@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-enum { O_ALLOW_HOURS = OPT_CMD_BASE, O_ALLOW_WS, O_KEEP_USERS, O_AUDIT };
-
 static void help(void)
 {
     puts("Usage: adseed verify [NAME...] [OPTIONS]\n"
@@ -32,15 +30,20 @@ static int selected(char **names, int n, const char *name)
     return 0;
 }
 
+int cli_verify_opt(decoy_verify_opts *vo, int opt)
+{
+    switch (opt) {
+    case OPT_VERIFY_ALLOW_HOURS: vo->allow_logon_hours = 1; return 1;
+    case OPT_VERIFY_ALLOW_WS: vo->allow_any_workstation = 1; return 1;
+    case OPT_VERIFY_KEEP_USERS: vo->keep_domain_users = 1; return 1;
+    case OPT_VERIFY_AUDIT: vo->audit_reads = 1; return 1;
+    default: return 0;
+    }
+}
+
 int cli_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS,
-        {"allow-logon-hours", no_argument, 0, O_ALLOW_HOURS},
-        {"allow-any-workstation", no_argument, 0, O_ALLOW_WS},
-        {"keep-domain-users", no_argument, 0, O_KEEP_USERS},
-        {"audit-reads", no_argument, 0, O_AUDIT},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, CLI_VERIFY_OPTIONS, {0, 0, 0, 0}};
     cli_ctx cli;
     decoy_verify_opts vo = {0};
     int opt;
@@ -49,15 +52,9 @@ int cli_verify(int argc, char **argv)
         int c = cli_common_opt(&cli, opt, optarg);
         if (c < 0)
             return CLI_EXIT_USAGE;
-        if (c)
+        if (c || cli_verify_opt(&vo, opt))
             continue;
-        switch (opt) {
-        case O_ALLOW_HOURS: vo.allow_logon_hours = 1; break;
-        case O_ALLOW_WS: vo.allow_any_workstation = 1; break;
-        case O_KEEP_USERS: vo.keep_domain_users = 1; break;
-        case O_AUDIT: vo.audit_reads = 1; break;
-        default: return cli_usage_error("verify", "invalid option%s", NULL);
-        }
+        return cli_usage_error("verify", "invalid option%s", NULL);
     }
     if (cli.help) {
         help();

@@ -1,5 +1,5 @@
 /* main.c - the adseed command: dispatches to the subcommands (create, list, verify, trip, remove,
- * export, suggest). */
+ * export, suggest, report). */
 #include "adseed/cli.h"
 
 #include <stdio.h>
@@ -17,6 +17,7 @@ static const struct {
     {"remove", cli_remove, "delete a decoy account, keep its retirement in the inventory"},
     {"export", cli_export, "write the catalogue as json, csv or Sigma rules"},
     {"suggest", cli_suggest, "propose believable decoy names from the domain's naming patterns"},
+    {"report", cli_report, "write the estate report: one self-contained HTML page"},
 };
 
 static void usage(FILE *f)

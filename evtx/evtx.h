@@ -102,6 +102,7 @@ typedef struct evtx_stream_stats {
     uint64_t delivered;  /* records handed to the callback */
     uint64_t filtered;   /* records skipped because their EventID is not wanted */
     uint64_t malformed, oversized, truncated;
+    uint64_t duplicate_keys; /* JSON lines with a key twice (parsed, the last value wins) */
 } evtx_stream_stats;
 
 /* Called for each record. 'end_offset' is the stream offset just past the record's </Event>:
@@ -154,6 +155,63 @@ int evtx_parse_event_xml(const char *xml, size_t len, evtx_event *ev, char *err,
 /* Helper for whole files (hunt): feeds 'path' ("-" = stdin) through a stream with opts. */
 int evtx_xml_read_file(const char *path, const evtx_xml_opts *opts, evtx_stream_stats *stats,
                        char *err, size_t errlen);
+
+/* ---- Windows events as JSON lines: Winlogbeat / Elastic Agent and NXLog -------------------- */
+/*
+ * One event per line (JSON Lines / NDJSON), as Winlogbeat's or Elastic Agent's file or Kafka
+ * output writes it (ECS: winlog.event_id, winlog.event_data.*, winlog.computer_name, @timestamp;
+ * 7.x and 8.x layouts) or NXLog's im_msvistalog with to_json() (flat: EventID, Hostname, Channel,
+ * RecordNumber, EventTime and the EventData fields at the top level). Both give the same event as
+ * the rendered XML of the same record. An Elasticsearch hit ({"_source": {...}}) is unwrapped.
+ *
+ * Hostile input: invalid UTF-8 and lone \uD800-style escapes are replaced by U+FFFD and the line
+ * is parsed again (one bad byte cannot hide an event); nesting deeper than EVTX_JSON_DEPTH_MAX is
+ * refused before parsing; duplicate keys are accepted, the last value wins (as Logstash reads
+ * them) and the line is counted in stats.duplicate_keys; lines longer than EVTX_JSON_LINE_MAX are
+ * skipped as oversized without being buffered.
+ */
+#define EVTX_JSON_LINE_MAX (8 * 1024 * 1024) /* a longer line is skipped as oversized */
+#define EVTX_JSON_DEPTH_MAX 32               /* Winlogbeat's documents nest 4 levels */
+
+typedef enum evtx_json_format {
+    EVTX_JSON_AUTO = 0,   /* per line: a "winlog" object means Winlogbeat, else NXLog */
+    EVTX_JSON_WINLOGBEAT, /* Winlogbeat 7.x/8.x, Elastic Agent (ECS winlog.*) */
+    EVTX_JSON_NXLOG       /* NXLog im_msvistalog + to_json() */
+} evtx_json_format;
+
+/* "auto", "winlogbeat" (or "elastic-agent"), "nxlog" -> format; -1 for anything else. */
+int evtx_json_format_parse(const char *name, evtx_json_format *out);
+
+/* Parses one line (no line end needed) into ev. Returns 0, or -1 when the line is not an event
+ * (not JSON, not an object, no EventID, ...; err says why). *dup_keys (may be NULL) is set to 1
+ * when the line had duplicate keys. */
+int evtx_json_parse_line(const char *line, size_t len, evtx_json_format fmt, evtx_event *ev,
+                         int *dup_keys, char *err, size_t errlen);
+
+typedef struct evtx_json_stream evtx_json_stream;
+
+typedef struct evtx_json_opts {
+    evtx_xml_opts base;      /* on_event, on_skip, ctx, want_ids, start_offset (prefilter unused);
+                                on_skip's detail names the line number and byte offset */
+    evtx_json_format format;
+    uint64_t start_line;     /* number of the line at base.start_offset (0 = 1 at offset 0,
+                                unknown otherwise) */
+} evtx_json_opts;
+
+evtx_json_stream *evtx_json_new(const evtx_json_opts *opts);
+void evtx_json_free(evtx_json_stream *s);
+/* Feed the next bytes; each line is handled as soon as its '\n' arrives. */
+int evtx_json_feed(evtx_json_stream *s, const char *data, size_t len);
+/* End of input: a last line without '\n' is handled too (reported as truncated if it fails). */
+int evtx_json_finish(evtx_json_stream *s);
+/* Offset just past the last handled line, and that line's successor's number (0 = unknown). */
+uint64_t evtx_json_consumed(const evtx_json_stream *s);
+uint64_t evtx_json_consumed_line(const evtx_json_stream *s);
+/* records = non-blank lines, malformed = not an event, oversized = too long. */
+const evtx_stream_stats *evtx_json_stats(const evtx_json_stream *s);
+/* Helper for whole files (hunt): feeds 'path' ("-" = stdin) through a stream with opts. */
+int evtx_json_read_file(const char *path, const evtx_json_opts *opts, evtx_stream_stats *stats,
+                        char *err, size_t errlen);
 
 /* ---- following a growing file (tail -F) ------------------------------------------------------ */
 typedef struct evtx_follow evtx_follow;

@@ -9,9 +9,9 @@
  * buffering more than that). Offsets are exact stream offsets so callers can checkpoint.
  */
 #include "evtx/evtx.h"
+#include "evtx/read_pieces.h"
 #include "evtx/xml_record.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,51 +332,27 @@ int evtx_xml_finish(evtx_xml_stream *s)
     return 0;
 }
 
+static int xml_piece(void *ctx, const char *data, size_t n)
+{
+    return data ? evtx_xml_feed(ctx, data, n) : evtx_xml_finish(ctx);
+}
+
 int evtx_xml_read_file(const char *path, const evtx_xml_opts *opts, evtx_stream_stats *stats,
                        char *err, size_t errlen)
 {
-    evtx_xml_stream *s = NULL;
-    FILE *f = NULL;
-    char *chunk = NULL;
-    int rc = -1, is_stdin = strcmp(path, "-") == 0;
-    size_t n;
+    evtx_xml_stream *s = evtx_xml_new(opts);
+    int rc;
 
-    if (err && errlen)
-        err[0] = '\0';
-    f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        goto out;
-    }
-    s = evtx_xml_new(opts);
-    chunk = malloc(PIECE);
-    if (!s || !chunk) {
+    if (!s) {
         snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
+        return -1;
     }
-    while ((n = fread(chunk, 1, PIECE, f)) > 0) {
-        int frc = evtx_xml_feed(s, chunk, n);
-        if (frc != 0) {
-            if (frc == -1 && !s->stopped)
-                snprintf(err, errlen, "%s: out of memory", path);
-            else
-                snprintf(err, errlen, "%s: stopped at offset %llu", path,
-                         (unsigned long long)evtx_xml_consumed(s));
-            rc = frc;
-            goto out;
-        }
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-        goto out;
-    }
-    rc = evtx_xml_finish(s);
-out:
-    if (s && stats)
+    rc = evtx_read_pieces(path, xml_piece, s, err, errlen);
+    if (rc != 0 && err && errlen && !err[0])
+        snprintf(err, errlen, "%s: %s at offset %llu", path, s->stopped ? "stopped" : "out of memory",
+                 (unsigned long long)s->consumed);
+    if (stats)
         *stats = s->st;
-    if (f && !is_stdin)
-        fclose(f);
-    free(chunk);
     evtx_xml_free(s);
     return rc;
 }

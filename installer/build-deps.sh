@@ -14,9 +14,11 @@
 # Usage: build-deps.sh [--print-prefix] [--force]
 #   --print-prefix  only print the prefix that would be used (and whether it is complete), build nothing
 #   --force         rebuild even when the cached prefix is complete
-# Needs root (deb-src entries, /var/cache) unless ADDECOY_CACHE points somewhere writable and deb-src
-# entries exist. The last line on stdout is the prefix. Progress goes to stderr; each library's build
-# log is kept in <prefix>.build/logs/ and shown (tail) when a step fails.
+# Needs root (/var/cache) unless ADDECOY_CACHE points somewhere writable. apt runs with a private
+# sources file and lists under $ADDECOY_CACHE/apt-src (deb-src entries derived from the machine's deb
+# entries): the machine's apt configuration is not changed. The last line on stdout is the prefix.
+# Progress goes to stderr; each library's build log is kept in <prefix>.build/logs/ and shown (tail)
+# when a step fails.
 set -euo pipefail
 
 HOST=x86_64-w64-mingw32
@@ -30,7 +32,7 @@ for a in "$@"; do
     case "$a" in
     --print-prefix) PRINT_ONLY=1 ;;
     --force) FORCE=1 ;;
-    -h | --help) sed -n '2,22p' "$SCRIPT_PATH" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$SCRIPT_PATH" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-deps.sh: unknown argument '$a' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -48,32 +50,48 @@ need_tools() {
     [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (run installer/prepare-windows.sh)"
 }
 
-# deb-src entries copied from the deb entries, when apt knows no source packages yet.
+# --- apt plumbing (excluded from the cache key: the source versions it finds are in the key) ---
+# apt is used with a private configuration under $CACHE_ROOT/apt-src: deb-src entries copied from the
+# machine's deb entries, and their own package lists. The machine's apt sources and lists are never
+# changed. APT runs apt-get/apt-cache with it.
+APT_DIR="$CACHE_ROOT/apt-src"
+APT_OPTS=(-o "Dir::Etc::sourcelist=$APT_DIR/sources.list" -o "Dir::Etc::sourceparts=$APT_DIR/sources.list.d"
+          -o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache=")
+apt_private() { local cmd=$1; shift; "$cmd" "${APT_OPTS[@]}" "$@"; }
+
 ensure_deb_src() {
-    if apt-cache showsrc jansson 2>/dev/null | grep -q '^Version:'; then return 0; fi
-    [ "$(id -u)" = 0 ] || die "no deb-src entries and not root: add deb-src lines for the Debian mirror"
-    say "adding deb-src entries (copied from the deb entries) and running apt-get update"
-    local f out=/etc/apt/sources.list.d/addecoy-deb-src
+    local f
+    mkdir -p "$APT_DIR/sources.list.d" "$APT_DIR/lists/partial" 2>/dev/null ||
+        die "cannot create $APT_DIR (run as root or set ADDECOY_CACHE to a writable directory)"
     for f in /etc/apt/sources.list.d/*.sources; do
         [ -e "$f" ] || continue
         case "$f" in *addecoy-deb-src*) continue ;; esac
         grep -q 'debian' "$f" || continue
         sed -e 's/^Types:.*deb\b.*$/Types: deb-src/' "$f"; echo
-    done >"$out.sources"
-    [ -s "$out.sources" ] || rm -f "$out.sources"
-    if [ -f /etc/apt/sources.list ]; then
-        sed -n 's/^deb \(.*debian.*\)$/deb-src \1/p' /etc/apt/sources.list >"$out.list"
-        [ -s "$out.list" ] || rm -f "$out.list"
+    done >"$APT_DIR/sources.list.d/deb-src.sources.new"
+    if [ -s "$APT_DIR/sources.list.d/deb-src.sources.new" ]; then
+        mv "$APT_DIR/sources.list.d/deb-src.sources.new" "$APT_DIR/sources.list.d/deb-src.sources"
+    else
+        rm -f "$APT_DIR/sources.list.d/deb-src.sources"*
     fi
-    apt-get update -q >&2 || die "apt-get update failed"
-    apt-cache showsrc jansson 2>/dev/null | grep -q '^Version:' || die "apt still knows no source packages"
+    if [ -f /etc/apt/sources.list ]; then
+        sed -n 's/^deb \(.*debian.*\)$/deb-src \1/p' /etc/apt/sources.list
+    fi >"$APT_DIR/sources.list"
+    # Refresh the private lists when there are none yet or they are older than a day.
+    if [ -z "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Sources*' -mmin -1440 -print -quit)" ]; then
+        say "updating the private deb-src lists in $APT_DIR (the machine's apt sources are not changed)"
+        apt_private apt-get update -q >&2 || die "apt-get update (private deb-src lists in $APT_DIR) failed"
+    fi
+    apt_private apt-cache showsrc jansson 2>/dev/null | grep -q '^Version:' ||
+        die "apt knows no source packages: no Debian deb entries in /etc/apt/sources.list{,.d} to copy"
 }
+# --- end apt plumbing ---
 
 # Versions of a source package, newest first (or the pinned one only).
 versions_of() {
     local pkg=$1 pin_var="ADDECOY_PIN_${1//-/_}"
     if [ -n "${!pin_var:-}" ]; then echo "${!pin_var}"; return 0; fi
-    apt-cache showsrc "$pkg" | awk -v p="$pkg" '/^Package:/{ok=($2==p)} ok && /^Version:/{print $2}' |
+    apt_private apt-cache showsrc "$pkg" | awk -v p="$pkg" '/^Package:/{ok=($2==p)} ok && /^Version:/{print $2}' |
         sort -u | sort -r -V -t: -k1,1 | {
         # sort by dpkg's rules (insertion sort; the lists are short)
         local -a vs=(); local v i j t
@@ -92,7 +110,9 @@ versions_of() {
 need_tools
 ensure_deb_src
 declare -A VERSIONS
-KEY_INPUT=$(sha256sum "$SCRIPT_PATH" | cut -d' ' -f1)
+# The key covers the script without its apt plumbing block (which changes how sources are found, not
+# what is built: the versions found are part of the key).
+KEY_INPUT=$(sed '/^# --- apt plumbing/,/^# --- end apt plumbing/d' "$SCRIPT_PATH" | sha256sum | cut -d' ' -f1)
 for p in "${PACKAGES[@]}"; do
     VERSIONS[$p]=$(versions_of "$p" | tr '\n' ' ')
     [ -n "${VERSIONS[$p]// /}" ] || die "apt-cache showsrc knows no version of source package $p"
@@ -139,7 +159,7 @@ fetch() {
         dsc=$(ls "${pkg}_${v#*:}.dsc" 2>/dev/null || true)
         if [ -z "$dsc" ]; then
             say "$pkg: fetching source $v"
-            if ! apt-get source -q --download-only "$pkg=$v" >>"$WORK/logs/$pkg.log" 2>&1; then
+            if ! apt_private apt-get source -q --download-only "$pkg=$v" >>"$WORK/logs/$pkg.log" 2>&1; then
                 say "$pkg: source $v not downloadable, trying an older one"
                 continue
             fi

@@ -11,6 +11,7 @@
 #include "evtx/evtx.h"
 #include "svc/config.h"
 #include "svc/config_validate.h"
+#include "svc/detect/inventory_source.h"
 #include "svc/base/crypto.h"
 #include "svc/base/platform.h"
 #include "svc/sink/sink.h"
@@ -48,7 +49,7 @@ static int check_inputs(const svc_config *cfg)
 {
     for (size_t i = 0; i < cfg->ninputs; i++) {
         const svc_input_conf *in = &cfg->inputs[i];
-        const char *paths[2] = {in->type == SVC_INPUT_XML ? in->path : in->auth_log,
+        const char *paths[2] = {in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? in->path : in->auth_log,
                                 in->type == SVC_INPUT_SAMBA ? in->kdc_log : NULL};
         for (int j = 0; j < 2; j++) {
             if (!paths[j] || strcmp(paths[j], "-") == 0)
@@ -120,9 +121,18 @@ int svc_check(const char *config_path, int send)
         goto out;
     }
     printf("config    %s: valid\n", config_path);
-    if (adseed_inventory_load(&inv, cfg.inventory, err, sizeof err)) {
-        printf("inventory FAILED: %s\n", err);
-        goto out;
+    {   /* an https:// inventory is fetched (into the state directory's cache) as run would */
+        svc_logger lg = svc_logger_stderr(SVC_LOG_WARN);
+        inventory_source *src = NULL;
+        char *path = NULL;
+        int bad = inventory_source_open_for(&cfg, &lg, svc_now_ms(), &src, &path, err, sizeof err) ||
+                  adseed_inventory_load(&inv, path, err, sizeof err);
+        inventory_source_free(src);
+        free(path);
+        if (bad) {
+            printf("inventory FAILED: %s\n", err);
+            goto out;
+        }
     }
     printf("inventory %s: valid, %zu decoys\n", cfg.inventory, inv.ndecoys);
     if (check_inputs(&cfg) || check_sinks(&cfg, send))

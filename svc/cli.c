@@ -22,7 +22,7 @@ static const char usage_main[] =
     "commands:\n"
     "  run     --config FILE [--once]      run in the foreground (the daemon)\n"
     "  hunt    --inventory FILE [--format jsonl|table] [--window SECONDS] PATH...\n"
-    "                                      scan exported logs (.evtx or event XML) offline\n"
+    "                                      scan exported logs (.evtx, event XML, JSON lines) offline\n"
     "  check   --config FILE [--no-send]   validate config and inventory, send a test alert\n"
 #ifdef _WIN32
     "  install | uninstall | start | stop | status | protect-secret\n"
@@ -39,9 +39,12 @@ static const char usage_run[] =
     "  --verbose  debug logging (overrides log_level)\n";
 
 static const char usage_hunt[] =
-    "usage: decoysvc hunt --inventory FILE [--format jsonl|table] [--window SECONDS] PATH...\n"
-    "  Scans binary .evtx files and rendered event XML (wevtutil qe /f:xml; \"-\" = stdin)\n"
+    "usage: decoysvc hunt --inventory FILE [--format jsonl|table] [--window SECONDS]\n"
+    "                     [--input-format xml|evtx|json] PATH...\n"
+    "  Scans binary .evtx files, rendered event XML (wevtutil qe /f:xml; \"-\" = stdin) and JSON\n"
+    "  lines from Winlogbeat, Elastic Agent or NXLog (files ending .json, .jsonl or .ndjson)\n"
     "  with the daemon's detector and throttle, using each event's time as the clock.\n"
+    "  --input-format  read every PATH as this kind instead of telling by name and content\n"
     "  exit status: 0 no decoy touched, 1 at least one alert, 2 error.\n";
 
 static const char usage_check[] =
@@ -107,7 +110,7 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_hunt(int argc, char **argv)
 {
-    hunt_opts o = {NULL, HUNT_JSONL, 300 * 1000, NULL, 0};
+    hunt_opts o = {NULL, HUNT_JSONL, 300 * 1000, NULL, 0, HUNT_INPUT_BY_NAME};
     svc_logger lg = svc_logger_stderr(SVC_LOG_WARN);
     char **paths = calloc((size_t)argc, sizeof *paths);
     const char *v;
@@ -138,6 +141,18 @@ static int cmd_hunt(int argc, char **argv)
                 goto out;
             }
             o.window_ms = (int64_t)(s * 1000);
+        } else if (strcmp(argv[i], "--input-format") == 0) {
+            static const char *const kinds[] = {"xml", "evtx", "json"};
+            if (!(v = opt_value(argc, argv, &i)))
+                goto out;
+            o.input = HUNT_INPUT_BY_NAME;
+            for (int k = 0; k < 3; k++)
+                if (strcmp(v, kinds[k]) == 0)
+                    o.input = (hunt_input)(HUNT_INPUT_XML + k);
+            if (o.input == HUNT_INPUT_BY_NAME) {
+                fprintf(stderr, "decoysvc hunt: --input-format must be xml, evtx or json, not '%s'\n", v);
+                goto out;
+            }
         } else if (strcmp(argv[i], "--verbose") == 0) {
             lg.min = SVC_LOG_INFO;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {

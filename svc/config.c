@@ -1,6 +1,7 @@
 /* config.c - loads and validates decoysvc's JSON configuration. Strict: unknown keys are errors
  * (keys starting with "_" are comments), every error names the file, line or field. */
 #include "svc/config.h"
+#include "svc/detect/inventory_source.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -120,6 +121,19 @@ static int parse_start(const json_t *obj, svc_input_start *out, const char *wher
     return 0;
 }
 
+static int parse_json_format(const json_t *obj, evtx_json_format *out, const char *where, char *err,
+                             size_t errlen)
+{
+    json_t *v = json_object_get(obj, "format");
+    if (!v)
+        return 0;
+    if (!json_is_string(v) || evtx_json_format_parse(json_string_value(v), out) != 0) {
+        CFG_ERR("%s.format: must be \"auto\", \"winlogbeat\", \"elastic-agent\" or \"nxlog\"", where);
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_channels(const json_t *obj, svc_input_conf *in, const char *where, char *err,
                           size_t errlen)
 {
@@ -150,7 +164,7 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
                        char *err, size_t errlen)
 {
     static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "computer",
-                                       "channels", "start", NULL};
+                                       "channels", "start", "format", NULL};
     char *type = NULL, *p = NULL;
     char name[600];
     int rc = -1;
@@ -162,21 +176,29 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
     if (check_keys(obj, keys, where, err, errlen) || get_str(obj, "type", &type, where, err, errlen))
         goto out;
     if (!type) {
-        CFG_ERR("%s.type: missing (one of \"xml\", \"samba\", \"eventlog\")", where);
+        CFG_ERR("%s.type: missing (one of \"xml\", \"json\", \"samba\", \"eventlog\")", where);
         goto out;
     }
     if (parse_start(obj, &in->start, where, err, errlen))
         goto out;
-    if (strcmp(type, "xml") == 0) {
-        in->type = SVC_INPUT_XML;
+    if (json_object_get(obj, "format") && strcmp(type, "json") != 0) {
+        CFG_ERR("%s.format: only for a \"json\" input", where);
+        goto out;
+    }
+    if (strcmp(type, "xml") == 0 || strcmp(type, "json") == 0) {
+        int is_json = type[0] == 'j';
+        in->type = is_json ? SVC_INPUT_JSON : SVC_INPUT_XML;
         if (get_str(obj, "path", &p, where, err, errlen))
             goto out;
         if (!p) {
-            CFG_ERR("%s.path: missing (a rendered event XML file, or \"-\" for standard input)", where);
+            CFG_ERR("%s.path: missing (a %s file, or \"-\" for standard input)", where,
+                    is_json ? "JSON lines (Winlogbeat, NXLog)" : "rendered event XML");
             goto out;
         }
+        if (is_json && parse_json_format(obj, &in->format, where, err, errlen))
+            goto out;
         in->path = svc_config_resolve(cfgpath, p);
-        snprintf(name, sizeof name, "xml:%s", in->path);
+        snprintf(name, sizeof name, "%s:%s", type, in->path);
     } else if (strcmp(type, "samba") == 0) {
         char *a = NULL, *k = NULL;
         in->type = SVC_INPUT_SAMBA;
@@ -202,7 +224,8 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
             goto out;
         snprintf(name, sizeof name, "eventlog");
     } else {
-        CFG_ERR("%s.type: unknown input type '%s' (one of \"xml\", \"samba\", \"eventlog\")", where, type);
+        CFG_ERR("%s.type: unknown input type '%s' (one of \"xml\", \"json\", \"samba\", \"eventlog\")", where,
+                type);
         goto out;
     }
     in->name = dupstr(name);
@@ -324,10 +347,48 @@ static void resolve_sink_paths(const char *cfgpath, json_t *sinks)
     }
 }
 
+/* "inventory": a file (relative to the config) or an https:// URL with its polling options. */
+static int parse_inventory_source(svc_config *cfg, const json_t *root, const char *inv, char *err, size_t errlen)
+{
+    const char *file = cfg->path;
+    char *ca = NULL, *tok = NULL, uerr[256];
+    double poll = 300;
+    int rc = -1;
+
+    if (get_str(root, "inventory_ca_file", &ca, file, err, errlen) ||
+        get_str(root, "inventory_token_file", &tok, file, err, errlen) ||
+        get_num(root, "inventory_poll_seconds", 1, 86400, &poll, file, err, errlen))
+        goto out;
+    if (!inventory_is_url(inv)) {
+        if (ca || tok || json_object_get(root, "inventory_poll_seconds")) {
+            CFG_ERR("%s: inventory_ca_file, inventory_token_file and inventory_poll_seconds are only for an "
+                    "https:// inventory", file);
+            goto out;
+        }
+        cfg->inventory = svc_config_resolve(file, inv);
+        rc = cfg->inventory ? 0 : -1;
+        goto out;
+    }
+    if (inventory_url_check(inv, uerr, sizeof uerr)) {
+        CFG_ERR("%s: inventory: %s", file, uerr);
+        goto out;
+    }
+    cfg->inventory = dupstr(inv);
+    cfg->inventory_ca_file = ca ? svc_config_resolve(file, ca) : NULL;
+    cfg->inventory_token_file = tok ? svc_config_resolve(file, tok) : NULL;
+    cfg->inventory_poll_ms = (int64_t)(poll * 1000);
+    rc = 0;
+out:
+    free(ca);
+    free(tok);
+    return rc;
+}
+
 static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
 {
     static const char *const keys[] = {"inventory", "state_dir", "log_level", "inputs", "throttle",
-                                       "spool", "sinks", "poll_ms", NULL};
+                                       "spool", "sinks", "poll_ms", "inventory_poll_seconds",
+                                       "inventory_ca_file", "inventory_token_file", NULL};
     const char *file = cfg->path;
     char *inv = NULL, *state = NULL;
     char where[512];
@@ -352,7 +413,8 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
         CFG_ERR("%s: state_dir: missing (directory for the spool and input checkpoints)", file);
         goto out;
     }
-    cfg->inventory = svc_config_resolve(file, inv);
+    if (parse_inventory_source(cfg, root, inv, err, errlen))
+        goto out;
     cfg->state_dir = svc_config_resolve(file, state);
     cfg->poll_ms = (int64_t)poll;
     spool = json_object_get(root, "spool");
@@ -422,6 +484,8 @@ void svc_config_free(svc_config *cfg)
     free(cfg->inputs);
     free(cfg->path);
     free(cfg->inventory);
+    free(cfg->inventory_ca_file);
+    free(cfg->inventory_token_file);
     free(cfg->state_dir);
     json_decref(cfg->sinks);
     memset(cfg, 0, sizeof *cfg);

@@ -7,12 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evtx/evtx.h"
 #include "svc/base/log.h"
 
 typedef enum svc_input_type {
     SVC_INPUT_XML = 1, /* rendered event XML: a file followed like tail -F, or "-" for stdin */
     SVC_INPUT_SAMBA,   /* Samba AD DC auth JSON audit log and KDC log */
-    SVC_INPUT_EVENTLOG /* Windows event log channels (EvtSubscribe) */
+    SVC_INPUT_EVENTLOG, /* Windows event log channels (EvtSubscribe) */
+    SVC_INPUT_JSON     /* JSON lines (Winlogbeat, Elastic Agent, NXLog): a followed file or "-" */
 } svc_input_type;
 
 typedef enum svc_input_start { SVC_START_BEGINNING = 0, SVC_START_END } svc_input_start;
@@ -21,8 +23,10 @@ typedef enum svc_input_start { SVC_START_BEGINNING = 0, SVC_START_END } svc_inpu
 
 typedef struct svc_input_conf {
     svc_input_type type;
-    char *name;      /* unique key of its checkpoint: "xml:<path>", "samba:<computer>", "eventlog" */
-    char *path;      /* xml: file or "-" */
+    char *name;      /* unique key of its checkpoint: "xml:<path>", "json:<path>", "samba:<computer>",
+                        "eventlog" */
+    char *path;      /* xml, json: file or "-" */
+    evtx_json_format format; /* json: the shipper's layout (auto by default) */
     char *auth_log;  /* samba: auth_json_audit file (optional) */
     char *kdc_log;   /* samba: kerberos log file (optional) */
     char *computer;  /* samba: host name reported as host.name */
@@ -33,7 +37,10 @@ typedef struct svc_input_conf {
 
 typedef struct svc_config {
     char *path;        /* the config file itself */
-    char *inventory;   /* absolute or relative to the config file's directory */
+    char *inventory;   /* absolute or relative to the config file's directory, or an https:// URL */
+    char *inventory_ca_file;    /* URL inventory: CA bundle to verify the server (NULL: system's) */
+    char *inventory_token_file; /* URL inventory: bearer token file (NULL: none) */
+    int64_t inventory_poll_ms;  /* URL inventory: how often it is polled */
     char *state_dir;   /* spool/ and checkpoint.json live here */
     svc_log_level log_level;
     int64_t throttle_window_ms;

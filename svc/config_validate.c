@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "adseed/adseed.h"
+#include "svc/detect/inventory_source.h"
 #include "svc/sink/sink.h"
 
 static int validate_sinks(const svc_config *cfg, char *err, size_t errlen)
@@ -58,11 +59,14 @@ int svc_config_validate(const svc_config *cfg, char *err, size_t errlen)
     adseed_inventory inv;
     int rc;
 
-    adseed_inventory_init(&inv);
-    rc = adseed_inventory_load(&inv, cfg->inventory, err, errlen);
-    adseed_inventory_free(&inv);
-    if (rc)
-        return -1;
+    /* an https:// inventory is fetched (and validated) by the inventory source when it is used */
+    if (!inventory_is_url(cfg->inventory)) {
+        adseed_inventory_init(&inv);
+        rc = adseed_inventory_load(&inv, cfg->inventory, err, errlen);
+        adseed_inventory_free(&inv);
+        if (rc)
+            return -1;
+    }
     return validate_inputs(cfg, err, errlen) || validate_sinks(cfg, err, errlen) ? -1 : 0;
 }
 

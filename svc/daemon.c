@@ -22,6 +22,7 @@
 #include "svc/base/fault.h"
 #include "svc/sink/delivery.h"
 #include "svc/input/input.h"
+#include "svc/detect/inventory_source.h"
 #include "svc/detect/pipeline.h"
 #include "svc/base/instance_lock.h"
 #include "svc/base/platform.h"
@@ -53,6 +54,8 @@ typedef struct daemon {
     int checkpoint_failed; /* the last checkpoint write failed: inputs wait until one succeeds */
     fault_state storage; /* a storage fault being retried */
     int64_t last_save_ms;
+    inventory_source *inv_src; /* an https:// inventory, polled; NULL for a file */
+    char *inv_path;            /* what the pipeline reads: the file, or the URL's cached copy */
 } daemon;
 
 #define STORAGE_SUBJECT "storage fault"
@@ -312,7 +315,9 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    po = (pipeline_opts){d->cfg.inventory, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow,
+    if (inventory_source_open_for(&d->cfg, &d->lg, svc_now_ms(), &d->inv_src, &d->inv_path, err, errlen))
+        return -1;
+    po = (pipeline_opts){d->inv_path, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow,
                          spool_emit, d, &d->lg, spool_room};
     if (pipeline_open(&d->pipe, &po, err, errlen))
         return -1;
@@ -360,6 +365,8 @@ static void daemon_close(daemon *d)
         spool_close(d->sp);
     json_decref(d->saved);
     free(d->cp_path);
+    inventory_source_free(d->inv_src);
+    free(d->inv_path);
     svc_config_free(&d->cfg);
 }
 
@@ -465,6 +472,8 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
                 break;
             *o->reload_flag = 0;
         }
+        if (d->inv_src)
+            inventory_source_poll(d->inv_src, svc_now_ms());
         pipeline_reload_if_changed(&d->pipe);
         if (!progress) /* wait: delivery's next due work (-1: none pending), capped by the poll period */
             sleep_unless_stopped(o->stop_flag, wait >= 0 && wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);

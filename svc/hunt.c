@@ -1,4 +1,5 @@
-/* hunt.c - `decoysvc hunt`: offline scan of exported logs (binary .evtx or rendered event XML)
+/* hunt.c - `decoysvc hunt`: offline scan of exported logs (binary .evtx, rendered event XML, or
+ * JSON lines from Winlogbeat / Elastic Agent / NXLog)
  * with the same detector and throttle as the daemon, event time as the clock. Prints one alert
  * per line (jsonl) or a table; exit status 0 when no decoy was touched, 1 when one was, 2 on error. */
 #include "svc/hunt.h"
@@ -74,14 +75,60 @@ static int hunt_prefilter(void *ctx, unsigned event_id, const char *rec, size_t 
     return pipeline_prefilter(&h->pipe, event_id, rec, len);
 }
 
+static void hunt_json_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const char *detail)
+{
+    hunt_ctx *h = ctx;
+    static const char *const names[] = {"?", "not an event", "oversized", "truncated"};
+    (void)offset;
+    svc_log(h->lg, SVC_LOG_WARN, "%s: skipped (%s): %s", h->file, names[why <= 3 ? why : 0], detail ? detail : "");
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static hunt_input input_kind(const hunt_ctx *h, const char *path)
+{
+    if (h->o->input != HUNT_INPUT_BY_NAME)
+        return h->o->input;
+    if (ends_with(path, ".json") || ends_with(path, ".jsonl") || ends_with(path, ".ndjson"))
+        return HUNT_INPUT_JSON;
+    return strcmp(path, "-") != 0 && evtx_file_is_evtx(path) ? HUNT_INPUT_EVTX : HUNT_INPUT_XML;
+}
+
+static int hunt_json_file(hunt_ctx *h, const char *path)
+{
+    evtx_json_opts jo = {{hunt_event, hunt_json_skip, h, h->pipe.want_ids, 0, NULL}, EVTX_JSON_AUTO, 1};
+    evtx_stream_stats st;
+    char err[1024];
+
+    memset(&st, 0, sizeof st);
+    if (evtx_json_read_file(path, &jo, &st, err, sizeof err)) {
+        svc_log(h->lg, SVC_LOG_ERR, "%s", err);
+        return -1;
+    }
+    if (st.duplicate_keys)
+        svc_log(h->lg, SVC_LOG_WARN, "%s: %llu lines had a key twice (read with the last value)", path,
+                (unsigned long long)st.duplicate_keys);
+    svc_log(h->lg, SVC_LOG_INFO, "%s: %llu lines, %llu examined, %llu skipped as not events", path,
+            (unsigned long long)st.records, (unsigned long long)st.delivered,
+            (unsigned long long)(st.malformed + st.oversized + st.truncated));
+    return 0;
+}
+
 static int hunt_file(hunt_ctx *h, const char *path)
 {
     evtx_xml_opts xo = {hunt_event, hunt_skip, h, h->pipe.want_ids, 0, hunt_prefilter};
     evtx_stream_stats st;
     char err[1024];
+    hunt_input kind = input_kind(h, path);
 
     h->file = path;
-    if (strcmp(path, "-") != 0 && evtx_file_is_evtx(path)) {
+    if (kind == HUNT_INPUT_JSON)
+        return hunt_json_file(h, path);
+    if (kind == HUNT_INPUT_EVTX) {
         evtx_file_stats fs;
         memset(&fs, 0, sizeof fs);
         if (evtx_file_read(path, &xo, &fs, err, sizeof err)) {

@@ -9,12 +9,20 @@
 
 typedef enum hunt_format { HUNT_JSONL = 0, HUNT_TABLE } hunt_format;
 
+typedef enum hunt_input {
+    HUNT_INPUT_BY_NAME = 0, /* .json/.jsonl/.ndjson: JSON lines; .evtx content: binary; else XML */
+    HUNT_INPUT_XML,
+    HUNT_INPUT_EVTX,
+    HUNT_INPUT_JSON
+} hunt_input;
+
 typedef struct hunt_opts {
     const char *inventory;
     hunt_format format;
     int64_t window_ms;
     char *const *paths;
     size_t npaths;
+    hunt_input input;   /* --input-format */
 } hunt_opts;
 
 /* Returns 0 (no decoy touched), 1 (at least one alert) or 2 (error). */

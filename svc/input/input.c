@@ -21,6 +21,7 @@ svc_input *svc_input_open(const svc_input_conf *conf, const json_t *checkpoint, 
     in->lg = lg;
     switch (conf->type) {
     case SVC_INPUT_XML:
+    case SVC_INPUT_JSON:
         rc = input_xml_open(in, checkpoint, err, errlen);
         break;
     case SVC_INPUT_SAMBA:

@@ -1,6 +1,6 @@
 /* input.h - a configured event source inside decoysvc: reads what is new, feeds the pipeline,
  * and reports the position (checkpoint) up to which everything it read has been handled.
- * Implementations: input_xml.c (file or stdin), input_samba.c (Samba logs),
+ * Implementations: input_xml.c (XML or JSON lines, file or stdin), input_samba.c (Samba logs),
  * input_eventlog_win.c (Windows channels). */
 #ifndef ADDECOY_SVC_INPUT_H
 #define ADDECOY_SVC_INPUT_H

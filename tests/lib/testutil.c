@@ -42,10 +42,12 @@ const char *testutil_fixture(char *buf, size_t len, const char *name)
     return buf;
 }
 
+/* Set once a corpus test could not run; tests are single-threaded. */
+static int corpus_skipped;
+
 const char *testutil_corpus(void)
 {
-    static const char *cached; /* read-only after first call; tests are single-threaded */
-    static int announced;
+    static const char *cached; /* read-only after first call */
     struct stat st;
     const char *dir = env_or("ADDECOY_CORPUS", "../shared/corpus");
     char probe[4096];
@@ -53,11 +55,18 @@ const char *testutil_corpus(void)
     snprintf(probe, sizeof probe, "%s/README.md", dir);
     if (stat(probe, &st) == 0)
         return cached = dir;
-    if (!announced) {
+    if (!corpus_skipped) {
         printf("SKIP: corpus not found at %s: corpus tests skipped\n", dir);
-        announced = 1;
+        corpus_skipped = 1;
     }
     return NULL;
+}
+
+int testutil_exit_code(int failed)
+{
+    if (failed)
+        return 1;
+    return corpus_skipped ? TESTUTIL_SKIP : 0;
 }
 
 const char *testutil_tmpdir(char *buf, size_t len, const char *tag)

@@ -13,6 +13,14 @@ const char *testutil_fixture(char *buf, size_t len, const char *name);
 /* Corpus directory (../shared/corpus) or NULL when absent; prints a visible SKIP line once when absent. */
 const char *testutil_corpus(void);
 
+/* ctest's SKIP_RETURN_CODE: a test program that could not run part of its tests (no corpus) exits
+ * with it, so ctest reports "Skipped" instead of counting a test that did not run as passed. */
+#define TESTUTIL_SKIP 77
+/* The exit code of a test program: 1 when a test failed, TESTUTIL_SKIP when a corpus test was
+ * skipped, else 0. */
+int testutil_exit_code(int failed);
+#define testutil_run(tests) testutil_exit_code(cmocka_run_group_tests(tests, NULL, NULL))
+
 /* Creates a fresh empty temp directory; returns buf. */
 const char *testutil_tmpdir(char *buf, size_t len, const char *tag);
 

@@ -241,5 +241,5 @@ int main(void)
         cmocka_unit_test(test_names_and_spn),   cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_explain),         cmocka_unit_test(test_filter_escape),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -159,5 +159,5 @@ int main(void)
         cmocka_unit_test(test_export_sigma),
         cmocka_unit_test(test_export_csv_json),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

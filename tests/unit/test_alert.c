@@ -260,5 +260,5 @@ int main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_followup_fields),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -63,5 +63,5 @@ int main(void)
         cmocka_unit_test(test_parse_retry_after),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

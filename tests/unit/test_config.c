@@ -116,6 +116,46 @@ static void test_errors_name_the_field(void **state)
                  "duplicate", NULL);
 }
 
+/* The json input and an https:// fleet inventory. */
+static void test_json_input_and_url_inventory(void **state)
+{
+    svc_config cfg;
+    char err[1024] = "";
+    const char *path = write_cfg("fleet.json",
+        "{\"inventory\": \"https://inv.corp.example/inventory.json\", \"inventory_ca_file\": \"ca.pem\","
+        " \"inventory_token_file\": \"/etc/addecoy/inv.token\", \"inventory_poll_seconds\": 60, \"state_dir\": \"s\","
+        " \"inputs\": [{\"type\": \"json\", \"path\": \"wlb.ndjson\", \"format\": \"nxlog\"},"
+        "              {\"type\": \"json\", \"path\": \"-\"}], " MINIMAL_SINKS "}");
+    (void)state;
+    if (svc_config_load(&cfg, path, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(cfg.inputs[0].type, SVC_INPUT_JSON);
+    assert_int_equal(cfg.inputs[0].format, EVTX_JSON_NXLOG);
+    assert_non_null(strstr(cfg.inputs[0].name, "json:"));
+    assert_int_equal(cfg.inputs[1].format, EVTX_JSON_AUTO);
+    assert_string_equal(cfg.inventory, "https://inv.corp.example/inventory.json"); /* not made relative */
+    assert_non_null(strstr(cfg.inventory_ca_file, dir));
+    assert_string_equal(cfg.inventory_token_file, "/etc/addecoy/inv.token");
+    assert_int_equal(cfg.inventory_poll_ms, 60000);
+    svc_config_free(&cfg);
+    path = write_cfg("loop.json", "{\"inventory\": \"http://127.0.0.1:8080/i.json\", \"state_dir\": \"s\", "
+                     MINIMAL_INPUTS ", " MINIMAL_SINKS "}");
+    if (svc_config_load(&cfg, path, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(cfg.inventory_poll_ms, 300000);
+    svc_config_free(&cfg);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"json\", \"path\": \"a\","
+                 " \"format\": \"gelf\"}], " MINIMAL_SINKS "}", "inputs[0].format", "nxlog");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\","
+                 " \"format\": \"auto\"}], " MINIMAL_SINKS "}", "inputs[0].format", "only for");
+    expect_error("{\"inventory\": \"http://inv.corp.example/i.json\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", "
+                 MINIMAL_SINKS "}", "inventory: must be an https:// URL", NULL);
+    expect_error("{\"inventory\": \"https://u:pw@inv.corp.example/i.json\", \"state_dir\": \"s\", " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}", "no credentials in the URL", NULL);
+    expect_error("{\"inventory\": \"i.json\", \"inventory_poll_seconds\": 5, \"state_dir\": \"s\", " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}", "only for an https:// inventory", NULL);
+}
+
 static void test_missing_file(void **state)
 {
     svc_config cfg;
@@ -131,9 +171,10 @@ int main(void)
         cmocka_unit_test(test_valid_full),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_json_input_and_url_inventory),
         cmocka_unit_test(test_missing_file),
     };
     testutil_init();
     testutil_tmpdir(dir, sizeof dir, "config");
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

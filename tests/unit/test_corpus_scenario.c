@@ -1,7 +1,8 @@
 /* test_corpus_scenario.c - the scenario of ../shared/corpus/README.md: the five scenario decoys,
- * every corpus XML file parsed with evtx_xml_read_file, detector + throttle with `hunt` semantics
- * (event time as the clock, 300 s window, forced flush at the end of each file); checks each file's
- * expectations and the totals per (decoy, action) over all files. Skips visibly without corpus. */
+ * every corpus XML file parsed with evtx_xml_read_file and handed to the pipeline exactly as `hunt`
+ * does (pipeline_event with the event time as the clock, the pipeline's event-ID filter and raw
+ * prefilter, 300 s window, forced flush at the end of each file); checks each file's expectations and
+ * the totals per (decoy, action) over all files. Reports SKIP to ctest without the corpus. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +17,7 @@
 #include "adseed/adseed.h"
 #include "evtx/evtx.h"
 #include "svc/detect/alert.h"
-#include "svc/detect/decoy_index.h"
-#include "svc/detect/detector.h"
-#include "svc/detect/throttle.h"
+#include "svc/detect/pipeline.h"
 #include "testutil.h"
 
 static const char inventory_json[] =
@@ -34,35 +33,68 @@ static const char inventory_json[] =
 #define MAX_ALERTS 256
 
 typedef struct run {
-    detector *det;
-    throttle *thr;
+    pipeline pipe;
     alert alerts[MAX_ALERTS];
     size_t nalerts;
-    uint64_t detections;
+    char inventory[4096];
 } run;
 
-static int collect(void *ctx, const alert *a)
+static int collect(void *ctx, const alert *a, const char *json, size_t len)
 {
     run *r = ctx;
+    (void)json;
+    (void)len;
     if (r->nalerts >= MAX_ALERTS)
         return -1;
     r->alerts[r->nalerts++] = *a;
     return 0;
 }
 
+/* As hunt.c: the event time (0 when absent) is the throttle's clock. */
 static int on_event(void *ctx, const evtx_event *ev, uint64_t end_offset)
 {
     run *r = ctx;
-    detection d;
-    alert a;
     (void)end_offset;
-    assert_int_equal(throttle_flush(r->thr, ev->time_ms, 0, collect, r), 0);
-    if (!detector_examine(r->det, ev, &d))
-        return 0;
-    r->detections++;
-    if (throttle_observe(r->thr, &d, ev->time_ms, &a))
-        assert_int_equal(collect(r, &a), 0);
+    assert_int_equal(pipeline_event(&r->pipe, ev, ev->time_ms >= 0 ? ev->time_ms : 0), 0);
     return 0;
+}
+
+static int on_prefilter(void *ctx, unsigned event_id, const char *rec, size_t len)
+{
+    run *r = ctx;
+    return pipeline_prefilter(&r->pipe, event_id, rec, len);
+}
+
+/* A pipeline over an inventory written to a temp file (tag names the directory). */
+static run *run_open(const char *json, const char *tag)
+{
+    run *r = calloc(1, sizeof *r);
+    char dir[2048], err[512];
+    FILE *f;
+    pipeline_opts po;
+
+    assert_non_null(r);
+    testutil_tmpdir(dir, sizeof dir, tag);
+    snprintf(r->inventory, sizeof r->inventory, "%s/inventory.json", dir);
+    f = fopen(r->inventory, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(json, 1, strlen(json), f), strlen(json));
+    fclose(f);
+    memset(&po, 0, sizeof po);
+    po.inventory_path = r->inventory;
+    po.window_ms = 300000;
+    po.emit = collect;
+    po.emit_ctx = r;
+    if (pipeline_open(&r->pipe, &po, err, sizeof err))
+        fail_msg("pipeline_open: %s", err);
+    return r;
+}
+
+static void run_close(run *r)
+{
+    pipeline_close(&r->pipe);
+    remove(r->inventory);
+    free(r);
 }
 
 static uint64_t count_of(const run *r, size_t from, const char *decoy, detect_action act, size_t *nalerts)
@@ -90,11 +122,13 @@ static size_t replay(run *r, const char *dir, const char *name)
     memset(&o, 0, sizeof o);
     o.on_event = on_event;
     o.ctx = r;
+    o.want_ids = r->pipe.want_ids;
+    o.prefilter = on_prefilter;
     snprintf(path, sizeof path, "%s/xml/%s", dir, name);
     if (evtx_xml_read_file(path, &o, &st, err, sizeof err) != 0)
         fail_msg("%s: %s", name, err);
     assert_int_equal(st.malformed + st.truncated + st.oversized, 0);
-    assert_int_equal(throttle_flush(r->thr, 0, 1, collect, r), 0);
+    assert_int_equal(pipeline_flush(&r->pipe, 0, 1), 0);
     return first;
 }
 
@@ -102,10 +136,8 @@ static void test_scenario(void **state)
 {
     (void)state;
     const char *corpus = testutil_corpus();
-    adseed_inventory inv;
-    decoy_index *ix;
     run *r;
-    char dir[4096], err[512];
+    char dir[4096];
     DIR *dh;
     struct dirent *de;
     size_t nfiles = 0, n;
@@ -114,17 +146,7 @@ static void test_scenario(void **state)
         skip();
         return;
     }
-    adseed_inventory_init(&inv);
-    assert_int_equal(adseed_inventory_parse(&inv, inventory_json, strlen(inventory_json), "scenario", err,
-                                            sizeof err), 0);
-    ix = decoy_index_build(&inv, err, sizeof err);
-    assert_non_null(ix);
-    r = calloc(1, sizeof *r);
-    assert_non_null(r);
-    r->det = detector_new(ix);
-    r->thr = throttle_new(300000);
-    assert_non_null(r->det);
-    assert_non_null(r->thr);
+    r = run_open(inventory_json, "scenario");
     snprintf(dir, sizeof dir, "%s/xml", corpus);
     dh = opendir(dir);
     assert_non_null(dh);
@@ -248,7 +270,7 @@ static void test_scenario(void **state)
         for (size_t i = 0; i < r->nalerts; i++)
             all += r->alerts[i].count;
         assert_int_equal(all, total);
-        assert_int_equal(all, r->detections);
+        assert_int_equal(all, r->pipe.stats.detections);
     }
     /* every alert renders as JSON and ids are unique */
     for (size_t i = 0; i < r->nalerts; i++) {
@@ -262,34 +284,23 @@ static void test_scenario(void **state)
         }
     }
     printf("scenario: %zu files, %zu alerts, %llu detections\n", nfiles, r->nalerts,
-           (unsigned long long)r->detections);
-    throttle_free(r->thr);
-    detector_free(r->det);
-    free(r);
-    decoy_index_free(ix);
-    adseed_inventory_free(&inv);
+           (unsigned long long)r->pipe.stats.detections);
+    run_close(r);
 }
 
 static void test_empty_inventory(void **state)
 {
     (void)state;
     const char *corpus = testutil_corpus();
-    adseed_inventory inv;
-    decoy_index *ix;
     run *r;
-    char dir[4096], err[64];
+    char dir[4096];
     DIR *dh;
     struct dirent *de;
     if (!corpus) {
         skip();
         return;
     }
-    adseed_inventory_init(&inv);
-    ix = decoy_index_build(&inv, err, sizeof err);
-    r = calloc(1, sizeof *r);
-    assert_non_null(r);
-    r->det = detector_new(ix);
-    r->thr = throttle_new(300000);
+    r = run_open("{\"version\":1,\"decoys\":[]}", "scenario-empty");
     snprintf(dir, sizeof dir, "%s/xml", corpus);
     dh = opendir(dir);
     assert_non_null(dh);
@@ -300,11 +311,7 @@ static void test_empty_inventory(void **state)
     }
     closedir(dh);
     assert_int_equal(r->nalerts, 0);
-    throttle_free(r->thr);
-    detector_free(r->det);
-    free(r);
-    decoy_index_free(ix);
-    adseed_inventory_free(&inv);
+    run_close(r);
 }
 
 int main(void)
@@ -314,5 +321,5 @@ int main(void)
         cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_empty_inventory),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

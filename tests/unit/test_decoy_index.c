@@ -337,5 +337,5 @@ int main(void)
         cmocka_unit_test(test_key_forms),
         cmocka_unit_test(test_collisions),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -117,5 +117,5 @@ int main(void)
         cmocka_unit_test(test_duplicate_names_refused),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

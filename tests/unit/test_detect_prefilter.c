@@ -188,5 +188,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corpus_same_detections, setup, teardown),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -374,5 +374,5 @@ int main(void)
         cmocka_unit_test(test_decoders),
         cmocka_unit_test_setup_teardown(test_hostile_values, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

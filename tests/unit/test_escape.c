@@ -121,5 +121,5 @@ int main(void)
         cmocka_unit_test(test_utf8_prefix),  cmocka_unit_test(test_buf_printf),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -308,5 +308,5 @@ int main(void)
         cmocka_unit_test(test_utf16_to_utf8),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -736,5 +736,5 @@ int main(void)
     };
     testutil_init();
     testutil_tmpdir(tmpdir, sizeof tmpdir, "evtxfile");
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -184,5 +184,5 @@ int main(void)
         cmocka_unit_test(test_appears_late),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

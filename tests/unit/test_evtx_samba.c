@@ -380,5 +380,5 @@ int main(void)
         cmocka_unit_test(test_hostile_lines),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -708,5 +708,5 @@ int main(void)
         cmocka_unit_test(test_corpus_counts),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

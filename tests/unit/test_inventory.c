@@ -505,5 +505,5 @@ int main(void)
         cmocka_unit_test(test_decoys_absent_or_not_array),
         cmocka_unit_test(test_nesting_limit),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

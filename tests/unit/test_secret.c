@@ -187,5 +187,5 @@ int main(void)
 #endif
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

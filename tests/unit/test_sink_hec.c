@@ -377,6 +377,6 @@ int main(void)
     atexit(receiver_stop_all);
     for (size_t i = 0; i < LENS_N; i++)
         lens[i] = strlen(DOCS[i]);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
 #endif

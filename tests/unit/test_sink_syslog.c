@@ -266,6 +266,6 @@ int main(void)
     };
     testutil_init();
     atexit(stop_running);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
 #endif

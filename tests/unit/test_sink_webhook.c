@@ -276,6 +276,6 @@ int main(void)
     };
     testutil_init();
     atexit(receiver_stop_all);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
 #endif

@@ -434,5 +434,5 @@ int main(void)
         cmocka_unit_test(test_multiple_sinks),     cmocka_unit_test(test_segments_roll_and_gc),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }

@@ -336,5 +336,5 @@ int main(void)
         cmocka_unit_test(test_cap_and_refusal),
         cmocka_unit_test(test_save_load),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
