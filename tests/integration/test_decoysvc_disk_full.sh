@@ -76,11 +76,11 @@ rm -f "$T/state/filler"                                                  # ... f
 hec_stop                                                                 # the receiver is down ...
 sleep 3
 hec_start                                                                # ... for 3 s, same port
-wait "$writer"
 got=$(hec_unique_ids "$HEC_OUT")
-svc_kill9                                                                # SIGKILL and restart
+svc_kill9                    # SIGKILL (while the alerts held back by the outage wait) and restart
 echo "   killed with $got of $N delivered"
 svc_start "$T/b.json"
+wait "$writer"
 wait_ids "$HEC_OUT" $N 2400 || fail "B: only $(hec_unique_ids "$HEC_OUT") of $N alerts arrived"
 report B "$HEC_OUT"
 check_distinct "$HEC_OUT" 700000 || fail "B: wrong alerts"
