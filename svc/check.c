@@ -10,6 +10,7 @@
 #include "adseed/adseed.h"
 #include "evtx/evtx.h"
 #include "svc/config.h"
+#include "svc/config_validate.h"
 #include "svc/detect/inventory_source.h"
 #include "svc/base/crypto.h"
 #include "svc/base/platform.h"
@@ -115,6 +116,10 @@ int svc_check(const char *config_path, int send)
     if (svc_config_load(&cfg, config_path, err, sizeof err)) {
         printf("config %s: FAILED: %s\n", config_path, err);
         return 2;
+    }
+    if (svc_config_validate(&cfg, err, sizeof err)) { /* exactly what `decoysvc run` refuses */
+        printf("config %s: FAILED: %s\n", config_path, err);
+        goto out;
     }
     printf("config    %s: valid\n", config_path);
     {   /* an https:// inventory is fetched (into the state directory's cache) as run would */

@@ -3,7 +3,13 @@
  * The contract: an input's position is written to checkpoint.json only after every alert that
  * its events produced is committed (fsynced) to the spool, and the throttle's pending counts are
  * saved in the same atomic write, so a crash at any point loses nothing (a replay after a crash
- * may re-emit an alert with the same id: delivery is at-least-once). */
+ * may re-emit an alert with the same id: delivery is at-least-once).
+ *
+ * Storage faults (a failed append, spool commit or checkpoint write: ENOSPC, EIO, EROFS...) are
+ * handled like a full spool, by construction: the spool then refuses everything until the daemon
+ * has discarded the uncommitted alerts and rewound the inputs and the throttle to the last durable
+ * checkpoint, so no checkpoint can ever pass an alert that was thrown away. The inputs then wait
+ * (backoff) and read again; the fault is logged when it starts and when it clears. */
 #include "svc/daemon.h"
 
 #include <stdio.h>
@@ -12,6 +18,8 @@
 
 #include "adseed/adseed.h"
 #include "svc/config.h"
+#include "svc/config_validate.h"
+#include "svc/base/fault.h"
 #include "svc/sink/delivery.h"
 #include "svc/input/input.h"
 #include "svc/detect/inventory_source.h"
@@ -28,6 +36,8 @@
 #define DRAIN_TIMEOUT_MS (120 * 1000)
 #define INPUT_PAUSE_MS 1000
 #define SPOOL_ALERT_MARGIN (128 * 1024) /* input back-off after the spool refused an alert */
+#define FAULT_COMMIT_BYTES (256 * 1024) /* during a storage fault, commit in steps this small ... */
+#define FAULT_STEP_GRACE_MS (30 * 1000)  /* ... and for this long after it cleared */
 
 typedef struct daemon {
     svc_config cfg;
@@ -43,6 +53,10 @@ typedef struct daemon {
     char *cp_path;
     int dirty;           /* alerts appended since the last commit */
     int full_reported;
+    int commit_step;       /* the room check asked for a commit (not a full spool): no pause */
+    int64_t step_until_ms; /* small commits until then (a storage fault cleared recently) */
+    int checkpoint_failed; /* the last checkpoint write failed: inputs wait until one succeeds */
+    fault_state storage; /* a storage fault being retried */
     int64_t last_save_ms;
     inventory_source *inv_src; /* an https:// inventory, polled; NULL for a file */
     char *inv_path;            /* what the pipeline reads: the file, or the URL's cached copy */
@@ -59,6 +73,18 @@ static int audit_raise(void *ctx, const detection *det)
 {
     daemon *d = ctx;
     return pipeline_raise(&d->pipe, det);
+}
+
+#define STORAGE_SUBJECT "storage fault"
+#define STORAGE_CONSEQUENCE "inputs rewound to the last checkpoint and paused; retrying with backoff, nothing is dropped"
+
+/* Alerts the inputs' positions depend on were lost: nothing may be checkpointed until the inputs
+ * and the throttle are back at the last durable checkpoint. (A failed checkpoint write loses
+ * nothing: the alerts are in the spool; the inputs just wait until a checkpoint can be written,
+ * so that they never run far ahead of it.) */
+static int storage_failed(const daemon *d)
+{
+    return spool_failed(d->sp);
 }
 
 static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
@@ -78,6 +104,8 @@ static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
             svc_log(&d->lg, SVC_LOG_ERR, "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
                     (unsigned long long)d->cfg.spool_max_bytes);
         d->full_reported = 1;
+    } else if (spool_failed(d->sp)) {
+        fault_fail(&d->storage, &d->lg, svc_now_ms(), STORAGE_SUBJECT, err, STORAGE_CONSEQUENCE);
     } else {
         svc_log(&d->lg, SVC_LOG_ERR, "spool: %s", err);
     }
@@ -88,6 +116,13 @@ static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
 static int spool_room(void *ctx)
 {
     daemon *d = ctx;
+    /* while storage is failing, commit in small steps: a retry then makes what progress the free
+     * space allows (one big commit could fail for ever on a small file system) */
+    if ((d->storage.active || svc_now_ms() < d->step_until_ms) &&
+        spool_used(d->sp) - spool_bytes(d->sp) >= FAULT_COMMIT_BYTES) {
+        d->commit_step = 1;
+        return 0;
+    }
     if (spool_used(d->sp) + SPOOL_ALERT_MARGIN <= d->cfg.spool_max_bytes)
         return 1;
     if (!d->full_reported)
@@ -133,76 +168,107 @@ static json_t *build_checkpoint(daemon *d)
     return cp;
 }
 
-/* Commits the spool, then (and only then) persists the input positions and throttle state. */
+/* Commits the spool, then (and only then) persists the input positions and throttle state. Never
+ * after a storage fault that has not been rewound. */
 static int commit_and_checkpoint(daemon *d, int64_t now, int force)
 {
     char err[512];
     json_t *cp;
     char *text;
-    int rc = -1;
+    int wrote = 0;
 
+    if (storage_failed(d))
+        return -1;
     if (d->dirty) {
         if (spool_commit(d->sp, err, sizeof err)) {
-            svc_log(&d->lg, SVC_LOG_ERR, "spool commit failed, input positions not advanced: %s", err);
+            fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, err, STORAGE_CONSEQUENCE);
             return -1;
         }
         d->dirty = 0;
-        force = 1;
+        force = wrote = 1;
     }
     if (!force && now - d->last_save_ms < CHECKPOINT_EVERY_MS)
-        return 0;
+        goto done;
     d->last_save_ms = now; /* at most one comparison a second when nothing forces it */
     cp = build_checkpoint(d);
     if (d->saved && json_equal(cp, d->saved)) {
         json_decref(cp);
-        return 0;
+        goto done;
     }
     text = json_dumps(cp, JSON_COMPACT | JSON_SORT_KEYS);
     if (text && adseed_write_file_atomic(d->cp_path, text, strlen(text), 0600, err, sizeof err) == 0) {
         json_decref(d->saved);
         d->saved = cp;
         cp = NULL;
-        rc = 0;
+        wrote = 1;
+        d->checkpoint_failed = 0;
     } else {
-        svc_log(&d->lg, SVC_LOG_ERR, "cannot write checkpoint: %s", text ? err : "out of memory");
+        char what[700];
+        snprintf(what, sizeof what, "cannot write the checkpoint: %s", text ? err : "out of memory");
+        d->checkpoint_failed = 1;
+        fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, what, "the alerts are safe in the spool; inputs "
+                   "paused until a checkpoint can be written, retrying with backoff");
     }
     free(text);
     json_decref(cp);
-    return rc;
+    if (!wrote)
+        return -1;
+done:
+    if (wrote && d->storage.active) {
+        fault_clear(&d->storage, &d->lg, now, STORAGE_SUBJECT);
+        d->step_until_ms = now + FAULT_STEP_GRACE_MS; /* the disk may be nearly full still */
+    }
+    return 0;
 }
 
-/* The spool refused an alert: go back to the last checkpoint (inputs and throttle together). */
-static void rewind_to_checkpoint(daemon *d)
+/* Back to the last durable checkpoint, inputs and throttle together, after the spool refused an
+ * alert (full) or after a storage fault. Returns when the inputs may read again. */
+static int64_t rewind_to_checkpoint(daemon *d, int64_t now)
 {
     json_t *inputs, *thr;
     char err[512];
 
-    /* The alerts spooled before the refusal are committed with the inputs' positions just before
-     * the refused record (it was not consumed) and the throttle state, which the refused record
-     * did not touch (the room check comes before the throttle): that checkpoint is where to go
-     * back to, so progress is kept however small the spool is. */
-    commit_and_checkpoint(d, svc_now_ms(), 1);
+    /* Spool full: the alerts spooled before the refusal are committed with the inputs' positions
+     * just before the refused record (it was not consumed) and the throttle state, which the refused
+     * record did not touch (the room check comes before the throttle): that checkpoint is where to
+     * go back to, so progress is kept however small the spool is. After a storage fault nothing in
+     * memory is trusted: the uncommitted alerts are dropped and read again from the input. */
+    if (!storage_failed(d))
+        commit_and_checkpoint(d, now, 1);
+    if (storage_failed(d)) {
+        spool_discard_pending(d->sp);
+        d->dirty = 0;
+    }
     inputs = json_object_get(d->saved, "inputs");
     thr = json_object_get(d->saved, "throttle");
     for (size_t i = 0; i < d->cfg.ninputs; i++)
         d->inputs[i]->ops->rewind(d->inputs[i], json_object_get(inputs, d->cfg.inputs[i].name));
-    if (json_is_object(thr)) {
-        char *text = json_dumps(thr, JSON_COMPACT);
+    {
+        /* no saved state: the throttle goes back to empty, as it was then */
+        char *text = json_is_object(thr) ? json_dumps(thr, JSON_COMPACT) : strdup("{\"version\":1,\"keys\":[]}");
         if (!text || throttle_load(d->pipe.thr, text, err, sizeof err))
             svc_log(&d->lg, SVC_LOG_ERR, "throttle state: %s", text ? err : "out of memory");
         free(text);
     }
     d->pipe.emit_failed = 0;
+    if (d->commit_step && !storage_failed(d) && !d->checkpoint_failed) {
+        d->commit_step = 0;
+        return now; /* committed a step: read on at once */
+    }
+    d->commit_step = 0;
+    return d->storage.active ? d->storage.retry_at_ms : now + INPUT_PAUSE_MS;
 }
 
 static int open_sinks(daemon *d, char *err, size_t errlen)
 {
     size_t n = json_array_size(d->cfg.sinks);
-    char where[600];
+    char where[600], path[4096];
 
-    d->sinks = calloc(n, sizeof *d->sinks);
-    if (!d->sinks)
+    d->sinks = calloc(n ? n : 1, sizeof *d->sinks);
+    if (!d->sinks) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         snprintf(where, sizeof where, "%s: sinks[%zu]", d->cfg.path, i);
         d->sinks[i] = sink_new_from_json(json_array_get(d->cfg.sinks, i), where, err, errlen);
@@ -213,7 +279,12 @@ static int open_sinks(daemon *d, char *err, size_t errlen)
             return -1;
     }
     d->dl = delivery_new(d->sp, d->sinks, d->nsinks, &d->lg);
-    return d->dl ? 0 : -1;
+    snprintf(path, sizeof path, "%s/quarantine", d->cfg.state_dir);
+    if (!d->dl || delivery_set_quarantine_dir(d->dl, path) < 0) {
+        snprintf(err, errlen, "cannot start delivery to the sinks (out of memory)");
+        return -1;
+    }
+    return 0;
 }
 
 /* The instance lock on a state_dir, kept across reloads as long as the state_dir stays the same. */
@@ -251,8 +322,8 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     json_t *cp;
     pipeline_opts po;
 
-    if (svc_config_load(&d->cfg, o->config_path, err, errlen))
-        return -1;
+    if (svc_config_load_valid(&d->cfg, o->config_path, err, errlen))
+        return -1; /* the same validation as `decoysvc check` and a reload */
     d->lg = *o->lg;
     d->lg.min = d->cfg.log_level;
     if (svc_mkdir_p(d->cfg.state_dir, err, errlen) || held_lock_take(hl, d->cfg.state_dir, err, errlen))
@@ -262,10 +333,10 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     if (!d->sp || open_sinks(d, err, errlen))
         return -1;
     snprintf(path, sizeof path, "%s/checkpoint.json", d->cfg.state_dir);
-    d->cp_path = malloc(strlen(path) + 1);
-    if (!d->cp_path)
+    if (!(d->cp_path = strdup(path))) {
+        snprintf(err, errlen, "out of memory");
         return -1;
-    strcpy(d->cp_path, path);
+    }
     if (inventory_source_open_for(&d->cfg, &d->lg, svc_now_ms(), &d->inv_src, &d->inv_path, err, errlen))
         return -1;
     po = (pipeline_opts){d->inv_path, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow,
@@ -280,15 +351,20 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
             svc_log(&d->lg, SVC_LOG_WARN, "%s: throttle state ignored: %s", d->cp_path, err);
         free(text);
     }
-    d->inputs = calloc(d->cfg.ninputs, sizeof *d->inputs);
-    if (!d->inputs)
+    d->inputs = calloc(d->cfg.ninputs ? d->cfg.ninputs : 1, sizeof *d->inputs);
+    if (!d->inputs) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
     for (size_t i = 0; i < d->cfg.ninputs; i++) {
         json_t *icp = json_object_get(json_object_get(cp, "inputs"), d->cfg.inputs[i].name);
         d->inputs[i] = svc_input_open(&d->cfg.inputs[i], icp, &d->pipe, &d->lg, err, errlen);
         if (!d->inputs[i])
             return -1;
     }
+    /* what a rewind goes back to before the first checkpoint is written: where everything starts */
+    json_decref(d->saved);
+    d->saved = build_checkpoint(d);
     {
         health_env he = {&d->cfg, d->sp, d->dl, d->sinks, d->nsinks, &d->pipe, &d->lg, health_emit, d};
         if (!(d->hm = health_open(&he, svc_now_ms(), err, errlen)))
@@ -322,31 +398,16 @@ static void daemon_close(daemon *d)
     svc_config_free(&d->cfg);
 }
 
-/* Everything a restart of the daemon's internals needs: the config, its inventory and sinks. */
+/* Everything a restart of the daemon's internals needs: the config, its inventory and sinks,
+ * validated by the same code as `decoysvc check` and the start. */
 static int reload_candidate_valid(const char *path, char *err, size_t errlen)
 {
     svc_config next;
-    adseed_inventory inv;
-    int rc = -1;
 
-    if (svc_config_load(&next, path, err, errlen))
+    if (svc_config_load_valid(&next, path, err, errlen))
         return -1;
-    adseed_inventory_init(&inv);
-    if (!inventory_is_url(next.inventory) && adseed_inventory_load(&inv, next.inventory, err, errlen))
-        goto out;
-    for (size_t i = 0; i < json_array_size(next.sinks); i++) {
-        char where[600];
-        sink *s;
-        snprintf(where, sizeof where, "%s: sinks[%zu]", path, i);
-        if (!(s = sink_new_from_json(json_array_get(next.sinks, i), where, err, errlen)))
-            goto out;
-        sink_free(s);
-    }
-    rc = 0;
-out:
-    adseed_inventory_free(&inv);
     svc_config_free(&next);
-    return rc;
+    return 0;
 }
 
 /* A reload is only done with a valid new configuration (and inventory, and sinks); a broken one is
@@ -415,25 +476,33 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
     audit_watch_init(&d->audit, audit_query, NULL, host);
     while (!*o->stop_flag) {
         int64_t now = svc_now_ms(), wait;
-        int finished = 0, progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
+        int finished = 0, progress;
 
         audit_watch_tick(&d->audit, now, &d->lg, audit_raise, d);
-        if (d->pipe.emit_failed) { /* spool full or failing: back off, let delivery make room */
-            rewind_to_checkpoint(d);
-            input_paused_until = now + INPUT_PAUSE_MS;
-            progress = 0;
+        if (d->checkpoint_failed && fault_due(&d->storage, now))
+            commit_and_checkpoint(d, now, 1); /* the retry comes before any further reading */
+        if (d->checkpoint_failed)
+            input_paused_until = d->storage.retry_at_ms;
+        progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
+
+        if (d->pipe.emit_failed || storage_failed(d)) { /* spool full or failing: back off, go back */
+            input_paused_until = rewind_to_checkpoint(d, now);
+            progress = finished = 0;
         }
         pipeline_flush(&d->pipe, now, o->once && !progress);
         commit_and_checkpoint(d, now, 0);
+        if (storage_failed(d)) /* never let the next poll build on what was just lost */
+            input_paused_until = rewind_to_checkpoint(d, now);
         if (health_tick(d->hm, json_object_get(d->saved, "inputs"), now)) /* sensor alerts: durable first */
             health_committed(d->hm, commit_and_checkpoint(d, now, 1) == 0);
         wait = delivery_step(d->dl, svc_now_ms());
-        if (o->once && !progress)
+        if (o->once && !progress && !d->storage.active)
             break;
         if (finished) {
             pipeline_flush(&d->pipe, now, 1);
-            commit_and_checkpoint(d, now, 1);
-            break;
+            if (commit_and_checkpoint(d, now, 1) == 0)
+                break;
+            input_paused_until = rewind_to_checkpoint(d, now);
         }
         if (*o->reload_flag) {
             if (reload_config_ok(d))
@@ -446,7 +515,8 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         if (!progress) /* wait: delivery's next due work (-1: none pending), capped by the poll period */
             sleep_unless_stopped(o->stop_flag, wait >= 0 && wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
     }
-    commit_and_checkpoint(d, svc_now_ms(), 1);
+    if (commit_and_checkpoint(d, svc_now_ms(), 1) < 0 && storage_failed(d))
+        svc_log(&d->lg, SVC_LOG_WARN, "stopping during a storage fault: the inputs resume from the last checkpoint");
     if (o->once)
         drain(d);
 }

@@ -47,8 +47,10 @@ int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen)
     p->emit_ctx = o->emit_ctx;
     p->lg = o->lg;
     p->inventory_path = malloc(strlen(o->inventory_path) + 1);
-    if (!p->inventory_path)
+    if (!p->inventory_path) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
     strcpy(p->inventory_path, o->inventory_path);
     ids = detect_event_ids(&nids); /* the events the detector understands: the rest is skipped unparsed */
     for (size_t i = 0; i < nids; i++)

@@ -1,7 +1,10 @@
 /* delivery.c - moves records from the spool to the sinks (see delivery.h): per-sink cursor, batch,
- * acknowledge on OK, backoff on RETRY, pause on CONFIG_ERROR, quarantine on REJECTED. */
+ * acknowledge on OK, backoff on RETRY, pause on CONFIG_ERROR, bounded retries then the sink's
+ * quarantine on REJECTED; a spool record that cannot be read now is retried with backoff. */
 #include "svc/sink/delivery.h"
 #include "svc/base/crypto.h"
+#include "svc/base/fault.h"
+#include "svc/sink/quarantine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +12,12 @@
 
 typedef struct dsink {
     sink *s;
-    int64_t due_ms;    /* not before this time */
-    unsigned attempts; /* consecutive failures */
-    int paused;        /* configuration error */
+    int64_t due_ms;        /* not before this time */
+    unsigned attempts;     /* consecutive failures */
+    int paused;            /* configuration error */
+    fault_state read_fault; /* the head record cannot be read now */
+    spool_pos reject_pos;  /* the alert the sink refused last, and how many times in a row */
+    unsigned rejects;
     delivery_sink_info info; /* for status and heartbeat */
 } dsink;
 
@@ -21,6 +27,8 @@ struct delivery {
     size_t n;
     const svc_logger *lg;
     backoff_policy bp;
+    fault_state cursor_fault; /* a cursor could not be saved */
+    char *qdir;               /* per-sink quarantine files */
 };
 
 delivery *delivery_new(spool *sp, sink **sinks, size_t n, const svc_logger *lg)
@@ -33,6 +41,10 @@ delivery *delivery_new(spool *sp, sink **sinks, size_t n, const svc_logger *lg)
         goto fail;
     }
     d->sp = sp, d->n = n, d->lg = lg, d->bp = backoff_default();
+    if (delivery_set_quarantine_dir(d, NULL) < 0) {
+        svc_log(lg, SVC_LOG_ERR, "delivery: out of memory");
+        goto fail;
+    }
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++)
             if (strcmp(sink_name(sinks[i]), sink_name(sinks[j])) == 0) {
@@ -58,10 +70,27 @@ void delivery_set_backoff(delivery *d, backoff_policy p)
     d->bp = p;
 }
 
+int delivery_set_quarantine_dir(delivery *d, const char *dir)
+{
+    size_t len = dir ? strlen(dir) + 1 : strlen(spool_dir(d->sp)) + sizeof "/quarantine";
+    char *q = malloc(len);
+
+    if (!q)
+        return -1;
+    if (dir)
+        memcpy(q, dir, len);
+    else
+        snprintf(q, len, "%s/quarantine", spool_dir(d->sp));
+    free(d->qdir);
+    d->qdir = q;
+    return 0;
+}
+
 void delivery_free(delivery *d)
 {
     if (!d)
         return;
+    free(d->qdir);
     free(d->v);
     free(d);
 }
@@ -134,6 +163,72 @@ static void on_retry(delivery *d, dsink *ds, const sink_result *res, int64_t now
                 sink_name(ds->s), ds->attempts, (long long)delay, res->message);
 }
 
+/* After an acknowledgment: a cursor that could not be saved is logged once and saved again later. */
+static void note_ack(delivery *d, int rc, int64_t now_ms)
+{
+    if (rc == 1)
+        fault_fail(&d->cursor_fault, d->lg, now_ms, "spool", spool_error(d->sp),
+                   "delivery goes on and the cursor is saved again shortly (a restart before that "
+                   "delivers those alerts again)");
+    else if (rc == 0 && d->cursor_fault.active && !spool_cursors_unsaved(d->sp))
+        fault_clear(&d->cursor_fault, d->lg, now_ms, "spool cursors");
+}
+
+static void alert_id_of(const char *doc, size_t len, char *out, size_t outlen)
+{
+    json_t *j = json_loadb(doc, len, 0, NULL);
+    const char *id = json_string_value(json_object_get(j, "id"));
+
+    snprintf(out, outlen, "%.64s", id ? id : "(no id)");
+    json_decref(j);
+}
+
+/* The sink refused one alert of the batch as such: the ones before it were accepted; that one is
+ * sent again a bounded number of times, then moved to the sink's quarantine so that everything
+ * behind it is delivered. */
+static void on_rejected(delivery *d, dsink *ds, const spool_batch *b, const sink_result *res, int64_t now_ms)
+{
+    const char *name = sink_name(ds->s);
+    size_t i = res->rejected_index < b->n ? res->rejected_index : 0;
+    unsigned max = sink_reject_retries(ds->s);
+    char id[80], err[600], qpath[4096];
+    uint32_t rnd = 0;
+
+    note_ack(d, spool_ack_n(d->sp, name, b, i), now_ms);
+    note_sent(ds, b, i, now_ms);
+    note_error(ds, res, now_ms);
+    if (ds->rejects && ds->reject_pos.seg == b->pos[i].seg && ds->reject_pos.off == b->pos[i].off)
+        ds->rejects++;
+    else
+        ds->reject_pos = b->pos[i], ds->rejects = 1;
+    ds->attempts = 0;
+    alert_id_of(b->docs[i], b->lens[i], id, sizeof id);
+    if (ds->rejects <= max) {
+        int64_t delay;
+        if (crypto_random(&rnd, sizeof rnd) < 0)
+            rnd = (uint32_t)now_ms * 2654435761u;
+        delay = backoff_delay_ms(&d->bp, ds->rejects, rnd, 0);
+        svc_log(d->lg, SVC_LOG_WARN, "sink %s: alert %s refused (attempt %u of %u), sending it again in %lld ms: %s",
+                name, id, ds->rejects, max + 1, (long long)delay, res->message);
+        ds->due_ms = now_ms + delay;
+        return;
+    }
+    if (quarantine_append(d->qdir, name, b->docs[i], b->lens[i], ds->rejects, res->message, err, sizeof err) < 0) {
+        svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %s refused %u times but cannot be quarantined (%s): kept at "
+                "the head of the queue, retrying", name, id, ds->rejects, err);
+        ds->due_ms = now_ms + d->bp.base_ms * 4;
+        return;
+    }
+    quarantine_path(d->qdir, name, qpath, sizeof qpath);
+    svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %s refused %u times: moved to this sink's quarantine %s (other "
+            "sinks still deliver it), delivering the alerts behind it: %s", name, id, ds->rejects, qpath,
+            res->message);
+    note_ack(d, spool_ack_n(d->sp, name, b, i + 1), now_ms);
+    ds->info.quarantined++;
+    ds->rejects = 0;
+    ds->due_ms = now_ms;
+}
+
 /* One batch for one sink. */
 static void step_sink(delivery *d, dsink *ds, int64_t now_ms)
 {
@@ -141,55 +236,44 @@ static void step_sink(delivery *d, dsink *ds, int64_t now_ms)
     sink_result res;
     sink_status st;
     const char *name = sink_name(ds->s);
+    char subject[300];
     int n = spool_read(d->sp, name, sink_max_batch(ds->s), &b);
 
-    if (n <= 0) {
-        if (n < 0) {
-            svc_log(d->lg, SVC_LOG_ERR, "sink %s: cannot read the spool", name);
-            ds->due_ms = now_ms + 1000;
-        }
+    snprintf(subject, sizeof subject, "sink %s", name);
+    if (n < 0) {
+        fault_fail(&ds->read_fault, d->lg, now_ms, subject, spool_error(d->sp),
+                   "that spool record stays at the head of the queue and is read again");
+        ds->due_ms = ds->read_fault.retry_at_ms;
         return;
     }
+    if (ds->read_fault.active)
+        fault_clear(&ds->read_fault, d->lg, now_ms, subject);
+    if (n == 0)
+        return;
     st = sink_send(ds->s, (const char *const *)b.docs, b.lens, b.n, &res);
     switch (st) {
     case SINK_OK:
         if (ds->attempts || ds->paused)
             svc_log(d->lg, SVC_LOG_INFO, "sink %s: delivering again after %u failed attempts", name, ds->attempts);
-        ds->attempts = 0, ds->paused = 0, ds->due_ms = now_ms;
+        ds->attempts = 0, ds->paused = 0, ds->due_ms = now_ms, ds->rejects = 0;
         note_sent(ds, &b, b.n, now_ms);
-        if (spool_ack(d->sp, name, &b) < 0)
-            ds->due_ms = now_ms + 1000;
+        note_ack(d, spool_ack(d->sp, name, &b), now_ms);
         break;
     case SINK_RETRY:
         on_retry(d, ds, &res, now_ms);
         break;
     case SINK_CONFIG_ERROR:
-        svc_log(d->lg, SVC_LOG_ERR, "sink %s: configuration error, not retried: %s; %d alerts kept in the spool, "
-                "delivery paused for %d s (or until the config is reloaded)", name, res.message,
-                (int)spool_pending(d->sp, name), DELIVERY_CONFIG_PAUSE_MS / 1000);
+        svc_log(d->lg, SVC_LOG_ERR, "sink %s: refused by the destination (authentication, authorisation or "
+                "configuration), not retried as is: %s; delivery to this sink paused for %d s (or until the config "
+                "is reloaded), %d alerts kept in the spool", name, res.message, DELIVERY_CONFIG_PAUSE_MS / 1000,
+                (int)spool_pending(d->sp, name));
         ds->paused = 1;
         note_error(ds, &res, now_ms);
         ds->due_ms = now_ms + DELIVERY_CONFIG_PAUSE_MS;
         break;
-    case SINK_REJECTED: {
-        size_t i = res.rejected_index < b.n ? res.rejected_index : 0;
-        char reason[700];
-        snprintf(reason, sizeof reason, "rejected by sink %s: %s", name, res.message);
-        svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %llu of the batch refused as invalid: %s; moved to the quarantine",
-                name, (unsigned long long)i, res.message);
-        if (spool_ack_n(d->sp, name, &b, i) < 0 || spool_quarantine(d->sp, name, b.docs[i], b.lens[i], reason) < 0 ||
-            spool_ack_n(d->sp, name, &b, i + 1) < 0) {
-            svc_log(d->lg, SVC_LOG_ERR, "sink %s: could not quarantine the rejected alert: keeping it", name);
-            ds->due_ms = now_ms + DELIVERY_CONFIG_PAUSE_MS;
-        } else {
-            ds->due_ms = now_ms;
-            ds->info.quarantined++;
-            note_sent(ds, &b, i, now_ms);
-        }
-        note_error(ds, &res, now_ms);
-        ds->attempts = 0;
+    case SINK_REJECTED:
+        on_rejected(d, ds, &b, &res, now_ms);
         break;
-    }
     }
     spool_batch_free(&b);
 }
@@ -198,6 +282,12 @@ int64_t delivery_step(delivery *d, int64_t now_ms)
 {
     int64_t next = -1;
 
+    if (spool_cursors_unsaved(d->sp) && fault_due(&d->cursor_fault, now_ms)) {
+        if (spool_save_cursors(d->sp) == 0)
+            fault_clear(&d->cursor_fault, d->lg, now_ms, "spool cursors");
+        else
+            fault_fail(&d->cursor_fault, d->lg, now_ms, "spool", spool_error(d->sp), "retrying");
+    }
     for (size_t i = 0; i < d->n; i++) {
         dsink *ds = &d->v[i];
         if (now_ms >= ds->due_ms)

@@ -1,8 +1,9 @@
 /* delivery.h - drives the sinks from the spool: each sink reads from its own cursor, sends a batch,
  * and acknowledges it only when the sink reported OK (at-least-once). Transient failures back off
  * (capped exponential with full jitter, Retry-After honoured); configuration errors pause the sink
- * (records kept); a document a sink rejects as invalid is quarantined. Single-threaded: call
- * delivery_step() from the daemon's loop. */
+ * (records kept); a document a sink rejects as invalid is sent again up to the sink's
+ * reject_retries times, then moved to that sink's quarantine file so that the alerts behind it
+ * are delivered. Single-threaded: call delivery_step() from the daemon's loop. */
 #ifndef ADDECOY_SVC_DELIVERY_H
 #define ADDECOY_SVC_DELIVERY_H
 
@@ -20,6 +21,9 @@ typedef struct delivery delivery;
 /* Registers every sink with the spool (a sink's cursor is its name). The sinks stay owned by the
  * caller and must outlive the delivery. NULL on error (logged). */
 delivery *delivery_new(spool *sp, sink **sinks, size_t n, const svc_logger *lg);
+/* Where the per-sink quarantine files of poison alerts go (<dir>/<sink>.jsonl); NULL: the spool's
+ * quarantine folder. 0 or -1 (out of memory). */
+int delivery_set_quarantine_dir(delivery *d, const char *dir);
 /* Overrides the backoff policy (default: backoff_default()). */
 void delivery_set_backoff(delivery *d, backoff_policy p);
 /* Sends at most one batch per sink whose wait has elapsed. Returns the milliseconds until the next

@@ -29,6 +29,7 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     const char *type;
     sink *s = NULL;
     char *name = NULL;
+    long long retries;
     size_t i, n = sizeof SINK_TYPES / sizeof SINK_TYPES[0];
 
     if (!json_is_object(conf)) {
@@ -46,8 +47,9 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
         snprintf(err, errlen, "%s: type: unknown sink type \"%.40s\" (hec, webhook, file or syslog)", where, type);
         return NULL;
     }
-    if (sink_conf_str(conf, "name", where, 0, type, &name, err, errlen) < 0)
-        return NULL;
+    if (sink_conf_str(conf, "name", where, 0, type, &name, err, errlen) < 0 ||
+        sink_conf_int(conf, "reject_retries", where, 3, 0, 100, &retries, err, errlen) < 0)
+        goto fail;
     if (!*name) {
         snprintf(err, errlen, "%s: name: must not be empty", where);
         goto fail;
@@ -59,6 +61,7 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     s->name = name;
     name = NULL;
     s->max_batch = 1;
+    s->reject_retries = (unsigned)retries;
     if (sink_conf_bool(conf, "heartbeat", where, strcmp(type, "webhook") != 0 && strcmp(type, "eventlog") != 0,
                        &s->heartbeat, err, errlen) < 0 ||
         SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
@@ -86,6 +89,7 @@ int sink_doc_is_state(const json_t *doc)
     const char *kind = json_string_value(json_object_get(json_object_get(doc, "event"), "kind"));
     return kind && strcmp(kind, "state") == 0;
 }
+unsigned sink_reject_retries(const sink *s) { return s->reject_retries; }
 
 void sink_set_logger(sink *s, const svc_logger *lg)
 {
@@ -277,7 +281,7 @@ int sink_conf_known(const json_t *conf, const char *const *keys, const char *whe
         for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
             ;
         if (!keys[i] && strcmp(k, "type") != 0 && strcmp(k, "name") != 0 && strcmp(k, "enabled") != 0 &&
-            strcmp(k, "heartbeat") != 0 &&
+            strcmp(k, "heartbeat") != 0 && strcmp(k, "reject_retries") != 0 &&
             k[0] != '_' && strncmp(k, "comment", 7) != 0) {
             snprintf(err, errlen, "%s: %.60s: unknown key", where, k);
             return -1;

@@ -16,8 +16,10 @@ typedef struct sink sink;
 typedef enum sink_status {
     SINK_OK = 0,       /* every document accepted (and acknowledged when acks are on) */
     SINK_RETRY,        /* transient: network, 429, 5xx; nothing known to be accepted */
-    SINK_CONFIG_ERROR, /* 400/401/403 and the like: never retried as is; message has the reply */
-    SINK_REJECTED      /* documents before rejected_index accepted, that one refused as invalid */
+    SINK_CONFIG_ERROR, /* authentication, authorisation, configuration (401/403/404, HEC 1-4, 7...):
+                          the sink is paused; message has the reply */
+    SINK_REJECTED      /* documents before rejected_index accepted, that one refused as such
+                          (HEC 6/12/13/15 with invalid-event-number, webhook 400/413/422) */
 } sink_status;
 
 typedef struct sink_result {
@@ -33,6 +35,9 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
 /* Unique name: the config's "name", default the type. */
 const char *sink_name(const sink *s);
 const char *sink_type(const sink *s);
+/* How many times an alert the destination refused as such (SINK_REJECTED) is sent again before it
+ * is moved to the sink's quarantine: the config's "reject_retries" (0-100, default 3). */
+unsigned sink_reject_retries(const sink *s);
 /* Largest batch the sink takes in one sink_send() call. */
 size_t sink_max_batch(const sink *s);
 /* 1 when the sink takes heartbeat documents (config "heartbeat"; default on for hec, file and

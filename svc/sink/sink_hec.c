@@ -215,17 +215,22 @@ static sink_status hec_send(sink *s, const char *const *docs, const size_t *lens
             st = SINK_CONFIG_ERROR;
         } else
             st = hec_wait_ack(h, hdr, json_integer_value(ack), res);
-    } else if (r.status == 400 && (code == 6 || code == 12 || code == 13)) {
+    } else if (r.status == 400 && (code == 6 || code == 12 || code == 13 || code == 15)) {
+        /* one event refused as such: Splunk indexed the ones before it and did not look at the ones
+         * after it (they are sent again) */
         json_t *num = json_object_get(j, "invalid-event-number");
         if (json_is_integer(num) && json_integer_value(num) >= 0 && (size_t)json_integer_value(num) < n) {
             res->rejected_index = (size_t)json_integer_value(num);
             st = SINK_REJECTED;
+        } else if (n == 1) {
+            res->rejected_index = 0;
+            st = SINK_REJECTED;
         } else
-            st = SINK_CONFIG_ERROR;
+            st = SINK_CONFIG_ERROR; /* which one is unknown: pause rather than guess */
     } else if (r.status == 429 || r.status >= 500)
         st = SINK_RETRY;
     else
-        st = SINK_CONFIG_ERROR; /* 400/401/403 and anything else: never retried as is */
+        st = SINK_CONFIG_ERROR; /* codes 1-5, 7, 10, 11, 14, 16 and the rest: the sink is paused */
 out:
     json_decref(j);
     sink_http_reply_free(&r);

@@ -21,6 +21,7 @@ struct sink {
     size_t max_batch;
     int insecure; /* SINK_INSECURE_*: warned about when a logger is set */
     int heartbeat; /* takes heartbeat (state) documents */
+    unsigned reject_retries; /* an alert the destination refuses is sent this many times more, then quarantined */
     const svc_logger *lg;
 };
 

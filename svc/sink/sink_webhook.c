@@ -109,9 +109,9 @@ static sink_status send_one(webhook_sink *w, const char *doc, size_t len, sink_r
     if (r.status >= 200 && r.status < 300) {
         res->http_status = r.status;
         st = SINK_OK;
-    } else if (r.status == 413) {
+    } else if (r.status == 400 || r.status == 413 || r.status == 422) {
         sink_http_classify(&r, "webhook", res);
-        st = SINK_REJECTED; /* this alert is too large for the receiver; the next ones may pass */
+        st = SINK_REJECTED; /* this alert as such is refused (malformed, too large): the next ones may pass */
     } else
         st = sink_http_classify(&r, "webhook", res);
 out:

@@ -8,7 +8,14 @@
  *
  * Full policy: when an append would take the spool over max_bytes, spool_append() returns
  * SPOOL_FULL and stores nothing; the caller stops reading input (back-pressure) until delivery
- * frees segments. Nothing accepted is ever dropped. */
+ * frees segments. Nothing accepted is ever dropped.
+ *
+ * Storage failures (ENOSPC, EIO, EDQUOT, EROFS, ENOMEM, EMFILE...): a failed append or commit
+ * throws the buffered records away and makes the spool refuse every append and commit until the
+ * caller, having rewound its input to before those records, calls spool_discard_pending(): so no
+ * input position can be made durable past a record that was lost. A record that cannot be read now
+ * stays at the head of its sink's queue; a cursor that cannot be saved is advanced in memory and
+ * saved again later. */
 #ifndef ADDECOY_SVC_SPOOL_H
 #define ADDECOY_SVC_SPOOL_H
 
@@ -44,28 +51,44 @@ spool *spool_open(const char *dir, uint64_t max_bytes, const svc_logger *lg, cha
 void spool_close(spool *sp);
 
 /* Buffers one document (not yet durable). Returns SPOOL_OK, SPOOL_FULL (nothing stored: stop
- * reading input and retry after delivery made room) or SPOOL_ERROR (e.g. len > SPOOL_MAX_RECORD). */
+ * reading input and retry after delivery made room) or SPOOL_ERROR (len > SPOOL_MAX_RECORD, or a
+ * storage failure: then spool_failed() is 1). */
 int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errlen);
 /* Writes the buffered documents and fsyncs. Only after SPOOL_OK may the caller advance its input
- * position. On SPOOL_ERROR the buffered documents are discarded (re-read them from the input). */
+ * position. On SPOOL_ERROR the buffered documents are lost and spool_failed() is 1. */
 int spool_commit(spool *sp, char *err, size_t errlen);
+/* 1 after an append or commit lost buffered records: appends and commits are refused until
+ * spool_discard_pending(). */
+int spool_failed(const spool *sp);
+/* Drops the buffered, uncommitted documents and ends the failed state: call it when the input has
+ * gone back to a position before them (they will be appended again). */
+void spool_discard_pending(spool *sp);
 
 /* Declares a sink that reads from the spool; its cursor is loaded from dir/cursors (a new sink
  * starts at the oldest record). Only registered sinks hold segments. */
 int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen);
 
 /* Reads up to max committed records after the sink's cursor. Returns the count (0 = nothing
- * pending) or -1 on error. Corrupt records met here are quarantined and skipped. */
+ * pending) or -1 when the first one cannot be read now (spool_error() says why; retry later).
+ * Records proven corrupt are copied to the quarantine, logged and skipped. */
 int spool_read(spool *sp, const char *sink, size_t max, spool_batch *out);
 void spool_batch_free(spool_batch *b);
 /* Durably advances the sink's cursor past the first count records of the batch (count > b->n
- * means all), then deletes the segments every registered sink has passed. 0 or -1. */
+ * means all), then deletes the segments every registered sink has passed. 0; 1 when the cursor
+ * could not be saved (advanced in memory only: spool_error() says why, spool_save_cursors()
+ * retries; a crash before that delivers those records again); -1 for an unknown sink. */
 int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count);
 int spool_ack(spool *sp, const char *sink, const spool_batch *b);
-
-/* Copies a document to dir/quarantine/ with the reason in a side file (e.g. a record a sink
- * rejected as invalid). Does not move any cursor. 0 or -1. */
-int spool_quarantine(spool *sp, const char *sink, const char *doc, size_t len, const char *reason);
+/* Saves the cursors that could not be saved. 0, or -1 (spool_error()). */
+int spool_save_cursors(spool *sp);
+int spool_cursors_unsaved(const spool *sp);
+/* The last read or cursor error. */
+const char *spool_error(const spool *sp);
+/* dir/<name><ext> with anything in name but [A-Za-z0-9_.-] (or a leading '.') as %XX: a file name
+ * for a sink (cursor, quarantine file) that no sink name can turn into another path. */
+void spool_file_name(const char *dir, const char *name, const char *ext, char *buf, size_t len);
+/* The spool's directory. */
+const char *spool_dir(const spool *sp);
 
 /* Committed records the sink has not acknowledged yet (-1: unknown sink). */
 int64_t spool_pending(spool *sp, const char *sink);

@@ -11,10 +11,14 @@ int spool_fs_mkdir(const char *path);
 /* Opens for reading and appending (created 0600 when create is set); -1 on error. */
 int spool_fs_open_append(const char *path, int create);
 int spool_fs_open_read(const char *path);
+/* Creates or truncates a file for writing (0600); -1 on error. */
+int spool_fs_create(const char *path);
 int spool_fs_close(int fd);
 /* Writes all of buf; 0 or -1. */
 int spool_fs_write_all(int fd, const void *buf, size_t len);
-/* Reads exactly len bytes at off; 0 or -1. */
+#define SPOOL_FS_SHORT (-2)
+/* Reads exactly len bytes at off; 0, -1 on an error (errno), or SPOOL_FS_SHORT when the file ends
+ * first. */
 int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off);
 int spool_fs_fsync(int fd);
 /* Makes a rename or create in dir durable (no-op where not needed). */

@@ -28,6 +28,11 @@ int spool_fs_open_read(const char *path)
     return open(path, O_RDONLY | O_CLOEXEC);
 }
 
+int spool_fs_create(const char *path)
+{
+    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
 int spool_fs_close(int fd)
 {
     return close(fd);
@@ -56,7 +61,9 @@ int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
         ssize_t n = pread(fd, p, len, (off_t)off);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n == 0)
+            return SPOOL_FS_SHORT;
+        if (n < 0)
             return -1;
         p += n, len -= (size_t)n, off += (uint64_t)n;
     }

@@ -3,10 +3,32 @@
 #include "svc/spool/spool_fs.h"
 
 #include <windows.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <io.h>
 #include <stdio.h>
 #include <sys/stat.h>
+
+/* errno for a failed Win32 call, so that callers report the storage fault the same way as on
+ * POSIX (ERROR_DISK_FULL -> ENOSPC ...). The CRT calls (_wopen, _write, _commit) set errno already. */
+static int fail_win32(void)
+{
+    switch (GetLastError()) {
+    case ERROR_DISK_FULL:
+    case ERROR_HANDLE_DISK_FULL: errno = ENOSPC; break;
+    case ERROR_ACCESS_DENIED:
+    case ERROR_SHARING_VIOLATION:
+    case ERROR_LOCK_VIOLATION: errno = EACCES; break;
+    case ERROR_TOO_MANY_OPEN_FILES: errno = EMFILE; break;
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY: errno = ENOMEM; break;
+    case ERROR_WRITE_PROTECT: errno = EROFS; break;
+    case ERROR_FILE_NOT_FOUND:
+    case ERROR_PATH_NOT_FOUND: errno = ENOENT; break;
+    default: errno = EIO; break;
+    }
+    return -1;
+}
 
 static int to_wide(const char *s, wchar_t *w, int cap)
 {
@@ -22,8 +44,10 @@ int spool_fs_mkdir(const char *path)
         return -1;
     if (CreateDirectoryW(w, NULL)) /* inherits the service directory's ACL (SYSTEM/Administrators) */
         return 0;
+    if (GetLastError() != ERROR_ALREADY_EXISTS)
+        return fail_win32();
     attr = GetFileAttributesW(w);
-    return (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) ? 0 : -1;
+    return (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) ? 0 : fail_win32();
 }
 
 static int open_w(const char *path, int flags)
@@ -42,6 +66,11 @@ int spool_fs_open_append(const char *path, int create)
 int spool_fs_open_read(const char *path)
 {
     return open_w(path, _O_RDONLY);
+}
+
+int spool_fs_create(const char *path)
+{
+    return open_w(path, _O_WRONLY | _O_CREAT | _O_TRUNC);
 }
 
 int spool_fs_close(int fd)
@@ -72,7 +101,9 @@ int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
     while (len > 0) {
         unsigned chunk = len > 0x40000000 ? 0x40000000 : (unsigned)len;
         int n = _read(fd, p, chunk);
-        if (n <= 0)
+        if (n == 0)
+            return SPOOL_FS_SHORT;
+        if (n < 0)
             return -1;
         p += n, len -= (size_t)n;
     }
@@ -107,7 +138,7 @@ int spool_fs_replace(const char *from, const char *to)
 
     if (to_wide(from, wf, MAX_PATH * 2) < 0 || to_wide(to, wt, MAX_PATH * 2) < 0)
         return -1;
-    return MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : -1;
+    return MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : fail_win32();
 }
 
 int spool_fs_remove(const char *path)
@@ -115,5 +146,5 @@ int spool_fs_remove(const char *path)
     wchar_t w[MAX_PATH * 2];
     if (to_wide(path, w, MAX_PATH * 2) < 0)
         return -1;
-    return DeleteFileW(w) ? 0 : -1;
+    return DeleteFileW(w) ? 0 : fail_win32();
 }

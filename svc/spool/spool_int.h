@@ -22,7 +22,8 @@ typedef struct spool_rec {
 
 typedef struct spool_cursor {
     char *name;
-    size_t idx; /* index in recs of the next record to deliver */
+    size_t idx;  /* index in recs of the next record to deliver */
+    int unsaved; /* idx is ahead of the cursor file (saving it failed): spool_save_cursors() retries */
 } spool_cursor;
 
 struct spool {
@@ -40,12 +41,22 @@ struct spool {
     esc_buf pending;   /* framed, uncommitted records */
     uint32_t *pending_lens;
     size_t npending, cappending;
+    int failed;         /* an append or commit lost buffered records: see spool_failed() */
+    int torn_tail;      /* a failed write could not be taken back yet */
+    char failure[512];  /* why failed is set */
+    char error[512];    /* the last read or cursor error, for spool_error() */
 };
 
 /* dir/NNNNNN.log into buf. */
 void spool_seg_path(const spool *sp, uint32_t id, char *buf, size_t len);
 int spool_add_seg(spool *sp, uint32_t id, uint64_t size);
 int spool_add_rec(spool *sp, uint32_t seg, uint64_t off, uint32_t len);
+/* Room for n more records in recs, so that indexing a commit cannot fail after the write. */
+int spool_reserve_recs(spool *sp, size_t n);
+/* The cursor of a registered sink, or NULL. */
+spool_cursor *spool_find_cursor(spool *sp, const char *sink);
+/* Index in recs of the first record at or after p. */
+size_t spool_index_of(const spool *sp, spool_pos p);
 /* Frame checks: a complete, valid record starts at p in buf (size bytes)? Returns its payload
  * length, or -1. */
 int64_t spool_valid_at(const unsigned char *buf, uint64_t size, uint64_t p);

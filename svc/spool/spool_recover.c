@@ -31,15 +31,25 @@ int spool_add_seg(spool *sp, uint32_t id, uint64_t size)
     return 0;
 }
 
+int spool_reserve_recs(spool *sp, size_t n)
+{
+    size_t cap = sp->caprec ? sp->caprec : 256;
+    spool_rec *p;
+
+    if (sp->caprec - sp->nrec >= n)
+        return 0;
+    while (cap - sp->nrec < n)
+        cap *= 2;
+    if (!(p = realloc(sp->recs, cap * sizeof *p)))
+        return -1;
+    sp->recs = p, sp->caprec = cap;
+    return 0;
+}
+
 int spool_add_rec(spool *sp, uint32_t seg, uint64_t off, uint32_t len)
 {
-    if (sp->nrec == sp->caprec) {
-        size_t cap = sp->caprec ? sp->caprec * 2 : 256;
-        spool_rec *p = realloc(sp->recs, cap * sizeof *p);
-        if (!p)
-            return -1;
-        sp->recs = p, sp->caprec = cap;
-    }
+    if (spool_reserve_recs(sp, 1) < 0)
+        return -1;
     sp->recs[sp->nrec].seg = seg;
     sp->recs[sp->nrec].off = off;
     sp->recs[sp->nrec].len = len;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "svc/spool/spool.h"
@@ -325,9 +326,109 @@ static void test_segments_roll_and_gc(void **state)
     spool_close(sp);
 }
 
+/* After every segment was delivered and deleted, a restart must number new segments after the
+ * cursor: otherwise the cursor sits past the new records and they are never delivered. */
+static void test_all_delivered_then_restart(void **state)
+{
+    char dir[512];
+    spool_batch b;
+    spool *sp;
+    (void)state;
+    testutil_tmpdir(dir, sizeof dir, "spool-restart");
+    sp = open_ok(dir, 0);
+    reg(sp, "hec");
+    put(sp, "{\"id\":\"old1\"}");
+    put(sp, "{\"id\":\"old2\"}");
+    commit(sp);
+    assert_int_equal(spool_read(sp, "hec", 10, &b), 2);
+    assert_int_equal(spool_ack(sp, "hec", &b), 0);
+    spool_batch_free(&b);
+    assert_int_equal(count_files(dir, ".log"), 0); /* everything delivered: segments deleted */
+    spool_close(sp);
+    sp = open_ok(dir, 0);
+    reg(sp, "hec");
+    put(sp, "{\"id\":\"new\"}");
+    commit(sp);
+    spool_close(sp); /* not delivered before the next restart */
+    sp = open_ok(dir, 0);
+    reg(sp, "hec");
+    assert_int_equal(spool_pending(sp, "hec"), 1);
+    {
+        const char *want[] = {"{\"id\":\"new\"}"};
+        expect_docs(sp, "hec", want, 1, 1);
+    }
+    spool_close(sp);
+}
+
+/* A failed commit loses the buffered records and makes the spool refuse appends and commits until
+ * spool_discard_pending(): nothing can be committed (or checkpointed) past the lost records. */
+static void test_failed_commit_is_sticky(void **state)
+{
+    char dir[512], seg[600];
+    spool *sp;
+    (void)state;
+    testutil_tmpdir(dir, sizeof dir, "spool-sticky");
+    sp = open_ok(dir, 0);
+    reg(sp, "hec");
+    put(sp, "{\"id\":\"a\"}");
+    commit(sp);
+    /* make the segment unwritable behind the spool's back: the next open for appending fails */
+    snprintf(seg, sizeof seg, "%s/000001.log", dir);
+    spool_close(sp);
+    sp = open_ok(dir, 0);
+    reg(sp, "hec");
+    assert_int_equal(chmod(seg, 0400), 0);
+    if (access(seg, W_OK) == 0) { /* root ignores the mode: use a directory in its place */
+        assert_int_equal(chmod(seg, 0600), 0);
+        assert_int_equal(unlink(seg), 0);
+        assert_int_equal(mkdir(seg, 0700), 0);
+    }
+    put(sp, "{\"id\":\"lost\"}");
+    assert_int_equal(spool_commit(sp, err, sizeof err), SPOOL_ERROR);
+    assert_int_equal(spool_failed(sp), 1);
+    assert_int_equal(spool_append(sp, "{\"id\":\"b\"}", 10, err, sizeof err), SPOOL_ERROR);
+    assert_non_null(strstr(err, "rewind"));
+    assert_int_equal(spool_commit(sp, err, sizeof err), SPOOL_ERROR);
+    spool_discard_pending(sp);
+    assert_int_equal(spool_failed(sp), 0);
+    assert_int_equal(spool_used(sp), spool_bytes(sp)); /* nothing buffered any more */
+    spool_close(sp);
+}
+
+/* A record that cannot be read now stays at the head of the queue: the read fails, nothing is
+ * acknowledged or quarantined, and it is delivered once it can be read again. */
+static void test_unreadable_record_retried(void **state)
+{
+    char dir[512], seg[600], qdir[600], parked[600];
+    spool_batch b;
+    spool *sp;
+    (void)state;
+    testutil_tmpdir(dir, sizeof dir, "spool-unreadable");
+    sp = open_ok(dir, 0);
+    reg(sp, "hec");
+    put(sp, "{\"id\":\"keep\"}");
+    commit(sp);
+    snprintf(seg, sizeof seg, "%s/000001.log", dir);
+    snprintf(qdir, sizeof qdir, "%s/quarantine", dir);
+    snprintf(parked, sizeof parked, "%s/parked", dir);
+    assert_int_equal(rename(seg, parked), 0); /* the segment cannot be opened for now */
+    assert_int_equal(spool_read(sp, "hec", 10, &b), -1);
+    assert_non_null(strstr(spool_error(sp), "cannot open"));
+    assert_int_equal(spool_pending(sp, "hec"), 1);
+    assert_int_equal(count_files(qdir, ".bad"), 0);
+    assert_int_equal(rename(parked, seg), 0);
+    {
+        const char *want[] = {"{\"id\":\"keep\"}"};
+        expect_docs(sp, "hec", want, 1, 1);
+    }
+    spool_close(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_delivered_then_restart), cmocka_unit_test(test_failed_commit_is_sticky),
+        cmocka_unit_test(test_unreadable_record_retried),
         cmocka_unit_test(test_roundtrip_reopen),   cmocka_unit_test(test_torn_tail),
         cmocka_unit_test(test_corrupt_middle_quarantined), cmocka_unit_test(test_full_policy),
         cmocka_unit_test(test_multiple_sinks),     cmocka_unit_test(test_segments_roll_and_gc),
