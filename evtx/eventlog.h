@@ -75,7 +75,8 @@ int evtx_eventlog_xpath(const unsigned *ids, size_t nids, char *buf, size_t len)
 /* Counters. */
 typedef struct evtx_eventlog_stats {
     unsigned long long delivered, skipped, resubscribed;
-    unsigned long long values, xml_fallback; /* records rendered as values / as XML after values failed */
+    unsigned long long values;       /* records rendered as values */
+    unsigned long long xml_fallback; /* values requested, rendered as XML: failed, or no field (UserData) */
 } evtx_eventlog_stats;
 const evtx_eventlog_stats *evtx_eventlog_get_stats(const evtx_eventlog *el);
 

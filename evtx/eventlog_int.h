@@ -21,8 +21,10 @@ evtx_values *evtx_values_new(const char *const *fields, size_t nfields, char *er
 void evtx_values_free(evtx_values *v);
 
 /* Fills ev (reset first) from one record: the System values and each field that has a value, as
- * the XML rendering would show it (so the detector sees the same text). Returns 0, or -1 with err
- * set when the record cannot be rendered this way (the caller falls back to XML). */
+ * the XML rendering would show it (so the detector sees the same text). Returns 0; 1 when none of
+ * the fields has a value (a UserData event such as 1102, or one without these fields: the caller
+ * renders it as XML, which holds every field); -1 with err set when the record cannot be rendered
+ * this way (the caller falls back to XML). */
 int evtx_values_render(evtx_values *v, EVT_HANDLE record, evtx_event *ev, char *err, size_t errlen);
 
 /* One value as text, as the XML rendering shows it (UTF-8, malloc'd). NULL with *status 0: the

@@ -280,6 +280,7 @@ int evtx_values_render(evtx_values *v, EVT_HANDLE record, evtx_event *ev, char *
 {
     DWORD e = 0;
     long n;
+    size_t found = 0;
     const EVT_VARIANT *val;
 
     evtx_event_reset(ev);
@@ -309,6 +310,7 @@ int evtx_values_render(evtx_values *v, EVT_HANDLE record, evtx_event *ev, char *
     for (size_t i = 0; i < v->n; i++) {
         int st;
         char *s = evtx_values_text(&v->buf[i], &st);
+        found += st > 0;
         if (st < 0) {
             snprintf(err, errlen, "EventData %s: value of type %lu not rendered as values", v->names[i],
                      (unsigned long)v->buf[i].Type);
@@ -321,5 +323,5 @@ int evtx_values_render(evtx_values *v, EVT_HANDLE record, evtx_event *ev, char *
         }
         free(s);
     }
-    return 0;
+    return found ? 0 : 1;
 }

@@ -202,8 +202,8 @@ static int load_bookmark(evtx_eventlog *el, const char *xml, char *err, size_t e
     return 0;
 }
 
-/* Values rendering when the caller named its fields (and the contexts can be made), else XML;
- * either way the log says which. */
+/* Values rendering when the caller named its fields and the contexts can be made (the log says
+ * so, or why not), else XML (the default, said nothing about). */
 static void setup_rendering(evtx_eventlog *el, const evtx_eventlog_opts *o)
 {
     char verr[256], what[64], *ch = channel_utf8(el);
@@ -216,8 +216,6 @@ static void setup_rendering(evtx_eventlog *el, const evtx_eventlog_opts *o)
         } else {
             notice(el, "channel %s: records rendered as XML: values rendering unavailable: %s", ch ? ch : "?", verr);
         }
-    } else {
-        notice(el, "channel %s: records rendered as XML%s", ch ? ch : "?", " (no values fields given)");
     }
     free(ch);
 }
@@ -231,12 +229,13 @@ static int read_record(evtx_eventlog *el, EVT_HANDLE h, char *why, size_t len)
     int rc;
 
     if (el->values) {
-        if (evtx_values_render(el->values, h, &el->ev, verr, sizeof verr) == 0) {
+        rc = evtx_values_render(el->values, h, &el->ev, verr, sizeof verr);
+        if (rc == 0) {
             el->stats.values++;
             return 0;
         }
         el->stats.xml_fallback++;
-        if (!el->said_fallback) {
+        if (rc < 0 && !el->said_fallback) {
             el->said_fallback = 1;
             ch = channel_utf8(el);
             notice(el, "channel %s: a record was rendered as XML instead of values (%s); later ones are only "
