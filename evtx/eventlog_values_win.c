@@ -29,15 +29,6 @@ struct evtx_values {
     DWORD cap;             /* bytes */
 };
 
-static char *dup_text(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* A field name goes into an XPath between quotes: letters, digits and '_' only. */
 static int field_name_ok(const char *s)
 {
@@ -83,7 +74,7 @@ evtx_values *evtx_values_new(const char *const *fields, size_t nfields, char *er
             snprintf(err, errlen, "invalid EventData field name '%.64s'", fields[i] ? fields[i] : "(null)");
             goto fail;
         }
-        if (!(v->names[i] = dup_text(fields[i])) || !(paths[i] = calloc(128, sizeof **paths))) {
+        if (!(v->names[i] = _strdup(fields[i])) || !(paths[i] = calloc(128, sizeof **paths))) {
             snprintf(err, errlen, "out of memory");
             goto fail;
         }
@@ -153,7 +144,7 @@ static char *printed(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    return dup_text(tmp);
+    return _strdup(tmp);
 }
 
 /* 100 ns units since 1601 as the XML rendering's ISO 8601 UTC text (7 fractional digits). */
@@ -165,9 +156,9 @@ static char *filetime_text(ULONGLONG ft)
     evtx_format_time(ms, ms_text, sizeof ms_text); /* "2020-08-02T11:33:06.521Z" */
     dot = strcspn(ms_text, ".");
     if (ms_text[dot] != '.')
-        return dup_text(ms_text);
+        return _strdup(ms_text);
     snprintf(ms_text + dot, sizeof ms_text - dot, ".%07luZ", (unsigned long)(ft % 10000000u));
-    return dup_text(ms_text);
+    return _strdup(ms_text);
 }
 
 static char *sid_text(PSID sid)
@@ -211,10 +202,10 @@ char *evtx_values_text(const EVT_VARIANT *val, int *status)
     switch (val->Type) {
     case EvtVarTypeString:
         s = val->StringVal ? evtx_utf16_to_utf8((const uint16_t *)val->StringVal, wcslen(val->StringVal))
-                           : dup_text("");
+                           : _strdup("");
         break;
     case EvtVarTypeAnsiString:
-        s = dup_text(val->AnsiStringVal ? val->AnsiStringVal : "");
+        s = _strdup(val->AnsiStringVal ? val->AnsiStringVal : "");
         break;
     case EvtVarTypeSByte: s = printed("%d", (int)val->SByteVal); break;
     case EvtVarTypeByte: s = printed("%u", (unsigned)val->ByteVal); break;
@@ -227,7 +218,7 @@ char *evtx_values_text(const EVT_VARIANT *val, int *status)
     case EvtVarTypeHexInt32: s = printed("0x%lx", (unsigned long)val->UInt32Val); break;
     case EvtVarTypeHexInt64: s = printed("0x%llx", (unsigned long long)val->UInt64Val); break;
     case EvtVarTypeSizeT: s = printed("0x%llx", (unsigned long long)val->SizeTVal); break;
-    case EvtVarTypeBoolean: s = dup_text(val->BooleanVal ? "true" : "false"); break;
+    case EvtVarTypeBoolean: s = _strdup(val->BooleanVal ? "true" : "false"); break;
     case EvtVarTypeSingle: s = printed("%g", (double)val->SingleVal); break;
     case EvtVarTypeDouble: s = printed("%g", val->DoubleVal); break;
     case EvtVarTypeGuid:
@@ -246,7 +237,7 @@ char *evtx_values_text(const EVT_VARIANT *val, int *status)
         break;
     case EvtVarTypeSid: s = sid_text(val->SidVal); break;
     case EvtVarTypeBinary:
-        s = val->BinaryVal ? binary_text(val->BinaryVal, val->Count) : dup_text("");
+        s = val->BinaryVal ? binary_text(val->BinaryVal, val->Count) : _strdup("");
         break;
     default:
         return NULL;
