@@ -28,6 +28,7 @@ typedef struct svc_input_conf {
     char *computer;  /* samba: host name reported as host.name */
     char *channels[SVC_MAX_CHANNELS]; /* eventlog */
     size_t nchannels;
+    int render_values;     /* eventlog: "render": "values" (only the detector's fields) instead of "xml" */
     svc_input_start start; /* where to begin without a checkpoint */
 } svc_input_conf;
 
