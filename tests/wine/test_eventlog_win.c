@@ -239,7 +239,7 @@ static void test_reopen(void **state)
 }
 
 /* ---- values rendering vs XML rendering, over the corpus ---------------------------------------- */
-#define CORPUS_PER_FILE 100 /* events taken from each corpus file (the fake re-reads its log per record) */
+#define CORPUS_PER_FILE 60 /* events taken from each corpus file (the fake re-reads its log per record) */
 #define CORPUS_MAX 2000
 
 typedef struct kept {
