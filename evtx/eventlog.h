@@ -3,7 +3,9 @@
  * as a source of normalised events (eventlog_win.c; Windows only).
  *
  * Pull-mode EvtSubscribe with a signal event, EvtNext in batches, EvtRender to XML, parsed by
- * evtx_parse_event_xml like every other source. Each channel has a bookmark: it advances past a
+ * evtx_parse_event_xml like every other source; or, when the caller names the EventData fields it
+ * reads, EvtRender of just those values and the System ones (EvtRenderContextValues), written as
+ * the XML rendering shows them (falling back to XML for a record that cannot be rendered so). Each channel has a bookmark: it advances past a
  * record only once the caller's callback has accepted it, and it is rendered to XML so the caller
  * can persist it (atomically, after the alerts are safely spooled) and resume after it.
  */
@@ -40,6 +42,8 @@ typedef struct evtx_eventlog_opts {
     evtx_eventlog_start start;
     evtx_eventlog_notice_fn notice; /* may be NULL */
     void *notice_ctx;
+    const char *const *fields;   /* EventData fields to render as values; NULL/0 = whole event as XML */
+    size_t nfields;              /* (the event then holds only these fields, plus the System values) */
 } evtx_eventlog_opts;
 
 typedef struct evtx_eventlog evtx_eventlog;
@@ -71,6 +75,8 @@ int evtx_eventlog_xpath(const unsigned *ids, size_t nids, char *buf, size_t len)
 /* Counters. */
 typedef struct evtx_eventlog_stats {
     unsigned long long delivered, skipped, resubscribed;
+    unsigned long long values;       /* records rendered as values */
+    unsigned long long xml_fallback; /* values requested, rendered as XML: failed, or no field (UserData) */
 } evtx_eventlog_stats;
 const evtx_eventlog_stats *evtx_eventlog_get_stats(const evtx_eventlog *el);
 

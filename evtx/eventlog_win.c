@@ -1,6 +1,8 @@
 /* eventlog_win.c - one Windows event log channel as a source of normalised events: pull-mode
- * EvtSubscribe with a signal event, EvtNext in batches, EvtRender to XML (UTF-16 -> UTF-8) parsed
- * by evtx_parse_event_xml, and a bookmark that advances only past records the caller accepted.
+ * EvtSubscribe with a signal event, EvtNext in batches, each record rendered either as the values
+ * the caller reads (eventlog_values_win.c, when given field names) or as XML (UTF-16 -> UTF-8)
+ * parsed by evtx_parse_event_xml (the default, and the fallback for a record the values path
+ * cannot render), and a bookmark that advances only past records the caller accepted.
  * A stale or invalid bookmark resubscribes from the oldest record and says so. */
 #include <windows.h>
 
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "evtx/eventlog.h"
+#include "evtx/eventlog_int.h"
 
 #ifndef RPC_S_INVALID_BOUND
 #define RPC_S_INVALID_BOUND 1734
@@ -30,6 +33,8 @@ struct evtx_eventlog {
     EVT_HANDLE batch[EVTX_EVENTLOG_BATCH];
     DWORD batch_len, batch_pos; /* records fetched by EvtNext and not yet accepted */
     DWORD batch_max;
+    evtx_values *values;       /* render contexts of the values path; NULL: XML rendering */
+    int said_fallback;         /* the first XML fallback of the values path was logged */
     wchar_t *render;           /* EvtRender buffer */
     DWORD render_cap;          /* bytes */
     evtx_event ev;
@@ -197,6 +202,57 @@ static int load_bookmark(evtx_eventlog *el, const char *xml, char *err, size_t e
     return 0;
 }
 
+/* Values rendering when the caller named its fields and the contexts can be made (the log says
+ * so, or why not), else XML (the default, said nothing about). */
+static void setup_rendering(evtx_eventlog *el, const evtx_eventlog_opts *o)
+{
+    char verr[256], what[64], *ch = channel_utf8(el);
+    if (o->fields && o->nfields) {
+        el->values = evtx_values_new(o->fields, o->nfields, verr, sizeof verr);
+        if (el->values) {
+            snprintf(what, sizeof what, "%zu", o->nfields);
+            notice(el, "channel %s: records rendered as values (System and %s EventData fields)", ch ? ch : "?",
+                   what);
+        } else {
+            notice(el, "channel %s: records rendered as XML: values rendering unavailable: %s", ch ? ch : "?", verr);
+        }
+    }
+    free(ch);
+}
+
+/* Renders record h into el->ev: as values when set up, else (or when that fails) as XML. Returns
+ * 0, or -1 with why set (the record cannot be read at all). */
+static int read_record(evtx_eventlog *el, EVT_HANDLE h, char *why, size_t len)
+{
+    char verr[256], ebuf[256], *xml, *ch;
+    DWORD e;
+    int rc;
+
+    if (el->values) {
+        rc = evtx_values_render(el->values, h, &el->ev, verr, sizeof verr);
+        if (rc == 0) {
+            el->stats.values++;
+            return 0;
+        }
+        el->stats.xml_fallback++;
+        if (rc < 0 && !el->said_fallback) {
+            el->said_fallback = 1;
+            ch = channel_utf8(el);
+            notice(el, "channel %s: a record was rendered as XML instead of values (%s); later ones are only "
+                       "counted", ch ? ch : "?", verr);
+            free(ch);
+        }
+    }
+    xml = render(el, h, EvtRenderEventXml, &e);
+    if (!xml) {
+        snprintf(why, len, "%s", win_error(e, ebuf, sizeof ebuf));
+        return -1;
+    }
+    rc = evtx_parse_event_xml(xml, strlen(xml), &el->ev, why, len);
+    free(xml);
+    return rc == 0 ? 0 : -1;
+}
+
 evtx_eventlog *evtx_eventlog_open(const evtx_eventlog_opts *o, char *err, size_t errlen)
 {
     evtx_eventlog *el = calloc(1, sizeof *el);
@@ -226,6 +282,7 @@ evtx_eventlog *evtx_eventlog_open(const evtx_eventlog_opts *o, char *err, size_t
         snprintf(err, errlen, "CreateEvent failed");
         goto fail;
     }
+    setup_rendering(el, o);
     if (load_bookmark(el, o->bookmark_xml, err, errlen) != 0 || subscribe(el, err, errlen) != 0)
         goto fail;
     return el;
@@ -246,6 +303,7 @@ void evtx_eventlog_close(evtx_eventlog *el)
     free(el->channel);
     free(el->query);
     free(el->render);
+    evtx_values_free(el->values);
     evtx_event_free(&el->ev);
     free(el);
 }
@@ -290,8 +348,6 @@ long evtx_eventlog_read(evtx_eventlog *el, unsigned timeout_ms, size_t max, evtx
     }
     while ((size_t)accepted < max) {
         EVT_HANDLE h;
-        DWORD e;
-        char *xml;
         int rc;
 
         if (el->batch_pos == el->batch_len) {
@@ -300,11 +356,9 @@ long evtx_eventlog_read(evtx_eventlog *el, unsigned timeout_ms, size_t max, evtx
                 return rc < 0 ? -1 : accepted;
         }
         h = el->batch[el->batch_pos];
-        xml = render(el, h, EvtRenderEventXml, &e);
-        if (!xml || evtx_parse_event_xml(xml, strlen(xml), &el->ev, perr, sizeof perr) != 0) {
+        if (read_record(el, h, perr, sizeof perr) != 0) {
             char *ch = channel_utf8(el);
-            notice(el, "channel %s: skipped a record that cannot be read: %s", ch ? ch : "?",
-                   xml ? perr : win_error(e, ebuf, sizeof ebuf));
+            notice(el, "channel %s: skipped a record that cannot be read: %s", ch ? ch : "?", perr);
             free(ch);
             el->stats.skipped++;
             rc = 0; /* a bad record must not block the channel: step over it */
@@ -315,7 +369,6 @@ long evtx_eventlog_read(evtx_eventlog *el, unsigned timeout_ms, size_t max, evtx
                 el->stats.delivered++;
             }
         }
-        free(xml);
         if (rc != 0)
             return accepted; /* kept: delivered again by the next read */
         if (!EvtUpdateBookmark(el->bookmark, h)) {

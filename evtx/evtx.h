@@ -84,6 +84,11 @@ int evtx_event_add_field(evtx_event *ev, const char *name, const char *value, si
 /* Deep copy (dst must be initialised; its old contents are replaced). */
 int evtx_event_copy(evtx_event *dst, const evtx_event *src);
 
+/* The EventData fields of the Security events the detector reads (security_fields.c): what a
+ * source that can render only some fields (the Windows event log) renders. */
+extern const char *const evtx_security_fields[];
+extern const size_t evtx_security_nfields;
+
 /* ---- UTF helpers ---------------------------------------------------------------------------- */
 /* Length of the longest valid UTF-8 prefix of s[0..len) that does not split a character. */
 size_t evtx_utf8_valid_prefix(const char *s, size_t len);

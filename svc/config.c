@@ -200,8 +200,8 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
                        char *err, size_t errlen)
 {
     static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "dsdb_log", "computer",
-                                       "channels", "start", "format", "blind_after_minutes", "blind_after_seconds",
-                                       NULL};
+                                       "channels", "start", "format", "render", "blind_after_minutes",
+                                       "blind_after_seconds", NULL};
     char *type = NULL, *p = NULL;
     char name[600];
     int rc = -1;
@@ -259,8 +259,13 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
         snprintf(name, sizeof name, "samba:%s", in->computer);
     } else if (strcmp(type, "eventlog") == 0) {
         in->type = SVC_INPUT_EVENTLOG;
-        if (parse_channels(obj, in, where, err, errlen))
+        if (parse_channels(obj, in, where, err, errlen) || get_str(obj, "render", &p, where, err, errlen))
             goto out;
+        if (p && strcmp(p, "values") != 0 && strcmp(p, "xml") != 0) {
+            CFG_ERR("%s.render: must be \"xml\" (the default) or \"values\"", where);
+            goto out;
+        }
+        in->render_values = p && strcmp(p, "values") == 0;
         snprintf(name, sizeof name, "eventlog");
     } else {
         CFG_ERR("%s.type: unknown input type '%s' (one of \"xml\", \"json\", \"samba\", \"eventlog\")", where,

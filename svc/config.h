@@ -33,6 +33,7 @@ typedef struct svc_input_conf {
     char *computer;  /* samba: host name reported as host.name */
     char *channels[SVC_MAX_CHANNELS]; /* eventlog */
     size_t nchannels;
+    int render_values;     /* eventlog: "render": "values" (only the detector's fields) instead of "xml" */
     svc_input_start start; /* where to begin without a checkpoint */
     int64_t blind_after_ms; /* no event for this long: sensor_blind (0 = off); "blind_after_minutes" */
 } svc_input_conf;

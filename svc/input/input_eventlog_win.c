@@ -53,6 +53,10 @@ static evtx_eventlog *el_subscribe(svc_input *in, const char *channel, const cha
     o.start = in->conf->start == SVC_START_END ? EVTX_EVENTLOG_FUTURE : EVTX_EVENTLOG_OLDEST;
     o.notice = el_notice;
     o.notice_ctx = in;
+    if (in->conf->render_values) { /* only the fields the detector reads, as values */
+        o.fields = evtx_security_fields;
+        o.nfields = evtx_security_nfields;
+    }
     return evtx_eventlog_open(&o, err, errlen);
 }
 

@@ -51,7 +51,7 @@ static void test_valid_full(void **state)
         " \"spool\": {\"max_mb\": 2}, \"poll_ms\": 50,"
         " \"inputs\": [{\"type\": \"xml\", \"path\": \"events.xml\", \"start\": \"end\"},"
         "              {\"type\": \"samba\", \"kdc_log\": \"/var/log/kdc.log\", \"computer\": \"dc1\"},"
-        "              {\"type\": \"eventlog\", \"channels\": [\"Security\", \"ForwardedEvents\"]}],"
+        "              {\"type\": \"eventlog\", \"channels\": [\"Security\", \"ForwardedEvents\"], \"render\": \"values\"}],"
         " \"sinks\": [{\"type\": \"hec\", \"url\": \"https://h:8088\", \"token_file\": \"tok\"}]}");
     (void)state;
     if (svc_config_load(&cfg, path, err, sizeof err))
@@ -62,6 +62,7 @@ static void test_valid_full(void **state)
     assert_non_null(strstr(cfg.inputs[0].path, dir)); /* relative to the config file */
     assert_string_equal(cfg.inputs[1].name, "samba:dc1");
     assert_int_equal(cfg.inputs[2].nchannels, 2);
+    assert_int_equal(cfg.inputs[2].render_values, 1);
     assert_int_equal(cfg.throttle_window_ms, 60000);
     assert_int_equal(cfg.nallow, 2);
     assert_int_equal(cfg.spool_max_bytes, 2u * 1024 * 1024);
@@ -139,6 +140,8 @@ static void test_errors_name_the_field(void **state)
                  MINIMAL_SINKS "}", "inputs[0].start", NULL);
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\"},"
                  " {\"type\": \"xml\", \"path\": \"a\"}], " MINIMAL_SINKS "}", "inputs[1]", "duplicate");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"eventlog\", \"render\": \"fast\"}], "
+                 MINIMAL_SINKS "}", "inputs[0].render: must be \"xml\"", NULL);
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS "}", "sinks: must be a non-empty", NULL);
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"throttle\": {\"window_seconds\": -1}, " MINIMAL_INPUTS ", "
                  MINIMAL_SINKS "}", "throttle.window_seconds", NULL);

@@ -7,29 +7,22 @@
  * A service does not see the test's environment: then both settings come from wevtapi-fake.txt
  * next to the DLL ("file=C:\path\events.xml", "first=N" lines).
  * Implemented: pull-mode EvtSubscribe (signal event; start at oldest, after bookmark (+strict), future
- * events), EvtNext, EvtRender (event XML, bookmark XML), EvtCreateBookmark, EvtUpdateBookmark,
- * EvtClose. Like the real log, a subscription's signal is set when records arrive (a thread polls
+ * events), EvtNext, EvtRender (event XML, bookmark XML, event values), EvtCreateRenderContext
+ * (system values; values of Event/EventData/Data[@Name='F'] XPaths), EvtCreateBookmark,
+ * EvtUpdateBookmark, EvtClose. Values come from the replayed XML, typed as Windows types them:
+ * canonical "0x..." HexInt32/HexInt64, decimal UInt32, "S-1-..." Sid, "{GUID}" Guid, else String;
+ * an empty or absent Data is Null. ADDECOY_FAKE_EVT_VALUES_FAIL=1 makes every values rendering fail. Like the real log, a subscription's signal is set when records arrive (a thread polls
  * the file every 50 ms). The XPath query is ignored (the caller's in-process filter is the authority). */
 #include <windows.h>
 
+#include <sddl.h>
 #include <winevt.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { H_SUB = 0x53554231, H_EVENT, H_BOOKMARK };
-
-typedef struct fake_handle {
-    int kind;
-    unsigned long long pos;   /* sub: records consumed; event: its record; bookmark: last record */
-    int has_pos;              /* bookmark: holds a position */
-    HANDLE signal;
-    HANDLE watcher;           /* sub: thread that signals when the log grows */
-    volatile LONG stop;
-    wchar_t channel[128];
-    char *xml;                /* event: its line */
-} fake_handle;
+#include "fake_wevtapi.h"
 
 /* A setting: the environment variable, else "key=value" in wevtapi-fake.txt beside this DLL. */
 static int setting(const char *env, const char *key, char *buf, DWORD len)
@@ -107,7 +100,7 @@ static char *read_line(unsigned long long want)
     return line;
 }
 
-static fake_handle *new_handle(int kind)
+fake_handle *fake_new_handle(int kind)
 {
     fake_handle *h = calloc(1, sizeof *h);
     if (h)
@@ -154,7 +147,7 @@ EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE session, HANDLE signal, LPCWSTR channe
         SetLastError(ERROR_NOT_SUPPORTED); /* only pull mode is faked */
         return NULL;
     }
-    if (!(s = new_handle(H_SUB))) {
+    if (!(s = fake_new_handle(H_SUB))) {
         SetLastError(ERROR_OUTOFMEMORY);
         return NULL;
     }
@@ -206,7 +199,7 @@ BOOL WINAPI EvtNext(EVT_HANDLE result, DWORD size, EVT_HANDLE *events, DWORD tim
         fake_handle *e;
         if (!line)
             break;
-        if (!(e = new_handle(H_EVENT))) {
+        if (!(e = fake_new_handle(H_EVENT))) {
             free(line);
             break;
         }
@@ -243,15 +236,16 @@ static BOOL give_text(const char *text, DWORD size, PVOID buf, PDWORD used)
 BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_HANDLE fragment, DWORD flags, DWORD size, PVOID buf, PDWORD used,
                       PDWORD count)
 {
-    fake_handle *h = (fake_handle *)fragment;
+    fake_handle *h = (fake_handle *)fragment, *ctx = (fake_handle *)context;
     char xml[512], ch[128];
-    (void)context;
     if (count)
         *count = 0;
     if (!h) {
         SetLastError(ERROR_INVALID_HANDLE);
         return FALSE;
     }
+    if (flags == EvtRenderEventValues && h->kind == H_EVENT && ctx && ctx->kind == H_CONTEXT)
+        return fake_render_values(ctx, h->xml, size, buf, used, count);
     if (flags == EvtRenderEventXml && h->kind == H_EVENT)
         return give_text(h->xml, size, buf, used);
     if (flags == EvtRenderBookmark && h->kind == H_BOOKMARK) {
@@ -270,7 +264,7 @@ BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_HANDLE fragment, DWORD flags, DWOR
 
 EVT_HANDLE WINAPI EvtCreateBookmark(LPCWSTR xml)
 {
-    fake_handle *b = new_handle(H_BOOKMARK);
+    fake_handle *b = fake_new_handle(H_BOOKMARK);
     const wchar_t *rid, *chan;
     if (!b) {
         SetLastError(ERROR_OUTOFMEMORY);

@@ -1,7 +1,9 @@
 /* test_eventlog_win.c - the real event log subscription code (evtx/eventlog_win.c) under Wine,
  * fed by the test-only fake wevtapi.dll next to this exe (see fake_wevtapi.c): start at the oldest
  * record or at future ones, resume after a bookmark, refusal keeps records, stale and invalid
- * bookmarks fall back to the oldest record with a notice, unreadable records are stepped over. */
+ * bookmarks fall back to the oldest record with a notice, unreadable records are stepped over; the
+ * values rendering (EvtRenderContextValues over evtx_security_fields) gives the corpus events field
+ * by field as the XML rendering does, and falls back to XML when it fails. */
 #include <windows.h>
 
 #include <setjmp.h>
@@ -13,6 +15,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <dirent.h>
 
 #include "evtx/eventlog.h"
 #include "testutil.h"
@@ -84,7 +88,7 @@ static void make_log(unsigned n, const char *extra_line_after_first)
 static evtx_eventlog *open_log(seen *s, const char *bookmark, evtx_eventlog_start start)
 {
     static const unsigned ids[] = {4768, 4769};
-    evtx_eventlog_opts o = {"Security", ids, 2, bookmark, start, on_notice, s};
+    evtx_eventlog_opts o = {"Security", ids, 2, bookmark, start, on_notice, s, NULL, 0};
     char err[256] = "";
     evtx_eventlog *el = evtx_eventlog_open(&o, err, sizeof err);
     if (!el)
@@ -234,6 +238,181 @@ static void test_reopen(void **state)
     evtx_eventlog_close(el);
 }
 
+/* ---- values rendering vs XML rendering, over the corpus ---------------------------------------- */
+#define CORPUS_PER_FILE 60 /* events taken from each corpus file (the fake re-reads its log per record) */
+#define CORPUS_MAX 2000
+
+typedef struct kept {
+    evtx_event ev[CORPUS_MAX];
+    size_t n;
+} kept;
+
+static int keep_event(void *ctx, const evtx_event *ev)
+{
+    kept *k = ctx;
+    assert_true(k->n < CORPUS_MAX);
+    evtx_event_init(&k->ev[k->n]);
+    assert_int_equal(evtx_event_copy(&k->ev[k->n], ev), 0);
+    k->n++;
+    return 0;
+}
+
+/* The first CORPUS_PER_FILE <Event> documents of each corpus XML file, one per line (line breaks
+ * inside become spaces: both renderings see the same text). Returns the number written. */
+static size_t make_corpus_log(const char *corpus)
+{
+    char dir[MAX_PATH], path[MAX_PATH * 2], tmp[MAX_PATH];
+    struct dirent *de;
+    size_t total = 0;
+    DIR *d;
+    FILE *out;
+
+    testutil_tmpdir(tmp, sizeof tmp, "evtvalues");
+    snprintf(log_path, sizeof log_path, "%s\\corpus.xml", tmp);
+    assert_non_null(out = fopen(log_path, "wb"));
+    snprintf(dir, sizeof dir, "%s/xml", corpus);
+    assert_non_null(d = opendir(dir));
+    while ((de = readdir(d))) {
+        size_t len, n = strlen(de->d_name), taken = 0;
+        char *text, *p, *end;
+        if (n < 5 || strcmp(de->d_name + n - 4, ".xml") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        assert_non_null(text = testutil_slurp(path, &len));
+        for (p = strstr(text, "<Event "); p && taken < CORPUS_PER_FILE; p = strstr(end, "<Event ")) {
+            if (!(end = strstr(p, "</Event>")))
+                break;
+            end += strlen("</Event>");
+            for (char *c = p; c < end; c++)
+                fputc(*c == '\n' || *c == '\r' ? ' ' : *c, out);
+            fputc('\n', out);
+            taken++;
+        }
+        total += taken;
+        free(text);
+    }
+    closedir(d);
+    fclose(out);
+    SetEnvironmentVariableA("ADDECOY_FAKE_EVT_FILE", log_path);
+    SetEnvironmentVariableA("ADDECOY_FAKE_EVT_FIRST", NULL);
+    return total;
+}
+
+/* Reads the whole log once, as values (with the detector's fields) or as XML. */
+static void read_corpus(kept *k, int values, seen *s, evtx_eventlog_stats *stats)
+{
+    evtx_eventlog_opts o = {"Security", NULL, 0, NULL, EVTX_EVENTLOG_OLDEST, on_notice, s, NULL, 0};
+    char err[256] = "";
+    evtx_eventlog *el;
+    long n;
+    if (values) {
+        o.fields = evtx_security_fields;
+        o.nfields = evtx_security_nfields;
+    }
+    if (!(el = evtx_eventlog_open(&o, err, sizeof err)))
+        fail_msg("evtx_eventlog_open: %s", err);
+    while ((n = evtx_eventlog_read(el, 200, 1000, keep_event, k, err, sizeof err)) > 0)
+        ;
+    if (n < 0)
+        fail_msg("evtx_eventlog_read: %s", err);
+    *stats = *evtx_eventlog_get_stats(el);
+    evtx_eventlog_close(el);
+}
+
+/* The detector treats an empty value as absent; the values rendering gives Null for both. */
+static const char *value_of(const evtx_event *ev, const char *name)
+{
+    const char *v = evtx_event_get(ev, name);
+    return v ? v : "";
+}
+
+static void free_kept(kept *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        evtx_event_free(&k->ev[i]);
+    free(k);
+}
+
+static void test_values_as_xml(void **state)
+{
+    const char *corpus = testutil_corpus();
+    kept *x = calloc(1, sizeof *x), *v = calloc(1, sizeof *v);
+    seen sx = {0}, sv = {0};
+    evtx_eventlog_stats stx, stv;
+    size_t total, compared = 0, hex = 0, sids = 0;
+    (void)state;
+    if (!corpus) {
+        free(x);
+        free(v);
+        skip();
+    }
+    assert_non_null(x);
+    assert_non_null(v);
+    total = make_corpus_log(corpus);
+    assert_true(total > 300);
+    read_corpus(x, 0, &sx, &stx);
+    read_corpus(v, 1, &sv, &stv);
+    assert_null(strstr(sx.notices, "values"));
+    assert_non_null(strstr(sv.notices, "rendered as values"));
+    assert_null(strstr(sv.notices, "instead of values")); /* no failure */
+    assert_int_equal(x->n, total);
+    assert_int_equal(v->n, total);
+    assert_int_equal(stv.values + stv.xml_fallback, total);
+    assert_true(stv.values > total * 3 / 4);
+    assert_true(stv.xml_fallback > 0); /* 1102 (UserData) and events without these fields: as XML */
+    assert_int_equal(stx.values + stx.xml_fallback, 0);
+    for (size_t i = 0; i < total; i++) {
+        const evtx_event *a = &x->ev[i], *b = &v->ev[i];
+        assert_int_equal(a->event_id, b->event_id);
+        assert_int_equal(a->version, b->version);
+        assert_int_equal(a->record_id, b->record_id);
+        assert_int_equal(a->time_ms, b->time_ms);
+        assert_string_equal(a->time_created, b->time_created);
+        assert_string_equal(a->channel, b->channel);
+        assert_string_equal(a->provider, b->provider);
+        assert_string_equal(a->computer, b->computer);
+        for (size_t f = 0; f < evtx_security_nfields; f++) {
+            const char *name = evtx_security_fields[f], *xa = value_of(a, name), *vb = value_of(b, name);
+            if (strcmp(xa, vb) != 0)
+                fail_msg("record %lu (event %u) field %s: XML '%s', values '%s'", (unsigned long)i + 1, a->event_id, name, xa, vb);
+            compared += *xa != 0;
+            hex += strncmp(xa, "0x", 2) == 0;
+            sids += strncmp(xa, "S-1-", 4) == 0;
+        }
+    }
+    assert_true(compared > 1000);
+    assert_true(hex > 100); /* typed values did go through the variant formatting */
+    assert_true(sids > 100);
+    free_kept(x);
+    free_kept(v);
+}
+
+static void test_values_fall_back_to_xml(void **state)
+{
+    const char *corpus = testutil_corpus();
+    kept *v = calloc(1, sizeof *v);
+    seen s = {0};
+    evtx_eventlog_stats st;
+    size_t total;
+    (void)state;
+    if (!corpus) {
+        free(v);
+        skip();
+    }
+    assert_non_null(v);
+    total = make_corpus_log(corpus);
+    SetEnvironmentVariableA("ADDECOY_FAKE_EVT_VALUES_FAIL", "1");
+    read_corpus(v, 1, &s, &st);
+    SetEnvironmentVariableA("ADDECOY_FAKE_EVT_VALUES_FAIL", NULL);
+    assert_int_equal(v->n, total);
+    assert_int_equal(st.values, 0);
+    assert_int_equal(st.xml_fallback, total);
+    assert_non_null(strstr(s.notices, "instead of values"));
+    assert_null(strstr(strstr(s.notices, "instead of values") + 1, "instead of values")); /* said once */
+    assert_true(v->ev[0].nfields > 0);
+    free_kept(v);
+}
+
 static void test_xpath(void **state)
 {
     unsigned ids[] = {4768, 4769, 4771};
@@ -256,7 +435,8 @@ int main(void)
         cmocka_unit_test(test_refusal_keeps_records), cmocka_unit_test(test_stale_bookmark),
         cmocka_unit_test(test_invalid_bookmark),      cmocka_unit_test(test_unreadable_record_is_skipped),
         cmocka_unit_test(test_reopen),                cmocka_unit_test(test_xpath),
+        cmocka_unit_test(test_values_as_xml),         cmocka_unit_test(test_values_fall_back_to_xml),
     };
     testutil_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testutil_run(tests);
 }
