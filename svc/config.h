@@ -35,6 +35,15 @@ typedef struct svc_input_conf {
     svc_input_start start; /* where to begin without a checkpoint */
 } svc_input_conf;
 
+/* "self_test": the scheduled self-trip (svc/health/self_test.h); interval_ms 0 = off (default). */
+typedef struct svc_self_test_conf {
+    int64_t interval_ms;
+    int64_t expect_ms;  /* default 120 s */
+    char *canary;       /* a decoy name from the inventory (one with an SPN) */
+    char *keytab;       /* POSIX: the dedicated principal's keytab (resolved like other paths) */
+    char *principal;    /* POSIX: that principal, e.g. "addecoy-selftest@DECOY.TEST" */
+} svc_self_test_conf;
+
 typedef struct svc_config {
     char *path;        /* the config file itself */
     char *inventory;   /* absolute or relative to the config file's directory, or an https:// URL */
@@ -51,6 +60,7 @@ typedef struct svc_config {
     svc_input_conf *inputs;
     size_t ninputs;
     json_t *sinks;     /* array of sink objects, handed to sink_new_from_json */
+    svc_self_test_conf self_test;
 } svc_config;
 
 /* Loads and validates the file. On error, err names the file and the field. */

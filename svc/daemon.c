@@ -16,6 +16,7 @@
 #include "svc/input/input.h"
 #include "svc/detect/inventory_source.h"
 #include "svc/detect/pipeline.h"
+#include "svc/health/self_trip.h"
 #include "svc/base/instance_lock.h"
 #include "svc/base/platform.h"
 #include "svc/sink/sink.h"
@@ -35,6 +36,7 @@ typedef struct daemon {
     delivery *dl;
     pipeline pipe;
     svc_input **inputs;
+    self_trip *trip;     /* the scheduled self-test; NULL when off */
     json_t *saved;       /* the last checkpoint written */
     char *cp_path;
     int dirty;           /* alerts appended since the last commit */
@@ -267,6 +269,9 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
         if (!d->inputs[i])
             return -1;
     }
+    d->trip = self_trip_open(&d->cfg, &d->pipe, &d->lg, svc_now_ms(), err, errlen);
+    if (!d->trip && err[0])
+        return -1;
     svc_log(&d->lg, SVC_LOG_INFO, "started: %zu decoys, %zu inputs, %zu sinks, state in %s",
             d->pipe.inv.ndecoys, d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
     return 0;
@@ -274,6 +279,7 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
 
 static void daemon_close(daemon *d)
 {
+    self_trip_close(d->trip);
     if (d->inputs)
         for (size_t i = 0; i < d->cfg.ninputs; i++)
             svc_input_close(d->inputs[i]);
@@ -349,6 +355,16 @@ static int poll_inputs(daemon *d, int *all_finished)
     return progress;
 }
 
+/* The self-test's failure alert goes through the spool like any alert, committed at once. */
+static void trip_tick(daemon *d, int64_t now)
+{
+    char *doc = self_trip_tick(d->trip, now);
+
+    if (doc && (spool_emit(d, NULL, doc, strlen(doc)) || commit_and_checkpoint(d, now, 1)))
+        svc_log(&d->lg, SVC_LOG_ERR, "the self_test_failed alert could not be spooled (see above)");
+    free(doc);
+}
+
 /* With --once: deliver what is spooled, bounded in time. */
 static void drain(daemon *d)
 {
@@ -390,6 +406,7 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         }
         pipeline_flush(&d->pipe, now, o->once && !progress);
         commit_and_checkpoint(d, now, 0);
+        trip_tick(d, now);
         wait = delivery_step(d->dl, svc_now_ms());
         if (o->once && !progress)
             break;
