@@ -2,7 +2,8 @@
 # Runs every ADDecoy test on Debian 12 as root: installs what is missing, builds the native debug
 # preset (AddressSanitizer + UndefinedBehaviorSanitizer) and runs ctest (unit, integration against
 # a real Samba AD DC, rsyslog and the HEC/webhook receivers), then the Windows cross build and its
-# Wine tests when the MinGW toolchain can be installed.
+# Wine tests when the MinGW toolchain can be installed. A full run also runs each fuzz target
+# briefly when clang is available.
 #   ./test.sh              everything
 #   ./test.sh --native     skip the Windows part
 #   ./test.sh -R PATTERN   only the native tests matching PATTERN
@@ -27,6 +28,17 @@ cmake --preset debug >/dev/null
 cmake --build --preset debug
 echo "== native tests"
 ctest --preset debug "${ctest_args[@]}"
+
+if [ ${#ctest_args[@]} -eq 0 ]; then
+    echo "== fuzz smoke: each libFuzzer target for 15 s (tests/fuzz/run.sh; docs/fuzzing.md)"
+    rc=0
+    tests/fuzz/run.sh 15 || rc=$?
+    if [ $rc -eq 77 ]; then
+        echo "fuzz smoke SKIPPED: no clang/libFuzzer"
+    elif [ $rc -ne 0 ]; then
+        exit $rc
+    fi
+fi
 
 if [ "$native_only" = 0 ] && [ -x installer/prepare-windows.sh ] && grep -q '"mingw"' CMakePresets.json; then
     echo "== Windows cross build, Wine tests and MSI"

@@ -22,7 +22,10 @@ extern "C" {
  *   "sid": "S-1-5-21-...", "guid": "259162f1-58e4-4ee9-9b9c-2baf2a03d376",
  *   "dn": "CN=...", "spns": ["MSSQLSvc/db01.corp.example:1433"], "kind": "kerberoast",
  *   "memo": "...", "location": "...", "owner": "...", "runbook": "...",
- *   "created": "2026-11-22T10:00:00Z", "created_by": "...", "retired": "2026-..." }]}
+ *   "created": "2026-11-22T10:00:00Z", "created_by": "...", "retired": "2026-...",
+ *   "breadcrumbs": [{"id": "bc-3f9a1c2e0b7d", "kind": "gpp", "location": "...",
+ *                    "planted": "2026-...", "planted_by": "...", "fingerprint": "sha256:...",
+ *                    "removed": "2026-..."}] }]}
  */
 typedef enum adseed_kind {
     ADSEED_KIND_PLAIN = 0,
@@ -32,6 +35,27 @@ typedef enum adseed_kind {
 } adseed_kind;
 
 #define ADSEED_MAX_SPNS 16
+#define ADSEED_MAX_BREADCRUMBS 64
+
+/* A breadcrumb (lure): a place where the decoy's real password was planted for attackers to find
+ * (docs/adseed.md). Each lure normally gets its own decoy, so that a use of the password says
+ * which lure was found. */
+typedef enum adseed_lure {
+    ADSEED_LURE_DESCRIPTION = 0, /* the account's LDAP description */
+    ADSEED_LURE_GPP,             /* a Group Policy Preferences Groups.xml with a cpassword */
+    ADSEED_LURE_SCRIPT,          /* a .ps1 / .bat / .cmd admin script */
+    ADSEED_LURE_CMDKEY,          /* a credential stored with cmdkey on a host */
+    ADSEED_LURE_UNATTEND,        /* an unattend.xml with an AutoLogon password */
+} adseed_lure;
+
+typedef struct adseed_breadcrumb {
+    char *id;          /* "bc-" + 12 hex digits, unique in the inventory, required */
+    adseed_lure kind;
+    char *location;    /* where it was planted (free text), required */
+    char *planted, *planted_by; /* ISO 8601 UTC; admin who planted it */
+    char *fingerprint; /* description: "sha256:<hex>" of the planted value (verify); else NULL */
+    char *removed;     /* ISO 8601 UTC when retired; NULL while active */
+} adseed_breadcrumb;
 
 typedef struct adseed_decoy {
     char *name;      /* sAMAccountName, required */
@@ -45,6 +69,8 @@ typedef struct adseed_decoy {
     char *memo, *location, *owner, *runbook;
     char *created, *created_by; /* ISO 8601 UTC; admin who created it */
     char *retired;   /* ISO 8601 UTC when removed from the directory; NULL while active */
+    adseed_breadcrumb *breadcrumbs; /* lures that lead to this decoy, oldest first */
+    size_t nbreadcrumbs;
 } adseed_decoy;
 
 typedef struct adseed_inventory {
@@ -55,6 +81,15 @@ typedef struct adseed_inventory {
 
 const char *adseed_kind_name(adseed_kind k);              /* "kerberoast", ... */
 int adseed_kind_parse(const char *s, adseed_kind *out);   /* -1 when unknown */
+const char *adseed_lure_name(adseed_lure k);              /* "description", "gpp", ... */
+int adseed_lure_parse(const char *s, adseed_lure *out);   /* -1 when unknown */
+/* The decoy's newest breadcrumb that is not removed; NULL when none. */
+const adseed_breadcrumb *adseed_decoy_active_breadcrumb(const adseed_decoy *d);
+/* Appends a deep copy of b to d's breadcrumbs; -1 when full or out of memory. */
+int adseed_decoy_add_breadcrumb(adseed_decoy *d, const adseed_breadcrumb *b, char *err, size_t errlen);
+/* Finds a breadcrumb by id in the whole inventory (case-insensitive); *owner receives its decoy. */
+adseed_breadcrumb *adseed_inventory_find_breadcrumb(adseed_inventory *inv, const char *id,
+                                                    adseed_decoy **owner);
 
 void adseed_inventory_init(adseed_inventory *inv);
 void adseed_inventory_free(adseed_inventory *inv);

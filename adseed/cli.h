@@ -9,6 +9,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "adseed/adseed.h"
 #include "adseed/decoy.h"
 #include "adseed/ldap_conn.h"
@@ -68,5 +70,15 @@ int cli_remove(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_suggest(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_breadcrumb(int argc, char **argv);
+int cli_breadcrumb_list(int argc, char **argv);
+int cli_breadcrumb_remove(int argc, char **argv);
+/* Prints arr indented on stdout and releases it (the --format json of list commands). */
+void cli_print_json(json_t *arr);
+/* "bc-" and 12 random hex digits. */
+int cli_breadcrumb_new_id(char *out, size_t outlen);
+/* The DN (malloc'd) of decoy d in the directory, after checking that its objectGUID is the
+ * inventory's; NULL with a message (prefixed "adseed cmd: ") when absent or not the same account. */
+char *cli_decoy_dn(adseed_conn *conn, const adseed_decoy *d, const char *cmd);
 
 #endif

@@ -112,3 +112,42 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     fprintf(stderr, "\nTry 'adseed %s --help'.\n", cmd);
     return CLI_EXIT_USAGE;
 }
+
+char *cli_decoy_dn(adseed_conn *conn, const adseed_decoy *d, const char *cmd)
+{
+    char *attrs[] = {"objectGUID", NULL}, err[1024], guid[64] = "", *dn = NULL, *ldn;
+    LDAPMessage *res = NULL, *e = NULL;
+    int found = adseed_find_account(conn, d->name, attrs, &res, &e, err, sizeof err);
+    if (found <= 0) {
+        fprintf(stderr, "adseed %s: %s\n", cmd, found < 0 ? err : "the decoy's account is not in the "
+                "directory (adseed verify; adseed create to re-create it)");
+        goto out;
+    }
+    struct berval **g = ldap_get_values_len(conn->ld, e, "objectGUID");
+    if (g)
+        decoy_guid_to_text((uint8_t *)g[0]->bv_val, g[0]->bv_len, guid, sizeof guid);
+    ldap_value_free_len(g);
+    if (d->guid && strcasecmp(guid, d->guid)) {
+        fprintf(stderr, "adseed %s: %s: objectGUID %s differs from the inventory's %s: not the "
+                "account adseed created, left alone\n", cmd, d->name, guid, d->guid);
+        goto out;
+    }
+    if ((ldn = ldap_get_dn(conn->ld, e)) != NULL) {
+        dn = strdup(ldn);
+        ldap_memfree(ldn);
+    }
+    if (!dn)
+        fprintf(stderr, "adseed %s: %s: cannot read its DN\n", cmd, d->name);
+out:
+    ldap_msgfree(res);
+    return dn;
+}
+
+void cli_print_json(json_t *arr)
+{
+    char *s = json_dumps(arr, JSON_INDENT(2));
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(arr);
+}

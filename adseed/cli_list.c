@@ -1,6 +1,6 @@
 /*
  * cli_list.c - `adseed list [--format table|json]`: the inventory joined with the live directory
- * state of each decoy (exists, enabled, SPNs, last logon).
+ * state of each decoy (exists, enabled, SPNs, last logon) and its active breadcrumbs.
  */
 #include "adseed/cli.h"
 
@@ -15,8 +15,22 @@ static void help(void)
 {
     puts("Usage: adseed list [--format table|json] [OPTIONS]\n"
          "Lists the decoys of the inventory with their live state in the directory: exists,\n"
-         "enabled, SPNs and last logon (lastLogonTimestamp; a decoy should never have one).");
+         "enabled, SPNs, last logon (lastLogonTimestamp; a decoy should never have one) and the\n"
+         "breadcrumbs (lures) that lead to it ('adseed breadcrumb list' for their locations).");
     cli_common_help(stdout, 1);
+}
+
+/* "gpp:bc-0123456789ab,..." of the active breadcrumbs, "-" when none. */
+static void lures(const adseed_decoy *d, char *out, size_t outlen)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < d->nbreadcrumbs && n < outlen; i++)
+        if (!d->breadcrumbs[i].removed)
+            n += (size_t)snprintf(out + n, outlen - n, "%s%s:%s", n ? "," : "",
+                                  adseed_lure_name(d->breadcrumbs[i].kind), d->breadcrumbs[i].id);
+    if (!out[0])
+        snprintf(out, outlen, "-");
 }
 
 typedef struct live {
@@ -110,12 +124,13 @@ int cli_list(int argc, char **argv)
     }
     json_t *arr = json ? json_array() : NULL;
     if (!json)
-        printf("%-20s %-10s %-8s %-7s %-20s %s\n", "NAME", "KIND", "STATE", "ENABLED", "LAST_LOGON",
-               "SPNS");
+        printf("%-20s %-10s %-8s %-7s %-20s %-30s %s\n", "NAME", "KIND", "STATE", "ENABLED",
+               "LAST_LOGON", "BREADCRUMBS", "SPNS");
     for (size_t i = 0; i < inv.ndecoys; i++) {
         const adseed_decoy *d = &inv.decoys[i];
         live l;
-        char err[1024];
+        char err[1024], lu[512];
+        lures(d, lu, sizeof lu);
         if (probe(&conn, d, &l, err, sizeof err)) {
             fprintf(stderr, "adseed list: %s: %s\n", d->name, err);
             ret = CLI_EXIT_FAIL;
@@ -124,25 +139,21 @@ int cli_list(int argc, char **argv)
         const char *state = d->retired ? (l.exists ? "retired!" : "retired")
                                        : (l.exists ? "present" : "MISSING");
         if (json) {
-            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s?, s:s?}", "name", d->name,
-                                  "kind", adseed_kind_name(d->kind), "state", state, "exists",
-                                  l.exists, "enabled", l.enabled, "spns", l.spns, "last_logon",
-                                  l.last_logon, "sid", d->sid, "retired", d->retired);
+            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s}", "name",
+                                  d->name, "kind", adseed_kind_name(d->kind), "state", state,
+                                  "exists", l.exists, "enabled", l.enabled, "spns", l.spns,
+                                  "last_logon", l.last_logon, "sid", d->sid, "retired", d->retired,
+                                  "breadcrumbs", lu);
             if (o)
                 json_array_append_new(arr, o);
         } else {
-            printf("%-20s %-10s %-8s %-7s %-20s %s\n", d->name, adseed_kind_name(d->kind), state,
-                   l.exists ? (l.enabled ? "yes" : "NO") : "-", l.last_logon,
+            printf("%-20s %-10s %-8s %-7s %-20s %-30s %s\n", d->name, adseed_kind_name(d->kind),
+                   state, l.exists ? (l.enabled ? "yes" : "NO") : "-", l.last_logon, lu,
                    l.spns[0] ? l.spns : "-");
         }
     }
-    if (json) {
-        char *s = json_dumps(arr, JSON_INDENT(2));
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(arr);
-    }
+    if (json)
+        cli_print_json(arr);
     adseed_conn_close(&conn);
     adseed_inventory_free(&inv);
     return ret;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "adseed/adseed.h"
 #include "adseed/ldap_conn.h"
@@ -47,6 +48,9 @@ extern const uint8_t decoy_x500uid_guid[16];
 int decoy_random_bytes(void *buf, size_t len); /* platform: *_posix.c / *_win.c; 0 ok */
 /* Random password of len (>= 32) characters with upper, lower, digit and symbol. */
 int decoy_password_generate(char *out, size_t len);
+/* Random password of len (>= 16) characters for a breadcrumb: symbols limited to "#+-.:=?@_~" so
+ * that it needs no escaping in scripts, command lines and XML. */
+int decoy_password_generate_lure(char *out, size_t len);
 /* unicodePwd value: UTF-16LE of "\"password\"" (ASCII input). Returns malloc'd bytes. */
 uint8_t *decoy_unicodepwd(const char *password, size_t *outlen);
 
@@ -116,6 +120,8 @@ void decoy_sid_name(adseed_conn *c, const char *sid, char *out, size_t outlen);
  * encryption as printed by klist -e (e.g. "arcfour-hmac"). Platform-specific (_posix.c). */
 int decoy_trip_spn(const char *spn, char *etype_name, size_t etlen, char *err, size_t errlen);
 
+/* strftime of t in UTC. */
+void decoy_time_format(time_t t, const char *fmt, char *out, size_t outlen);
 /* ISO 8601 UTC now, "2026-11-22T10:00:00Z". */
 void decoy_now_iso(char *out, size_t outlen);
 

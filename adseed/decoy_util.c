@@ -62,14 +62,14 @@ static int pick(const char *set, char *out)
     return 0;
 }
 
-int decoy_password_generate(char *out, size_t len)
+/* len characters from the upper/lower/digit classes and 'symbols', at least one of each class. */
+static int password_from(char *out, size_t len, const char *symbols)
 {
+    const char *cls[4] = {classes[0], classes[1], classes[2], symbols};
     char all[128];
-    snprintf(all, sizeof all, "%s%s%s%s", classes[0], classes[1], classes[2], classes[3]);
-    if (len < 32)
-        return -1;
+    snprintf(all, sizeof all, "%s%s%s%s", cls[0], cls[1], cls[2], cls[3]);
     for (size_t i = 0; i < len; i++)
-        if (pick(i < 4 ? classes[i] : all, &out[i]))
+        if (pick(i < 4 ? cls[i] : all, &out[i]))
             return -1;
     /* shuffle so the class-guaranteed characters are not always first */
     for (size_t i = len - 1; i > 0; i--) {
@@ -83,6 +83,18 @@ int decoy_password_generate(char *out, size_t len)
     }
     out[len] = '\0';
     return 0;
+}
+
+int decoy_password_generate(char *out, size_t len)
+{
+    return len < 32 ? -1 : password_from(out, len, classes[3]);
+}
+
+/* Symbols that need no quoting in cmd.exe, batch files (no % ^ ! & | < >), PowerShell single
+ * quotes, XML or LDAP descriptions: a lure's password is pasted into all of them. */
+int decoy_password_generate_lure(char *out, size_t len)
+{
+    return len < 16 ? -1 : password_from(out, len, "#+-.:=?@_~");
 }
 
 uint8_t *decoy_unicodepwd(const char *password, size_t *outlen)
@@ -100,14 +112,18 @@ uint8_t *decoy_unicodepwd(const char *password, size_t *outlen)
     return out;
 }
 
-void decoy_now_iso(char *out, size_t outlen)
+void decoy_time_format(time_t t, const char *fmt, char *out, size_t outlen)
 {
-    time_t now = time(NULL);
     struct tm tm;
 #ifdef _WIN32
-    gmtime_s(&tm, &now);
+    gmtime_s(&tm, &t);
 #else
-    gmtime_r(&now, &tm);
+    gmtime_r(&t, &tm);
 #endif
-    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(out, outlen, fmt, &tm);
+}
+
+void decoy_now_iso(char *out, size_t outlen)
+{
+    decoy_time_format(time(NULL), "%Y-%m-%dT%H:%M:%SZ", out, outlen);
 }

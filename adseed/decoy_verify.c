@@ -1,9 +1,11 @@
 /*
  * decoy_verify.c - checks one decoy against the directory and prints one line per finding:
  * missing, disabled, SID/GUID changed, SPNs gone, logon hours or workstations opened, privileged
- * or Domain Users membership (direct or nested, via tokenGroups), delegation, missing SACL.
+ * or Domain Users membership (direct or nested, via tokenGroups), delegation, missing SACL, a
+ * description breadcrumb no longer in place.
  */
 #include "adseed/decoy.h"
+#include "adseed/lure.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +215,20 @@ static void check_safety(vctx *v, LDAPMessage *e, const decoy_verify_opts *o)
     free(ws);
 }
 
+/* A description lure is in place while the description is the one planted (its fingerprint). */
+static void check_breadcrumbs(vctx *v, LDAPMessage *e)
+{
+    const adseed_breadcrumb *b = adseed_decoy_active_breadcrumb(v->d);
+    char *desc, fp[72];
+    if (!b || b->kind != ADSEED_LURE_DESCRIPTION || !b->fingerprint)
+        return;
+    desc = adseed_entry_str(v->c->ld, e, "description");
+    if (!desc || lure_fingerprint(desc, fp) != 0 || strcasecmp(fp, b->fingerprint) != 0)
+        finding(v, "DRIFT breadcrumb %s (description): the description is no longer the planted one: "
+                "the lure is gone (adseed breadcrumb remove %s, then plant a new one)", b->id, b->id);
+    free(desc);
+}
+
 static void check_sacl(vctx *v, const char *dn)
 {
     static char sdflags[] = {0x30, 0x03, 0x02, 0x01, 0x08};
@@ -238,7 +254,7 @@ int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_o
 {
     char *attrs[] = {"objectGUID", "objectSid", "userAccountControl", "servicePrincipalName",
                      "logonHours", "userWorkstations", "memberOf", "msDS-AllowedToDelegateTo",
-                     "msDS-AllowedToActOnBehalfOfOtherIdentity", NULL};
+                     "msDS-AllowedToActOnBehalfOfOtherIdentity", "description", NULL};
     LDAPMessage *res = NULL, *e = NULL;
     vctx v = {.c = c, .d = d, .out = out};
     char *dn = NULL;
@@ -255,6 +271,7 @@ int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_o
     check_ids(&v, e);
     check_safety(&v, e, o);
     check_spns(&v, e);
+    check_breadcrumbs(&v, e);
     struct berval **rb = ldap_get_values_len(c->ld, e, "msDS-AllowedToActOnBehalfOfOtherIdentity");
     if (rb && rb[0])
         finding(&v, "UNSAFE resource-based constrained delegation is configured on the decoy%s%s",

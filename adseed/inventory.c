@@ -70,6 +70,7 @@ void adseed_decoy_free(adseed_decoy *d)
     free(d->created);
     free(d->created_by);
     free(d->retired);
+    inventory_breadcrumbs_free(d);
     memset(d, 0, sizeof *d);
 }
 
@@ -188,6 +189,7 @@ static json_t *decoy_to_json(const adseed_decoy *d)
     bad |= set_opt(o, "created", d->created);
     bad |= set_opt(o, "created_by", d->created_by);
     bad |= set_opt(o, "retired", d->retired);
+    bad |= inventory_breadcrumbs_to_json(o, d);
     if (bad) {
         json_decref(o);
         return NULL;
@@ -276,6 +278,8 @@ int adseed_inventory_put(adseed_inventory *inv, const adseed_decoy *d, char *err
     c.created = dup_opt(d->created, &bad);
     c.created_by = dup_opt(d->created_by, &bad);
     c.retired = dup_opt(d->retired, &bad);
+    if (inventory_breadcrumbs_copy(&c, d) != 0)
+        bad = 1;
     if (bad)
         goto oom;
     old = adseed_inventory_find(inv, d->name);

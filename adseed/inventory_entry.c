@@ -1,6 +1,6 @@
 /*
  * inventory_entry.c - validation of one decoy entry of the inventory: types, lengths, SID and
- * GUID syntax, timestamps, kinds; every error names the file, the entry (decoys[i] (name)) and
+ * GUID syntax, timestamps, kinds (breadcrumbs: inventory_breadcrumb.c); every error names the file, the entry (decoys[i] (name)) and
  * the field. Used by the streaming loader (inventory_stream.c).
  */
 #include "adseed/inventory_int.h"
@@ -64,7 +64,7 @@ static int guid_normalise(const char *s, char out[37])
 }
 
 /* YYYY-MM-DDTHH:MM:SS[.fraction]Z */
-static int iso8601_valid(const char *s)
+int inventory_iso8601_valid(const char *s)
 {
     static const char pat[] = "dddd-dd-ddTdd:dd:dd";
     size_t i;
@@ -83,7 +83,7 @@ static int iso8601_valid(const char *s)
     return s[0] == 'Z' && s[1] == '\0';
 }
 
-static int has_control(const char *s)
+int inventory_has_control(const char *s)
 {
     for (; *s; s++)
         if ((unsigned char)*s < 0x20 || *s == 0x7f)
@@ -133,7 +133,7 @@ static int parse_spns(const inventory_entry_ctx *c, json_t *obj, adseed_decoy *d
         return inventory_entry_error(c, "spns", "more than 16 SPNs");
     json_array_foreach(arr, i, v) {
         const char *s = json_string_value(v);
-        if (!s || !*s || json_string_length(v) > NAME_MAX_LEN || has_control(s) || !strchr(s, '/'))
+        if (!s || !*s || json_string_length(v) > NAME_MAX_LEN || inventory_has_control(s) || !strchr(s, '/'))
             return inventory_entry_error(c, "spns", "each SPN must be a string such as \"MSSQLSvc/host:1433\"");
         d->spns[d->nspns] = strdup(s);
         if (!d->spns[d->nspns])
@@ -158,7 +158,7 @@ int inventory_entry_parse(inventory_entry_ctx *c, json_t *obj, adseed_decoy *d)
         goto out;
     if (!d->name || !d->name[0])
         return inventory_entry_error(c, "name", "required, a non-empty sAMAccountName");
-    if (has_control(d->name) || strpbrk(d->name, "\"/\\[]:;|=,+*?<>@"))
+    if (inventory_has_control(d->name) || strpbrk(d->name, "\"/\\[]:;|=,+*?<>@"))
         return inventory_entry_error(c, "name", "not a valid sAMAccountName");
     c->name = d->name;
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
@@ -182,11 +182,13 @@ int inventory_entry_parse(inventory_entry_ctx *c, json_t *obj, adseed_decoy *d)
     if (get_string(c, obj, "created", 64, &d->created) != 0 ||
         get_string(c, obj, "retired", 64, &d->retired) != 0)
         goto out;
-    if (d->created && !iso8601_valid(d->created))
+    if (d->created && !inventory_iso8601_valid(d->created))
         return inventory_entry_error(c, "created", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
-    if (d->retired && !iso8601_valid(d->retired))
+    if (d->retired && !inventory_iso8601_valid(d->retired))
         return inventory_entry_error(c, "retired", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");
     if (parse_spns(c, obj, d) != 0)
+        goto out;
+    if (inventory_breadcrumbs_parse(c, obj, d) != 0)
         goto out;
     if (get_string(c, obj, "kind", 32, &kind) != 0)
         goto out;

@@ -1,5 +1,5 @@
 /* main.c - the adseed command: dispatches to the subcommands (create, list, verify, trip, remove,
- * export, suggest, report). */
+ * export, suggest, report, breadcrumb). */
 #include "adseed/cli.h"
 
 #include <stdio.h>
@@ -18,6 +18,7 @@ static const struct {
     {"export", cli_export, "write the catalogue as json, csv or Sigma rules"},
     {"suggest", cli_suggest, "propose believable decoy names from the domain's naming patterns"},
     {"report", cli_report, "write the estate report: one self-contained HTML page"},
+    {"breadcrumb", cli_breadcrumb, "plant, list and retire lures that lead attackers to decoys"},
 };
 
 static void usage(FILE *f)
@@ -26,7 +27,7 @@ static void usage(FILE *f)
           "Plant, verify, trip and retire decoy (honey) accounts in Active Directory.\n\n"
           "Commands:\n", f);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\nRun 'adseed COMMAND --help' for the options of a command; see docs/adseed.md.\n"
           "Options: --help, --version\n", f);
 }

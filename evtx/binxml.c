@@ -113,8 +113,12 @@ struct bx {
     size_t errlen;
 };
 
+/* A stretch of BinXML. Element start tags come in two forms: inside a template definition an
+ * OpenStartElement token carries a 2-byte dependency identifier before its data size; the direct
+ * elements of a record and of a nested BinXML value (type 0x21) omit it. */
 struct cur {
     size_t pos, end; /* pos <= end <= clen always */
+    int dep_id;      /* 1 = element start tags here carry the dependency identifier */
 };
 
 struct sub {
@@ -153,14 +157,25 @@ static int need(struct bx *b, const struct cur *cu, size_t n)
     return 0;
 }
 
+static const char *failure(const binxml_buf *out)
+{
+    return out->failed == 2 ? "rendered record too large" : out->failed == 3 ? "BinXML work budget spent"
+                                                                             : "out of memory";
+}
+
 static int step(struct bx *b, size_t at)
 {
     if (++b->steps > BINXML_MAX_STEPS)
         return fail(b, at, "too many BinXML tokens");
+    if (b->out->step_limit && b->out->steps + b->steps > b->out->step_limit) {
+        b->out->failed = 3;
+        return fail(b, at, "BinXML work budget spent");
+    }
     if (b->out->failed)
-        return fail(b, at, b->out->failed == 2 ? "rendered record too large" : "out of memory");
+        return fail(b, at, failure(b->out));
     return 0;
 }
+
 
 /* A name structure at chunk offset 'off': 4 bytes next-in-hash-chain, 2 hash, 2 count, UTF-16
  * characters, NUL. Returns its length in bytes, 0 when it does not fit in the chunk. */
@@ -341,6 +356,7 @@ static int render_sub(struct bx *b, struct cur *cu, const struct subs *s, int de
     if (v->type == TYPE_BINXML) {
         inner.pos = v->off;
         inner.end = v->off + v->size;
+        inner.dep_id = 0;
         return render_content(b, &inner, NULL, depth + 1, 0);
     }
     binxml_format_value(b->out, v->type, b->c + v->off, v->size);
@@ -399,14 +415,16 @@ static int render_element(struct bx *b, struct cur *cu, const struct subs *s, in
 {
     unsigned tok;
     uint32_t name_off;
+    size_t hdr;
     char *name = NULL;
     int rc = -1;
 
-    if (need(b, cu, 11) != 0)
+    hdr = cu->dep_id ? 11 : 9; /* token, [dependency id (2)], data size (4), name offset (4) */
+    if (need(b, cu, hdr) != 0)
         return -1;
     tok = b->c[cu->pos];
-    name_off = rd32(b->c + cu->pos + 7); /* after token, dependency id (2) and data size (4) */
-    cu->pos += 11;
+    name_off = rd32(b->c + cu->pos + hdr - 4);
+    cu->pos += hdr;
     if ((name = take_name(b, cu, name_off)) == NULL)
         goto out;
     if (tok & TOK_MORE) { /* attribute list size */
@@ -499,6 +517,7 @@ static int render_template(struct bx *b, struct cur *cu, int depth)
     s.n = n;
     tc.pos = body;
     tc.end = body + dsize;
+    tc.dep_id = 1;
     rc = render_content(b, &tc, &s, depth + 1, 0);
 out:
     free(v);
@@ -579,16 +598,24 @@ int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end
                   char *err, size_t errlen)
 {
     struct bx b = {chunk, chunk_len, out, 0, err, errlen};
-    struct cur cu = {off, end};
+    struct cur cu = {off, end, 0};
     size_t start = out->len;
+    int rc = -1;
 
     if (end > chunk_len || off > end)
         return fail(&b, off, "record outside the chunk");
     if (render_content(&b, &cu, NULL, 0, 0) != 0)
-        return -1;
-    if (out->failed)
-        return fail(&b, off, out->failed == 2 ? "rendered record too large" : "out of memory");
-    if (out->len == start)
-        return fail(&b, off, "record renders to nothing");
-    return 0;
+        goto out;
+    if (out->failed) {
+        fail(&b, off, failure(out));
+        goto out;
+    }
+    if (out->len == start) {
+        fail(&b, off, "record renders to nothing");
+        goto out;
+    }
+    rc = 0;
+out:
+    out->steps += b.steps;
+    return rc;
 }

@@ -12,12 +12,17 @@
 #define BINXML_MAX_DEPTH 48          /* nested elements + template instances + BinXML values */
 #define BINXML_MAX_STEPS (1u << 18)  /* tokens and substitutions rendered per record */
 
-/* Growable output text. 'failed' is set on allocation failure or when 'limit' is exceeded. */
+/* Growable output text. 'failed' is set on allocation failure or when 'limit' is exceeded.
+ * 'steps' accumulates the tokens rendered by every binxml_render call into this buffer; when
+ * 'step_limit' is set, a render that would take it past the limit fails (failed = 3): the caller's
+ * work budget over many records (a chunk), on top of BINXML_MAX_STEPS per record. */
 typedef struct binxml_buf {
     char *data;
     size_t len, cap;
-    size_t limit;  /* maximum len (0 = unlimited) */
-    int failed;    /* 1 = out of memory, 2 = over limit */
+    size_t limit;        /* maximum len (0 = unlimited) */
+    int failed;          /* 1 = out of memory, 2 = over limit, 3 = over step_limit */
+    uint64_t steps;      /* tokens rendered so far (the caller resets it) */
+    uint64_t step_limit; /* maximum steps (0 = unlimited) */
 } binxml_buf;
 
 void binxml_buf_free(binxml_buf *b);

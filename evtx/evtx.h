@@ -23,6 +23,15 @@ extern "C" {
 #define EVTX_MAX_FIELDS 128           /* EventData fields kept per record; extra ones are dropped */
 #define EVTX_FIELD_MAX (64 * 1024)    /* longer values are truncated (counted in ev->truncated) */
 #define EVTX_RECORD_MAX (1024 * 1024) /* a larger <Event> record is skipped as oversized */
+/* Work bounds of the binary .evtx reader beyond one record: the XML rendered from one 64 KiB
+ * chunk, the BinXML tokens rendered for one chunk (16 records at the per-record bound), and the
+ * XML rendered from a whole file: EVTX_FILE_XML_RATIO times the bytes read so far plus one chunk's
+ * bound. Real logs stay far below (23 files of many channels: at most 123 KiB of XML from one
+ * chunk, 1.4 times the file size over a file). Past a bound the chunk's remaining records are
+ * skipped as oversized, counted (evtx_file_stats.over_budget) and reported once per chunk. */
+#define EVTX_CHUNK_XML_MAX (8 * 1024 * 1024)
+#define EVTX_CHUNK_STEPS_MAX (4u * 1024 * 1024)
+#define EVTX_FILE_XML_RATIO 16
 
 /* ---- the normalised event ------------------------------------------------------------------ */
 typedef struct evtx_field {
@@ -241,6 +250,10 @@ typedef struct evtx_file_stats {
     uint64_t bad_chunks;  /* chunks skipped (bad signature) or with a bad header/data checksum,
                              or cut short by the end of the file (their records are still read) */
     uint64_t bad_records; /* records skipped: bad header, BinXML or rendered XML */
+    uint64_t over_budget; /* records skipped because their chunk's or the file's work bound
+                             (EVTX_CHUNK_XML_MAX, EVTX_CHUNK_STEPS_MAX, EVTX_FILE_XML_RATIO) was spent */
+    uint64_t xml_bytes;   /* XML rendered from the file */
+    uint64_t max_chunk_xml; /* most XML rendered from one chunk */
 } evtx_file_stats;
 
 /* Reads a binary .evtx file and hands each record, normalised, to opts->on_event (end_offset =

@@ -42,6 +42,10 @@ struct reader {
     uint64_t chunk_no;  /* index of the chunk in the file */
     uint64_t chunk_off; /* its file offset */
     int stopped;        /* non-zero value on_event stopped us with */
+    uint64_t chunk_xml; /* XML rendered from this chunk */
+    uint64_t file_budget; /* XML the file may render so far */
+    const char *spent;  /* NULL, or which work bound this chunk's records ran out of */
+    uint64_t chunk_over; /* records of this chunk skipped for it */
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -96,14 +100,21 @@ static int wanted(const struct reader *r, unsigned id)
     return id <= 0xFFFF && (r->o.want_ids[id >> 3] & (1u << (id & 7)));
 }
 
-/* A record header at chunk offset 'off' that is self-consistent; its size in *size. */
-static int record_ok(const uint8_t *c, size_t off, uint32_t *size)
+/* A record header at chunk offset 'off' that is self-consistent; its size in *size. The copy of
+ * the size that ends the record may still be 0: Windows writes it last, so a log copied while a
+ * record was being written (a live or shadow copy) ends with such a record; its BinXML is then
+ * checked like any other's. Not so for a record that ends past the bytes the file really has
+ * ('avail'): there the zeros are ours. */
+static int record_ok(const uint8_t *c, size_t avail, size_t off, uint32_t *size)
 {
-    uint32_t n;
+    uint32_t n, copy;
     if (off > CHUNK_SIZE - RECORD_MIN_SIZE || memcmp(c + off, "\x2a\x2a\x00\x00", 4) != 0)
         return 0;
     n = rd32(c + off + 4);
-    if (n < RECORD_MIN_SIZE || n > CHUNK_SIZE - off || rd32(c + off + n - 4) != n)
+    if (n < RECORD_MIN_SIZE || n > CHUNK_SIZE - off)
+        return 0;
+    copy = rd32(c + off + n - 4);
+    if (copy != n && (copy != 0 || off >= avail || n > avail - off))
         return 0;
     *size = n;
     return 1;
@@ -113,22 +124,45 @@ static int record_ok(const uint8_t *c, size_t off, uint32_t *size)
 static void read_record(struct reader *r, size_t off, uint32_t size)
 {
     uint64_t file_off = r->chunk_off + off, end_off = file_off + size;
-    uint64_t rec_no = rd64(r->chunk + off + 8);
+    uint64_t rec_no = rd64(r->chunk + off + 8), room;
+    const char *bound;
     char err[320];
     unsigned id;
 
     r->st.records++;
     if (end_off <= r->o.start_offset)
         return;
+    if (!r->spent && r->chunk_xml >= EVTX_CHUNK_XML_MAX)
+        r->spent = "the chunk's XML bound";
+    if (!r->spent && r->st.xml_bytes >= r->file_budget)
+        r->spent = "the file's XML bound";
+    if (r->spent) {
+        r->chunk_over++;
+        return;
+    }
+    room = EVTX_CHUNK_XML_MAX - r->chunk_xml;
+    bound = "the chunk's XML bound";
+    if (r->file_budget - r->st.xml_bytes < room) {
+        room = r->file_budget - r->st.xml_bytes;
+        bound = "the file's XML bound";
+    }
     r->xml.len = 0;
     r->xml.failed = 0;
+    r->xml.limit = room < EVTX_RECORD_MAX ? (size_t)room : EVTX_RECORD_MAX;
     if (binxml_render(r->chunk, CHUNK_SIZE, off + RECORD_HEADER_SIZE, off + size - 4, &r->xml, err,
                       sizeof err) != 0) {
+        if (r->xml.failed == 3 || (r->xml.failed == 2 && room < EVTX_RECORD_MAX)) {
+            r->spent = r->xml.failed == 3 ? "the chunk's BinXML work bound" : bound;
+            r->chunk_over++;
+            return;
+        }
         r->st.bad_records++;
         report(r, EVTX_SKIP_MALFORMED, file_off, "record %llu at file offset %llu: %s: skipped",
                (unsigned long long)rec_no, (unsigned long long)file_off, err);
         return;
     }
+    r->chunk_xml += r->xml.len;
+    r->st.xml_bytes += r->xml.len;
     if (r->o.want_ids && xml_record_peek_id(r->xml.data, r->xml.len, &id) && !wanted(r, id)) {
         r->st.filtered++;
         return;
@@ -173,12 +207,21 @@ static int check_chunk(struct reader *r, size_t data_end, uint32_t free_off)
     return bad;
 }
 
+static int all_zero(const uint8_t *p, size_t n)
+{
+    while (n && !*p) {
+        p++;
+        n--;
+    }
+    return n == 0;
+}
+
 /* Next offset after 'off' where a valid record header starts, or CHUNK_SIZE. */
-static size_t resync(const uint8_t *c, size_t off)
+static size_t resync(const uint8_t *c, size_t avail, size_t off)
 {
     uint32_t size;
     for (off++; off <= CHUNK_SIZE - RECORD_MIN_SIZE; off++)
-        if (c[off] == 0x2a && record_ok(c, off, &size))
+        if (c[off] == 0x2a && record_ok(c, avail, off, &size))
             return off;
     return CHUNK_SIZE;
 }
@@ -201,6 +244,11 @@ static void read_chunk(struct reader *r, size_t avail)
         return;
     }
     r->st.chunks++;
+    r->chunk_xml = 0;
+    r->xml.steps = 0;
+    r->spent = NULL;
+    r->chunk_over = 0;
+    r->file_budget = EVTX_CHUNK_XML_MAX + (uint64_t)EVTX_FILE_XML_RATIO * (r->chunk_off + avail);
     if (avail < CHUNK_SIZE) {
         report(r, EVTX_SKIP_TRUNCATED, r->chunk_off,
                "file ends after %zu of %d bytes: complete records still read", avail, CHUNK_SIZE);
@@ -210,7 +258,7 @@ static void read_chunk(struct reader *r, size_t avail)
     bad |= check_chunk(r, data_end, free_off);
     r->st.bad_chunks += bad;
     while (off <= CHUNK_SIZE - RECORD_MIN_SIZE && !r->stopped) {
-        if (record_ok(c, off, &size)) {
+        if (record_ok(c, avail, off, &size)) {
             uint64_t no = rd64(c + off + 8);
             if (off >= data_end && !(have_last && no == last_no + 1))
                 break; /* past the data and not a continuation: stale or empty space */
@@ -220,13 +268,22 @@ static void read_chunk(struct reader *r, size_t avail)
             off += size;
             continue;
         }
-        if (off >= data_end)
-            break;
+        if (off >= data_end || all_zero(c + off, data_end - off))
+            break; /* zeros up to the free space offset: space reserved for a record never written */
         r->st.bad_records++;
         report(r, EVTX_SKIP_MALFORMED, r->chunk_off + off,
                "bad record header at file offset %llu: skipped to the next valid record",
                (unsigned long long)(r->chunk_off + off));
-        off = resync(c, off);
+        off = resync(c, avail, off);
+    }
+    if (r->chunk_xml > r->st.max_chunk_xml)
+        r->st.max_chunk_xml = r->chunk_xml;
+    if (r->chunk_over) {
+        r->st.over_budget += r->chunk_over;
+        report(r, EVTX_SKIP_OVERSIZED, r->chunk_off,
+               "%llu records skipped: %s was spent (%llu bytes of XML and %llu BinXML tokens rendered from this chunk)",
+               (unsigned long long)r->chunk_over, r->spent, (unsigned long long)r->chunk_xml,
+               (unsigned long long)r->xml.steps);
     }
 }
 
@@ -270,6 +327,7 @@ int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats 
         r.o = *opts;
     evtx_event_init(&r.ev);
     r.xml.limit = EVTX_RECORD_MAX;
+    r.xml.step_limit = EVTX_CHUNK_STEPS_MAX;
     if ((f = fopen(path, "rb")) == NULL) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         goto out;

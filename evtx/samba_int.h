@@ -1,5 +1,6 @@
 /* samba_int.h - private interface between the Samba log parser's modules: the line dispatcher
- * (samba.c), the KDC text log mapping (samba_kdc.c) and the JSON auth audit mapping (samba_json.c). */
+ * (samba.c), the KDC text log mapping (samba_kdc.c), the JSON auth audit mapping (samba_json.c) and
+ * the directory change audit mapping (samba_dsdb.c). */
 #ifndef ADDECOY_EVTX_SAMBA_INT_H
 #define ADDECOY_EVTX_SAMBA_INT_H
 
@@ -41,6 +42,12 @@ int samba_kdc_message(evtx_samba *p, const char *msg, int64_t time_ms, evtx_even
 /* One JSON audit line (NUL-terminated, valid UTF-8). */
 int samba_json_message(evtx_samba *p, const char *json, size_t len, evtx_event *ev, char *err,
                        size_t errlen);
+
+/* One directory change audit (dsdbChange, passwordChange, groupChange; samba_dsdb.c): 1 and ev
+ * filled when it maps to a Windows event, 0 when it does not, -1 on error. */
+struct json_t;
+int samba_dsdb_message(evtx_samba *p, const struct json_t *root, const char *type, int64_t time_ms,
+                       evtx_event *ev, char *err, size_t errlen);
 
 /* Common header of every synthesised event: id, channel, provider, computer, time. */
 int samba_event_begin(evtx_samba *p, evtx_event *ev, unsigned event_id, int64_t time_ms);

@@ -3,8 +3,11 @@
  * Windows-equivalent events:
  *   serviceDescription "Kerberos KDC": NT_STATUS_OK -> 4768 (a TGT; PreAuthType 0 when the
  *     client sent no pre-authentication = AS-REP roasting), failures -> 4771 (Kerberos status);
- *   any other service (LDAP simple bind, NTLM, SMB, SamLogon): OK -> 4624, failure -> 4625.
- * Other audit types ("Authorization", dsdbChange, ...) are not events here.
+ *   NTLM (passwordType NTLMv1/NTLMv2, whatever the service: LDAP NTLMSSP, SMB, SamLogon) -> 4776,
+ *     the DC's NTLM credential validation (Status 0 or the NTSTATUS);
+ *   any other service (LDAP simple bind, SMB with Kerberos): OK -> 4624, failure -> 4625.
+ * Directory change audits (dsdbChange, passwordChange, groupChange) go to samba_dsdb.c; other
+ * types ("Authorization", ...) are not events.
  */
 #include "evtx/samba_int.h"
 
@@ -131,6 +134,31 @@ static int map_kdc(evtx_event *ev, const json_t *a, const char *status, int ok)
     return 0;
 }
 
+/* 4776: PackageName, TargetUserName, Workstation, Status (as the DC logs NTLM validation). */
+static int map_ntlm(evtx_event *ev, const json_t *a, const char *status, int ok)
+{
+    uint32_t st = 0;
+    if (!ok) {
+        st = 0xC000006D;
+        for (size_t i = 0; i < sizeof nt_statuses / sizeof nt_statuses[0]; i++)
+            if (strcmp(status, nt_statuses[i].name) == 0)
+                st = nt_statuses[i].nt;
+    }
+    ev->event_id = 4776;
+    if (samba_add(ev, "PackageName", "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0", (size_t)-1) != 0 ||
+        add_account(ev, a, "TargetUserName") != 0 || add_domain(ev, a) != 0 ||
+        add_opt(ev, a, "workstation", "Workstation") != 0 || add_address(ev, a) != 0 ||
+        add_opt(ev, a, "serviceDescription", "LogonProcessName") != 0 || samba_add_hex(ev, "Status", st) != 0)
+        return -1;
+    return 0;
+}
+
+static int is_ntlm(const json_t *a)
+{
+    const char *pw = jstr(a, "passwordType");
+    return pw && strncmp(pw, "NTLM", 4) == 0;
+}
+
 static int map_logon(evtx_event *ev, const json_t *a, const char *status, int ok)
 {
     char num[24];
@@ -172,8 +200,18 @@ int samba_json_message(evtx_samba *p, const char *json, size_t len, evtx_event *
         return -1;
     }
     type = json_string_value(json_object_get(root, "type"));
+    if ((ts = json_string_value(json_object_get(root, "timestamp"))) != NULL) {
+        int64_t t = samba_parse_iso_time(ts, json_string_length(json_object_get(root, "timestamp")));
+        if (t >= 0)
+            time_ms = t;
+    }
+    if (type && (strcmp(type, "dsdbChange") == 0 || strcmp(type, "passwordChange") == 0 ||
+                 strcmp(type, "groupChange") == 0)) {
+        rc = samba_dsdb_message(p, root, type, time_ms, ev, err, errlen);
+        goto out;
+    }
     if (!type || strcmp(type, "Authentication") != 0) {
-        rc = 0; /* Authorization, dsdbChange, passwordChange, ... */
+        rc = 0; /* Authorization, dsdbTransaction, ... */
         goto out;
     }
     a = json_object_get(root, "Authentication");
@@ -182,17 +220,13 @@ int samba_json_message(evtx_samba *p, const char *json, size_t len, evtx_event *
         snprintf(err, errlen, "JSON Authentication line without an Authentication.status");
         goto out;
     }
-    if ((ts = json_string_value(json_object_get(root, "timestamp"))) != NULL) {
-        int64_t t = samba_parse_iso_time(ts, json_string_length(json_object_get(root, "timestamp")));
-        if (t >= 0)
-            time_ms = t;
-    }
     service = jstr(a, "serviceDescription");
     ok = strcmp(status, "NT_STATUS_OK") == 0;
     if (samba_event_begin(p, ev, 0, time_ms) != 0)
         goto oom;
     if (service && strcmp(service, "Kerberos KDC") == 0 ? map_kdc(ev, a, status, ok)
-                                                       : map_logon(ev, a, status, ok))
+        : is_ntlm(a)                                    ? map_ntlm(ev, a, status, ok)
+                                                        : map_logon(ev, a, status, ok))
         goto oom;
     if (samba_add(ev, "SambaStatus", status, (size_t)-1) != 0 ||
         add_opt(ev, a, "authDescription", "SambaAuthDescription") != 0 ||

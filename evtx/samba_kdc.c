@@ -62,6 +62,41 @@ static size_t principal_at(samba_str t)
     return at;
 }
 
+/* A principal's name part t[0..len) with Heimdal's escapes undone ("svc\\@corp.example" for the
+ * enterprise principal svc@corp.example, "\\ " and "\\/" inside a component, "\\n", "\\t", "\\b";
+ * an escaped NUL is dropped). Returns a malloc'd string, NULL when out of memory. */
+static char *kdc_unescape(const char *t, size_t len)
+{
+    char *out = malloc(len + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        if (c == '\\' && i + 1 < len) {
+            c = t[++i];
+            c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'b' ? '\b' : c == '0' ? '\0' : c;
+        }
+        if (c)
+            *o++ = c;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* s (malloc'd) followed by t[0..len); frees s and returns NULL when out of memory. */
+static char *kdc_append(char *s, const char *t, size_t len)
+{
+    size_t n = strlen(s);
+    char *r = realloc(s, n + len + 1);
+    if (!r) {
+        free(s);
+        return NULL;
+    }
+    memcpy(r + n, t, len);
+    r[n + len] = '\0';
+    return r;
+}
+
 /* TargetDomainName: the realm of a principal ("" when it has none). */
 static int kdc_add_realm(evtx_event *ev, samba_str principal)
 {
@@ -229,12 +264,12 @@ static int kdc_add_etypes(evtx_event *ev, samba_str etype)
 static int kdc_tgs_result(evtx_samba *p, const char *rest, int64_t time_ms, evtx_event *ev,
                           char *err, size_t errlen)
 {
-    samba_str tok[KDC_MAX_TOKENS], v, spn, client;
+    samba_str tok[KDC_MAX_TOKENS], v, client;
     size_t n = kdc_tokenize(rest, tok, KDC_MAX_TOKENS), at;
     samba_pending *req;
     uint32_t status = 0;
     const char *account = NULL;
-    char *spn_z = NULL;
+    char *spn_z = NULL, *client_z = NULL;
     int rc = -1;
 
     if (tok_is(tok[0], "KRB5KRB_ERR_RESPONSE_TOO_BIG"))
@@ -246,20 +281,17 @@ static int kdc_tgs_result(evtx_samba *p, const char *rest, int64_t time_ms, evtx
     if (!tok_is(tok[0], "SUCCESS"))
         status = kdc_status(tok[0]);
     client = tok[2];
-    at = principal_at(tok[3]);
-    spn.p = tok[3].p;
-    spn.len = at;
-    if (!(spn_z = malloc(spn.len + 1))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    memcpy(spn_z, spn.p, spn.len);
-    spn_z[spn.len] = '\0';
+    at = principal_at(client);
+    /* names as Windows writes them: "user@REALM", the SPN without its realm, escapes undone */
+    if (!(client_z = kdc_unescape(client.p, at)) ||
+        !(client_z = kdc_append(client_z, client.p + at, client.len - at)) || /* "@REALM" as is */
+        !(spn_z = kdc_unescape(tok[3].p, principal_at(tok[3]))))
+        goto oom;
     if (p->resolve_spn)
         account = p->resolve_spn(p->resolve_ctx, spn_z);
 
     if (samba_event_begin(p, ev, 4769, time_ms) != 0 ||
-        samba_add(ev, "TargetUserName", client.p, client.len) != 0 ||
+        samba_add(ev, "TargetUserName", client_z, (size_t)-1) != 0 ||
         kdc_add_realm(ev, client) != 0 ||
         samba_add(ev, "ServiceName", account ? account : spn_z, (size_t)-1) != 0 ||
         samba_add(ev, "ServicePrincipal", spn_z, (size_t)-1) != 0 ||
@@ -286,6 +318,7 @@ oom:
     snprintf(err, errlen, "out of memory");
 out:
     free(spn_z);
+    free(client_z);
     return rc;
 }
 

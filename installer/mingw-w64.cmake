@@ -42,8 +42,9 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# pkg-config sees only the prefix's .pc files (absolute paths inside, no sysroot rewriting).
-set(ENV{PKG_CONFIG_LIBDIR} "${ADDECOY_MINGW_PREFIX}/lib/pkgconfig")
+# pkg-config sees only the prefix's .pc files (absolute paths inside, no sysroot rewriting), then
+# Debian's MinGW packages (zlib: libz-mingw-w64-dev, installed by prepare-windows.sh).
+set(ENV{PKG_CONFIG_LIBDIR} "${ADDECOY_MINGW_PREFIX}/lib/pkgconfig:/usr/${ADDECOY_MINGW_HOST}/lib/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 set(ENV{PKG_CONFIG_SYSROOT_DIR} "")
 set(PKG_CONFIG_EXECUTABLE pkg-config CACHE FILEPATH "pkg-config")

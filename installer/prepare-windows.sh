@@ -5,7 +5,7 @@
 # Prints the dependency prefix as its last line.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PKGS=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools wine wine64 wixl msitools
+PKGS=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools libz-mingw-w64-dev wine wine64 wixl msitools
       autoconf automake libtool dpkg-dev patch perl cmake make pkg-config ca-certificates)
 
 missing=()

@@ -48,9 +48,10 @@ static int check_inputs(const svc_config *cfg)
 {
     for (size_t i = 0; i < cfg->ninputs; i++) {
         const svc_input_conf *in = &cfg->inputs[i];
-        const char *paths[2] = {in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? in->path : in->auth_log,
-                                in->type == SVC_INPUT_SAMBA ? in->kdc_log : NULL};
-        for (int j = 0; j < 2; j++) {
+        const char *paths[3] = {in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? in->path : in->auth_log,
+                                in->type == SVC_INPUT_SAMBA ? in->kdc_log : NULL,
+                                in->type == SVC_INPUT_SAMBA ? in->dsdb_log : NULL};
+        for (int j = 0; j < 3; j++) {
             if (!paths[j] || strcmp(paths[j], "-") == 0)
                 continue;
             printf("input %-28s %s%s\n", in->name, paths[j],

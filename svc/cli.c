@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/base/platform.h"
 #include "svc/check.h"
 #include "svc/daemon.h"
 #include "svc/hunt.h"
 #include "svc/signals.h"
+#include "svc/status.h"
 #include "svc/svc.h"
 #ifdef _WIN32
 #include "svc/win/service.h"
@@ -21,9 +23,13 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  run     --config FILE [--once]      run in the foreground (the daemon)\n"
-    "  hunt    --inventory FILE [--format jsonl|table] [--window SECONDS] PATH...\n"
-    "                                      scan exported logs (.evtx, event XML, JSON lines) offline\n"
+    "  hunt    --inventory FILE [--format jsonl|table] [--window SECONDS] [--quiet]\n"
+    "          [--summary text|json] [--summary-file FILE] [--input-format xml|evtx|json] PATH...\n"
+    "                                      scan exported logs (.evtx, event XML, JSON lines; files\n"
+    "                                      or directories) offline; a summary of what was read\n"
     "  check   --config FILE [--no-send]   validate config and inventory, send a test alert\n"
+    "  status  --config FILE [--format text|json]\n"
+    "                                      is the service running and healthy (exit 0/1/2)\n"
 #ifdef _WIN32
     "  install | uninstall | start | stop | status | protect-secret\n"
     "                                      manage the Windows service (see `decoysvc install --help`)\n"
@@ -39,18 +45,45 @@ static const char usage_run[] =
     "  --verbose  debug logging (overrides log_level)\n";
 
 static const char usage_hunt[] =
-    "usage: decoysvc hunt --inventory FILE [--format jsonl|table] [--window SECONDS]\n"
+    "usage: decoysvc hunt --inventory FILE [--format jsonl|table] [--window SECONDS] [--quiet]\n"
+    "                     [--summary text|json] [--summary-file FILE] [--[no-]progress] [--verbose]\n"
     "                     [--input-format xml|evtx|json] PATH...\n"
     "  Scans binary .evtx files, rendered event XML (wevtutil qe /f:xml; \"-\" = stdin) and JSON\n"
     "  lines from Winlogbeat, Elastic Agent or NXLog (files ending .json, .jsonl or .ndjson)\n"
-    "  with the daemon's detector and throttle, using each event's time as the clock.\n"
-    "  --input-format  read every PATH as this kind instead of telling by name and content\n"
-    "  exit status: 0 no decoy touched, 1 at least one alert, 2 error.\n";
+    "  with the daemon's detector and throttle, using each event's time as the clock. A PATH that\n"
+    "  is a directory is searched recursively for *.evtx, *.xml, *.json, *.jsonl and *.ndjson files.\n"
+    "  Alerts go to stdout. On stderr: a warning per skipped record, a progress line when stderr is\n"
+    "  a terminal and the hunt takes over a second, and at the end a summary: files, records read,\n"
+    "  records skipped (by reason), events examined, decoy detections, alerts.\n"
+    "  --format jsonl|table   alerts as JSON lines (default) or a table\n"
+    "  --window SECONDS       throttle window (default 300; 0 = one alert per detection)\n"
+    "  --input-format KIND    read every PATH as xml, evtx or json instead of telling by name\n"
+    "  --quiet                no per-record warnings (they are still counted in the summary)\n"
+    "  --summary text|json    the summary as text (default) or as one JSON object on one line\n"
+    "  --summary-file FILE    write the summary to FILE instead of stderr\n"
+    "  --progress             always show the progress line (even when stderr is not a terminal)\n"
+    "  --no-progress          never show it\n"
+    "  --verbose              also one line per file read\n"
+    "  exit status: 0 no decoy touched, 1 at least one alert, 2 error (or nothing to read).\n";
 
 static const char usage_check[] =
     "usage: decoysvc check --config FILE [--no-send]\n"
     "  Validates the configuration and the inventory, then sends a test alert (marked \"test\": true)\n"
     "  through every sink and reports each result. exit status: 0 all good, 2 otherwise.\n";
+
+static const char usage_status[] =
+    "usage: decoysvc status --config FILE [--format text|json] [--max-pending-age MINUTES]\n"
+    "  Reports whether decoysvc runs on the config's state_dir (its instance lock) and how it is doing\n"
+    "  (<state_dir>/status.json, rewritten by the service every 5 s): per input the position, last\n"
+    "  event and rate; per sink the pending alerts, last error and last alert sent. Never waits for\n"
+    "  the service.\n"
+    "  --max-pending-age MINUTES  pending alerts older than this are a problem (default 10)\n"
+    "  exit status (Nagios): 0 healthy, 1 degraded (a sink failing or paused, alerts pending too long,\n"
+    "  an input lost or blind, status.json stale), 2 down (not running) or unreadable.\n"
+#ifdef _WIN32
+    "  Without --config: the Windows service's state (see `decoysvc install --help`).\n"
+#endif
+    ;
 
 static int want_help(int argc, char **argv)
 {
@@ -100,6 +133,11 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "decoysvc run: --config FILE is required\n%s", usage_run);
         return 2;
     }
+    { /* the daemon holds tokens and secret URLs: keep them out of core files */
+        char err[256];
+        if (svc_disable_core_dumps(err, sizeof err))
+            svc_log(&lg, SVC_LOG_WARN, "%s", err);
+    }
     f = svc_signals_install();
     o.config_path = config;
     o.stop_flag = f.stop;
@@ -110,7 +148,7 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_hunt(int argc, char **argv)
 {
-    hunt_opts o = {NULL, HUNT_JSONL, 300 * 1000, NULL, 0, HUNT_INPUT_BY_NAME};
+    hunt_opts o = {.format = HUNT_JSONL, .window_ms = 300 * 1000, .input = HUNT_INPUT_BY_NAME};
     svc_logger lg = svc_logger_stderr(SVC_LOG_WARN);
     char **paths = calloc((size_t)argc, sizeof *paths);
     const char *v;
@@ -155,6 +193,21 @@ static int cmd_hunt(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--verbose") == 0) {
             lg.min = SVC_LOG_INFO;
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            o.quiet = 1;
+        } else if (strcmp(argv[i], "--progress") == 0 || strcmp(argv[i], "--no-progress") == 0) {
+            o.progress = argv[i][2] == 'n' ? -1 : 1;
+        } else if (strcmp(argv[i], "--summary") == 0) {
+            if (!(v = opt_value(argc, argv, &i)))
+                goto out;
+            if (strcmp(v, "text") && strcmp(v, "json")) {
+                fprintf(stderr, "decoysvc hunt: --summary must be text or json, not '%s'\n", v);
+                goto out;
+            }
+            o.summary_json = strcmp(v, "json") == 0;
+        } else if (strcmp(argv[i], "--summary-file") == 0) {
+            if (!(o.summary_file = opt_value(argc, argv, &i)))
+                goto out;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             rc = bad_option("hunt", argv[i], usage_hunt);
             goto out;
@@ -192,7 +245,54 @@ static int cmd_check(int argc, char **argv)
         fprintf(stderr, "decoysvc check: --config FILE is required\n%s", usage_check);
         return 2;
     }
+    {
+        char err[256];
+        (void)svc_disable_core_dumps(err, sizeof err); /* check reads the secrets too */
+    }
     return svc_check(config, send);
+}
+
+static int cmd_status(int argc, char **argv)
+{
+    svc_status_opts o = {NULL, 0, 10 * 60};
+    const char *v;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0) {
+            if (!(o.config_path = opt_value(argc, argv, &i)))
+                return 2;
+        } else if (strcmp(argv[i], "--format") == 0) {
+            if (!(v = opt_value(argc, argv, &i)))
+                return 2;
+            if (strcmp(v, "text") && strcmp(v, "json")) {
+                fprintf(stderr, "decoysvc status: --format must be text or json, not '%s'\n", v);
+                return 2;
+            }
+            o.json = strcmp(v, "json") == 0;
+        } else if (strcmp(argv[i], "--max-pending-age") == 0) {
+            char *end;
+            long m;
+            if (!(v = opt_value(argc, argv, &i)))
+                return 2;
+            m = strtol(v, &end, 10);
+            if (*end || m < 1 || m > 100000) {
+                fprintf(stderr, "decoysvc status: --max-pending-age takes minutes from 1 to 100000, not '%s'\n", v);
+                return 2;
+            }
+            o.max_pending_age_s = (int64_t)m * 60;
+        } else {
+            return bad_option("status", argv[i], usage_status);
+        }
+    }
+    if (!o.config_path) {
+#ifdef _WIN32
+        return svc_service_command(argc, argv); /* the SCM's view of the Windows service */
+#else
+        fprintf(stderr, "decoysvc status: --config FILE is required\n%s", usage_status);
+        return 2;
+#endif
+    }
+    return svc_status(&o);
 }
 
 int svc_main(int argc, char **argv)
@@ -201,7 +301,8 @@ int svc_main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
         const char *usage;
-    } cmds[] = {{"run", cmd_run, usage_run}, {"hunt", cmd_hunt, usage_hunt}, {"check", cmd_check, usage_check}};
+    } cmds[] = {{"run", cmd_run, usage_run}, {"hunt", cmd_hunt, usage_hunt}, {"check", cmd_check, usage_check},
+                 {"status", cmd_status, usage_status}};
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         fputs(usage_main, argc < 2 ? stderr : stdout);

@@ -160,11 +160,48 @@ static int parse_channels(const json_t *obj, svc_input_conf *in, const char *whe
     return 0;
 }
 
+/* Default 60 minutes for a DC's Security channel and a Samba DC's logs (they log Kerberos traffic
+ * all the time), off for an XML file; "blind_after_seconds" exists for tests. */
+static int parse_blind_after(const json_t *obj, svc_input_conf *in, const char *where, char *err, size_t errlen)
+{
+    double min = in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? 0 : 60, sec = -1;
+
+    if (get_num(obj, "blind_after_minutes", 0, 10080, &min, where, err, errlen) ||
+        get_num(obj, "blind_after_seconds", 0, 604800, &sec, where, err, errlen))
+        return -1;
+    if (json_object_get(obj, "blind_after_minutes") && json_object_get(obj, "blind_after_seconds")) {
+        CFG_ERR("%s: give blind_after_minutes or blind_after_seconds (for tests), not both", where);
+        return -1;
+    }
+    in->blind_after_ms = sec >= 0 ? (int64_t)(sec * 1000) : (int64_t)(min * 60000);
+    return 0;
+}
+
+static int parse_heartbeat(svc_config *cfg, const json_t *root, const char *file, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"interval_seconds", NULL};
+    json_t *h = json_object_get(root, "heartbeat");
+    double secs = 300;
+    char where[512];
+
+    snprintf(where, sizeof where, "%s: heartbeat", file);
+    if (h && !json_is_object(h)) {
+        CFG_ERR("%s: must be an object such as {\"interval_seconds\": 300}", where);
+        return -1;
+    }
+    if (h && (check_keys(h, keys, where, err, errlen) ||
+              get_num(h, "interval_seconds", 0, 86400, &secs, where, err, errlen)))
+        return -1;
+    cfg->heartbeat_ms = (int64_t)(secs * 1000);
+    return 0;
+}
+
 static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *in, const char *where,
                        char *err, size_t errlen)
 {
-    static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "computer",
-                                       "channels", "start", "format", NULL};
+    static const char *const keys[] = {"type", "path", "auth_log", "kdc_log", "dsdb_log", "computer",
+                                       "channels", "start", "format", "blind_after_minutes", "blind_after_seconds",
+                                       NULL};
     char *type = NULL, *p = NULL;
     char name[600];
     int rc = -1;
@@ -200,21 +237,23 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
         in->path = svc_config_resolve(cfgpath, p);
         snprintf(name, sizeof name, "%s:%s", type, in->path);
     } else if (strcmp(type, "samba") == 0) {
-        char *a = NULL, *k = NULL;
+        char *a = NULL, *k = NULL, *ds = NULL;
         in->type = SVC_INPUT_SAMBA;
         if (get_str(obj, "auth_log", &a, where, err, errlen) ||
             get_str(obj, "kdc_log", &k, where, err, errlen) ||
+            get_str(obj, "dsdb_log", &ds, where, err, errlen) ||
             get_str(obj, "computer", &in->computer, where, err, errlen)) {
-            free(a), free(k);
+            free(a), free(k), free(ds);
             goto out;
         }
-        if (!a && !k) {
-            CFG_ERR("%s: a samba input needs \"auth_log\" and/or \"kdc_log\"", where);
+        if (!a && !k && !ds) {
+            CFG_ERR("%s: a samba input needs \"auth_log\", \"kdc_log\" and/or \"dsdb_log\"", where);
             goto out;
         }
         in->auth_log = a ? svc_config_resolve(cfgpath, a) : NULL;
         in->kdc_log = k ? svc_config_resolve(cfgpath, k) : NULL;
-        free(a), free(k);
+        in->dsdb_log = ds ? svc_config_resolve(cfgpath, ds) : NULL;
+        free(a), free(k), free(ds);
         if (!in->computer)
             in->computer = dupstr("samba-dc");
         snprintf(name, sizeof name, "samba:%s", in->computer);
@@ -229,7 +268,7 @@ static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *i
         goto out;
     }
     in->name = dupstr(name);
-    rc = 0;
+    rc = parse_blind_after(obj, in, where, err, errlen);
 out:
     free(type);
     free(p);
@@ -440,7 +479,8 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
 {
     static const char *const keys[] = {"inventory", "state_dir", "log_level", "inputs", "throttle",
                                        "spool", "sinks", "poll_ms", "inventory_poll_seconds",
-                                       "inventory_ca_file", "inventory_token_file", "self_test", NULL};
+                                       "inventory_ca_file", "inventory_token_file", "self_test", "heartbeat",
+                                       NULL};
     const char *file = cfg->path;
     char *inv = NULL, *state = NULL;
     char where[512];
@@ -482,7 +522,7 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
     }
     cfg->spool_max_bytes = (uint64_t)(max_mb * 1024 * 1024);
     if (parse_throttle(cfg, root, file, err, errlen) || parse_inputs(cfg, root, file, err, errlen) ||
-        parse_self_test(cfg, root, file, err, errlen))
+        parse_self_test(cfg, root, file, err, errlen) || parse_heartbeat(cfg, root, file, err, errlen))
         goto out;
     cfg->sinks = json_object_get(root, "sinks");
     if (!json_is_array(cfg->sinks) || json_array_size(cfg->sinks) == 0) {
@@ -509,6 +549,11 @@ int svc_config_load(svc_config *cfg, const char *path, char *err, size_t errlen)
     cfg->path = dupstr(path);
     root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
+        /* jansson ends a syntax error with " near '<the text there>'", which may be a token or a
+         * secret URL: keep the line and column, never the text. */
+        char *near = strstr(jerr.text, " near '");
+        if (near)
+            *near = '\0';
         if (jerr.line <= 0)
             CFG_ERR("%s: %s", path, jerr.text);
         else
@@ -527,7 +572,7 @@ void svc_config_free(svc_config *cfg)
 {
     for (size_t i = 0; i < cfg->ninputs; i++) {
         svc_input_conf *in = &cfg->inputs[i];
-        free(in->name), free(in->path), free(in->auth_log), free(in->kdc_log), free(in->computer);
+        free(in->name), free(in->path), free(in->auth_log), free(in->kdc_log), free(in->dsdb_log), free(in->computer);
         for (size_t j = 0; j < in->nchannels; j++)
             free(in->channels[j]);
     }

@@ -29,10 +29,12 @@ typedef struct svc_input_conf {
     evtx_json_format format; /* json: the shipper's layout (auto by default) */
     char *auth_log;  /* samba: auth_json_audit file (optional) */
     char *kdc_log;   /* samba: kerberos log file (optional) */
+    char *dsdb_log;  /* samba: dsdb_json_audit, dsdb_password_json_audit, dsdb_group_json_audit file (optional) */
     char *computer;  /* samba: host name reported as host.name */
     char *channels[SVC_MAX_CHANNELS]; /* eventlog */
     size_t nchannels;
     svc_input_start start; /* where to begin without a checkpoint */
+    int64_t blind_after_ms; /* no event for this long: sensor_blind (0 = off); "blind_after_minutes" */
 } svc_input_conf;
 
 /* "self_test": the scheduled self-trip (svc/health/self_test.h); interval_ms 0 = off (default). */
@@ -61,6 +63,7 @@ typedef struct svc_config {
     size_t ninputs;
     json_t *sinks;     /* array of sink objects, handed to sink_new_from_json */
     svc_self_test_conf self_test;
+    int64_t heartbeat_ms; /* "heartbeat": {"interval_seconds": 300}; 0 = off */
 } svc_config;
 
 /* Loads and validates the file. On error, err names the file and the field. */

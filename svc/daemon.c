@@ -17,6 +17,9 @@
 #include "svc/detect/inventory_source.h"
 #include "svc/detect/pipeline.h"
 #include "svc/health/self_trip.h"
+#include "svc/base/audit_policy.h"
+#include "svc/detect/audit_watch.h"
+#include "svc/health/health.h"
 #include "svc/base/instance_lock.h"
 #include "svc/base/platform.h"
 #include "svc/sink/sink.h"
@@ -37,6 +40,7 @@ typedef struct daemon {
     pipeline pipe;
     svc_input **inputs;
     self_trip *trip;     /* the scheduled self-test; NULL when off */
+    health *hm;          /* status.json, heartbeat, blind-sensor alerts */
     json_t *saved;       /* the last checkpoint written */
     char *cp_path;
     int dirty;           /* alerts appended since the last commit */
@@ -44,7 +48,20 @@ typedef struct daemon {
     int64_t last_save_ms;
     inventory_source *inv_src; /* an https:// inventory, polled; NULL for a file */
     char *inv_path;            /* what the pipeline reads: the file, or the URL's cached copy */
+    audit_watch audit;   /* the audit gap check (Windows; "not applicable" elsewhere) */
 } daemon;
+
+static int audit_query(void *ctx, const char *const *guids, size_t n, unsigned *bits, char *err, size_t errlen)
+{
+    (void)ctx;
+    return audit_policy_query(guids, n, bits, err, errlen);
+}
+
+static int audit_raise(void *ctx, const detection *det)
+{
+    daemon *d = ctx;
+    return pipeline_raise(&d->pipe, det);
+}
 
 static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
 {
@@ -80,6 +97,11 @@ static int spool_room(void *ctx)
                 (unsigned long long)d->cfg.spool_max_bytes);
     d->full_reported = 1;
     return 0;
+}
+
+static int health_emit(void *ctx, const char *json, size_t len)
+{
+    return spool_emit(ctx, NULL, json, len);
 }
 
 static json_t *load_checkpoint(daemon *d)
@@ -272,6 +294,11 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     d->trip = self_trip_open(&d->cfg, &d->pipe, &d->lg, svc_now_ms(), err, errlen);
     if (!d->trip && err[0])
         return -1;
+    {
+        health_env he = {&d->cfg, d->sp, d->dl, d->sinks, d->nsinks, &d->pipe, &d->lg, health_emit, d, d->trip};
+        if (!(d->hm = health_open(&he, svc_now_ms(), err, errlen)))
+            return -1;
+    }
     svc_log(&d->lg, SVC_LOG_INFO, "started: %zu decoys, %zu inputs, %zu sinks, state in %s",
             d->pipe.inv.ndecoys, d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
     return 0;
@@ -280,6 +307,7 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
 static void daemon_close(daemon *d)
 {
     self_trip_close(d->trip);
+    health_close(d->hm, json_object_get(d->saved, "inputs"), svc_now_ms());
     if (d->inputs)
         for (size_t i = 0; i < d->cfg.ninputs; i++)
             svc_input_close(d->inputs[i]);
@@ -347,8 +375,11 @@ static int poll_inputs(daemon *d, int *all_finished)
 
     *all_finished = 1;
     for (size_t i = 0; i < d->cfg.ninputs && !d->pipe.emit_failed; i++) {
+        uint64_t before = d->pipe.stats.events + d->pipe.stats.prefiltered;
         if (d->inputs[i]->ops->poll(d->inputs[i]) > 0)
             progress = 1;
+        health_input_polled(d->hm, i, d->pipe.stats.events + d->pipe.stats.prefiltered - before, d->inputs[i]->lost,
+                            svc_now_ms());
         if (!d->inputs[i]->ops->finished(d->inputs[i]))
             *all_finished = 0;
     }
@@ -394,11 +425,15 @@ static void sleep_unless_stopped(volatile int *stop, int64_t ms)
 static void run_loop(daemon *d, const svc_daemon_opts *o)
 {
     int64_t input_paused_until = 0;
+    char host[256];
 
+    svc_hostname(host, sizeof host);
+    audit_watch_init(&d->audit, audit_query, NULL, host);
     while (!*o->stop_flag) {
         int64_t now = svc_now_ms(), wait;
         int finished = 0, progress = now >= input_paused_until ? poll_inputs(d, &finished) : 0;
 
+        audit_watch_tick(&d->audit, now, &d->lg, audit_raise, d);
         if (d->pipe.emit_failed) { /* spool full or failing: back off, let delivery make room */
             rewind_to_checkpoint(d);
             input_paused_until = now + INPUT_PAUSE_MS;
@@ -407,6 +442,8 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         pipeline_flush(&d->pipe, now, o->once && !progress);
         commit_and_checkpoint(d, now, 0);
         trip_tick(d, now);
+        if (health_tick(d->hm, json_object_get(d->saved, "inputs"), now)) /* sensor alerts: durable first */
+            health_committed(d->hm, commit_and_checkpoint(d, now, 1) == 0);
         wait = delivery_step(d->dl, svc_now_ms());
         if (o->once && !progress)
             break;

@@ -18,5 +18,20 @@ uint64_t svc_file_stamp(const char *path);
 long svc_stdin_read(char *buf, size_t cap);
 /* This machine's host name. */
 void svc_hostname(char *buf, size_t len);
+/* What is at path: 1 a directory, 0 anything else that exists, -1 nothing (or unreadable). */
+int svc_path_kind(const char *path);
+/* Calls fn(ctx, name, kind) for each entry of directory dir except "." and "..", in no particular
+ * order; kind: 1 a directory (not a symbolic link or junction to one), 0 a regular file (or a
+ * link to one), -1 anything else. Stops when fn returns non-zero and returns that; -1 with a
+ * message when dir cannot be read. */
+typedef int (*svc_dir_fn)(void *ctx, const char *name, int kind);
+int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t errlen);
+/* 1 when standard error is a terminal (progress lines are shown only there). */
+int svc_stderr_is_tty(void);
+/* Keeps the secrets in this process's memory out of crash dumps: no core file (RLIMIT_CORE 0) and,
+ * on Linux, not dumpable (PR_SET_DUMPABLE 0: no core, no ptrace by other processes of the same
+ * user). 0 when at least one of them is in force, -1 with a message otherwise. Windows: 0 (crash
+ * dumps there are off unless an administrator configures Windows Error Reporting LocalDumps). */
+int svc_disable_core_dumps(char *err, size_t errlen);
 
 #endif

@@ -1,13 +1,18 @@
 /* platform_posix.c - POSIX implementation of platform.h. */
 #include "svc/base/platform.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 int64_t svc_now_ms(void)
 {
@@ -81,4 +86,61 @@ void svc_hostname(char *buf, size_t len)
     if (gethostname(buf, len) != 0)
         snprintf(buf, len, "localhost");
     buf[len - 1] = '\0';
+}
+
+int svc_disable_core_dumps(char *err, size_t errlen)
+{
+    struct rlimit none = {0, 0};
+    int rl = setrlimit(RLIMIT_CORE, &none), rl_errno = errno, dump = -1;
+
+#ifdef __linux__
+    dump = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+    if (rl == 0 || dump == 0)
+        return 0;
+    snprintf(err, errlen, "cannot disable core dumps: setrlimit(RLIMIT_CORE): %s", strerror(rl_errno));
+    return -1;
+}
+
+int svc_path_kind(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int rc = 0;
+
+    if (!d) {
+        snprintf(err, errlen, "%s: cannot read the directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        char path[4096];
+        struct stat st;
+        int kind = -1;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+            continue;
+        if (lstat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                kind = 1; /* a link to a directory is not followed: no loops */
+            else if (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode)))
+                kind = 0;
+        }
+        rc = fn(ctx, e->d_name, kind);
+    }
+    closedir(d);
+    return rc;
+}
+
+int svc_stderr_is_tty(void)
+{
+    return isatty(2);
 }

@@ -4,6 +4,7 @@
 #include <windows.h>
 #include <direct.h>
 #include <errno.h>
+#include <io.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,4 +83,53 @@ void svc_hostname(char *buf, size_t len)
     DWORD n = (DWORD)len;
     if (!GetComputerNameExA(ComputerNameDnsHostname, buf, &n))
         snprintf(buf, len, "localhost");
+}
+
+int svc_disable_core_dumps(char *err, size_t errlen)
+{
+    (void)err, (void)errlen; /* no core files on Windows; WER LocalDumps is a machine-wide choice */
+    return 0;
+}
+
+int svc_path_kind(const char *path)
+{
+    DWORD a = GetFileAttributesA(path);
+    if (a == INVALID_FILE_ATTRIBUTES)
+        return -1;
+    return (a & FILE_ATTRIBUTE_DIRECTORY) ? 1 : 0;
+}
+
+int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t errlen)
+{
+    char pattern[MAX_PATH * 4];
+    WIN32_FIND_DATAA fd;
+    HANDLE h;
+    int rc = 0;
+
+    snprintf(pattern, sizeof pattern, "%s\\*", dir);
+    h = FindFirstFileA(pattern, &fd);
+    if (h == INVALID_HANDLE_VALUE) {
+        if (GetLastError() == ERROR_FILE_NOT_FOUND)
+            return 0;
+        snprintf(err, errlen, "%s: cannot read the directory (Windows error %lu)", dir,
+                 (unsigned long)GetLastError());
+        return -1;
+    }
+    do {
+        int kind = -1;
+        if (!strcmp(fd.cFileName, ".") || !strcmp(fd.cFileName, ".."))
+            continue;
+        if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+            kind = (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? -1 : 1; /* no junction loops */
+        else if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DEVICE))
+            kind = 0;
+        rc = fn(ctx, fd.cFileName, kind);
+    } while (rc == 0 && FindNextFileA(h, &fd));
+    FindClose(h);
+    return rc;
+}
+
+int svc_stderr_is_tty(void)
+{
+    return _isatty(_fileno(stderr));
 }

@@ -66,6 +66,22 @@ static void actor_phrase(const detection *d, char *out, size_t len)
         snprintf(out, len, "an unknown account");
 }
 
+/* Drops, in place, the bytes of characters that a %.Ns precision or the buffer's end cut in two,
+ * so the summary stays valid UTF-8 (its parts are). */
+static void drop_cut_utf8(char *s)
+{
+    size_t n = strlen(s), r = 0, w = 0;
+    while (r < n) {
+        size_t ok = evtx_utf8_valid_prefix(s + r, n - r);
+        memmove(s + w, s + r, ok);
+        w += ok;
+        r += ok;
+        if (r < n)
+            r++; /* a byte of a cut character */
+    }
+    s[w] = '\0';
+}
+
 const char *alert_summary(const alert *a, char *out, size_t len)
 {
     const detection *d = &a->det;
@@ -97,6 +113,15 @@ const char *alert_summary(const alert *a, char *out, size_t len)
                                        "of an account restriction: " : "",
                  d->password_correct ? (d->has_sub_status ? d->sub_status_meaning : d->status_meaning) : "");
         break;
+    case DETECT_BREADCRUMB_USED:
+        kind = d->event_code == 4771 || d->event_code == 4768 ? "Kerberos pre-authentication"
+             : d->event_code == 4776 ? "NTLM validation" : "a logon";
+        snprintf(out, len, "Breadcrumb used: %s with the real password of decoy %s %s; the password "
+                 "was planted as a %s lure at %.400s (breadcrumb %s). The DC refused it only because "
+                 "of the decoy's restriction: %s", kind, d->decoy_name, src, d->breadcrumb_kind,
+                 d->breadcrumb_location, d->breadcrumb_id,
+                 d->has_sub_status ? d->sub_status_meaning : d->status_meaning);
+        break;
     case DETECT_DECOY_LOGON:
         kind = d->event_code == 4768 ? "obtained a Kerberos TGT"
              : d->event_code == 4769 ? "requested a service ticket"
@@ -117,13 +142,16 @@ const char *alert_summary(const alert *a, char *out, size_t len)
                  d->host[0] ? d->host : "an unknown host");
         break;
     default:
-        snprintf(out, len, "Decoy %s touched %s", d->decoy_name, src);
+        if (alert_summary_tamper(d, who, out, len) == 0)
+            snprintf(out, len, "Decoy %s touched %s", d->decoy_name, src);
         break;
     }
     if (a->count > 1) {
         size_t n = strlen(out);
         snprintf(out + n, len - n, " (%llu events)", (unsigned long long)a->count);
     }
+    if (len)
+        drop_cut_utf8(out);
     return out;
 }
 
@@ -174,9 +202,12 @@ static int put_obj(json_t *parent, const char *key, json_t *child)
 static const char *event_category(detect_action a)
 {
     switch (a) {
-    case DETECT_RECON: return "iam";
-    case DETECT_TAMPERING: return "iam";
-    default: return "authentication";
+    case DETECT_KERBEROAST: case DETECT_ASREP_ROAST: case DETECT_PASSWORD_GUESS: case DETECT_DECOY_LOGON:
+        return "authentication";
+    case DETECT_LOG_CLEARED: case DETECT_AUDIT_POLICY_CHANGED: case DETECT_AUDIT_GAP: case DETECT_AUDIT_RESTORED:
+        return "configuration";
+    default:
+        return "iam";
     }
 }
 
@@ -271,6 +302,12 @@ static int build(json_t *r, const alert *a)
     bad |= put_str(o, "memo", d->decoy_memo) | put_str(o, "location", d->decoy_location);
     bad |= put_str(o, "owner", d->decoy_owner) | put_str(o, "runbook", d->decoy_runbook);
     bad |= put_str(o, "matched_by", d->matched_by) | put_str(o, "matched_field", d->matched_field);
+    if (o && d->breadcrumb_id[0]) {
+        json_t *b = json_object();
+        bad |= put_str(b, "id", d->breadcrumb_id) | put_str(b, "kind", d->breadcrumb_kind);
+        bad |= put_str(b, "location", d->breadcrumb_location);
+        bad |= put_obj(o, "breadcrumb", b);
+    }
     bad |= put_obj(r, "decoy", o);
 
     o = json_object();
@@ -282,6 +319,7 @@ static int build(json_t *r, const alert *a)
 
     o = json_object();
     bad |= put_str(o, "name", d->user_name) | put_str(o, "domain", d->user_domain);
+    bad |= put_str(o, "id", d->user_sid);
     bad |= put_obj(r, "user", o);
 
     o = json_object();
@@ -307,12 +345,18 @@ static int build(json_t *r, const alert *a)
         bad |= put_obj(r, "kerberos", kerberos_json(d));
     if (d->event_code == 4624 || d->event_code == 4625 || d->event_code == 4776)
         bad |= put_obj(r, "logon", logon_json(d));
-    if (d->event_code == 4662 || d->event_code == 4738 || d->event_code == 5136) {
+    if (d->event_code == 4662 || d->event_code == 4738 || d->event_code == 5136 ||
+        (d->action >= DETECT_LOG_CLEARED && d->properties[0])) {
         o = json_object();
         bad |= put_str(o, "access_mask", d->access_mask) | put_str(o, "properties", d->properties);
         bad |= put_str(o, "operation", d->operation);
         bad |= put_obj(r, "directory", o);
     }
+
+    o = json_object();
+    bad |= put_str(o, "name", d->object) | put_str(o, "id", d->object_id);
+    bad |= put_obj(r, "object", o);
+    bad |= put_str(r, "remedy", d->remedy);
 
     o = json_object();
     t = json_object();
@@ -323,9 +367,11 @@ static int build(json_t *r, const alert *a)
         bad |= put_int(o, "accounts_tried", d->spray_accounts);
     bad |= put_obj(r, "threat", o);
 
-    o = json_object();
-    bad |= put_str(o, "id", "D3-DUC") | put_str(o, "name", "Decoy User Credential");
-    bad |= put_obj(r, "d3fend", o);
+    if (d->decoy_name[0]) {
+        o = json_object();
+        bad |= put_str(o, "id", "D3-DUC") | put_str(o, "name", "Decoy User Credential");
+        bad |= put_obj(r, "d3fend", o);
+    }
 
     o = json_object();
     bad |= put_str(o, "product", "ADDecoy") | put_str(o, "vendor", "ADDecoy");

@@ -25,8 +25,12 @@ void alert_from_detection(alert *a, const detection *d);
  * action, source ip and seq (NUL-separated). Replaying the same events gives the same ids. */
 void alert_id(const alert *a, char out[33]);
 /* One human sentence, e.g. "Kerberoasting: admmig@OFFSEC.LAN requested an RC4-HMAC service ticket
- * for decoy Svc-SQL-DB01 from 10.23.23.9". Always NUL-terminated; returns out. */
+ * for decoy Svc-SQL-DB01 from 10.23.23.9". Always NUL-terminated valid UTF-8 (a character cut by
+ * truncation is dropped); returns out. */
 const char *alert_summary(const alert *a, char *out, size_t len);
+/* Internal (alert.c -> alert_tamper.c): the summary of a tampering or audit alert ('who' is the
+ * actor phrase); returns 0 when d->action is not one of them. */
+int alert_summary_tamper(const detection *d, const char *who, char *out, size_t len);
 /* The alert as compact JSON (malloc'd, valid UTF-8 whatever the input); NULL on allocation failure. */
 char *alert_to_json(const alert *a);
 

@@ -74,13 +74,20 @@ static size_t norm_copy(char *out, const char *s, size_t len, int up)
     return len;
 }
 
-static size_t norm_name(char *out, const char *s)
+/* An account name as events write it -> the bare name: "DOMAIN\name", "name@REALM" and Heimdal's
+ * escaped enterprise principal "name\@upn.suffix@REALM" (Samba's KDC log) all give "name". A
+ * backslash before '@' is that escape, any other one ends a DOMAIN\ prefix. */
+static size_t norm_name(char *out, const char *s, size_t len)
 {
-    const char *bs = strrchr(s, '\\'), *at;
-    if (bs)
-        s = bs + 1;
-    at = strchr(s, '@');
-    return norm_copy(out, s, at ? (size_t)(at - s) : strlen(s), 0);
+    size_t start = 0, end, i;
+    for (i = 0; i < len; i++)
+        if (s[i] == '\\' && !(i + 1 < len && s[i + 1] == '@'))
+            start = i + 1;
+    for (end = start; end < len && s[end] != '@'; end++)
+        ;
+    if (end < len && end > start && s[end - 1] == '\\')
+        end--;
+    return norm_copy(out, s + start, end - start, 0);
 }
 
 /* "svc$" -> "svc" in place; 0 when the name has no trailing '$' to drop. */
@@ -108,10 +115,10 @@ static size_t norm_guid(char *out, const char *s)
     return len == 36 ? norm_copy(out, s, len, 0) : 0;
 }
 
-static size_t norm_spn(char *out, const char *s)
+static size_t norm_spn(char *out, const char *s, size_t len)
 {
-    const char *at = strchr(s, '@');
-    return norm_copy(out, s, at ? (size_t)(at - s) : strlen(s), 0);
+    const char *at = memchr(s, '@', len);
+    return norm_copy(out, s, at ? (size_t)(at - s) : len, 0);
 }
 
 /* The normalised key of one value of a decoy: kind and form say which value. 0 when none. */
@@ -121,14 +128,14 @@ static size_t decoy_key(char *out, const adseed_decoy *d, key_kind kind, unsigne
     out[0] = '\0';
     switch (kind) {
     case K_NAME:
-        n = d->name ? norm_name(out, d->name) : 0;
+        n = d->name ? norm_name(out, d->name, strlen(d->name)) : 0;
         return form == FORM_NAME_NO_DOLLAR ? strip_dollar(out, n) : n;
     case K_SID:
         return d->sid ? norm_copy(out, d->sid, strlen(d->sid), 1) : 0;
     case K_GUID:
         return d->guid ? norm_guid(out, d->guid) : 0;
     case K_SPN:
-        return form < d->nspns && d->spns[form] ? norm_spn(out, d->spns[form]) : 0;
+        return form < d->nspns && d->spns[form] ? norm_spn(out, d->spns[form], strlen(d->spns[form])) : 0;
     case K_DN:
     default:
         return d->dn ? norm_copy(out, d->dn, strlen(d->dn), 0) : 0;
@@ -217,7 +224,7 @@ static void count_keys(const adseed_inventory *inv, size_t n[5])
         const adseed_decoy *d = &inv->decoys[i];
         if (!indexed(d))
             continue;
-        n[K_NAME] += 1 + (strip_dollar(k, norm_name(k, d->name)) ? 1 : 0);
+        n[K_NAME] += 1 + (strip_dollar(k, norm_name(k, d->name, strlen(d->name))) ? 1 : 0);
         n[K_SID] += d->sid ? 1 : 0;
         n[K_GUID] += d->guid ? 1 : 0;
         n[K_SPN] += d->nspns;
@@ -232,7 +239,7 @@ static int index_decoy(decoy_index *ix, size_t pos)
     size_t n;
     int rc = 0;
 
-    n = norm_name(k, d->name);
+    n = norm_name(k, d->name, strlen(d->name));
     rc |= table_put(ix, &ix->name, k, n, pos, 0);
     n = strip_dollar(k, n);
     rc |= table_put(ix, &ix->name, k, n, pos, FORM_NAME_NO_DOLLAR);
@@ -291,12 +298,17 @@ size_t decoy_index_count(const decoy_index *ix) { return ix ? ix->count : 0; }
 
 const adseed_decoy *decoy_index_by_name(const decoy_index *ix, const char *name)
 {
+    return name ? decoy_index_by_name_n(ix, name, strlen(name)) : NULL;
+}
+
+const adseed_decoy *decoy_index_by_name_n(const decoy_index *ix, const char *name, size_t len)
+{
     char k[KEY_MAX];
     size_t n;
     const adseed_decoy *d;
     if (!ix || !name)
         return NULL;
-    n = norm_name(k, name);
+    n = norm_name(k, name, len);
     d = table_get(ix, &ix->name, k, n);
     if (!d && (n = strip_dollar(k, n)) != 0)
         d = table_get(ix, &ix->name, k, n);
@@ -305,10 +317,15 @@ const adseed_decoy *decoy_index_by_name(const decoy_index *ix, const char *name)
 
 const adseed_decoy *decoy_index_by_sid(const decoy_index *ix, const char *sid)
 {
+    return sid ? decoy_index_by_sid_n(ix, sid, strlen(sid)) : NULL;
+}
+
+const adseed_decoy *decoy_index_by_sid_n(const decoy_index *ix, const char *sid, size_t len)
+{
     char k[KEY_MAX];
     if (!ix || !sid)
         return NULL;
-    return table_get(ix, &ix->sid, k, norm_copy(k, sid, strlen(sid), 1));
+    return table_get(ix, &ix->sid, k, norm_copy(k, sid, len, 1));
 }
 
 const adseed_decoy *decoy_index_by_guid(const decoy_index *ix, const char *guid)
@@ -321,10 +338,15 @@ const adseed_decoy *decoy_index_by_guid(const decoy_index *ix, const char *guid)
 
 const adseed_decoy *decoy_index_by_spn(const decoy_index *ix, const char *spn)
 {
+    return spn ? decoy_index_by_spn_n(ix, spn, strlen(spn)) : NULL;
+}
+
+const adseed_decoy *decoy_index_by_spn_n(const decoy_index *ix, const char *spn, size_t len)
+{
     char k[KEY_MAX];
     if (!ix || !spn)
         return NULL;
-    return table_get(ix, &ix->spn, k, norm_spn(k, spn));
+    return table_get(ix, &ix->spn, k, norm_spn(k, spn, len));
 }
 
 const adseed_decoy *decoy_index_by_dn(const decoy_index *ix, const char *dn)

@@ -16,15 +16,20 @@ void decoy_index_free(decoy_index *ix);
 /* Number of decoys indexed (retired ones excluded). */
 size_t decoy_index_count(const decoy_index *ix);
 
-/* Account name as events write it: case-insensitive; "DOMAIN\name", "name@REALM" and a trailing
- * "$" are accepted ("svc$" also finds a decoy named "svc" and vice versa). NULL when no decoy. */
+/* Account name as events write it: case-insensitive; "DOMAIN\name", "name@REALM", Heimdal's
+ * escaped "name\@upn.suffix@REALM" and a trailing "$" are accepted ("svc$" also finds a decoy
+ * named "svc" and vice versa). NULL when no decoy. The _n forms take a length instead of a NUL
+ * (a value seen in place in a raw record); both normalise the same way, whatever the length. */
 const adseed_decoy *decoy_index_by_name(const decoy_index *ix, const char *name);
+const adseed_decoy *decoy_index_by_name_n(const decoy_index *ix, const char *name, size_t len);
 /* "S-1-5-21-..." in any case. */
 const adseed_decoy *decoy_index_by_sid(const decoy_index *ix, const char *sid);
+const adseed_decoy *decoy_index_by_sid_n(const decoy_index *ix, const char *sid, size_t len);
 /* GUID in any case, with or without braces, also the "%{guid}" form of 4662 ObjectName. */
 const adseed_decoy *decoy_index_by_guid(const decoy_index *ix, const char *guid);
 /* SPN, case-insensitive exact match; a "@REALM" suffix is ignored on both sides. */
 const adseed_decoy *decoy_index_by_spn(const decoy_index *ix, const char *spn);
+const adseed_decoy *decoy_index_by_spn_n(const decoy_index *ix, const char *spn, size_t len);
 /* distinguishedName, case-insensitive exact match (as 5136 ObjectDN or 4662 ObjectName give it). */
 const adseed_decoy *decoy_index_by_dn(const decoy_index *ix, const char *dn);
 

@@ -166,7 +166,30 @@ const char *detect_action_name(detect_action a)
     case DETECT_DECOY_LOGON: return "decoy_logon";
     case DETECT_RECON: return "recon";
     case DETECT_TAMPERING: return "tampering";
+    case DETECT_LOG_CLEARED: return "log_cleared";
+    case DETECT_AUDIT_POLICY_CHANGED: return "audit_policy_changed";
+    case DETECT_DECOY_DISABLED: return "decoy_disabled";
+    case DETECT_DECOY_DELETED: return "decoy_deleted";
+    case DETECT_DECOY_PASSWORD_RESET: return "decoy_password_reset";
+    case DETECT_DECOY_PASSWORD_CHANGED: return "decoy_password_changed";
+    case DETECT_DECOY_RENAMED: return "decoy_renamed";
+    case DETECT_DECOY_GROUP_ADDED: return "decoy_group_added";
+    case DETECT_DECOY_SACL_CHANGED: return "decoy_sacl_changed";
+    case DETECT_AUDIT_GAP: return "audit_gap";
+    case DETECT_AUDIT_RESTORED: return "audit_restored";
+    case DETECT_BREADCRUMB_USED: return "breadcrumb_used";
     case DETECT_NONE: break;
     }
     return "none";
+}
+
+int detect_ntstatus_password_correct(uint32_t code)
+{
+    switch (code) {
+    case 0xc000006fu: case 0xc0000070u: case 0xc0000071u: case 0xc000015bu: case 0xc0000193u:
+    case 0xc0000224u:
+        return 1;
+    default:
+        return 0;
+    }
 }

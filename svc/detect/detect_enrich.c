@@ -91,6 +91,10 @@ static void set_actor(detection *o, const evtx_event *ev, const char *user, cons
 
 static void set_decoy(detection *o, const adseed_decoy *d, const char *by, const char *field)
 {
+    const adseed_breadcrumb *bc;
+
+    if (!d) /* log_cleared, audit_policy_changed: about the DC, not a decoy */
+        return;
     copy(o->decoy_name, sizeof o->decoy_name, d->name);
     copy(o->decoy_kind, sizeof o->decoy_kind, adseed_kind_name(d->kind));
     copy(o->decoy_domain, sizeof o->decoy_domain, d->domain);
@@ -101,6 +105,11 @@ static void set_decoy(detection *o, const adseed_decoy *d, const char *by, const
     copy(o->decoy_location, sizeof o->decoy_location, d->location);
     copy(o->decoy_owner, sizeof o->decoy_owner, d->owner);
     copy(o->decoy_runbook, sizeof o->decoy_runbook, d->runbook);
+    if ((bc = adseed_decoy_active_breadcrumb(d)) != NULL) {
+        copy(o->breadcrumb_id, sizeof o->breadcrumb_id, bc->id);
+        copy(o->breadcrumb_kind, sizeof o->breadcrumb_kind, adseed_lure_name(bc->kind));
+        copy(o->breadcrumb_location, sizeof o->breadcrumb_location, bc->location);
+    }
     copy(o->matched_by, sizeof o->matched_by, by);
     copy(o->matched_field, sizeof o->matched_field, field);
 }
@@ -126,17 +135,6 @@ static void set_kerberos(detection *o, const evtx_event *ev)
     o->pre_auth_type = pat;
 }
 
-static int password_was_correct(uint32_t sub)
-{
-    switch (sub) {
-    case 0xc000006fu: case 0xc0000070u: case 0xc0000071u: case 0xc000015bu: case 0xc0000193u:
-    case 0xc0000224u:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 static void set_ntlm(detection *o, const evtx_event *ev)
 {
     uint32_t v;
@@ -144,13 +142,13 @@ static void set_ntlm(detection *o, const evtx_event *ev)
         o->has_status = 1;
         o->status = v;
         copy(o->status_meaning, sizeof o->status_meaning, detect_ntstatus_meaning(v));
-        o->password_correct |= password_was_correct(v);
+        o->password_correct |= detect_ntstatus_password_correct(v);
     }
     if (get_hex(ev, "SubStatus", &v) == 0 && v != 0) {
         o->has_sub_status = 1;
         o->sub_status = v;
         copy(o->sub_status_meaning, sizeof o->sub_status_meaning, detect_ntstatus_meaning(v));
-        o->password_correct |= password_was_correct(v);
+        o->password_correct |= detect_ntstatus_password_correct(v);
     }
     if (get_hex(ev, "LogonType", &v) == 0 && v <= 0xffff)
         o->logon_type = (int)v;
@@ -191,7 +189,20 @@ static void set_directory(detection *o, const evtx_event *ev)
     }
 }
 
-static void set_threat(detection *o)
+/* ATT&CK for the way the attacker found the password (docs/detection.md). */
+static void lure_technique(const char *kind, const char **id, const char **name)
+{
+    if (strcmp(kind, "gpp") == 0)
+        *id = "T1552.006", *name = "Unsecured Credentials: Group Policy Preferences";
+    else if (strcmp(kind, "script") == 0 || strcmp(kind, "unattend") == 0)
+        *id = "T1552.001", *name = "Unsecured Credentials: Credentials In Files";
+    else if (strcmp(kind, "cmdkey") == 0)
+        *id = "T1555.004", *name = "Credentials from Password Stores: Windows Credential Manager";
+    else /* description, and kinds added later */
+        *id = "T1552", *name = "Unsecured Credentials";
+}
+
+void detect_set_threat(detection *o)
 {
     const char *id = "", *name = "", *sev = "high";
     int score = 70;
@@ -210,11 +221,45 @@ static void set_threat(detection *o)
     case DETECT_DECOY_LOGON:
         id = "T1078", name = "Valid Accounts", sev = "critical", score = 95;
         break;
+    case DETECT_BREADCRUMB_USED:
+        lure_technique(o->breadcrumb_kind, &id, &name);
+        sev = "critical", score = 95;
+        break;
     case DETECT_RECON:
         id = "T1087.002", name = "Account Discovery: Domain Account", sev = "medium", score = 50;
         break;
     case DETECT_TAMPERING:
+    case DETECT_DECOY_RENAMED:
         id = "T1098", name = "Account Manipulation", sev = "high", score = 75;
+        break;
+    case DETECT_LOG_CLEARED: /* covering tracks: nobody clears a DC's Security log in normal work */
+        id = "T1070.001", name = "Indicator Removal: Clear Windows Event Logs", sev = "critical", score = 95;
+        break;
+    case DETECT_AUDIT_POLICY_CHANGED: /* a detection the decoys rely on went blind */
+        id = "T1562.002", name = "Impair Defenses: Disable Windows Event Logging", sev = "critical", score = 90;
+        break;
+    case DETECT_AUDIT_GAP: /* found by decoysvc itself; cause unknown (GPO, admin, intruder) */
+        id = "T1562.002", name = "Impair Defenses: Disable Windows Event Logging", sev = "high", score = 80;
+        break;
+    case DETECT_AUDIT_RESTORED: /* good news: no technique */
+        sev = "low", score = 20;
+        break;
+    case DETECT_DECOY_SACL_CHANGED: /* the recon tripwire's SACL stops the DC logging reads */
+        id = "T1562.002", name = "Impair Defenses: Disable Windows Event Logging", sev = "high", score = 80;
+        break;
+    case DETECT_DECOY_DISABLED:
+    case DETECT_DECOY_DELETED: /* someone found the decoy and is removing it */
+        id = "T1531", name = "Account Access Removal", sev = "high", score = 75;
+        break;
+    case DETECT_DECOY_PASSWORD_RESET: /* the actor now holds a working password for the decoy */
+        id = "T1098", name = "Account Manipulation", sev = "critical", score = 90;
+        break;
+    case DETECT_DECOY_PASSWORD_CHANGED: /* a change needs the old password: the decoy's was cracked */
+        id = "T1098", name = "Account Manipulation", sev = "critical", score = 95;
+        break;
+    case DETECT_DECOY_GROUP_ADDED: /* privilege for an account only an intruder would use */
+        id = "T1098.007", name = "Account Manipulation: Additional Local or Domain Groups", sev = "critical",
+        score = 90;
         break;
     case DETECT_NONE:
         break;
@@ -223,6 +268,19 @@ static void set_threat(detection *o)
     copy(o->technique_name, sizeof o->technique_name, name);
     copy(o->severity, sizeof o->severity, sev);
     o->severity_score = score;
+}
+
+void detect_set_event(detection *o, const evtx_event *ev)
+{
+    o->event_code = ev->event_id;
+    o->record_id = ev->record_id;
+    o->time_ms = ev->time_ms;
+    if (ev->time_created && ev->time_created[0])
+        copy(o->time, sizeof o->time, ev->time_created);
+    else if (ev->time_ms >= 0)
+        evtx_format_time(ev->time_ms, o->time, sizeof o->time);
+    copy(o->channel, sizeof o->channel, ev->channel);
+    copy(o->host, sizeof o->host, ev->computer);
 }
 
 void detect_enrich(detection *o, const evtx_event *ev, detect_action a, const adseed_decoy *decoy,
@@ -234,16 +292,7 @@ void detect_enrich(detection *o, const evtx_event *ev, detect_action a, const ad
     o->pre_auth_type = -1;
     o->logon_type = -1;
     set_decoy(o, decoy, by, field);
-
-    o->event_code = ev->event_id;
-    o->record_id = ev->record_id;
-    o->time_ms = ev->time_ms;
-    if (ev->time_created && ev->time_created[0])
-        copy(o->time, sizeof o->time, ev->time_created);
-    else if (ev->time_ms >= 0)
-        evtx_format_time(ev->time_ms, o->time, sizeof o->time);
-    copy(o->channel, sizeof o->channel, ev->channel);
-    copy(o->host, sizeof o->host, ev->computer);
+    detect_set_event(o, ev);
 
     detect_normalise_ip(get(ev, "IpAddress"), o->source_ip, sizeof o->source_ip);
     if (get_hex(ev, "IpPort", &port) == 0 && port <= 65535)
@@ -272,12 +321,15 @@ void detect_enrich(detection *o, const evtx_event *ev, detect_action a, const ad
             set_actor(o, ev, "TargetUserName", "TargetDomainName");
         set_ntlm(o, ev);
         break;
-    default: /* 4662, 4738, 5136: the subject acted on the decoy object */
+    default: /* 4662, 4738, 5136 and the tampering events: the subject acted on the decoy object */
         set_actor(o, ev, "SubjectUserName", "SubjectDomainName");
+        copy(o->user_sid, sizeof o->user_sid, get(ev, "SubjectUserSid"));
         set_directory(o, ev);
         break;
     }
     o->spray_accounts = tried;
     o->spray = a == DETECT_PASSWORD_GUESS && tried >= SPRAY_THRESHOLD;
-    set_threat(o);
+    if (a == DETECT_BREADCRUMB_USED)
+        o->password_correct = 1; /* also for Kerberos, where no NTSTATUS says so */
+    detect_set_threat(o);
 }

@@ -4,9 +4,11 @@
  * docs/detection.md): 4769 ServiceName/ServiceSid, 4768/4771/4776/4625/4624/4738 TargetUserName/
  * TargetSid, 4662 ObjectName (%{guid} or DN), 5136 ObjectGUID/ObjectDN. It also keeps a small,
  * bounded per-source record of the accounts that failed to authenticate in the last 60 s of event
- * time, to tell password spraying (T1110.003) from plain guessing (T1110).
+ * time, to tell password spraying (T1110.003) from plain guessing (T1110). A failure reached only
+ * with the correct password of a decoy that carries a breadcrumb is breadcrumb_used.
  */
 #include "svc/detect/detector.h"
+#include "svc/detect/event_ids.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,43 +129,63 @@ typedef struct match {
     const char *by, *field;
 } match;
 
-static int match_name(const detector *d, const evtx_event *ev, const char *field, match *m)
+const adseed_decoy *detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n,
+                                  const char **by)
 {
-    const char *v = get(ev, field);
-    if (v && (m->decoy = decoy_index_by_name(d->ix, v))) {
-        m->by = "name";
+    const adseed_decoy *d;
+    const char *how = "name";
+
+    if (!v || n == 0 || (n == 1 && v[0] == '-'))
+        return NULL;
+    switch (kind) {
+    case DETECT_KEY_SID:
+        d = decoy_index_by_sid_n(ix, v, n);
+        how = "sid";
+        break;
+    case DETECT_KEY_SERVICE:
+        if (n >= 6 && (strncmp(v, "krbtgt", 6) == 0 || strncmp(v, "KRBTGT", 6) == 0))
+            return NULL;
+        if (memchr(v, '/', n)) {
+            d = decoy_index_by_spn_n(ix, v, n);
+            how = "spn";
+            break;
+        }
+        d = decoy_index_by_name_n(ix, v, n);
+        break;
+    case DETECT_KEY_NAME:
+    default:
+        d = decoy_index_by_name_n(ix, v, n);
+        break;
+    }
+    if (d && by)
+        *by = how;
+    return d;
+}
+
+static int match_field(const detector *d, const evtx_event *ev, const char *field, detect_key kind, match *m)
+{
+    const char *v = evtx_event_get(ev, field);
+    if (v && (m->decoy = detect_lookup(d->ix, kind, v, strlen(v), &m->by))) {
         m->field = field;
         return 1;
     }
     return 0;
 }
 
+static int match_name(const detector *d, const evtx_event *ev, const char *field, match *m)
+{
+    return match_field(d, ev, field, DETECT_KEY_NAME, m);
+}
+
 static int match_sid(const detector *d, const evtx_event *ev, const char *field, match *m)
 {
-    const char *v = get(ev, field);
-    if (v && (m->decoy = decoy_index_by_sid(d->ix, v))) {
-        m->by = "sid";
-        m->field = field;
-        return 1;
-    }
-    return 0;
+    return match_field(d, ev, field, DETECT_KEY_SID, m);
 }
 
 /* 4769/4768 ServiceName: an account name, or an SPN when it contains '/' (krbtgt/REALM never). */
 static int match_service(const detector *d, const evtx_event *ev, match *m)
 {
-    const char *v = get(ev, "ServiceName");
-    if (!v || strncmp(v, "krbtgt", 6) == 0 || strncmp(v, "KRBTGT", 6) == 0)
-        return 0;
-    if (strchr(v, '/')) {
-        if ((m->decoy = decoy_index_by_spn(d->ix, v))) {
-            m->by = "spn";
-            m->field = "ServiceName";
-            return 1;
-        }
-        return 0;
-    }
-    return match_name(d, ev, "ServiceName", m);
+    return match_field(d, ev, "ServiceName", DETECT_KEY_SERVICE, m);
 }
 
 static int match_object(const detector *d, const evtx_event *ev, const char *gfield,
@@ -254,20 +276,44 @@ static detect_action classify(const detector *d, const evtx_event *ev, match *m)
     }
 }
 
-int detector_examine(detector *d, const evtx_event *ev, detection *out)
+/* A failure the DC reports only after it verified the password, on a decoy that carries a
+ * breadcrumb: the lure's password was used (docs/detection.md). Kerberos says "client revoked"
+ * (0x12) or "policy" (0xC) for a restricted account; Samba's own status, when the event came from
+ * its audit log, must then be the logon-hours or workstation restriction (not a lockout). */
+static int lure_password_used(const evtx_event *ev, const adseed_decoy *decoy)
 {
-    match m = {NULL, NULL, NULL};
-    detect_action a;
-    unsigned tried = 0;
-
-    if (!d || !ev)
+    uint32_t st = 0;
+    const char *samba;
+    if (!decoy || !adseed_decoy_active_breadcrumb(decoy))
         return 0;
     switch (ev->event_id) {
-    case 4768: case 4769: case 4771: case 4776: case 4625: case 4624: case 4662: case 4738: case 5136:
-        break;
+    case 4625:
+    case 4776:
+        return (get_hex(ev, "SubStatus", &st) == 0 && detect_ntstatus_password_correct(st)) ||
+               (get_hex(ev, "Status", &st) == 0 && detect_ntstatus_password_correct(st));
+    case 4768:
+    case 4771:
+        if (get_hex(ev, "Status", &st) != 0 || (st != 0x12 && st != 0xc))
+            return 0;
+        samba = get(ev, "SambaStatus");
+        return !samba || strcmp(samba, "NT_STATUS_INVALID_LOGON_HOURS") == 0 ||
+               strcmp(samba, "NT_STATUS_INVALID_WORKSTATION") == 0;
     default:
         return 0;
     }
+}
+
+int detector_examine(detector *d, const evtx_event *ev, detection *out)
+{
+    match m = {NULL, NULL, NULL};
+    const detect_event_id *e;
+    detect_action a;
+    unsigned tried = 0;
+
+    if (!d || !ev || !(e = detect_event_id_find(ev->event_id)))
+        return 0;
+    if (e->family == DETECT_FAMILY_TAMPER)
+        return detect_tamper(d->ix, ev, out);
     if (is_failure_event(ev) && ev->time_ms >= 0) {
         const char *acct = get(ev, "TargetUserName");
         char ip[48];
@@ -280,6 +326,8 @@ int detector_examine(detector *d, const evtx_event *ev, detection *out)
     a = classify(d, ev, &m);
     if (a == DETECT_NONE)
         return 0;
+    if (a == DETECT_PASSWORD_GUESS && lure_password_used(ev, m.decoy))
+        a = DETECT_BREADCRUMB_USED;
     detect_enrich(out, ev, a, m.decoy, m.by, m.field, tried);
     return 1;
 }

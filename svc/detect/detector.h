@@ -1,5 +1,5 @@
 /* detector.h - decides whether an event touches a decoy, classifies what was done (kerberoast,
- * AS-REP roast, password guess, decoy logon, recon, tampering) and enriches it into a detection:
+ * AS-REP roast, password guess, decoy logon, recon, tampering, a used breadcrumb) and enriches it into a detection:
  * a plain, fixed-size value (no pointers) that the throttle can copy and keep across inventory
  * reloads. Every string in it is valid UTF-8, NUL-terminated, truncated on a character boundary. */
 #ifndef ADDECOY_SVC_DETECTOR_H
@@ -19,7 +19,21 @@ typedef enum detect_action {
     DETECT_DECOY_LOGON,
     DETECT_RECON,
     DETECT_TAMPERING,
+    /* tampering seen in the log itself (detect_tamper.c); the first two concern no decoy */
+    DETECT_LOG_CLEARED,
+    DETECT_AUDIT_POLICY_CHANGED,
+    DETECT_DECOY_DISABLED,
+    DETECT_DECOY_DELETED,
+    DETECT_DECOY_PASSWORD_RESET,
+    DETECT_DECOY_PASSWORD_CHANGED,
+    DETECT_DECOY_RENAMED,
+    DETECT_DECOY_GROUP_ADDED,
+    DETECT_DECOY_SACL_CHANGED,
+    DETECT_AUDIT_GAP, /* raised by decoysvc itself from the effective audit policy (audit_watch.c) */
+    DETECT_AUDIT_RESTORED,
+    DETECT_BREADCRUMB_USED, /* the correct password of a breadcrumbed decoy, refused by its restrictions */
 } detect_action;
+#define DETECT_ACTION_LAST DETECT_BREADCRUMB_USED /* keep it the last value: the throttle state checks it */
 
 #define DET_NAME 257  /* account and host names */
 #define DET_TEXT 1024 /* decoy memo, location, owner, runbook */
@@ -38,6 +52,8 @@ typedef struct detection {
     char decoy_name[DET_NAME], decoy_kind[16], decoy_domain[DET_NAME], decoy_sid[200];
     char decoy_guid[40], decoy_dn[DET_TEXT];
     char decoy_memo[DET_TEXT], decoy_location[DET_TEXT], decoy_owner[DET_TEXT], decoy_runbook[DET_TEXT];
+    /* the decoy's active breadcrumb (lure), "" when it has none */
+    char breadcrumb_id[DET_SHORT], breadcrumb_kind[16], breadcrumb_location[DET_TEXT];
     char matched_by[8];        /* "name", "sid", "guid", "spn", "dn" */
     char matched_field[32];    /* the EventData field that named the decoy */
 
@@ -70,6 +86,12 @@ typedef struct detection {
     char time[32];             /* ISO 8601 UTC with ms, "" unknown */
     char channel[64];
     char host[DET_NAME];       /* ev->computer: the DC or host that logged it */
+
+    /* tampering (detect_tamper.c, audit_watch.c); "" when not applicable */
+    char user_sid[200];        /* the actor's SID (SubjectUserSid; Samba: the session's SID) */
+    char object[DET_NAME];     /* the group, the cleared log, the audit subcategory, the new name */
+    char object_id[200];       /* the group's SID, the subcategory's GUID */
+    char remedy[DET_TEXT];     /* what to do: e.g. the auditpol line that restores auditing */
 } detection;
 
 typedef struct detector detector;
@@ -83,6 +105,18 @@ int detector_examine(detector *d, const evtx_event *ev, detection *out);
 
 const char *detect_action_name(detect_action a); /* "kerberoast", ... */
 
+/* How an event field names a decoy. */
+typedef enum detect_key {
+    DETECT_KEY_NAME,    /* an account name (DOMAIN\name, name@REALM, ...) */
+    DETECT_KEY_SID,     /* a SID */
+    DETECT_KEY_SERVICE, /* 4768/4769 ServiceName: an SPN when it contains '/', else an account
+                           name; krbtgt never names a decoy */
+} detect_key;
+/* The one lookup of a field's value v[0..n) (not NUL-terminated) in the index, shared by the
+ * matcher and the prefilter so that they agree by construction: "" and "-" name nothing. *by
+ * (optional) receives "name", "sid" or "spn". NULL when no decoy. */
+const adseed_decoy *detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n,
+                                  const char **by);
 /* Cheap look at a raw rendered record before full parsing (detect_prefilter.c): 0 when it is a
  * 4624 or 4769 in canonical form that surely names no decoy, 1 when it must be parsed. */
 int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, size_t len);
@@ -92,10 +126,26 @@ int detect_parse_hex(const char *s, uint32_t *out);             /* "0x17", "0x00
 const char *detect_ticket_enc_name(uint32_t code);               /* "RC4-HMAC", "unknown" */
 const char *detect_kerberos_status_meaning(uint32_t code);
 const char *detect_ntstatus_meaning(uint32_t code);
+/* 1 when a logon failure NTSTATUS is only reached with the correct password (0xC000006F logon
+ * hours, 0xC0000070 workstation, expired/must-change password, logon type not granted). */
+int detect_ntstatus_password_correct(uint32_t code);
 /* "::ffff:10.0.0.5" -> "10.0.0.5", "-" / "" -> "" ; returns out. */
 const char *detect_normalise_ip(const char *in, char *out, size_t outlen);
 
-/* Internal (detector.c -> detect_enrich.c): fills *out for an event that matched 'decoy'. */
+/* Tampering seen in the log itself (detect_tamper.c): log cleared, audit policy weakened, and
+ * changes made to a decoy (disabled, deleted, password reset or changed, renamed, added to a group,
+ * SACL changed). Returns 1 and fills *out, or 0. Called by detector_examine for the event IDs of
+ * DETECT_FAMILY_TAMPER (event_ids.c). */
+int detect_tamper(const decoy_index *ix, const evtx_event *ev, detection *out);
+/* Copies s (NULL = "") into dst[cap], truncated on a UTF-8 character boundary. */
+void detect_copy(char *dst, size_t cap, const char *s);
+/* Fills the event part of a detection (code, record, time, channel, host). */
+void detect_set_event(detection *o, const evtx_event *ev);
+/* The ATT&CK technique, severity and score of o->action (detect_enrich.c). */
+void detect_set_threat(detection *o);
+
+/* Internal (detector.c, detect_tamper.c -> detect_enrich.c): fills *out for an event that matched
+ * 'decoy' (NULL for an alert about the DC itself, e.g. its log cleared). */
 void detect_enrich(detection *out, const evtx_event *ev, detect_action a, const adseed_decoy *decoy,
                    const char *matched_by, const char *matched_field, unsigned spray_accounts);
 

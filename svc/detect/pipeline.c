@@ -7,14 +7,11 @@
 #include <string.h>
 
 #include "svc/base/platform.h"
+#include "svc/detect/event_ids.h"
 
-/* The events the detector understands: everything else is filtered before full parsing. */
-static const unsigned detector_event_ids[] = {4624, 4625, 4662, 4738, 4768, 4769, 4771, 4776, 5136};
-
-const unsigned *pipeline_event_ids(size_t *n)
+size_t pipeline_event_ids(const char *channel, unsigned *out, size_t cap)
 {
-    *n = sizeof detector_event_ids / sizeof *detector_event_ids;
-    return detector_event_ids;
+    return detect_event_ids_for_channel(channel, out, cap);
 }
 
 static int load_index(pipeline *p, adseed_inventory *inv, decoy_index **idx, detector **det,
@@ -41,6 +38,9 @@ fail:
 
 int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen)
 {
+    const detect_event_id *ids;
+    size_t nids;
+
     memset(p, 0, sizeof *p);
     p->emit = o->emit;
     p->room = o->room;
@@ -50,8 +50,9 @@ int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen)
     if (!p->inventory_path)
         return -1;
     strcpy(p->inventory_path, o->inventory_path);
-    for (size_t i = 0; i < sizeof detector_event_ids / sizeof *detector_event_ids; i++)
-        p->want_ids[detector_event_ids[i] / 8] |= (uint8_t)(1u << (detector_event_ids[i] % 8));
+    ids = detect_event_ids(&nids); /* the events the detector understands: the rest is skipped unparsed */
+    for (size_t i = 0; i < nids; i++)
+        p->want_ids[ids[i].id / 8] |= (uint8_t)(1u << (ids[i].id % 8));
     p->inventory_stamp = svc_file_stamp(p->inventory_path);
     if (load_index(p, &p->inv, &p->index, &p->det, err, errlen))
         goto fail;
@@ -143,6 +144,19 @@ void pipeline_set_own(pipeline *p, pipeline_own_fn own, void *ctx)
     p->own_ctx = ctx;
 }
 
+int pipeline_raise(pipeline *p, const detection *det)
+{
+    alert a;
+
+    if (p->room && !p->room(p->emit_ctx)) {
+        p->stats.emit_failures++;
+        return -1;
+    }
+    p->stats.detections++;
+    alert_from_detection(&a, det);
+    return emit_alert(p, &a) ? -1 : 0;
+}
+
 int pipeline_flush(pipeline *p, int64_t now_ms, int force)
 {
     return throttle_flush(p->thr, now_ms, force, emit_alert, p);
@@ -175,7 +189,10 @@ int pipeline_reload_if_changed(pipeline *p)
 
 int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len)
 {
-    return detect_prefilter(p->index, event_id, rec, len);
+    int keep = detect_prefilter(p->index, event_id, rec, len);
+    if (!keep)
+        p->stats.prefiltered++; /* seen all the same: the input is not blind */
+    return keep;
 }
 
 const char *pipeline_resolve_spn(void *ctx, const char *spn)

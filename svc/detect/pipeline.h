@@ -26,6 +26,7 @@ typedef int (*pipeline_own_fn)(void *ctx, const detection *d, int64_t now_ms);
 typedef struct pipeline_stats {
     uint64_t events, detections, alerts, suppressed, emit_failures;
     uint64_t own; /* detections recognised as decoysvc's own self-trip (not alerted) */
+    uint64_t prefiltered; /* records of a wanted event ID dropped by the prefilter (no decoy in them) */
 } pipeline_stats;
 
 typedef struct pipeline {
@@ -64,13 +65,17 @@ void pipeline_close(pipeline *p);
 void pipeline_set_own(pipeline *p, pipeline_own_fn own, void *ctx);
 /* Examines one event with 'now_ms' as the throttle's clock. -1 when emit refused an alert. */
 int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms);
+/* Emits an alert decoysvc raises itself (audit_gap), not from an event: it bypasses the throttle,
+ * its source raises it once per change. 0, or -1 when refused (spool full): raise it again later. */
+int pipeline_raise(pipeline *p, const detection *det);
 /* Emits the follow-up alerts whose window has elapsed (all of them when force). */
 int pipeline_flush(pipeline *p, int64_t now_ms, int force);
 /* Reloads the inventory when its file changed; keeps the old one (and says why) when the new
  * one is invalid. Returns 1 when reloaded, 0 when unchanged or kept. */
 int pipeline_reload_if_changed(pipeline *p);
-/* The event IDs the detector examines (for source-side filters such as an EvtSubscribe XPath). */
-const unsigned *pipeline_event_ids(size_t *n);
+/* The event IDs the detector examines on 'channel' (for source-side filters such as an EvtSubscribe
+ * XPath; svc/detect/event_ids.c). Writes at most cap IDs to out and returns how many. */
+size_t pipeline_event_ids(const char *channel, unsigned *out, size_t cap);
 /* The detector's cheap look at a raw record before full parsing (0: surely no decoy, skip it). */
 int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len);
 /* The SPN -> account name resolver handed to the Samba source. */

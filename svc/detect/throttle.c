@@ -25,6 +25,7 @@ throttle *throttle_new(int64_t window_ms)
     t->window_ms = window_ms;
     t->max_keys = THROTTLE_DEFAULT_MAX_KEYS;
     t->next_deadline = INT64_MAX;
+    t->back_deadline = INT64_MIN;
     return t;
 }
 
@@ -141,11 +142,33 @@ int throttle_is_allowed(const throttle *t, const char *ip)
 void throttle_recompute_deadline(throttle *t)
 {
     t->next_deadline = INT64_MAX;
+    t->back_deadline = INT64_MIN;
     for (size_t i = 0; i < t->nkeys; i++) {
-        int64_t end = t->keys[i].window_start + t->window_ms;
+        int64_t end = t->keys[i].window_start + t->window_ms, back = t->keys[i].window_last - t->window_ms;
         if (end < t->next_deadline)
             t->next_deadline = end;
+        if (back > t->back_deadline)
+            t->back_deadline = back;
     }
+}
+
+/* A window is the clock times of its detections: it takes now_ms when it would still span less
+ * than window_ms. The clock may go back (event time in `hunt` over files out of time order or
+ * exported newest first, a wall clock stepped back), so a window can grow either way. */
+static int in_window(const throttle *t, const throttle_key *k, int64_t now_ms)
+{
+    int64_t lo = now_ms < k->window_start ? now_ms : k->window_start;
+    int64_t hi = now_ms > k->window_last ? now_ms : k->window_last;
+    return hi - lo < t->window_ms;
+}
+
+static void open_window(throttle *t, throttle_key *k, int64_t now_ms)
+{
+    k->window_start = k->window_last = now_ms;
+    if (now_ms + t->window_ms < t->next_deadline)
+        t->next_deadline = now_ms + t->window_ms;
+    if (now_ms - t->window_ms > t->back_deadline)
+        t->back_deadline = now_ms - t->window_ms;
 }
 
 static throttle_key *find_key(throttle *t, const detection *d)
@@ -206,17 +229,34 @@ int throttle_observe(throttle *t, const detection *d, int64_t now_ms, alert *out
     if (t->window_ms <= 0)
         return 1;
     k = find_key(t, d);
-    if (k && (k->pending || now_ms - k->window_start < t->window_ms)) {
+    if (k && in_window(t, k, now_ms)) { /* only detections inside one window fold together */
+        if (now_ms < k->window_start) { /* grows back: closes earlier */
+            k->window_start = now_ms;
+            if (now_ms + t->window_ms < t->next_deadline)
+                t->next_deadline = now_ms + t->window_ms;
+        }
+        if (now_ms > k->window_last) {
+            k->window_last = now_ms;
+            if (now_ms - t->window_ms > t->back_deadline)
+                t->back_deadline = now_ms - t->window_ms;
+        }
         if (!k->pending) {
             k->latest = malloc(sizeof *k->latest);
             if (!k->latest) /* cannot fold without memory: alert on its own */
                 return 1;
-            k->pending_first = when;
+            k->pending_first = k->pending_last = when;
         }
         *k->latest = *d;
         k->pending++;
-        k->pending_last = when;
+        if (when < k->pending_first) /* detections may come out of time order */
+            k->pending_first = when;
+        if (when > k->pending_last)
+            k->pending_last = when;
         return 0;
+    }
+    if (k && k->pending) { /* outside a window that was not flushed (emit refused): on its own */
+        out->seq = k->seq++;
+        return 1;
     }
     if (!k) {
         k = throttle_new_key(t);
@@ -229,20 +269,19 @@ int throttle_observe(throttle *t, const detection *d, int64_t now_ms, alert *out
     }
     /* a new key, or an idle key whose window has passed: alert now and open a window */
     out->seq = k->seq++;
-    k->window_start = now_ms;
-    if (now_ms + t->window_ms < t->next_deadline)
-        t->next_deadline = now_ms + t->window_ms;
+    open_window(t, k, now_ms);
     return 1;
 }
 
 int throttle_flush(throttle *t, int64_t now_ms, int force, throttle_emit_fn emit, void *ctx)
 {
     int rc = 0;
-    if (!force && now_ms < t->next_deadline)
-        return 0;
+    if (!force && now_ms < t->next_deadline && now_ms > t->back_deadline)
+        return 0; /* every window can still take the clock */
     for (size_t i = 0; i < t->nkeys;) {
         throttle_key *k = &t->keys[i];
-        if (!force && now_ms - k->window_start < t->window_ms) {
+        int back = now_ms < k->window_start; /* the clock went back before the window */
+        if (!force && in_window(t, k, now_ms)) {
             i++;
             continue;
         }
@@ -262,13 +301,13 @@ int throttle_flush(throttle *t, int64_t now_ms, int force, throttle_emit_fn emit
             k->pending = 0;
             free(k->latest);
             k->latest = NULL;
-            if (!force) { /* the attack goes on: a new window for its next events */
-                k->window_start = now_ms;
+            if (!force && !back) { /* the attack goes on: a new window for its next events */
+                k->window_start = k->window_last = now_ms;
                 i++;
                 continue;
             }
         }
-        remove_key(t, k); /* idle for a whole window (or forced): forget it; do not advance i */
+        remove_key(t, k); /* idle for a whole window, clock gone back, or forced: forget it (keep i) */
     }
     throttle_recompute_deadline(t);
     return rc;

@@ -5,7 +5,10 @@
  * allowlist (IPs and CIDRs, v4 and v6) give alerts marked suppressed: the caller logs and counts
  * them but does not page. Memory is bounded (max keys); the pending state can be saved and loaded
  * as JSON so the daemon persists it with its input checkpoint. 'now_ms' is wall-clock time for the
- * daemon and event time for `hunt`. */
+ * daemon and event time for `hunt`; it may go back (files out of time order, a clock stepped back):
+ * a window is [start, start + window_ms) on that clock and only detections inside one window fold
+ * together; a clock that leaves the window either way closes it. A follow-up's first_seen and
+ * last_seen are the earliest and latest of its detections' times, so first_seen <= last_seen. */
 #ifndef ADDECOY_SVC_THROTTLE_H
 #define ADDECOY_SVC_THROTTLE_H
 

@@ -9,7 +9,8 @@ typedef struct throttle_key {
     detect_action action;
     char decoy[DET_NAME];
     char source[48];
-    int64_t window_start;   /* now_ms when the current window opened */
+    int64_t window_start;   /* the window's earliest clock time (now_ms when it opened, or earlier) */
+    int64_t window_last;    /* its latest clock time; a window spans less than window_ms */
     uint32_t seq;           /* sequence number of the next alert of this key */
     int suppressed;
     uint64_t pending;       /* detections folded since the last alert */
@@ -27,6 +28,8 @@ struct throttle {
     size_t max_keys, nkeys, keys_cap;
     throttle_key *keys;     /* nkeys used entries of keys_cap allocated (<= max_keys) */
     int64_t next_deadline;  /* earliest window end among keys (INT64_MAX when none) */
+    int64_t back_deadline;  /* latest window_last - window_ms among keys (INT64_MIN when none):
+                             * a clock at or before it no longer fits that key's window */
     throttle_net *allow;
     size_t nallow;
 };

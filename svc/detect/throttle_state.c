@@ -29,7 +29,8 @@ static const dfield fields[] = {
     I(action), S(severity), I(severity_score), S(technique_id), S(technique_name), I(spray),
     {"spray_accounts", F_U32, offsetof(detection, spray_accounts), sizeof(unsigned)},
     S(decoy_name), S(decoy_kind), S(decoy_domain), S(decoy_sid), S(decoy_guid), S(decoy_dn),
-    S(decoy_memo), S(decoy_location), S(decoy_owner), S(decoy_runbook), S(matched_by),
+    S(decoy_memo), S(decoy_location), S(decoy_owner), S(decoy_runbook), S(breadcrumb_id),
+    S(breadcrumb_kind), S(breadcrumb_location), S(matched_by),
     S(matched_field), S(user_name), S(user_domain), S(workstation), S(source_ip),
     {"source_port", F_U32, offsetof(detection, source_port), sizeof(unsigned)},
     S(process_name), S(service_name), I(has_ticket_enc), I(has_status), I(has_sub_status),
@@ -39,7 +40,7 @@ static const dfield fields[] = {
     {"event_code", F_U32, offsetof(detection, event_code), sizeof(unsigned)},
     {"record_id", F_U64, offsetof(detection, record_id), sizeof(uint64_t)},
     {"time_ms", F_I64, offsetof(detection, time_ms), sizeof(int64_t)},
-    S(time), S(channel), S(host),
+    S(time), S(channel), S(host), S(user_sid), S(object), S(object_id), S(remedy),
 };
 
 static json_t *detection_to_json(const detection *d)
@@ -100,7 +101,7 @@ static int detection_from_json(detection *d, json_t *o)
             else { int64_t y = (int64_t)x; memcpy(p, &y, sizeof y); }
         }
     }
-    if (d->action <= DETECT_NONE || d->action > DETECT_TAMPERING)
+    if (d->action <= DETECT_NONE || d->action > DETECT_ACTION_LAST)
         return -1;
     return 0;
 }
@@ -119,6 +120,7 @@ char *throttle_save(const throttle *t)
         bad |= json_object_set_new(o, "decoy", json_string(k->decoy));
         bad |= json_object_set_new(o, "source", json_string(k->source));
         bad |= json_object_set_new(o, "window_start", json_integer(k->window_start));
+        bad |= json_object_set_new(o, "window_last", json_integer(k->window_last));
         bad |= json_object_set_new(o, "seq", json_integer(k->seq));
         bad |= json_object_set_new(o, "suppressed", json_boolean(k->suppressed));
         bad |= json_object_set_new(o, "pending", json_integer((json_int_t)k->pending));
@@ -141,7 +143,7 @@ char *throttle_save(const throttle *t)
 
 static int action_parse(const char *s, detect_action *a)
 {
-    for (int i = DETECT_KERBEROAST; i <= DETECT_TAMPERING; i++) {
+    for (int i = DETECT_KERBEROAST; i <= DETECT_ACTION_LAST; i++) {
         if (s && strcmp(s, detect_action_name((detect_action)i)) == 0) {
             *a = (detect_action)i;
             return 0;
@@ -162,6 +164,9 @@ static int load_key(throttle_key *k, json_t *o)
     snprintf(k->decoy, sizeof k->decoy, "%s", json_string_value(json_object_get(o, "decoy")));
     snprintf(k->source, sizeof k->source, "%s", json_string_value(json_object_get(o, "source")));
     k->window_start = json_integer_value(json_object_get(o, "window_start"));
+    v = json_object_get(o, "window_last"); /* absent in state saved by older versions */
+    k->window_last = json_is_integer(v) && json_integer_value(v) > k->window_start ? json_integer_value(v)
+                                                                                    : k->window_start;
     k->seq = (uint32_t)json_integer_value(json_object_get(o, "seq"));
     k->suppressed = json_is_true(json_object_get(o, "suppressed"));
     if (json_integer_value(json_object_get(o, "pending")) <= 0)

@@ -31,6 +31,7 @@ struct svc_input {
     pipeline *pipe;
     const svc_logger *lg;
     void *impl;
+    char lost[512]; /* why the source is unreadable (file, subscription), "" while it is fine */
 };
 
 /* Opens the input described by conf, resuming at 'checkpoint' (NULL: start per conf->start). */

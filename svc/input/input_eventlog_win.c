@@ -44,9 +44,11 @@ static void el_notice(void *ctx, const char *msg)
 static evtx_eventlog *el_subscribe(svc_input *in, const char *channel, const char *bookmark, char *err, size_t errlen)
 {
     evtx_eventlog_opts o;
+    unsigned ids[64];
     memset(&o, 0, sizeof o);
     o.channel = channel;
-    o.event_ids = pipeline_event_ids(&o.nids);
+    o.nids = pipeline_event_ids(channel, ids, sizeof ids / sizeof ids[0]);
+    o.event_ids = ids;
     o.bookmark_xml = bookmark;
     o.start = in->conf->start == SVC_START_END ? EVTX_EVENTLOG_FUTURE : EVTX_EVENTLOG_OLDEST;
     o.notice = el_notice;
@@ -59,12 +61,15 @@ static long el_poll(svc_input *in)
     el_input *e = in->impl;
     char err[512];
     long total = 0;
+    int lost = 0;
 
     for (size_t i = 0; i < e->n && !e->failed; i++) {
         el_channel *c = &e->ch[i];
         long n;
-        if (svc_now_ms() < c->retry_at_ms)
+        if (svc_now_ms() < c->retry_at_ms) {
+            lost = 1;
             continue;
+        }
         n = evtx_eventlog_read(c->sub, 0, EL_MAX_PER_POLL, el_on_event, in, err, sizeof err);
         if (n >= 0) {
             c->backoff_ms = 0;
@@ -73,11 +78,15 @@ static long el_poll(svc_input *in)
         }
         c->backoff_ms = c->backoff_ms ? (c->backoff_ms * 2 > 60000 ? 60000 : c->backoff_ms * 2) : 1000;
         c->retry_at_ms = svc_now_ms() + c->backoff_ms;
+        lost = 1;
+        snprintf(in->lost, sizeof in->lost, "channel %.60s: subscription lost: %.400s", c->name, err);
         svc_log(in->lg, SVC_LOG_ERR, "eventlog %s: subscription lost (%s): resubscribing in %lld s", c->name, err,
                 (long long)(c->backoff_ms / 1000));
         if (evtx_eventlog_reopen(c->sub, NULL, err, sizeof err))
             svc_log(in->lg, SVC_LOG_ERR, "eventlog %s: %s", c->name, err);
     }
+    if (!lost)
+        in->lost[0] = '\0';
     return total;
 }
 

@@ -1,5 +1,5 @@
-/* input_samba.c - decoysvc input for a Samba AD DC: follows the JSON authentication audit log
- * and the KDC log line by line (rotation and truncation safe) and hands each line to the Samba
+/* input_samba.c - decoysvc input for a Samba AD DC: follows the JSON authentication audit log,
+ * the KDC log and the directory change audit log line by line (rotation and truncation safe) and hands each line to the Samba
  * parser of evtx/, which turns it into the same normalised events as Windows' Security log. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 
 typedef struct samba_log {
     const char *path;
-    const char *key; /* "auth_log" or "kdc_log" in the checkpoint */
+    const char *key; /* "auth_log", "kdc_log" or "dsdb_log" in the checkpoint */
     evtx_follow *fol;
     char *line;      /* incomplete line carried over between reads */
     size_t len;
@@ -25,7 +25,7 @@ typedef struct samba_log {
 typedef struct samba_input {
     evtx_samba *parser;
     evtx_event ev;
-    samba_log logs[2];
+    samba_log logs[3];
     size_t nlogs;
     int failed;
     uint64_t bad_lines;
@@ -125,6 +125,7 @@ static long log_poll(svc_input *in, samba_log *l)
         }
         if (n < 0) {
             svc_log(in->lg, SVC_LOG_ERR, "%s: %s", l->path, err);
+            snprintf(in->lost, sizeof in->lost, "%.200s: %.300s", l->path, err);
             return total ? total : -1;
         }
         if (n == 0)
@@ -141,6 +142,7 @@ static long samba_poll(svc_input *in)
     samba_input *s = in->impl;
     long total = 0;
 
+    in->lost[0] = '\0'; /* set again below while a log cannot be read */
     for (size_t i = 0; i < s->nlogs; i++) {
         long n = log_poll(in, &s->logs[i]);
         if (n > 0)
@@ -215,6 +217,8 @@ int input_samba_open(svc_input *in, const json_t *checkpoint, char *err, size_t 
         s->logs[s->nlogs++] = (samba_log){.path = in->conf->kdc_log, .key = "kdc_log"};
     if (in->conf->auth_log)
         s->logs[s->nlogs++] = (samba_log){.path = in->conf->auth_log, .key = "auth_log"};
+    if (in->conf->dsdb_log)
+        s->logs[s->nlogs++] = (samba_log){.path = in->conf->dsdb_log, .key = "dsdb_log"};
     for (size_t i = 0; i < s->nlogs; i++)
         if (log_open(in, &s->logs[i], checkpoint, err, errlen))
             goto fail;

@@ -123,6 +123,10 @@ static long xml_read(svc_input *in, int *restarted)
     n = evtx_follow_read(x->fol, x->buf, sizeof x->buf, restarted, err, sizeof err);
     if (n < 0)
         svc_log(in->lg, SVC_LOG_ERR, "%s: %s", in->conf->path, err);
+    if (n < 0)
+        snprintf(in->lost, sizeof in->lost, "%.200s: %.300s", in->conf->path, err);
+    else
+        in->lost[0] = '\0';
     return n;
 }
 

@@ -12,6 +12,7 @@ typedef struct dsink {
     int64_t due_ms;    /* not before this time */
     unsigned attempts; /* consecutive failures */
     int paused;        /* configuration error */
+    delivery_sink_info info; /* for status and heartbeat */
 } dsink;
 
 struct delivery {
@@ -71,6 +72,40 @@ void delivery_resume(delivery *d)
         d->v[i].due_ms = 0, d->v[i].paused = 0;
 }
 
+int delivery_sink_get_info(const delivery *d, size_t i, delivery_sink_info *out)
+{
+    if (i >= d->n)
+        return -1;
+    *out = d->v[i].info;
+    out->paused = d->v[i].paused;
+    out->attempts = d->v[i].attempts;
+    return 0;
+}
+
+int delivery_sink_ready(const delivery *d, size_t i, int64_t now_ms)
+{
+    return i < d->n && !d->v[i].paused && (d->v[i].attempts == 0 || now_ms >= d->v[i].due_ms);
+}
+
+static void note_error(dsink *ds, const sink_result *res, int64_t now_ms)
+{
+    snprintf(ds->info.last_error, sizeof ds->info.last_error, "%s", res->message);
+    ds->info.last_error_ms = now_ms;
+}
+
+/* Remembers the id of the last document of an accepted batch. */
+static void note_sent(dsink *ds, const spool_batch *b, size_t count, int64_t now_ms)
+{
+    json_t *doc = count ? json_loadb(b->docs[count - 1], b->lens[count - 1], 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(doc, "id"));
+
+    if (count) {
+        snprintf(ds->info.last_id, sizeof ds->info.last_id, "%s", id ? id : "");
+        ds->info.last_sent_ms = now_ms;
+    }
+    json_decref(doc);
+}
+
 int delivery_pending(delivery *d)
 {
     int64_t total = 0;
@@ -90,6 +125,7 @@ static void on_retry(delivery *d, dsink *ds, const sink_result *res, int64_t now
     if (crypto_random(&rnd, sizeof rnd) < 0)
         rnd = (uint32_t)now_ms * 2654435761u;
     ds->attempts++;
+    note_error(ds, res, now_ms);
     delay = backoff_delay_ms(&d->bp, ds->attempts, rnd, res->retry_after_ms);
     ds->due_ms = now_ms + delay;
     /* log the first failure and then every 10th so that a long outage does not flood the log */
@@ -120,6 +156,7 @@ static void step_sink(delivery *d, dsink *ds, int64_t now_ms)
         if (ds->attempts || ds->paused)
             svc_log(d->lg, SVC_LOG_INFO, "sink %s: delivering again after %u failed attempts", name, ds->attempts);
         ds->attempts = 0, ds->paused = 0, ds->due_ms = now_ms;
+        note_sent(ds, &b, b.n, now_ms);
         if (spool_ack(d->sp, name, &b) < 0)
             ds->due_ms = now_ms + 1000;
         break;
@@ -131,6 +168,7 @@ static void step_sink(delivery *d, dsink *ds, int64_t now_ms)
                 "delivery paused for %d s (or until the config is reloaded)", name, res.message,
                 (int)spool_pending(d->sp, name), DELIVERY_CONFIG_PAUSE_MS / 1000);
         ds->paused = 1;
+        note_error(ds, &res, now_ms);
         ds->due_ms = now_ms + DELIVERY_CONFIG_PAUSE_MS;
         break;
     case SINK_REJECTED: {
@@ -143,8 +181,12 @@ static void step_sink(delivery *d, dsink *ds, int64_t now_ms)
             spool_ack_n(d->sp, name, &b, i + 1) < 0) {
             svc_log(d->lg, SVC_LOG_ERR, "sink %s: could not quarantine the rejected alert: keeping it", name);
             ds->due_ms = now_ms + DELIVERY_CONFIG_PAUSE_MS;
-        } else
+        } else {
             ds->due_ms = now_ms;
+            ds->info.quarantined++;
+            note_sent(ds, &b, i, now_ms);
+        }
+        note_error(ds, &res, now_ms);
         ds->attempts = 0;
         break;
     }

@@ -119,7 +119,18 @@ size_t escape_utf8_prefix(const char *s, size_t len, size_t max)
  * multi-byte sequences are copied, invalid bytes become U+FFFD. */
 typedef const char *(*esc_rule)(unsigned char c, char tmp[8]);
 
-static void escape_with(esc_buf *b, const char *s, size_t len, esc_rule rule)
+/* With defang, "://" becomes "[:]//" and a '.' before an ASCII letter "[.]" (before the rule), so
+ * that no URL, domain name or e-mail address in the text is recognised as a link. */
+static const char *defang_at(const unsigned char *p, size_t i, size_t len)
+{
+    if (p[i] == ':' && i + 2 < len && p[i + 1] == '/' && p[i + 2] == '/')
+        return "[:]";
+    if (p[i] == '.' && i + 1 < len && ((p[i + 1] | 0x20) >= 'a' && (p[i + 1] | 0x20) <= 'z'))
+        return "[.]";
+    return NULL;
+}
+
+static void escape_with_opts(esc_buf *b, const char *s, size_t len, esc_rule rule, int defang)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, run = 0; /* run: start of bytes to copy verbatim */
@@ -129,7 +140,9 @@ static void escape_with(esc_buf *b, const char *s, size_t len, esc_rule rule)
         const char *rep = NULL;
         char tmp[8];
 
-        if (n == 1 && rule)
+        if (n == 1 && defang)
+            rep = defang_at(p, i, len);
+        if (n == 1 && rule && !rep)
             rep = rule(p[i], tmp);
         else if (n == 0)
             rep = "\xef\xbf\xbd", n = 1;
@@ -143,10 +156,44 @@ static void escape_with(esc_buf *b, const char *s, size_t len, esc_rule rule)
     esc_buf_append(b, s + run, len - run);
 }
 
+static void escape_with(esc_buf *b, const char *s, size_t len, esc_rule rule)
+{
+    escape_with_opts(b, s, len, rule, 0);
+}
+
+/* Markup characters that neither Slack mrkdwn nor Adaptive Card markdown can escape: their
+ * full-width forms (U+FF0A, U+FF3F, U+FF5E, U+FF40) look alike and mean nothing to the renderer. */
+static const char *fullwidth_emphasis(unsigned char c)
+{
+    switch (c) {
+    case '*': return "\xef\xbc\x8a";
+    case '_': return "\xef\xbc\xbf";
+    case '~': return "\xef\xbd\x9e";
+    case '`': return "\xef\xbd\x80";
+    default: return NULL;
+    }
+}
+
 static const char *rule_slack(unsigned char c, char tmp[8])
 {
     (void)tmp;
-    return c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+    if (c == '&' || c == '<' || c == '>')
+        return c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;";
+    return fullwidth_emphasis(c);
+}
+
+static const char *rule_teams(unsigned char c, char tmp[8])
+{
+    (void)tmp;
+    switch (c) {
+    case '[': return "\xef\xbc\xbb"; /* U+FF3B: no [text](url) link */
+    case ']': return "\xef\xbc\xbd";
+    case '<': return "\xef\xbc\x9c"; /* U+FF1C: no <https://...> autolink */
+    case '>': return "\xef\xbc\x9e";
+    case '\\': return "\xef\xbc\xbc"; /* U+FF3C: no backslash escape of what follows */
+    case '#': return "\xef\xbc\x83"; /* U+FF03 */
+    default: return fullwidth_emphasis(c);
+    }
 }
 
 static const char *rule_html(unsigned char c, char tmp[8])
@@ -203,7 +250,9 @@ static const char *rule_sd_param(unsigned char c, char tmp[8])
     }
 }
 
-void escape_slack(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_slack); }
+void escape_slack(esc_buf *b, const char *s, size_t len) { escape_with_opts(b, s, len, rule_slack, 1); }
+void escape_teams(esc_buf *b, const char *s, size_t len) { escape_with_opts(b, s, len, rule_teams, 1); }
+void escape_defang_links(esc_buf *b, const char *s, size_t len) { escape_with_opts(b, s, len, NULL, 1); }
 void escape_html(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_html); }
 void escape_cef_header(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_header); }
 void escape_cef_ext(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_ext); }

@@ -1,6 +1,6 @@
-/* escape.h - every escaping rule for attacker-controlled values in one place: Slack mrkdwn, HTML,
- * CEF header and extension, RFC 5424 structured-data parameter values. All escapers also replace
- * invalid UTF-8 with U+FFFD, so their output is always valid UTF-8. */
+/* escape.h - every escaping rule for attacker-controlled values in one place: Slack mrkdwn, Teams
+ * markdown, defanged links, HTML, CEF header and extension, RFC 5424 structured-data parameter
+ * values. All escapers also replace invalid UTF-8 with U+FFFD, so their output is valid UTF-8. */
 #ifndef ADDECOY_SVC_ESCAPE_H
 #define ADDECOY_SVC_ESCAPE_H
 
@@ -24,8 +24,16 @@ void esc_buf_printf(esc_buf *b, const char *fmt, ...)
 #endif
     ;
 
-/* Slack mrkdwn: & < > -> &amp; &lt; &gt; (defeats <!channel>, <@U..> and links). */
+/* Plain text for a client that turns URLs, domain names and e-mail addresses into links (Slack,
+ * Teams, PagerDuty): "://" -> "[:]//" and '.' before an ASCII letter -> "[.]", the usual way to
+ * defang an indicator ("https[:]//phish[.]example/"); IP addresses and sentences are unchanged. */
+void escape_defang_links(esc_buf *b, const char *s, size_t len);
+/* Slack mrkdwn: & < > -> &amp; &lt; &gt; (defeats <!channel>, <@U..> and <url|text> links),
+ * * _ ~ ` -> their full-width forms (Slack has no escape for emphasis), links defanged as above. */
 void escape_slack(esc_buf *b, const char *s, size_t len);
+/* Adaptive Card TextBlock markdown (Teams): * _ ~ ` [ ] < > \ # -> their full-width forms (no
+ * emphasis, [text](url) link, autolink or backslash escape), links defanged as above. */
+void escape_teams(esc_buf *b, const char *s, size_t len);
 /* HTML text and attribute values: & < > " ' -> entities. */
 void escape_html(esc_buf *b, const char *s, size_t len);
 /* CEF header field: \ -> \\, | -> \|, CR/LF and other control characters -> space. */

@@ -3,6 +3,7 @@
  * an environment variable, URL redaction for logs and ISO 8601 time parsing. */
 #include "svc/sink/sink_int.h"
 
+#include "svc/base/crypto.h"
 #include "svc/base/secret.h"
 
 #include <ctype.h>
@@ -58,7 +59,9 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     s->name = name;
     name = NULL;
     s->max_batch = 1;
-    if (SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
+    if (sink_conf_bool(conf, "heartbeat", where, strcmp(type, "webhook") != 0 && strcmp(type, "eventlog") != 0,
+                       &s->heartbeat, err, errlen) < 0 ||
+        SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
         goto fail;
     return s;
 fail:
@@ -70,13 +73,29 @@ fail:
 const char *sink_name(const sink *s) { return s->name; }
 const char *sink_type(const sink *s) { return s->ops ? s->ops->type : "?"; }
 size_t sink_max_batch(const sink *s) { return s->max_batch ? s->max_batch : 1; }
+int sink_wants_heartbeat(const sink *s) { return s->heartbeat; }
+
+int64_t sink_doc_time_ms(const json_t *doc)
+{
+    int64_t ms;
+    return sink_parse_time(json_string_value(json_object_get(doc, "@timestamp")), &ms) == 0 ? ms : -1;
+}
+
+int sink_doc_is_state(const json_t *doc)
+{
+    const char *kind = json_string_value(json_object_get(json_object_get(doc, "event"), "kind"));
+    return kind && strcmp(kind, "state") == 0;
+}
 
 void sink_set_logger(sink *s, const svc_logger *lg)
 {
     s->lg = lg;
-    if (s->insecure)
+    if (s->insecure & SINK_INSECURE_TLS)
         svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: tls_verify is false: the server's certificate "
                 "is NOT checked; anyone on the path can read and forge alerts", s->name);
+    if (s->insecure & SINK_INSECURE_HTTP)
+        svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: allow_insecure_http is true: the alerts and the "
+                "sink's secret (token or URL) travel UNENCRYPTED over http:// to a remote host", s->name);
 }
 
 sink_status sink_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res)
@@ -163,24 +182,28 @@ void sink_secret_free(char *s)
 {
     if (!s)
         return;
-    for (volatile char *p = s; *p; p++)
-        *p = 0;
+    crypto_wipe(s, strlen(s));
     free(s);
 }
 
+/* The first line of a secret file. Unbuffered, so that no stdio buffer keeps a copy; the stack
+ * buffer is wiped before returning. */
 static char *read_first_line(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    char buf[8192];
+    char buf[8192], *line;
     size_t n;
 
     if (!f)
         return NULL;
+    setvbuf(f, NULL, _IONBF, 0);
     n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = '\0';
     buf[strcspn(buf, "\r\n")] = '\0';
-    return strdup(buf);
+    line = strdup(buf);
+    crypto_wipe(buf, sizeof buf);
+    return line;
 }
 
 int sink_conf_secret(const json_t *conf, const char *key, const char *where, int required, char **out,
@@ -254,6 +277,7 @@ int sink_conf_known(const json_t *conf, const char *const *keys, const char *whe
         for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
             ;
         if (!keys[i] && strcmp(k, "type") != 0 && strcmp(k, "name") != 0 && strcmp(k, "enabled") != 0 &&
+            strcmp(k, "heartbeat") != 0 &&
             k[0] != '_' && strncmp(k, "comment", 7) != 0) {
             snprintf(err, errlen, "%s: %.60s: unknown key", where, k);
             return -1;

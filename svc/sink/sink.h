@@ -35,6 +35,13 @@ const char *sink_name(const sink *s);
 const char *sink_type(const sink *s);
 /* Largest batch the sink takes in one sink_send() call. */
 size_t sink_max_batch(const sink *s);
+/* 1 when the sink takes heartbeat documents (config "heartbeat"; default on for hec, file and
+ * syslog, off for the webhook's paging formats). */
+int sink_wants_heartbeat(const sink *s);
+/* 1 when doc is a state document (heartbeat: "event.kind" is "state"), not an alert. */
+int sink_doc_is_state(const json_t *doc);
+/* The document's "@timestamp" as epoch milliseconds, -1 when it has none. */
+int64_t sink_doc_time_ms(const json_t *doc);
 /* Logger for the sink's own diagnostics (e.g. the loud warning when tls_verify is off). */
 void sink_set_logger(sink *s, const svc_logger *lg);
 /* Sends n documents (compact JSON alert texts). res is always filled. */

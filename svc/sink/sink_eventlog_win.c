@@ -2,7 +2,7 @@
  * event log under the source "ADDecoy", with an event ID per action (installer/decoysvc.mc) so a
  * SIEM that already collects Windows logs can alert on it:
  *   2000 other, 2001 kerberoast, 2002 asrep_roast, 2003 password_guess, 2004 logon, 2005 recon,
- *   2006 tampering.  The message is the alert's JSON document (%1).
+ *   2006 tampering, 2007 breadcrumb_used.  The message is the alert's JSON document (%1).
  * Config: {"type": "eventlog"} with optional "source" (default "ADDecoy"). */
 #include <windows.h>
 
@@ -24,8 +24,12 @@ static DWORD event_id_for(const char *doc, size_t len)
     static const struct {
         const char *action;
         DWORD id;
-    } ids[] = {{"kerberoast", 2001}, {"asrep_roast", 2002}, {"password_guess", 2003},
-               {"logon", 2004},      {"recon", 2005},       {"tampering", 2006}};
+    } ids[] = {{"kerberoast", 2001},           {"asrep_roast", 2002},       {"password_guess", 2003},
+               {"decoy_logon", 2004},          {"recon", 2005},             {"tampering", 2006},
+               /* changes made to a decoy are "a decoy was modified" too; the rest is 2000 */
+               {"decoy_disabled", 2006},       {"decoy_deleted", 2006},     {"decoy_password_reset", 2006},
+               {"decoy_password_changed", 2006}, {"decoy_renamed", 2006},   {"decoy_group_added", 2006},
+               {"decoy_sacl_changed", 2006}, {"breadcrumb_used", 2007}};
     json_t *j = json_loadb(doc, len, 0, NULL);
     const char *action = NULL;
     DWORD id = 2000;

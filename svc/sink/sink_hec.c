@@ -11,6 +11,7 @@
 typedef struct hec_sink {
     sink_http http;
     char *token, *sourcetype, *index, *source;
+    char *hb_sourcetype; /* heartbeat (state) documents */
     char channel[40];
     int ack;
     long ack_timeout_ms, ack_poll_ms;
@@ -25,6 +26,7 @@ static void hec_free(void *impl)
     sink_http_cleanup(&h->http);
     sink_secret_free(h->token);
     free(h->sourcetype);
+    free(h->hb_sourcetype);
     free(h->index);
     free(h->source);
     free(h->event_url);
@@ -32,8 +34,13 @@ static void hec_free(void *impl)
     free(h);
 }
 
-/* Appends one envelope for the alert doc to out; -1 when doc is not a JSON object. */
 static int hec_envelope(const hec_sink *h, const char *doc, size_t len, esc_buf *out)
+{
+    return hec_format_envelope(h->source, h->sourcetype, h->hb_sourcetype, h->index, doc, len, out);
+}
+
+int hec_format_envelope(const char *source, const char *sourcetype, const char *state_sourcetype,
+                        const char *index, const char *doc, size_t len, esc_buf *out)
 {
     json_t *alert = json_loadb(doc, len, 0, NULL), *env = NULL, *fields;
     int64_t ms;
@@ -59,10 +66,11 @@ static int hec_envelope(const hec_sink *h, const char *doc, size_t len, esc_buf 
         if (json_is_string(sev) || json_is_number(sev))
             json_object_set(fields, "severity", sev);
     }
-    json_object_set_new(env, "source", json_string(h->source));
-    json_object_set_new(env, "sourcetype", json_string(h->sourcetype));
-    if (h->index)
-        json_object_set_new(env, "index", json_string(h->index));
+    json_object_set_new(env, "source", json_string(source));
+    json_object_set_new(env, "sourcetype",
+                        json_string(state_sourcetype && sink_doc_is_state(alert) ? state_sourcetype : sourcetype));
+    if (index)
+        json_object_set_new(env, "index", json_string(index));
     json_object_set(env, "event", alert);
     if (!(text = json_dumps(env, JSON_COMPACT)))
         goto out;
@@ -242,9 +250,10 @@ static int random_guid(char out[40])
 
 int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"url", "token", "token_file", "token_env", "sourcetype", "source", "index",
+    static const char *const keys[] = {"url", "token", "token_file", "token_env", "sourcetype", "heartbeat_sourcetype", "source", "index",
                                        "ack", "channel", "ack_timeout_ms", "ack_poll_ms", "batch", "tls_verify",
-                                       "ca_file", "proxy", "connect_timeout_ms", "timeout_ms", NULL};
+                                       "allow_insecure_http", "ca_file", "proxy", "connect_timeout_ms", "timeout_ms",
+                                       NULL};
     hec_sink *h = calloc(1, sizeof *h);
     char *chan = NULL;
     long long batch, ato, apo;
@@ -260,6 +269,7 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
     if (sink_conf_known(conf, keys, where, err, errlen) < 0 || sink_http_init(&h->http, s, conf, where, 0, err, errlen) < 0 ||
         sink_conf_secret(conf, "token", where, 1, &h->token, err, errlen) < 0 ||
         sink_conf_str(conf, "sourcetype", where, 0, "addecoy:alert", &h->sourcetype, err, errlen) < 0 ||
+        sink_conf_str(conf, "heartbeat_sourcetype", where, 0, "addecoy:heartbeat", &h->hb_sourcetype, err, errlen) < 0 ||
         sink_conf_str(conf, "source", where, 0, "addecoy", &h->source, err, errlen) < 0 ||
         sink_conf_str(conf, "index", where, 0, NULL, &h->index, err, errlen) < 0 ||
         sink_conf_bool(conf, "ack", where, 0, &h->ack, err, errlen) < 0 ||

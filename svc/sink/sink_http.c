@@ -9,7 +9,14 @@
 #include <string.h>
 #include <time.h>
 #ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
 #include <windows.h>
+#else
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <strings.h>
+#define _stricmp strcasecmp
 #endif
 
 void sink_sleep_ms(long ms)
@@ -23,10 +30,44 @@ void sink_sleep_ms(long ms)
 #endif
 }
 
+int sink_url_is_loopback(const char *url)
+{
+    const char *p = strstr(url, "://"), *end, *at;
+    char host[256];
+    unsigned char a[16];
+    size_t n;
+
+    if (!p)
+        return 0;
+    p += 3;
+    end = p + strcspn(p, "/?#");
+    if ((at = memchr(p, '@', (size_t)(end - p))) != NULL) /* user:password@ */
+        p = at + 1;
+    if (*p == '[') { /* [v6]:port */
+        const char *close = memchr(p, ']', (size_t)(end - p));
+        if (!close)
+            return 0;
+        n = (size_t)(close - p - 1), p++;
+    } else
+        n = strcspn(p, ":/?#");
+    if (n == 0 || n >= sizeof host)
+        return 0;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    if (_stricmp(host, "localhost") == 0 || _stricmp(host, "localhost.") == 0)
+        return 1;
+    if (inet_pton(AF_INET, host, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, host, a) == 1)
+        return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+    return 0;
+}
+
 int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where, int url_secret, char *err,
                    size_t errlen)
 {
     long long ct, tt;
+    int insecure_http;
 
     memset(h, 0, sizeof *h);
     if (url_secret ? sink_conf_secret(conf, "url", where, 1, &h->url, err, errlen)
@@ -36,6 +77,17 @@ int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where,
         snprintf(err, errlen, "%s: url: must start with https:// (or http://)", where);
         return -1;
     }
+    if (sink_conf_bool(conf, "allow_insecure_http", where, 0, &insecure_http, err, errlen) < 0)
+        return -1;
+    if (strncmp(h->url, "http://", 7) == 0 && !sink_url_is_loopback(h->url)) {
+        if (!insecure_http) { /* the URL is not shown: it may be the secret */
+            snprintf(err, errlen, "%s: url: http:// would send the %s in clear to a remote host; use https://, "
+                     "or set \"allow_insecure_http\": true (lab use only)", where,
+                     url_secret ? "secret URL and the alerts" : "token and the alerts");
+            return -1;
+        }
+        s->insecure |= SINK_INSECURE_HTTP;
+    }
     if (sink_conf_bool(conf, "tls_verify", where, 1, &h->tls_verify, err, errlen) < 0 ||
         sink_conf_str(conf, "ca_file", where, 0, NULL, &h->ca_file, err, errlen) < 0 ||
         sink_conf_str(conf, "proxy", where, 0, NULL, &h->proxy, err, errlen) < 0 ||
@@ -43,7 +95,8 @@ int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where,
         sink_conf_int(conf, "timeout_ms", where, 20000, 100, 600000, &tt, err, errlen) < 0)
         return -1;
     h->connect_timeout_ms = (long)ct, h->timeout_ms = (long)tt;
-    s->insecure = !h->tls_verify && strncmp(h->url, "https://", 8) == 0;
+    if (!h->tls_verify && strncmp(h->url, "https://", 8) == 0)
+        s->insecure |= SINK_INSECURE_TLS;
     if (!(h->curl = curl_easy_init())) {
         snprintf(err, errlen, "%s: cannot initialise libcurl", where);
         return -1;

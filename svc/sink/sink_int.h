@@ -19,9 +19,13 @@ struct sink {
     const sink_ops *ops;
     void *impl;
     size_t max_batch;
-    int insecure; /* tls_verify false: warned about when a logger is set */
+    int insecure; /* SINK_INSECURE_*: warned about when a logger is set */
+    int heartbeat; /* takes heartbeat (state) documents */
     const svc_logger *lg;
 };
+
+#define SINK_INSECURE_TLS 1  /* tls_verify false */
+#define SINK_INSECURE_HTTP 2 /* http:// to a remote host, allowed by allow_insecure_http */
 
 /* Constructors of each type: fill s->impl, s->ops, s->max_batch. */
 int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
@@ -68,7 +72,10 @@ typedef struct sink_http_reply {
     char err[256];
 } sink_http_reply;
 
-/* Reads url (as a secret when url_secret), tls_verify, ca_file, proxy, timeouts. */
+/* 1 when url's host is a loopback address: 127.0.0.0/8, ::1 or localhost. */
+int sink_url_is_loopback(const char *url);
+/* Reads url (as a secret when url_secret), tls_verify, ca_file, proxy, timeouts. http:// is refused
+ * for a host other than a loopback address unless allow_insecure_http is true. */
 int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where, int url_secret, char *err,
                    size_t errlen);
 void sink_http_cleanup(sink_http *h);
@@ -87,6 +94,12 @@ char *webhook_body_teams(const json_t *alert);
 char *webhook_body_pagerduty(const json_t *alert, const char *routing_key);
 /* The alert's text at a dotted path ("source.ip"), numbers formatted; "" when absent. */
 void webhook_alert_text(const json_t *alert, const char *path, char *buf, size_t len);
+
+/* sink_hec.c: appends one HEC event envelope for the alert doc to out ("time" first, host and
+ * a few fields copied, the alert as "event"); a state document (heartbeat) gets state_sourcetype
+ * when it is not NULL; index may be NULL. -1 when doc is not a JSON object. */
+int hec_format_envelope(const char *source, const char *sourcetype, const char *state_sourcetype,
+                        const char *index, const char *doc, size_t len, esc_buf *out);
 
 /* sink_syslog_fmt.c: one RFC 5424 record (no framing) for an alert: structured data
  * [addecoy@32473 ...] and a plain or CEF message; never contains CR or LF. -1 when doc is not a

@@ -17,6 +17,7 @@ static const struct {
     {"decoy", "decoy.name"}, {"src", "source.ip"},       {"spt", "source.port"},
     {"user", "user.name"},  {"domain", "user.domain"}, {"dc", "host.name"},
     {"eventid", "event.code"}, {"record", "event.record_id"}, {"technique", "threat.technique.id"},
+    {"breadcrumb", "decoy.breadcrumb.id"}, {"lure", "decoy.breadcrumb.kind"},
 };
 
 /* Header fields: printable US-ASCII only (RFC 5424 PRINTUSASCII), at most max, "-" when empty. */
@@ -54,7 +55,7 @@ static void timestamp(esc_buf *b, const json_t *alert)
 static int cef_severity(const char *sev)
 {
     return !strcmp(sev, "critical") ? 10 : !strcmp(sev, "high") ? 8 : !strcmp(sev, "medium") ? 5
-         : !strcmp(sev, "low") ? 3 : 7;
+         : !strcmp(sev, "low") ? 3 : !strcmp(sev, "info") ? 1 : 7;
 }
 
 static void cef_ext(esc_buf *b, const char *key, const json_t *alert, const char *path)
@@ -104,7 +105,8 @@ int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out
         json_decref(alert);
         return -1;
     }
-    esc_buf_printf(out, "<%d>1 ", f->pri);
+    /* a heartbeat is not an alert: same facility, severity informational (6) */
+    esc_buf_printf(out, "<%d>1 ", sink_doc_is_state(alert) ? (f->pri & ~7) | 6 : f->pri);
     timestamp(out, alert);
     esc_buf_puts(out, " ");
     header_field(out, f->hostname ? f->hostname : "", 255);

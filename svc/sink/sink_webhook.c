@@ -27,16 +27,15 @@ static void webhook_free(void *impl)
         return;
     sink_http_cleanup(&w->http);
     if (w->key) {
-        memset(w->key, 0, w->keylen);
+        crypto_wipe(w->key, w->keylen);
         free(w->key);
     }
     sink_secret_free(w->routing_key);
     free(w);
 }
 
-/* Appends the three Standard Webhooks headers. */
-static struct curl_slist *sign(const webhook_sink *w, struct curl_slist *l, const char *id, const char *body,
-                               size_t len)
+/* Appends the three Standard Webhooks headers to *l; -1 when libcrypto or memory fails. */
+static int sign(const webhook_sink *w, struct curl_slist **l, const char *id, const char *body, size_t len)
 {
     char ts[32], b64[64], line[400];
     uint8_t mac[CRYPTO_SHA256_LEN];
@@ -50,16 +49,18 @@ static struct curl_slist *sign(const webhook_sink *w, struct curl_slist *l, cons
     parts[2] = ts, lens[2] = strlen(ts);
     parts[3] = ".", lens[3] = 1;
     parts[4] = body, lens[4] = len;
-    crypto_hmac_sha256_parts(w->key, w->keylen, parts, lens, 5, mac);
+    if (crypto_hmac_sha256_parts(w->key, w->keylen, parts, lens, 5, mac) < 0)
+        return -1;
     crypto_base64_encode(mac, sizeof mac, b64, sizeof b64);
     snprintf(line, sizeof line, "webhook-id: %s", id);
-    if (!(t = curl_slist_append(l, line)))
-        return NULL;
+    if (!(t = curl_slist_append(*l, line)))
+        return -1;
+    *l = t;
     snprintf(line, sizeof line, "webhook-timestamp: %s", ts);
-    if (!(t = curl_slist_append(t, line)))
-        return NULL;
+    if (!(t = curl_slist_append(*l, line)))
+        return -1;
     snprintf(line, sizeof line, "webhook-signature: v1,%s", b64);
-    return curl_slist_append(t, line);
+    return curl_slist_append(*l, line) ? 0 : -1;
 }
 
 /* One alert: format, sign, POST, classify. */
@@ -100,10 +101,8 @@ static sink_status send_one(webhook_sink *w, const char *doc, size_t len, sink_r
             snprintf(id + 2 * i, 3, "%02x", h[i]);
     }
     hdr = curl_slist_append(NULL, "Content-Type: application/json");
-    if (hdr && w->key)
-        hdr = sign(w, hdr, id, body, blen);
-    if (!hdr) {
-        snprintf(res->message, sizeof res->message, "out of memory");
+    if (!hdr || (w->key && sign(w, &hdr, id, body, blen) < 0)) {
+        snprintf(res->message, sizeof res->message, "cannot sign the request (out of memory)");
         goto out;
     }
     sink_http_post(&w->http, NULL, hdr, body, blen, &r);
@@ -154,7 +153,8 @@ int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err,
 {
     static const char *const keys[] = {"url", "url_file", "url_env", "format", "secret", "secret_file",
                                        "secret_env", "routing_key", "routing_key_file", "routing_key_env",
-                                       "tls_verify", "ca_file", "proxy", "connect_timeout_ms", "timeout_ms", NULL};
+                                       "tls_verify", "allow_insecure_http", "ca_file", "proxy", "connect_timeout_ms",
+                                       "timeout_ms", NULL};
     webhook_sink *w = calloc(1, sizeof *w);
     char *fmt = NULL, *secret = NULL;
     json_t *c = NULL;

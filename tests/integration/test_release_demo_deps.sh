@@ -23,7 +23,7 @@ mkdir "$T/pc"
 while read -r p; do
     dpkg-query -L "$p" 2>/dev/null | grep '\.pc$' || true
 done <"$T/closure" | sort -u | while read -r f; do [ -f "$f" ] && cp "$f" "$T/pc/"; done
-for m in libxml-2.0 jansson libcurl ldap lber libsasl2; do
+for m in libxml-2.0 jansson libcurl ldap lber libsasl2 libcrypto zlib; do
     [ -f "$T/pc/$m.pc" ] || fail "$m.pc is not in the --demo package set (${demo[*]})"
 done
 [ -e "$T/pc/cmocka.pc" ] && fail "cmocka.pc leaked into the --demo set"

@@ -40,23 +40,13 @@ EOF
 svc_start "$T/cfg.json"
 sleep 1
 
-# waits until N alerts of ACTION arrived at the HEC receiver
-wait_action() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ "$(hec_count "$HEC_OUT" "$1")" -ge "$2" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 echo "-- (d) alice's own logon and a ticket for a non-decoy SPN: no alert"
 samba_dc_kinit alice "$SAMBA_ALICE_PASSWORD"
 kvno "ldap/dc1.decoy.test@DECOY.TEST" >/dev/null 2>&1 || kvno "krbtgt/DECOY.TEST@DECOY.TEST" >/dev/null
 
 echo "-- (a) Kerberoast: alice asks for the decoy's service ticket"
 kvno "MSSQLSvc/sqlroast.decoy.test:1433@DECOY.TEST" >"$T/kvno.out" 2>&1 || fail "kvno: $(cat "$T/kvno.out")"
-wait_action kerberoast 1 || fail "(a) no kerberoast alert"
+hec_wait_action kerberoast 1 || fail "(a) no kerberoast alert"
 
 echo "-- (e) restart decoysvc between events"
 svc_stop
@@ -64,14 +54,14 @@ svc_start "$T/cfg.json"
 
 echo "-- (b) password guess: kinit as the decoy with a wrong password"
 printf 'not-the-password\n' | kinit svc_sql_roast >/dev/null 2>&1 && fail "(b) a wrong password was accepted"
-wait_action password_guess 1 || fail "(b) no password_guess alert"
+hec_wait_action password_guess 1 || fail "(b) no password_guess alert"
 
 svc_kill9                 # (e) again, the hard way, before the next event
 echo "-- (c) AS-REP roast: a TGT request without pre-authentication for the asrep decoy"
 python3 "$ADDECOY_SRC/tests/fixtures/samba/asreq_nopreauth.py" adm_asrep_old DECOY.TEST 127.0.0.1 >"$T/roast.out" 2>&1 ||
     fail "(c) the KDC refused the AS-REP roast: $(cat "$T/roast.out")"
 svc_start "$T/cfg.json"
-wait_action asrep_roast 1 || fail "(c) no asrep_roast alert"
+hec_wait_action asrep_roast 1 || fail "(c) no asrep_roast alert"
 sleep 1                   # let anything extra (a duplicate, a stray alert) arrive before counting
 svc_stop
 

@@ -63,6 +63,13 @@ assert r["canary"] == "svc_canary_sql" and r["spn"] == "MSSQLSvc/canary.decoy.te
 assert r["requester"] == "addecoy-selftest@DECOY.TEST", r
 print("self_test.json:", r)
 PY
+for ((i = 0; i < 100; i++)); do  # status.json (rewritten every 5 s) carries the same result as the heartbeat
+    python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["self_test"]["ok"] is True' "$T/state/status.json" \
+        2>/dev/null && break
+    sleep 0.1
+done
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["self_test"]["ok"] is True' "$T/state/status.json" ||
+    fail "(a) status.json has no passing self_test"
 [ -e "$T/state/self_test.ccache" ] || fail "(a) the private credential cache is not in state_dir"
 samba_dc_kinit alice "$SAMBA_ALICE_PASSWORD"
 kvno "MSSQLSvc/canary.decoy.test:1433@$SAMBA_REALM" >"$T/kvno.out" 2>&1 || fail "kvno: $(cat "$T/kvno.out")"

@@ -96,6 +96,16 @@ for line in open(sys.argv[1]):
 print(n)' "$1" "$2"
 }
 
+# hec_wait_action ACTION N: waits (up to 10 s) until N alerts of ACTION arrived at the HEC receiver.
+hec_wait_action() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(hec_count "$HEC_OUT" "$1")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # hec_unique_ids FILE: number of distinct alert ids delivered.
 hec_unique_ids() {
     [ -f "$1" ] || { echo 0; return; }

@@ -4,16 +4,16 @@
 #   tests/lib/install-deps.sh            everything ./test.sh needs
 #   tests/lib/install-deps.sh --demo     only what ./demo.sh needs (build + Samba AD DC; no test tools)
 #   tests/lib/install-deps.sh [--demo] --list   print the package names, install nothing
-# chromium (for the HTML report's rendering test) is optional: when it cannot be installed, that test
-# skips visibly.
+# chromium (the HTML report's rendering test) and clang (the fuzz smoke) are optional: when they cannot be installed, those tests
+# skip visibly.
 set -euo pipefail
 
 BUILD_PKGS=(gcc make cmake pkg-config libldap2-dev libsasl2-dev libcurl4-openssl-dev libjansson-dev
-            libxml2-dev python3 ca-certificates openssl)
+            libxml2-dev libssl-dev zlib1g-dev python3 ca-certificates openssl)
 DC_PKGS=(samba samba-ad-dc samba-ad-provision krb5-user ldap-utils winbind libsasl2-modules-gssapi-mit)
 TEST_PKGS=(libcmocka-dev rsyslog procps psmisc iproute2 util-linux
            dpkg-dev lintian adduser systemd tidy)
-OPTIONAL_TEST_PKGS=(chromium)
+OPTIONAL_TEST_PKGS=(chromium clang)
 
 demo=0
 list=0

@@ -9,7 +9,8 @@
 #
 # Exports: SAMBA_DIR, SAMBA_REALM, SAMBA_DOMAIN_DN, SAMBA_URI_LDAPS, SAMBA_URI_LDAP, SAMBA_ADMIN_USER,
 # SAMBA_ADMIN_PASSWORD, SAMBA_ALICE_PASSWORD, KRB5_CONFIG, KRB5CCNAME, LDAPTLS_CACERT, LDAPTLS_REQCERT,
-# SAMBA_AUTH_LOG (auth_json_audit) and SAMBA_KDC_LOG (class kerberos, level 3: TGS-REQ lines).
+# SAMBA_AUTH_LOG (auth_json_audit), SAMBA_KDC_LOG (class kerberos, level 3: TGS-REQ lines) and
+# SAMBA_DSDB_LOG (dsdb_json_audit, dsdb_password_json_audit and dsdb_group_json_audit at level 5).
 # Only 127.0.0.1 is bound, so two DCs cannot share a network namespace: samba_dc_isolate re-runs the
 # calling script in its own namespace (unshare -n, own loopback; needs root, util-linux and iproute2),
 # and outside one samba_dc_start holds an flock on /tmp/addecoy-samba-dc.lock until
@@ -83,9 +84,10 @@ _samba_dc_configure() {
     mkdir -p "$L" "$t/run"
     SAMBA_AUTH_LOG=$L/auth.json
     SAMBA_KDC_LOG=$L/kdc.log
+    SAMBA_DSDB_LOG=$L/dsdb.json
     sed -i '/^\s*log level\s*=/d; /^\s*max log size\s*=/d' "$t/etc/smb.conf"
     sed -i "/^\[global\]/a\\
-\\tlog level = 1 auth_json_audit:3@$SAMBA_AUTH_LOG kerberos:3@$SAMBA_KDC_LOG\\
+\\tlog level = 1 auth_json_audit:3@$SAMBA_AUTH_LOG kerberos:3@$SAMBA_KDC_LOG dsdb_json_audit:5@$SAMBA_DSDB_LOG dsdb_password_json_audit:5@$SAMBA_DSDB_LOG dsdb_group_json_audit:5@$SAMBA_DSDB_LOG\\
 \\tmax log size = 0" "$t/etc/smb.conf"
     cat >"$t/krb5.conf" <<EOF
 [libdefaults]
@@ -201,7 +203,7 @@ samba_dc_start() {
         SAMBA_ADMIN_PASSWORD SAMBA_ALICE_PASSWORD KRB5_CONFIG KRB5CCNAME LDAPTLS_CACERT LDAPTLS_REQCERT
     _samba_dc_configure "$SAMBA_DIR"
     [ -n "${SAMBA_DC_ALLOW_ASREP:-}" ] && _samba_dc_kdc_no_preauth "$SAMBA_DIR"
-    export SAMBA_AUTH_LOG SAMBA_KDC_LOG
+    export SAMBA_AUTH_LOG SAMBA_KDC_LOG SAMBA_DSDB_LOG
     samba -s "$SAMBA_DIR/etc/smb.conf" -F --no-process-group -M single -l "$SAMBA_DIR/log" \
         </dev/null >"$SAMBA_DIR/log/samba.out" 2>&1 &
     _SAMBA_DC_PID=$!

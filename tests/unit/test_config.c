@@ -83,7 +83,41 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.spool_max_bytes, 256u * 1024 * 1024);
     assert_int_equal(cfg.log_level, SVC_LOG_INFO);
     assert_int_equal(cfg.inputs[0].start, SVC_START_BEGINNING);
+    assert_int_equal(cfg.heartbeat_ms, 300000);
+    assert_int_equal(cfg.inputs[0].blind_after_ms, 0); /* off for a plain XML file */
     svc_config_free(&cfg);
+}
+
+/* Heartbeat interval; blind_after per input: 60 min by default for samba and eventlog, minutes or
+ * (for tests) seconds, 0 = off. */
+static void test_heartbeat_and_blind_after(void **state)
+{
+    svc_config cfg;
+    char err[1024] = "";
+    const char *path = write_cfg("hb.json",
+        "{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": {\"interval_seconds\": 0},"
+        " \"inputs\": [{\"type\": \"samba\", \"kdc_log\": \"k\"},"
+        "              {\"type\": \"eventlog\", \"blind_after_minutes\": 15},"
+        "              {\"type\": \"xml\", \"path\": \"a\", \"blind_after_seconds\": 8},"
+        "              {\"type\": \"samba\", \"kdc_log\": \"k\", \"computer\": \"dc2\", \"blind_after_minutes\": 0}], "
+        MINIMAL_SINKS "}");
+    (void)state;
+    if (svc_config_load(&cfg, path, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(cfg.heartbeat_ms, 0);
+    assert_int_equal(cfg.inputs[0].blind_after_ms, 60 * 60000);
+    assert_int_equal(cfg.inputs[1].blind_after_ms, 15 * 60000);
+    assert_int_equal(cfg.inputs[2].blind_after_ms, 8000);
+    assert_int_equal(cfg.inputs[3].blind_after_ms, 0);
+    svc_config_free(&cfg);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": {\"interval\": 5}, " MINIMAL_INPUTS ", "
+                 MINIMAL_SINKS "}", "heartbeat", "unknown key 'interval'");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": 300, " MINIMAL_INPUTS ", " MINIMAL_SINKS "}",
+                 "heartbeat", "interval_seconds");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\","
+                 " \"blind_after_minutes\": -1}], " MINIMAL_SINKS "}", "inputs[0].blind_after_minutes", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\","
+                 " \"blind_after_minutes\": 1, \"blind_after_seconds\": 1}], " MINIMAL_SINKS "}", "inputs[0]", "not both");
 }
 
 static void test_errors_name_the_field(void **state)
@@ -187,6 +221,28 @@ static void test_self_test(void **state)
 #endif
 }
 
+/* A JSON syntax error right after a token: jansson's message quotes the text there; ours never. */
+static void test_syntax_error_hides_secret(void **state)
+{
+    static const char *const bad[] = {
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET-T0KEN\" x}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET-T0KEN}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": S3CRET-T0KEN}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET\x01T0KEN\"}]}",
+        "{\"sinks\": [{\"type\": \"webhook\", \"url\": \"https://hooks.example/S3CRET\" \"x\"}]}",
+        "{\"sinks\": [{\"type\": \"hec\", \"token\": \"S3CRET\xff\"}]}",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        svc_config cfg;
+        char err[1024] = "";
+        const char *path = write_cfg("secret.json", bad[i]);
+        assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), -1);
+        if (!strstr(err, "secret.json:1:") || strstr(err, "S3CRET") || strstr(err, "T0KEN"))
+            fail_msg("config %u: error '%s' shows the secret or lacks the position", (unsigned)i, err);
+    }
+}
+
 static void test_missing_file(void **state)
 {
     svc_config cfg;
@@ -201,10 +257,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_full),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_heartbeat_and_blind_after),
         cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_json_input_and_url_inventory),
         cmocka_unit_test(test_self_test),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_syntax_error_hides_secret),
     };
     testutil_init();
     testutil_tmpdir(dir, sizeof dir, "config");

@@ -242,9 +242,10 @@ static void test_scenario(void **state)
             continue;
         replay(r, corpus, de->d_name);
         nfiles++;
-        if (r->nalerts != before)
-            fail_msg("%s: expected no decoy alert, got %zu (first: %s %s)", de->d_name, r->nalerts - before,
-                     r->alerts[before].det.decoy_name, detect_action_name(r->alerts[before].det.action));
+        for (size_t i = before; i < r->nalerts; i++) /* two files begin with a real 1102 log clear */
+            if (r->alerts[i].det.action != DETECT_LOG_CLEARED)
+                fail_msg("%s: expected no decoy alert, got %zu (first: %s %s)", de->d_name, r->nalerts - before,
+                         r->alerts[i].det.decoy_name, detect_action_name(r->alerts[i].det.action));
     }
     closedir(dh);
     assert_true(nfiles >= 17);
@@ -255,6 +256,9 @@ static void test_scenario(void **state)
         {"admin-test", DETECT_ASREP_ROAST, 3},  {"admin-hacker", DETECT_PASSWORD_GUESS, 56},
         {"svc_nxlog", DETECT_PASSWORD_GUESS, 1}, {"honey-pot1", DETECT_RECON, 3},
         {"honey-pot1", DETECT_TAMPERING, 4},
+        /* not about a decoy: the 1102 at the start of kerberos-spray-4771.xml and
+           ssh-bruteforce-unknown-4625-4776.xml (a-jbrown and admmig cleared the Security log) */
+        {"", DETECT_LOG_CLEARED, 2},
     };
     uint64_t total = 0;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -310,7 +314,12 @@ static void test_empty_inventory(void **state)
             replay(r, corpus, de->d_name);
     }
     closedir(dh);
-    assert_int_equal(r->nalerts, 0);
+    /* nothing about decoys; only the two real Security log clears, which concern no decoy */
+    assert_int_equal(r->nalerts, 2);
+    for (size_t i = 0; i < r->nalerts; i++) {
+        assert_int_equal(r->alerts[i].det.action, DETECT_LOG_CLEARED);
+        assert_string_equal(r->alerts[i].det.object, "Security");
+    }
     run_close(r);
 }
 

@@ -1,5 +1,6 @@
 /* test_crypto.c - SHA-256 (FIPS 180-2 examples), HMAC-SHA256 (RFC 4231), base64 (RFC 4648 §10),
- * CRC-32 check value, random bytes. */
+ * CRC-32 check value, random bytes, wiping: the vectors that proved the in-tree code now prove
+ * the libcrypto/zlib wrappers equivalent. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -107,6 +108,23 @@ static void test_base64(void **state)
     assert_int_equal(crypto_base64_decode("Zm9*", 4, dec, sizeof dec, &n), -1);
     assert_int_equal(crypto_base64_decode("Z", 1, dec, sizeof dec, &n), -1);
     assert_int_equal(crypto_base64_decode("Zm9vYmFy", 8, dec, 5, &n), -1); /* too small */
+    /* strict: libcrypto's decoder would skip blanks, ours refuses them; padding stays optional */
+    assert_int_equal(crypto_base64_decode("Zm9v Yg==", 9, dec, sizeof dec, &n), -1);
+    assert_int_equal(crypto_base64_decode("Zm9vYg==\n", 9, dec, sizeof dec, &n), -1);
+    assert_int_equal(crypto_base64_decode("Zm9vYg", 6, dec, sizeof dec, &n), 0);
+    assert_int_equal(n, 4);
+    assert_memory_equal(dec, "foob", 4);
+}
+
+static void test_wipe(void **state)
+{
+    char buf[16];
+    (void)state;
+    memcpy(buf, "S3CRET-T0KEN-123", 16);
+    crypto_wipe(buf, sizeof buf);
+    for (size_t i = 0; i < sizeof buf; i++)
+        assert_int_equal(buf[i], 0);
+    crypto_wipe(NULL, 5); /* tolerated */
 }
 
 static void test_crc32(void **state)
@@ -131,7 +149,7 @@ int main(void)
         cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_sha256_million_a),
         cmocka_unit_test(test_hmac_rfc4231),   cmocka_unit_test(test_hmac_parts_equal_whole),
         cmocka_unit_test(test_base64),         cmocka_unit_test(test_crc32),
-        cmocka_unit_test(test_random),
+        cmocka_unit_test(test_random),         cmocka_unit_test(test_wipe),
     };
     testutil_init();
     return testutil_run(tests);

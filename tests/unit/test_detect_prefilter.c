@@ -170,7 +170,9 @@ static void test_corpus_same_detections(void **state)
         evtx_xml_opts o2 = {count_event, NULL, &with, NULL, 0, count_prefilter};
         snprintf(path, sizeof path, "%s/xml/%s.xml", corpus, files[i]);
         assert_int_equal(evtx_xml_read_file(path, &o1, &st, err, sizeof err), 0);
+        assert_int_equal(st.malformed + st.truncated + st.oversized, 0); /* every record read */
         assert_int_equal(evtx_xml_read_file(path, &o2, &st, err, sizeof err), 0);
+        assert_int_equal(st.malformed + st.truncated + st.oversized, 0);
         if (with.detections != without.detections)
             fail_msg("%s: %llu detections with the prefilter, %llu without", files[i],
                      (unsigned long long)with.detections, (unsigned long long)without.detections);
@@ -180,12 +182,62 @@ static void test_corpus_same_detections(void **state)
     }
 }
 
+/* Finding: a value of 1,024 bytes or more was "surely no decoy" for the prefilter while the
+ * matcher strips DOMAIN\ and @REALM first. Over tricky values, whenever the full parse + matcher
+ * finds a decoy the prefilter must have let the record through. */
+static void test_prefilter_agrees_with_matcher(void **state)
+{
+    fixture *f = *state;
+    static char longdom[1101], longrealm[1200];
+    const char *values[] = {longdom, longrealm, "svc_backup_legacy", "CORP\\svc_backup_legacy",
+                            "svc_backup_legacy@CORP.EXAMPLE", "svc_backup_legacy\\@corp.example@CORP.EXAMPLE",
+                            "SVC_BACKUP_LEGACY$", "MSSQLSvc/db01.corp.example:1433@CORP.EXAMPLE",
+                            "krbtgt/CORP", "-", "", "S-1-5-21-1-2-3-4105", "nobody", "a\\", "@", "\\@x"};
+    static const struct { unsigned id; const char *field; } where[] = {
+        {4624, "TargetUserName"}, {4624, "TargetUserSid"}, {4769, "ServiceName"}, {4769, "TargetUserName"},
+        {4769, "ServiceSid"}};
+    detector *det = detector_new(f->ix);
+    unsigned matched = 0;
+    (void)state;
+
+    memset(longdom, 'D', 1082);
+    memcpy(longdom + 1082, "\\svc_backup_legacy", 18);     /* 1,100 bytes */
+    memcpy(longrealm, "svc_backup_legacy@", 18);
+    memset(longrealm + 18, 'R', 1100);
+    assert_non_null(det);
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        for (size_t w = 0; w < sizeof where / sizeof where[0]; w++) {
+            char data[1400], err[256];
+            const char *r;
+            evtx_event ev;
+            detection out;
+            int hit, pass;
+            snprintf(data, sizeof data, "<Data Name='%s'>%s</Data><Data Name='Status'>0x0</Data>",
+                     where[w].field, values[i]);
+            r = record(where[w].id, data);
+            pass = detect_prefilter(f->ix, where[w].id, r, strlen(r));
+            evtx_event_init(&ev);
+            assert_int_equal(evtx_parse_event_xml(r, strlen(r), &ev, err, sizeof err), 0);
+            hit = detector_examine(det, &ev, &out);
+            evtx_event_free(&ev);
+            if (hit && !pass)
+                fail_msg("%u %s='%.40s...' (%zu bytes): matched when parsed, skipped by the prefilter",
+                         where[w].id, where[w].field, values[i], strlen(values[i]));
+            matched += (unsigned)hit;
+        }
+    }
+    /* the long DOMAIN\ and @REALM forms, the escaped enterprise name and the plain ones do match */
+    assert_true(matched >= 10);
+    detector_free(det);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_raw_view),
         cmocka_unit_test_setup_teardown(test_prefilter_skips_only_sure_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corpus_same_detections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prefilter_agrees_with_matcher, setup, teardown),
     };
     testutil_init();
     return testutil_run(tests);

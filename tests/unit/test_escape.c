@@ -1,4 +1,5 @@
-/* test_escape.c - every escaper against hostile input: Slack <!channel>, CEF pipes and newlines,
+/* test_escape.c - every escaper against hostile input: Slack <!channel> and emphasis, Teams
+ * markdown links, defanged URLs, CEF pipes and newlines,
  * syslog SD brackets and quotes, HTML, invalid UTF-8, large values. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,9 +34,36 @@ static void test_slack(void **state)
 {
     (void)state;
     CHECK(escape_slack, "<!channel> & <@U123|x> *bold* `code`",
-          "&lt;!channel&gt; &amp; &lt;@U123|x&gt; *bold* `code`");
+          "&lt;!channel&gt; &amp; &lt;@U123|x&gt; \uff0abold\uff0a \uff40code\uff40");
     CHECK(escape_slack, "", "");
     CHECK(escape_slack, "&amp;", "&amp;amp;");
+    CHECK(escape_slack, "_it_ ~del~", "\uff3fit\uff3f \uff5edel\uff5e");
+    CHECK(escape_slack, "<https://x|y>", "&lt;https[:]//x|y&gt;");
+    CHECK(escape_slack, "[Verify your account](https://phish.example/)",
+          "[Verify your account](https[:]//phish[.]example/)");
+}
+
+static void test_defang_links(void **state)
+{
+    (void)state;
+    CHECK(escape_defang_links, "https://phish.example/a?b=c", "https[:]//phish[.]example/a?b=c");
+    CHECK(escape_defang_links, "www.phish.example", "www[.]phish[.]example");
+    CHECK(escape_defang_links, "ceo@corp.example", "ceo@corp[.]example");
+    /* IP addresses, times, sentences and markup stay as they are */
+    CHECK(escape_defang_links, "from 10.0.0.5 at 10:00. *x* <y>", "from 10.0.0.5 at 10:00. *x* <y>");
+    CHECK(escape_defang_links, "a.", "a.");
+    CHECK(escape_defang_links, "a:/", "a:/");
+}
+
+static void test_teams(void **state)
+{
+    (void)state;
+    CHECK(escape_teams, "[Verify your account](https://phish.example/)",
+          "\uff3bVerify your account\uff3d(https[:]//phish[.]example/)");
+    CHECK(escape_teams, "**bold** _it_ ~~s~~ `c` \\[x] # h",
+          "\uff0a\uff0abold\uff0a\uff0a \uff3fit\uff3f \uff5e\uff5es\uff5e\uff5e \uff40c\uff40 "
+          "\uff3c\uff3bx\uff3d \uff03 h");
+    CHECK(escape_teams, "<https://x|y> <!channel>", "\uff1chttps[:]//x|y\uff1e \uff1c!channel\uff1e");
 }
 
 static void test_html(void **state)
@@ -116,6 +144,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slack),        cmocka_unit_test(test_html),
+        cmocka_unit_test(test_defang_links), cmocka_unit_test(test_teams),
         cmocka_unit_test(test_cef),          cmocka_unit_test(test_sd_param),
         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_large_hostile),
         cmocka_unit_test(test_utf8_prefix),  cmocka_unit_test(test_buf_printf),

@@ -15,57 +15,13 @@
 
 #include "evtx/binxml.h"
 #include "evtx/evtx.h"
+#include "evtx_build.h"
 #include "testutil.h"
 
-#define CHUNK 65536
-#define FHDR 4096
+#define CHUNK EVTX_BUILD_CHUNK
+#define FHDR EVTX_BUILD_FHDR
 
-/* ---- a tiny .evtx writer ---------------------------------------------------------------- */
-
-struct bld {
-    uint8_t c[CHUNK]; /* the chunk being built; offsets are chunk-relative as in BinXML */
-    size_t len;
-};
-
-static void p8(struct bld *b, unsigned v) { b->c[b->len++] = (uint8_t)v; }
-static void p16(struct bld *b, unsigned v) { p8(b, v & 0xff); p8(b, (v >> 8) & 0xff); }
-static void p32(struct bld *b, uint32_t v) { p16(b, v & 0xffff); p16(b, v >> 16); }
-static void p64(struct bld *b, uint64_t v) { p32(b, (uint32_t)v); p32(b, (uint32_t)(v >> 32)); }
-static void pat32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-static void pstr16(struct bld *b, const char *s) { while (*s) p16(b, (unsigned char)*s++); }
-
-static uint32_t crc32(const uint8_t *p, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-    while (n--) {
-        c ^= *p++;
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-    }
-    return ~c;
-}
-
-static void name(struct bld *b, const char *s) /* inline name structure */
-{
-    p32(b, 0); p16(b, 0); p16(b, (unsigned)strlen(s)); pstr16(b, s); p16(b, 0);
-}
-static void open_el(struct bld *b, const char *n, int attrs)
-{
-    p8(b, attrs ? 0x41 : 0x01); p16(b, 0xffff); p32(b, 0); p32(b, (uint32_t)b->len + 4); name(b, n);
-    if (attrs)
-        p32(b, 0);
-}
-static void attr(struct bld *b, const char *n) { p8(b, 0x06); p32(b, (uint32_t)b->len + 4); name(b, n); }
-static void text(struct bld *b, const char *s) { p8(b, 0x05); p8(b, 0x01); p16(b, (unsigned)strlen(s)); pstr16(b, s); }
-static void sub(struct bld *b, unsigned id, unsigned type, int opt) { p8(b, opt ? 0x0e : 0x0d); p16(b, id); p8(b, type); }
-static void leaf_sub(struct bld *b, const char *n, unsigned id, unsigned type)
-{
-    open_el(b, n, 0); p8(b, 0x02); sub(b, id, type, 0); p8(b, 0x04);
-}
-static void data_el(struct bld *b, const char *field, int close_start)
-{
-    open_el(b, "Data", 1); attr(b, "Name"); text(b, field); p8(b, close_start ? 0x02 : 0x03);
-}
+/* ---- the synthetic file (writer in tests/lib/evtx_build.c) ------------------------------ */
 
 /* Template body: an Event with System and EventData, 17 substitutions. */
 static void template_body(struct bld *b)
@@ -101,8 +57,7 @@ struct val { unsigned type; const uint8_t *p; size_t n; };
 /* Appends one record; the template is defined inline when *tmpl == 0, else referenced. */
 static void record(struct bld *b, uint64_t no, size_t *tmpl, const struct val *v, unsigned nv)
 {
-    size_t start = b->len, size_at;
-    p32(b, 0x00002a2a); size_at = b->len; p32(b, 0); p64(b, no); p64(b, 0);
+    size_t start = b->len, size_at = record_begin(b, no);
     p8(b, 0x0f); p8(b, 1); p8(b, 1); p8(b, 0);
     p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
     if (!*tmpl) {
@@ -120,9 +75,7 @@ static void record(struct bld *b, uint64_t no, size_t *tmpl, const struct val *v
     for (unsigned i = 0; i < nv; i++) { p16(b, (unsigned)v[i].n); p8(b, v[i].type); p8(b, 0); }
     for (unsigned i = 0; i < nv; i++)
         if (v[i].n) { memcpy(b->c + b->len, v[i].p, v[i].n); b->len += v[i].n; }
-    while ((b->len - start + 4) % 8) p8(b, 0);
-    p32(b, (uint32_t)(b->len - start + 4));
-    pat32(b->c + size_at, (uint32_t)(b->len - start));
+    record_end(b, start, size_at);
 }
 
 static size_t u16s(uint8_t *out, const char *s) /* ASCII to UTF-16LE, no NUL */
@@ -166,21 +119,8 @@ static size_t build_file(uint8_t *file)
         no[0] = (uint8_t)(100 + r);
         record(&b, 100 + r, &tmpl, v, 17);
     }
-    memcpy(b.c, "ElfChnk\0", 8);
-    b.c[8] = 1; b.c[16] = 2; b.c[24] = 100; b.c[32] = 101; b.c[40] = 128;
-    pat32(b.c + 48, (uint32_t)b.len);
-    pat32(b.c + 52, crc32(b.c + 512, b.len - 512));
-    {
-        uint8_t tmp[120 + 384];
-        memcpy(tmp, b.c, 120); memcpy(tmp + 120, b.c + 128, 384);
-        pat32(b.c + 124, crc32(tmp, sizeof tmp));
-    }
-    memset(file, 0, FHDR);
-    memcpy(file, "ElfFile\0", 8);
-    file[32] = 128; file[36] = 1; file[38] = 3; file[41] = 0x10; file[42] = 1;
-    pat32(file + 124, crc32(file, 120));
-    memcpy(file + FHDR, b.c, CHUNK);
-    return FHDR + CHUNK;
+    chunk_finish(&b, 100, 101);
+    return file_of_chunk(file, &b);
 }
 
 /* ---- helpers ------------------------------------------------------------------------------ */

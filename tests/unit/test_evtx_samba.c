@@ -12,6 +12,9 @@
 #include <cmocka.h>
 
 #include "evtx/evtx.h"
+#include "adseed/adseed.h"
+#include "svc/detect/decoy_index.h"
+#include "svc/detect/detector.h"
 #include "testutil.h"
 
 #define MAX_EVENTS 64
@@ -304,13 +307,67 @@ static void test_principals_and_addresses(void **state)
                                      "MSSQLSvc/decoy.decoy.test:1433@DECOY.TEST etype=18/23 flags=renewable\r\n"), 1);
     assert_field(&c.ev[0], "IpAddress", "::1");
     assert_field(&c.ev[0], "IpPort", "5555");
-    assert_field(&c.ev[0], "TargetUserName", "j\\ doe\\ etype=1/1@DECOY.TEST");
+    assert_field(&c.ev[0], "TargetUserName", "j doe etype=1/1@DECOY.TEST"); /* as Windows writes it */
     assert_field(&c.ev[0], "TicketEncryptionType", "0x17");
     assert_field(&c.ev[0], "TicketOptions", "0x800000");
     assert_int_equal(feed_str(p, &c, "  Kerberos: TGS-REQ SUCCESS ipv6:[fe80::1]:88 a@R krbtgt/R@R"), 1);
     assert_field(&c.ev[1], "IpAddress", "fe80::1");
     assert_field(&c.ev[1], "IpPort", "88");
     assert_field(&c.ev[1], "TargetDomainName", "R");
+    collected_free(&c);
+    evtx_samba_free(p);
+}
+
+/* Heimdal prints an enterprise principal (name type 10, "svc_backup_legacy@decoy.test" as one
+ * component) with its '@' escaped: such a name, as client or as service of a TGS-REQ, must resolve
+ * to the decoy. The lines are kdc.log's captured TGS-REQ pair (Samba 4.17.12) with the principal in
+ * that form. */
+static void test_enterprise_principal(void **state)
+{
+    static const char inv_json[] =
+        "{\"version\": 1, \"decoys\": [{\"name\": \"svc_backup_legacy\", \"spns\": [\"MSSQLSvc/decoy.decoy.test:1433\"]}]}";
+    static const char *const lines[] = {
+        "[2026/11/23 16:49:20.600109,  3] ../../source4/auth/kerberos/krb5_init_context.c:90(smb_krb5_debug_wrapper)",
+        "  Kerberos: TGS-REQ alice@DECOY.TEST from ipv4:127.0.0.1:36250 for svc_backup_legacy\\@decoy.test@DECOY.TEST [canonicalize, renewable]",
+        "[2026/11/23 16:49:20.607840,  3] ../../source4/auth/kerberos/krb5_init_context.c:90(smb_krb5_debug_wrapper)",
+        "  Kerberos: TGS-REQ SUCCESS ipv4:127.0.0.1:36250 alice@DECOY.TEST svc_backup_legacy\\@decoy.test@DECOY.TEST etype=18/23 "
+        "pac_attributes=2 canon_client_name=alice@DECOY.TEST end=1795488560 auth=1795452560 flags=canonicalize,renewable",
+        "[2026/11/23 16:49:21.100001,  3] ../../source4/auth/kerberos/krb5_init_context.c:90(smb_krb5_debug_wrapper)",
+        "  Kerberos: TGS-REQ SUCCESS ipv4:127.0.0.1:36252 svc_backup_legacy\\@decoy.test@DECOY.TEST HTTP/web.decoy.test@DECOY.TEST "
+        "etype=18/18 flags=renewable",
+    };
+    collected c = {0};
+    evtx_samba *p = evtx_samba_new("dc1", resolve, NULL);
+    adseed_inventory inv;
+    decoy_index *ix;
+    detector *det;
+    detection out;
+    char err[256];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        feed_str(p, &c, lines[i]);
+    assert_int_equal(c.errors, 0);
+    assert_int_equal(c.n, 2);
+    assert_field(&c.ev[0], "ServiceName", "svc_backup_legacy@decoy.test");
+    assert_field(&c.ev[0], "TargetUserName", "alice@DECOY.TEST");
+    assert_field(&c.ev[1], "TargetUserName", "svc_backup_legacy@decoy.test@DECOY.TEST");
+    assert_field(&c.ev[1], "TargetDomainName", "DECOY.TEST");
+    adseed_inventory_init(&inv);
+    assert_int_equal(adseed_inventory_parse(&inv, inv_json, strlen(inv_json), "test", err, sizeof err), 0);
+    assert_non_null(ix = decoy_index_build(&inv, err, sizeof err));
+    assert_non_null(det = detector_new(ix));
+    assert_int_equal(detector_examine(det, &c.ev[0], &out), 1); /* a ticket for the decoy: roasting */
+    assert_int_equal(out.action, DETECT_KERBEROAST);
+    assert_string_equal(out.decoy_name, "svc_backup_legacy");
+    assert_int_equal(detector_examine(det, &c.ev[1], &out), 1); /* the decoy itself asked */
+    assert_int_equal(out.action, DETECT_DECOY_LOGON);
+    /* the matcher also reads the escaped form directly */
+    assert_non_null(decoy_index_by_name(ix, "svc_backup_legacy\\@decoy.test@DECOY.TEST"));
+    assert_null(decoy_index_by_name(ix, "other\\@decoy.test@DECOY.TEST"));
+    detector_free(det);
+    decoy_index_free(ix);
+    adseed_inventory_free(&inv);
     collected_free(&c);
     evtx_samba_free(p);
 }
@@ -377,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_asrep_once),
         cmocka_unit_test(test_pairing),
         cmocka_unit_test(test_principals_and_addresses),
+        cmocka_unit_test(test_enterprise_principal),
         cmocka_unit_test(test_hostile_lines),
     };
     testutil_init();

@@ -476,6 +476,12 @@ static void test_chunking_corpus(void **state)
         data = testutil_slurp(path, &len);
         assert_non_null(data);
         check_chunking(names[i], data, len, chunks, 3);
+        {
+            collect whole = {0};
+            run(&whole, data, len, 0, NULL, NULL);
+            assert_int_equal(whole.nskip, 0); /* a real log: every record read */
+            collect_free(&whole);
+        }
         free(data);
     }
 }

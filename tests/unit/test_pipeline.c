@@ -135,8 +135,8 @@ static void test_open_missing_inventory(void **state)
 static void test_event_ids(void **state)
 {
     fixture *f = *state;
-    size_t n = 0;
-    const unsigned *ids = pipeline_event_ids(&n);
+    unsigned ids[64];
+    size_t n = pipeline_event_ids("ForwardedEvents", ids, 64);
     int has4769 = 0;
     for (size_t i = 0; i < n; i++) {
         has4769 |= ids[i] == 4769;

@@ -122,6 +122,37 @@ static void test_ok_envelope(void **state)
     receiver_stop(&r);
 }
 
+/* A heartbeat (event.kind "state") goes with its own sourcetype; hec takes heartbeats by default. */
+static void test_heartbeat_sourcetype(void **state)
+{
+    static const char hb[] = "{\"id\":\"H-1\",\"@timestamp\":\"2026-11-23T10:00:00.000Z\",\"action\":\"heartbeat\","
+                             "\"event\":{\"kind\":\"state\"},\"host\":{\"name\":\"dc1\"}}";
+    const char *docs[1] = {hb};
+    size_t len = sizeof hb - 1;
+    receiver r;
+    sink_result res;
+    sink *s;
+    json_t *e;
+    (void)state;
+    receiver_start(&r, "hec-hb", NULL);
+    s = hec_sink(&r, "good-token", "");
+    assert_true(sink_wants_heartbeat(s));
+    assert_int_equal(sink_send(s, docs, &len, 1, &res), SINK_OK);
+    assert_int_equal(sink_send(s, DOCS, lens, 1, &res), SINK_OK);
+    e = line_json(r.out, 0);
+    assert_string_equal(json_string_value(json_object_get(e, "sourcetype")), "addecoy:heartbeat");
+    assert_string_equal(json_string_value(json_object_get(e, "host")), "dc1");
+    json_decref(e);
+    e = line_json(r.out, 1);
+    assert_string_equal(json_string_value(json_object_get(e, "sourcetype")), "addecoy:alert");
+    json_decref(e);
+    sink_free(s);
+    s = hec_sink(&r, "good-token", ",\"heartbeat\":false,\"heartbeat_sourcetype\":\"x:hb\"");
+    assert_false(sink_wants_heartbeat(s));
+    sink_free(s);
+    receiver_stop(&r);
+}
+
 static void test_invalid_token_config_error(void **state)
 {
     receiver r;
@@ -351,7 +382,8 @@ static void test_token_from_env_and_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ok_envelope),          cmocka_unit_test(test_invalid_token_config_error),
+        cmocka_unit_test(test_ok_envelope),          cmocka_unit_test(test_heartbeat_sourcetype),
+        cmocka_unit_test(test_invalid_token_config_error),
         cmocka_unit_test(test_busy_retry_after),     cmocka_unit_test(test_network_error_retry),
         cmocka_unit_test(test_invalid_event_rejected), cmocka_unit_test(test_index_not_allowed),
         cmocka_unit_test(test_ack_flow),             cmocka_unit_test(test_delivery_policies),

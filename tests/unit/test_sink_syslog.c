@@ -34,6 +34,10 @@ static const char *HOSTILE =
     "\"decoy\":{\"name\":\"svc_backup_legacy\"},\"source\":{\"ip\":\"10.0.0.5\",\"port\":49152},"
     "\"user\":{\"name\":\"a\\\"b\\\\c]d\\ninjected\",\"domain\":\"CORP\"},\"host\":{\"name\":\"DC01\"}}";
 
+static const char *HEARTBEAT =
+    "{\"id\":\"HB-1\",\"@timestamp\":\"2026-11-23T10:05:00.000Z\",\"action\":\"heartbeat\",\"severity\":\"info\","
+    "\"summary\":\"decoysvc on DC01 is running\",\"event\":{\"kind\":\"state\"},\"host\":{\"name\":\"DC01\"}}";
+
 /* rsyslogd still running after a failed assertion: stopped at exit. */
 static pid_t running = -1;
 
@@ -225,8 +229,12 @@ static void test_cef_and_udp(void **state)
     sink_free(s);
     s = syslog_sink(",\"protocol\":\"udp\",\"facility\":10,\"severity\":2", r.port);
     assert_int_equal(sink_send(s, docs, lens, 1, &res), SINK_OK);
+    assert_true(sink_wants_heartbeat(s));
+    docs[0] = HEARTBEAT, lens[0] = strlen(HEARTBEAT); /* a state, not an alert: informational */
+    assert_int_equal(sink_send(s, docs, lens, 1, &res), SINK_OK);
     sink_free(s);
-    raw = wait_lines(r.dir, "raw.log", 2);
+    raw = wait_lines(r.dir, "raw.log", 3);
+    assert_non_null(strstr(raw, "<86>1 2026-11-23T10:05:00.000Z ")); /* authpriv.info */
     assert_non_null(strstr(raw, "] CEF:0|ADDecoy|decoysvc|"));
     assert_non_null(strstr(raw, "|password_guess|guess as decoy <13>1 2026-01-01T00:00:00Z forged - - - - fake\\|pipe=eq|8|"));
     assert_non_null(strstr(raw, " suser=a\"b\\\\c]d\\ninjected "));

@@ -174,7 +174,7 @@ static void test_slack_escaped(void **state)
     assert_non_null(text);
     assert_null(strstr(text, "<!channel>"));
     assert_null(strchr(text, '<'));
-    assert_non_null(strstr(text, "&lt;!channel&gt; *pwned* &amp; &lt;@U0001|boss&gt;"));
+    assert_non_null(strstr(text, "&lt;!channel&gt; \uff0apwned\uff0a &amp; &lt;@U0001|boss&gt;"));
     assert_true(json_array_size(json_object_get(b, "blocks")) >= 3);
     check_slack_blocks(json_object_get(b, "blocks"));
     json_decref(b);

@@ -259,6 +259,107 @@ static void test_cap_and_refusal(void **state)
     throttle_free(t);
 }
 
+/* Every alert: first_seen <= last_seen and its detections lie within one window of each other. */
+static void check_spans(const sink *s, int64_t window)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->a[i].first_seen_ms > s->a[i].last_seen_ms)
+            fail_msg("alert %u: first_seen %lld > last_seen %lld", (unsigned)i, (long long)s->a[i].first_seen_ms,
+                     (long long)s->a[i].last_seen_ms);
+        if (s->a[i].last_seen_ms - s->a[i].first_seen_ms >= window)
+            fail_msg("alert %u folds detections %lld ms apart (window %lld)", (unsigned)i,
+                     (long long)(s->a[i].last_seen_ms - s->a[i].first_seen_ms), (long long)window);
+    }
+}
+
+/* Event time as the clock (hunt), detections newest first: they still fold, with first <= last. */
+static void test_newest_first(void **state)
+{
+    throttle *t = throttle_new(60000);
+    sink *s = sink_new();
+    detection d;
+    (void)state;
+    for (int i = 5; i >= 1; i--) {
+        det(&d, "svc", DETECT_KERBEROAST, "10.0.0.5", i * 10000, (uint64_t)i);
+        feed(t, s, &d, d.time_ms);
+    }
+    assert_int_equal(throttle_flush(t, 50000, 1, collect, s), 0);
+    assert_int_equal(s->n, 2);
+    assert_int_equal(s->a[0].count, 1);
+    assert_int_equal(s->a[0].first_seen_ms, 50000);
+    assert_int_equal(s->a[1].count, 4);
+    assert_true(s->a[1].followup);
+    assert_int_equal(s->a[1].first_seen_ms, 10000);
+    assert_int_equal(s->a[1].last_seen_ms, 40000);
+    check_spans(s, 60000);
+    sink_free(s);
+    throttle_free(t);
+}
+
+/* Two files a year apart given newest first: nothing folds across the year. */
+static void test_files_out_of_order(void **state)
+{
+    const int64_t year = 365LL * 86400 * 1000, w = 300000;
+    const int64_t times[] = {year, year + 1000, year + 2000, 0, 1000};
+    throttle *t = throttle_new(w);
+    sink *s = sink_new();
+    detection d;
+    (void)state;
+    for (size_t i = 0; i < 5; i++) {
+        det(&d, "svc", DETECT_KERBEROAST, "10.0.0.5", times[i], i);
+        feed(t, s, &d, d.time_ms);
+    }
+    assert_int_equal(throttle_flush(t, 1000, 1, collect, s), 0);
+    assert_int_equal(total(s), 5);
+    assert_int_equal(s->n, 4); /* year: alert + follow-up (2); then year 0: alert + follow-up (1) */
+    assert_int_equal(s->a[1].count, 2);
+    assert_int_equal(s->a[1].first_seen_ms, year + 1000);
+    assert_int_equal(s->a[1].last_seen_ms, year + 2000);
+    assert_int_equal(s->a[2].first_seen_ms, 0);
+    assert_false(s->a[2].followup);
+    check_spans(s, w);
+    sink_free(s);
+    throttle_free(t);
+}
+
+/* Any order: counts add up, first <= last, no alert spans a window (three keys, 2,000 detections
+ * over ten days in a shuffled order with runs, as files of mixed periods would give). */
+static void test_any_order(void **state)
+{
+    const int64_t w = 300000;
+    enum { N = 2000 };
+    int64_t *times = malloc(N * sizeof *times);
+    uint32_t seed = 12345;
+    throttle *t = throttle_new(w);
+    sink *s = sink_new();
+    detection d;
+    (void)state;
+    for (int i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        times[i] = (int64_t)(seed >> 8) % (10LL * 86400 * 1000);
+    }
+    for (int i = 0; i < N; i += 50) { /* runs sorted ascending or descending, runs shuffled */
+        for (int a = i; a < i + 50; a++)
+            for (int b = a + 1; b < i + 50; b++)
+                if ((times[a] > times[b]) == ((i / 50) % 2 == 0)) {
+                    int64_t x = times[a];
+                    times[a] = times[b], times[b] = x;
+                }
+    }
+    for (int i = 0; i < N; i++) {
+        static const char *const ips[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3"};
+        det(&d, "svc", DETECT_PASSWORD_GUESS, ips[i % 3], times[i], (uint64_t)i);
+        feed(t, s, &d, d.time_ms);
+    }
+    assert_int_equal(throttle_flush(t, 0, 1, collect, s), 0);
+    assert_int_equal(total(s), N);
+    check_spans(s, w);
+    assert_true(s->n < N); /* it still folds */
+    free(times);
+    sink_free(s);
+    throttle_free(t);
+}
+
 static void test_save_load(void **state)
 {
     (void)state;
@@ -283,6 +384,13 @@ static void test_save_load(void **state)
     assert_int_equal(throttle_observe(t, &d, 300, &a), 0);
     det(&d, "idle", DETECT_RECON, "", 400, 4);
     assert_int_equal(throttle_observe(t, &d, 400, &a), 1);
+    det(&d, "", DETECT_AUDIT_POLICY_CHANGED, "", 450, 6); /* about the DC, no decoy; folded below */
+    snprintf(d.object, sizeof d.object, "Logon");
+    snprintf(d.remedy, sizeof d.remedy, "auditpol /set ...");
+    snprintf(d.user_sid, sizeof d.user_sid, "S-1-5-18");
+    assert_int_equal(throttle_observe(t, &d, 450, &a), 1);
+    d.record_id = 7;
+    assert_int_equal(throttle_observe(t, &d, 460, &a), 0);
 
     json = throttle_save(t);
     assert_non_null(json);
@@ -294,8 +402,14 @@ static void test_save_load(void **state)
     assert_int_equal(throttle_observe(u, &d, 500, &a), 0);
     assert_int_equal(throttle_flush(t, 100000, 1, collect, s1), 0);
     assert_int_equal(throttle_flush(u, 100000, 1, collect, s2), 0);
-    assert_int_equal(s1->n, 1);
-    assert_int_equal(s2->n, 2);
+    assert_int_equal(s1->n, 2);
+    assert_int_equal(s2->n, 3);
+    for (size_t i = 0; i < s2->n; i++)
+        if (s2->a[i].det.action == DETECT_AUDIT_POLICY_CHANGED) {
+            assert_string_equal(s2->a[i].det.object, "Logon");
+            assert_string_equal(s2->a[i].det.remedy, "auditpol /set ...");
+            assert_string_equal(s2->a[i].det.user_sid, "S-1-5-18");
+        }
     const alert *x = s1->a[0].det.action == DETECT_KERBEROAST ? &s1->a[0] : NULL, *y = NULL;
     for (size_t i = 0; i < s2->n; i++)
         if (s2->a[i].det.action == DETECT_KERBEROAST)
@@ -335,6 +449,9 @@ int main(void)
         cmocka_unit_test(test_allowlist),
         cmocka_unit_test(test_cap_and_refusal),
         cmocka_unit_test(test_save_load),
+        cmocka_unit_test(test_newest_first),
+        cmocka_unit_test(test_files_out_of_order),
+        cmocka_unit_test(test_any_order),
     };
     return testutil_run(tests);
 }
