@@ -428,11 +428,64 @@ out:
     return rc;
 }
 
+static int parse_self_test(svc_config *cfg, const json_t *root, const char *file, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"interval_hours", "interval_seconds", "canary", "expect_within_seconds",
+                                       "keytab", "principal", NULL};
+    json_t *t = json_object_get(root, "self_test");
+    svc_self_test_conf *c = &cfg->self_test;
+    double hours = 0, secs = 0, expect = 120;
+    char where[512], *kt = NULL;
+
+    c->expect_ms = (int64_t)(expect * 1000);
+    if (!t)
+        return 0;
+    snprintf(where, sizeof where, "%s: self_test", file);
+    if (!json_is_object(t)) {
+        CFG_ERR("%s: must be an object", where);
+        return -1;
+    }
+    if (check_keys(t, keys, where, err, errlen) || get_num(t, "interval_hours", 0, 24 * 365, &hours, where, err, errlen) ||
+        get_num(t, "interval_seconds", 0, 365 * 86400, &secs, where, err, errlen) ||
+        get_num(t, "expect_within_seconds", 1, 86400, &expect, where, err, errlen) ||
+        get_str(t, "canary", &c->canary, where, err, errlen) || get_str(t, "keytab", &kt, where, err, errlen) ||
+        get_str(t, "principal", &c->principal, where, err, errlen))
+        goto fail;
+    if (hours > 0 && secs > 0) {
+        CFG_ERR("%s: give interval_hours or interval_seconds (for tests), not both", where);
+        goto fail;
+    }
+    c->interval_ms = (int64_t)(hours > 0 ? hours * 3600 * 1000 : secs * 1000);
+    c->expect_ms = (int64_t)(expect * 1000);
+    c->keytab = kt ? svc_config_resolve(file, kt) : NULL;
+    free(kt);
+    if (c->interval_ms > 0 && !c->canary) {
+        CFG_ERR("%s.canary: missing (the name of a decoy with an SPN, from the inventory)", where);
+        return -1;
+    }
+#ifndef _WIN32
+    if (c->interval_ms > 0 && (!c->keytab || !c->principal)) {
+        CFG_ERR("%s: \"keytab\" and \"principal\" (a dedicated low-privilege principal) are needed on this platform",
+                where);
+        return -1;
+    }
+#endif
+    if (c->interval_ms > 0 && c->interval_ms <= c->expect_ms) {
+        CFG_ERR("%s: the interval must be longer than expect_within_seconds", where);
+        return -1;
+    }
+    return 0;
+fail:
+    free(kt);
+    return -1;
+}
+
 static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
 {
     static const char *const keys[] = {"inventory", "state_dir", "log_level", "inputs", "throttle",
                                        "spool", "sinks", "poll_ms", "inventory_poll_seconds",
-                                       "inventory_ca_file", "inventory_token_file", "heartbeat", NULL};
+                                       "inventory_ca_file", "inventory_token_file", "self_test", "heartbeat",
+                                       NULL};
     const char *file = cfg->path;
     char *inv = NULL, *state = NULL;
     char where[512];
@@ -474,7 +527,7 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
     }
     cfg->spool_max_bytes = (uint64_t)(max_mb * 1024 * 1024);
     if (parse_throttle(cfg, root, file, err, errlen) || parse_inputs(cfg, root, file, err, errlen) ||
-        parse_heartbeat(cfg, root, file, err, errlen))
+        parse_self_test(cfg, root, file, err, errlen) || parse_heartbeat(cfg, root, file, err, errlen))
         goto out;
     cfg->sinks = json_object_get(root, "sinks");
     if (!json_is_array(cfg->sinks) || json_array_size(cfg->sinks) == 0) {
@@ -537,6 +590,7 @@ void svc_config_free(svc_config *cfg)
     free(cfg->inventory_ca_file);
     free(cfg->inventory_token_file);
     free(cfg->state_dir);
+    free(cfg->self_test.canary), free(cfg->self_test.keytab), free(cfg->self_test.principal);
     json_decref(cfg->sinks);
     memset(cfg, 0, sizeof *cfg);
 }

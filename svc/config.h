@@ -38,6 +38,15 @@ typedef struct svc_input_conf {
     int64_t blind_after_ms; /* no event for this long: sensor_blind (0 = off); "blind_after_minutes" */
 } svc_input_conf;
 
+/* "self_test": the scheduled self-trip (svc/health/self_test.h); interval_ms 0 = off (default). */
+typedef struct svc_self_test_conf {
+    int64_t interval_ms;
+    int64_t expect_ms;  /* default 120 s */
+    char *canary;       /* a decoy name from the inventory (one with an SPN) */
+    char *keytab;       /* POSIX: the dedicated principal's keytab (resolved like other paths) */
+    char *principal;    /* POSIX: that principal, e.g. "addecoy-selftest@DECOY.TEST" */
+} svc_self_test_conf;
+
 typedef struct svc_config {
     char *path;        /* the config file itself */
     char *inventory;   /* absolute or relative to the config file's directory, or an https:// URL */
@@ -54,6 +63,7 @@ typedef struct svc_config {
     svc_input_conf *inputs;
     size_t ninputs;
     json_t *sinks;     /* array of sink objects, handed to sink_new_from_json */
+    svc_self_test_conf self_test;
     int64_t heartbeat_ms; /* "heartbeat": {"interval_seconds": 300}; 0 = off */
 } svc_config;
 

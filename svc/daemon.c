@@ -24,6 +24,7 @@
 #include "svc/input/input.h"
 #include "svc/detect/inventory_source.h"
 #include "svc/detect/pipeline.h"
+#include "svc/health/self_trip.h"
 #include "svc/base/audit_policy.h"
 #include "svc/detect/audit_watch.h"
 #include "svc/health/health.h"
@@ -48,6 +49,7 @@ typedef struct daemon {
     delivery *dl;
     pipeline pipe;
     svc_input **inputs;
+    self_trip *trip;     /* the scheduled self-test; NULL when off */
     health *hm;          /* status.json, heartbeat, blind-sensor alerts */
     json_t *saved;       /* the last checkpoint written */
     char *cp_path;
@@ -365,8 +367,11 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     /* what a rewind goes back to before the first checkpoint is written: where everything starts */
     json_decref(d->saved);
     d->saved = build_checkpoint(d);
+    d->trip = self_trip_open(&d->cfg, &d->pipe, &d->lg, svc_now_ms(), err, errlen);
+    if (!d->trip && err[0])
+        return -1;
     {
-        health_env he = {&d->cfg, d->sp, d->dl, d->sinks, d->nsinks, &d->pipe, &d->lg, health_emit, d};
+        health_env he = {&d->cfg, d->sp, d->dl, d->sinks, d->nsinks, &d->pipe, &d->lg, health_emit, d, d->trip};
         if (!(d->hm = health_open(&he, svc_now_ms(), err, errlen)))
             return -1;
     }
@@ -377,6 +382,7 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
 
 static void daemon_close(daemon *d)
 {
+    self_trip_close(d->trip);
     health_close(d->hm, json_object_get(d->saved, "inputs"), svc_now_ms());
     if (d->inputs)
         for (size_t i = 0; i < d->cfg.ninputs; i++)
@@ -441,6 +447,16 @@ static int poll_inputs(daemon *d, int *all_finished)
     return progress;
 }
 
+/* The self-test's failure alert goes through the spool like any alert, committed at once. */
+static void trip_tick(daemon *d, int64_t now)
+{
+    char *doc = self_trip_tick(d->trip, now);
+
+    if (doc && (spool_emit(d, NULL, doc, strlen(doc)) || commit_and_checkpoint(d, now, 1)))
+        svc_log(&d->lg, SVC_LOG_ERR, "the self_test_failed alert could not be spooled (see above)");
+    free(doc);
+}
+
 /* With --once: deliver what is spooled, bounded in time. */
 static void drain(daemon *d)
 {
@@ -493,6 +509,7 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         commit_and_checkpoint(d, now, 0);
         if (storage_failed(d)) /* never let the next poll build on what was just lost */
             input_paused_until = rewind_to_checkpoint(d, now);
+        trip_tick(d, now);
         if (health_tick(d->hm, json_object_get(d->saved, "inputs"), now)) /* sensor alerts: durable first */
             health_committed(d->hm, commit_and_checkpoint(d, now, 1) == 0);
         wait = delivery_step(d->dl, svc_now_ms());

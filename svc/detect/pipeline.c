@@ -125,6 +125,10 @@ int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
         return -1;
     if (!detector_examine(p->det, ev, &det))
         return 0;
+    if (p->own && p->own(p->own_ctx, &det, now_ms)) {
+        p->stats.own++;
+        return 0;
+    }
     if (p->room && !p->room(p->emit_ctx)) { /* refused before the throttle saw it: no trace */
         p->stats.emit_failures++;
         p->emit_failed = 1;
@@ -134,6 +138,12 @@ int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
     if (throttle_observe(p->thr, &det, now_ms, &a) == 1)
         return emit_alert(p, &a);
     return 0;
+}
+
+void pipeline_set_own(pipeline *p, pipeline_own_fn own, void *ctx)
+{
+    p->own = own;
+    p->own_ctx = ctx;
 }
 
 int pipeline_raise(pipeline *p, const detection *det)

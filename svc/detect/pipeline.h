@@ -20,9 +20,12 @@ typedef int (*pipeline_emit_fn)(void *ctx, const alert *a, const char *json, siz
 /* Optional: 0 when the destination cannot take another alert now (spool nearly full). Asked before
  * the throttle sees a detection, so a refused event leaves no trace and is examined again later. */
 typedef int (*pipeline_room_fn)(void *ctx);
+/* Optional: 1 when a detection is decoysvc's own doing (the self-trip's 4769) and must not page. */
+typedef int (*pipeline_own_fn)(void *ctx, const detection *d, int64_t now_ms);
 
 typedef struct pipeline_stats {
     uint64_t events, detections, alerts, suppressed, emit_failures;
+    uint64_t own; /* detections recognised as decoysvc's own self-trip (not alerted) */
     uint64_t prefiltered; /* records of a wanted event ID dropped by the prefilter (no decoy in them) */
 } pipeline_stats;
 
@@ -35,6 +38,8 @@ typedef struct pipeline {
     throttle *thr;
     pipeline_emit_fn emit;
     pipeline_room_fn room;
+    pipeline_own_fn own;
+    void *own_ctx;
     void *emit_ctx;
     const svc_logger *lg;
     uint8_t want_ids[65536 / 8];
@@ -56,6 +61,8 @@ typedef struct pipeline_opts {
 int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen);
 void pipeline_close(pipeline *p);
 
+/* Sets (or clears, with NULL) the self-trip recogniser consulted before the throttle. */
+void pipeline_set_own(pipeline *p, pipeline_own_fn own, void *ctx);
 /* Examines one event with 'now_ms' as the throttle's clock. -1 when emit refused an alert. */
 int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms);
 /* Emits an alert decoysvc raises itself (audit_gap), not from an event: it bypasses the throttle,

@@ -3,6 +3,7 @@
  * paused, not waiting after a failure), never spooled: it is a state, superseded by the next one,
  * and a spooled heartbeat would fill the spool during an outage and arrive stale. */
 #include "svc/health/health.h"
+#include "svc/health/self_trip.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,7 +148,7 @@ static json_t *common_json(health *h, int64_t now_ms)
                                                 health_time_json(h->start_ms), "uptime_seconds",
                                                 (json_int_t)((now_ms - h->start_ms) / 1000)));
     json_object_set_new(o, "decoys", json_pack("{s:I}", "count", (json_int_t)h->env.pipe->inv.ndecoys));
-    json_object_set_new(o, "self_test", json_null()); /* filled once a scheduled self-test exists */
+    json_object_set_new(o, "self_test", self_trip_result_json(h->env.trip)); /* null when off or not yet run */
     return o;
 }
 

@@ -33,6 +33,7 @@ typedef struct health_env {
     const svc_logger *lg;
     health_emit_fn emit;
     void *emit_ctx;
+    const struct self_trip *trip; /* the scheduled self-test (NULL: off): its last result */
 } health_env;
 
 /* Everything borrowed from env must outlive the health object. NULL on error. */

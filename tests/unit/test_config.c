@@ -193,6 +193,37 @@ static void test_json_input_and_url_inventory(void **state)
                  ", " MINIMAL_SINKS "}", "only for an https:// inventory", NULL);
 }
 
+#define ST_BASE "{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS ", "
+
+static void test_self_test(void **state)
+{
+    svc_config cfg;
+    char err[1024] = "";
+    const char *path = write_cfg("st.json", ST_BASE "\"self_test\": {\"interval_hours\": 24, \"canary\": \"svc_c\", "
+                                 "\"keytab\": \"st.keytab\", \"principal\": \"st@R\"}}");
+    (void)state;
+    assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), 0);
+    assert_int_equal(cfg.self_test.interval_ms, 24LL * 3600 * 1000);
+    assert_int_equal(cfg.self_test.expect_ms, 120000);
+    assert_string_equal(cfg.self_test.canary, "svc_c");
+    assert_non_null(strstr(cfg.self_test.keytab, "/st.keytab")); /* resolved like the other paths */
+    svc_config_free(&cfg);
+    path = write_cfg("st0.json", ST_BASE "\"log_level\": \"info\"}");
+    assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), 0);
+    assert_int_equal(cfg.self_test.interval_ms, 0); /* off by default */
+    svc_config_free(&cfg);
+    expect_error(ST_BASE "\"self_test\": {\"interval_hours\": 1}}", "self_test.canary", "missing");
+    expect_error(ST_BASE "\"self_test\": {\"interval_seconds\": 5, \"expect_within_seconds\": 10, "
+                 "\"canary\": \"c\", \"keytab\": \"k\", \"principal\": \"p\"}}", "self_test", "longer than");
+    expect_error(ST_BASE "\"self_test\": {\"interval_hours\": 1, \"interval_seconds\": 5, \"canary\": \"c\"}}",
+                 "self_test", "not both");
+    expect_error(ST_BASE "\"self_test\": {\"interval_hours\": 1, \"canary\": \"c\", \"keytabs\": \"k\"}}",
+                 "self_test", "unknown key 'keytabs'");
+#ifndef _WIN32
+    expect_error(ST_BASE "\"self_test\": {\"interval_hours\": 1, \"canary\": \"c\"}}", "self_test", "keytab");
+#endif
+}
+
 /* A JSON syntax error right after a token: jansson's message quotes the text there; ours never. */
 static void test_syntax_error_hides_secret(void **state)
 {
@@ -232,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_heartbeat_and_blind_after),
         cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_json_input_and_url_inventory),
+        cmocka_unit_test(test_self_test),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_syntax_error_hides_secret),
     };
