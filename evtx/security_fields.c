@@ -17,5 +17,9 @@ const char *const evtx_security_fields[] = {
     "AttributeValue", "SamAccountName", "UserPrincipalName", "ServicePrincipalNames", "UserAccountControl",
     "NewUacValue", "AllowedToDelegateTo", "PasswordLastSet", "UserWorkstations", "LogonHours", "PrimaryGroupId",
     "SidHistory", "DisplayName", "HomeDirectory", "ScriptPath",
+    /* tampering (svc/detect/detect_tamper.c): the actor, group membership, renames, SACLs, audit policy,
+     * log clears */
+    "SubjectUserSid", "MemberSid", "MemberName", "OldTargetUserName", "NewTargetUserName", "OldSd", "NewSd",
+    "SubcategoryGuid", "AuditPolicyChanges", "BackupPath", "Channel",
 };
 const size_t evtx_security_nfields = sizeof evtx_security_fields / sizeof evtx_security_fields[0];

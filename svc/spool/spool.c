@@ -157,11 +157,11 @@ static int take_back_torn_tail(spool *sp, char *err, size_t errlen)
 
     spool_seg_path(sp, last->id, path, sizeof path);
     if (sp->wfd < 0 && (sp->wfd = spool_fs_open_append(path, 0)) < 0) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     if (spool_fs_truncate(sp->wfd, last->size) < 0 || spool_fs_fsync(sp->wfd) < 0) {
-        snprintf(err, errlen, "%s: cannot take back a failed write: %s", path, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot take back a failed write: %s", path, strerror(errno));
         return -1;
     }
     sp->torn_tail = 0;
@@ -179,7 +179,7 @@ static int open_active(spool *sp, char *err, size_t errlen)
     if (last && last->size < sp->seg_max && last->id == sp->next_seg - 1) {
         spool_seg_path(sp, last->id, path, sizeof path);
         if (sp->wfd < 0 && (sp->wfd = spool_fs_open_append(path, 0)) < 0) {
-            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+            snprintf(err, errlen, "%.400s: cannot open: %s", path, strerror(errno));
             return -1;
         }
         return 0;
@@ -190,7 +190,7 @@ static int open_active(spool *sp, char *err, size_t errlen)
     spool_seg_path(sp, sp->next_seg, path, sizeof path);
     if ((sp->wfd = spool_fs_open_append(path, 1)) < 0 || spool_fs_fsync_dir(sp->dir) < 0 ||
         spool_add_seg(sp, sp->next_seg, 0) < 0) {
-        snprintf(err, errlen, "%s: cannot create spool segment: %s", path, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot create spool segment: %s", path, strerror(errno));
         if (sp->wfd >= 0)
             spool_fs_close(sp->wfd);
         sp->wfd = -1; /* never keep a descriptor the index does not describe */

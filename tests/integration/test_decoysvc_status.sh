@@ -68,14 +68,18 @@ assert d["inputs"][0]["name"].startswith("xml:") and d["inputs"][0]["events"] >=
 assert d["sinks"][0]["name"] == "hec" and "pending" in d["sinks"][0], d["sinks"]
 assert d["service"]["uptime_seconds"] >= 0 and d["host"]["name"]
 PY
-status --format json >"$T/status.json.out" || fail "(b) json status not 0"
-python3 -c '
+# status.json is rewritten every 5 s: the one written at start shows no position yet
+json_status_healthy() {
+    status --format json >"$T/status.json.out" || return 1
+    python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["status"] == "healthy" and r["exit_code"] == 0 and r["problems"] == [], r
 assert r["service"]["inputs"][0]["state"] == "ok", r["service"]["inputs"]
 assert r["service"]["inputs"][0]["position"]["offset"] > 0, r["service"]["inputs"]
-' "$T/status.json.out" || fail "(b) JSON status: $(cat "$T/status.json.out")"
+' "$T/status.json.out" 2>"$T/status.json.err"
+}
+wait_for 150 json_status_healthy || fail "(b) JSON status: $(cat "$T/status.json.out" "$T/status.json.err")"
 
 echo "-- (c) HEC down while a decoy is touched"
 hec_stop
