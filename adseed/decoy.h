@@ -21,7 +21,9 @@ typedef struct decoy_buf {
     int oom;
 } decoy_buf;
 void decoy_buf_printf(decoy_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
+#if defined(__MINGW32__) /* MinGW's printf with __USE_MINGW_ANSI_STDIO is C99 (%zu, %lld) */
+    __attribute__((format(gnu_printf, 2, 3)))
+#elif defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;

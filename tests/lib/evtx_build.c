@@ -10,7 +10,7 @@ void p64(struct bld *b, uint64_t v) { p32(b, (uint32_t)v); p32(b, (uint32_t)(v >
 void pat32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
 void pstr16(struct bld *b, const char *s) { while (*s) p16(b, (unsigned char)*s++); }
 
-uint32_t crc32(const uint8_t *p, size_t n)
+uint32_t evtx_build_crc32(const uint8_t *p, size_t n)
 {
     uint32_t c = 0xffffffffu;
     while (n--) {
@@ -92,9 +92,9 @@ void chunk_finish(struct bld *b, uint64_t first, uint64_t last)
     }
     b->c[40] = 128;
     pat32(b->c + 48, (uint32_t)b->len);
-    pat32(b->c + 52, crc32(b->c + 512, b->len - 512));
+    pat32(b->c + 52, evtx_build_crc32(b->c + 512, b->len - 512));
     memcpy(tmp, b->c, 120); memcpy(tmp + 120, b->c + 128, 384);
-    pat32(b->c + 124, crc32(tmp, sizeof tmp));
+    pat32(b->c + 124, evtx_build_crc32(tmp, sizeof tmp));
 }
 
 size_t file_of_chunk(uint8_t *file, const struct bld *b)
@@ -102,7 +102,7 @@ size_t file_of_chunk(uint8_t *file, const struct bld *b)
     memset(file, 0, EVTX_BUILD_FHDR);
     memcpy(file, "ElfFile\0", 8);
     file[32] = 128; file[36] = 1; file[38] = 3; file[41] = 0x10; file[42] = 1;
-    pat32(file + 124, crc32(file, 120));
+    pat32(file + 124, evtx_build_crc32(file, 120));
     memcpy(file + EVTX_BUILD_FHDR, b->c, EVTX_BUILD_CHUNK);
     return EVTX_BUILD_FHDR + EVTX_BUILD_CHUNK;
 }

@@ -21,7 +21,7 @@ void p32(struct bld *b, uint32_t v);
 void p64(struct bld *b, uint64_t v);
 void pat32(uint8_t *p, uint32_t v);
 void pstr16(struct bld *b, const char *s);
-uint32_t crc32(const uint8_t *p, size_t n);
+uint32_t evtx_build_crc32(const uint8_t *p, size_t n);
 
 void name(struct bld *b, const char *s); /* inline name structure */
 /* OpenStartElement as a template definition writes it (with the 2-byte dependency identifier). */

@@ -69,6 +69,15 @@ int testutil_exit_code(int failed)
     return corpus_skipped ? TESTUTIL_SKIP : 0;
 }
 
+int testutil_mkdir(const char *path)
+{
+#ifdef _WIN32
+    return _mkdir(path);
+#else
+    return mkdir(path, 0700);
+#endif
+}
+
 const char *testutil_tmpdir(char *buf, size_t len, const char *tag)
 {
     char cmd[4200];

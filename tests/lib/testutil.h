@@ -21,6 +21,9 @@ const char *testutil_corpus(void);
 int testutil_exit_code(int failed);
 #define testutil_run(tests) testutil_exit_code(cmocka_run_group_tests(tests, NULL, NULL))
 
+/* mkdir with mode 0700 (POSIX) or the default rights (Windows); 0 or -1 with errno. */
+int testutil_mkdir(const char *path);
+
 /* Creates a fresh empty temp directory; returns buf. */
 const char *testutil_tmpdir(char *buf, size_t len, const char *tag);
 

@@ -381,7 +381,7 @@ static void test_failed_commit_is_sticky(void **state)
     if (access(seg, W_OK) == 0) { /* root ignores the mode: use a directory in its place */
         assert_int_equal(chmod(seg, 0600), 0);
         assert_int_equal(unlink(seg), 0);
-        assert_int_equal(mkdir(seg, 0700), 0);
+        assert_int_equal(testutil_mkdir(seg), 0);
     }
     put(sp, "{\"id\":\"lost\"}");
     assert_int_equal(spool_commit(sp, err, sizeof err), SPOOL_ERROR);
