@@ -367,6 +367,9 @@ static void test_failed_commit_is_sticky(void **state)
     char dir[512], seg[600];
     spool *sp;
     (void)state;
+#ifdef _WIN32 /* the failure is made with POSIX file modes; the fault tests cover it on Linux */
+    skip();
+#endif
     testutil_tmpdir(dir, sizeof dir, "spool-sticky");
     sp = open_ok(dir, 0);
     reg(sp, "hec");
@@ -402,6 +405,9 @@ static void test_unreadable_record_retried(void **state)
     char dir[512], seg[600], qdir[600], parked[600];
     spool_batch b;
     spool *sp;
+#ifdef _WIN32 /* the failure is made with POSIX file modes; the fault tests cover it on Linux */
+    skip();
+#endif
     (void)state;
     testutil_tmpdir(dir, sizeof dir, "spool-unreadable");
     sp = open_ok(dir, 0);
