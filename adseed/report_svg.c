@@ -59,18 +59,6 @@ void report_svg_bars(decoy_buf *b, const char *title, const report_bar *bars, si
     decoy_buf_printf(b, "</svg>\n");
 }
 
-static void fmt_utc(int64_t t, const char *fmt, char *out, size_t outlen)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-#ifdef _WIN32
-    gmtime_s(&tm, &tt);
-#else
-    gmtime_r(&tt, &tm);
-#endif
-    strftime(out, outlen, fmt, &tm);
-}
-
 static int row_of(const char *const *rows, size_t nrows, const char *name)
 {
     for (size_t i = 0; i < nrows; i++)
@@ -105,7 +93,7 @@ void report_svg_timeline(decoy_buf *b, const report_alerts *a, const char *const
     for (int k = 0; k <= 4; k++) { /* axis: five ticks with UTC dates */
         char label[32];
         int x = TL_LABEL_W + k * TL_AREA_W / 4;
-        fmt_utc(tmin + (tmax - tmin) * k / 4, "%Y-%m-%d %H:%M", label, sizeof label);
+        decoy_time_format((time_t)(tmin + (tmax - tmin) * k / 4), "%Y-%m-%d %H:%M", label, sizeof label);
         decoy_buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d5d8dc\"/>"
                             "<text x=\"%d\" y=\"14\" text-anchor=\"%s\" class=\"axis\">%s</text>",
                          x, TL_TOP - 10, x, h - 6, x, k == 0 ? "start" : k == 4 ? "end" : "middle",
