@@ -321,7 +321,7 @@ static void test_principals_and_addresses(void **state)
 /* Heimdal prints an enterprise principal (name type 10, "svc_backup_legacy@decoy.test" as one
  * component) with its '@' escaped: such a name, as client or as service of a TGS-REQ, must resolve
  * to the decoy. The lines are kdc.log's captured TGS-REQ pair (Samba 4.17.12) with the principal in
- * that form. */
+ * that form; test_enterprise_principal_captured reads a real `kinit -E` capture. */
 static void test_enterprise_principal(void **state)
 {
     static const char inv_json[] =
@@ -365,6 +365,72 @@ static void test_enterprise_principal(void **state)
     /* the matcher also reads the escaped form directly */
     assert_non_null(decoy_index_by_name(ix, "svc_backup_legacy\\@decoy.test@DECOY.TEST"));
     assert_null(decoy_index_by_name(ix, "other\\@decoy.test@DECOY.TEST"));
+    detector_free(det);
+    decoy_index_free(ix);
+    adseed_inventory_free(&inv);
+    collected_free(&c);
+    evtx_samba_free(p);
+}
+
+/* The same, captured (tests/fixtures/samba/capture_enterprise.sh, Samba 4.17.12, MIT kinit -E):
+ * `kinit -E svc_backup_legacy@decoy.test` with a wrong then the right password, then alice asking
+ * a ticket for the escaped name. The JSON audit names the client "svc_backup_legacy\@decoy.test@
+ * DECOY.TEST"; the KDC log names the service that way. Every one resolves to the decoy. */
+static void test_enterprise_principal_captured(void **state)
+{
+    static const char inv_json[] =
+        "{\"version\": 1, \"decoys\": [{\"name\": \"svc_backup_legacy\", \"spns\": [\"MSSQLSvc/decoy.decoy.test:1433\"]}]}";
+    static const struct {
+        unsigned id;
+        int action;
+    } want[] = {
+        {4771, DETECT_PASSWORD_GUESS}, /* wrong password */
+        {4768, DETECT_DECOY_LOGON},        /* right password: KRB5KRB_ERR_RESPONSE_TOO_BIG, UDP retry */
+        {4768, DETECT_DECOY_LOGON},        /* the TGT over TCP */
+    };
+    collected c = {0};
+    evtx_samba *p = evtx_samba_new("dc1", resolve, NULL);
+    adseed_inventory inv;
+    decoy_index *ix;
+    detector *det;
+    detection out;
+    char err[256];
+    size_t i, alerts = 0;
+    (void)state;
+
+    adseed_inventory_init(&inv);
+    assert_int_equal(adseed_inventory_parse(&inv, inv_json, strlen(inv_json), "test", err, sizeof err), 0);
+    assert_non_null(ix = decoy_index_build(&inv, err, sizeof err));
+    assert_non_null(det = detector_new(ix));
+
+    feed_fixture(p, &c, "samba/auth-enterprise.json");
+    assert_int_equal(c.errors, 0);
+    assert_int_equal(c.n, 5); /* 3 as the decoy, then alice's kinit (2) */
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(c.ev[i].event_id, want[i].id);
+        assert_int_equal(detector_examine(det, &c.ev[i], &out), 1);
+        assert_int_equal(out.action, want[i].action);
+        assert_string_equal(out.decoy_name, "svc_backup_legacy");
+    }
+    for (; i < c.n; i++)
+        assert_int_equal(detector_examine(det, &c.ev[i], &out), 0);
+    collected_free(&c);
+    evtx_samba_free(p);
+
+    p = evtx_samba_new("dc1", resolve, NULL);
+    feed_fixture(p, &c, "samba/kdc-enterprise.log");
+    assert_int_equal(c.errors, 0);
+    assert_int_equal(c.n, 2); /* two TGS-REQ for the escaped name, both ERR_S_PRINCIPAL_UNKNOWN */
+    for (i = 0; i < c.n; i++) {
+        assert_int_equal(c.ev[i].event_id, 4769);
+        assert_field(&c.ev[i], "Status", "0x7");
+        assert_field(&c.ev[i], "ServiceName", "svc_backup_legacy@decoy.test");
+        /* the name resolves to the decoy; a failed 4769 other than 0xE is noise by design
+         * (docs/detection.md): the KDC issued nothing */
+        assert_non_null(decoy_index_by_name(ix, evtx_event_get(&c.ev[i], "ServiceName")));
+        alerts += (size_t)detector_examine(det, &c.ev[i], &out);
+    }
+    assert_int_equal(alerts, 0);
     detector_free(det);
     decoy_index_free(ix);
     adseed_inventory_free(&inv);
@@ -430,6 +496,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kdc_log_tgs),
         cmocka_unit_test(test_kdc_log_formats),
+        cmocka_unit_test(test_enterprise_principal_captured),
         cmocka_unit_test(test_auth_json),
         cmocka_unit_test(test_asrep_once),
         cmocka_unit_test(test_pairing),
