@@ -14,46 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svc/input/input.h"
+#include "input_harness.h"
 #include "testutil.h"
 
-static const char inventory[] =
-    "{\"version\":1,\"decoys\":[{\"name\":\"svc_backup_legacy\",\"kind\":\"kerberoast\"}]}";
-
-typedef struct fixture {
-    pipeline pipe;
-    svc_input_conf conf;
-    svc_logger lg;
-    char dir[2048], inv_path[2100], auth_path[2100];
-    unsigned sources[64]; /* last octet of the source address of each alert emitted, in order */
-    size_t nalerts;
-    unsigned refuse_at; /* refuse the alert from this source once (0: never) */
-} fixture;
-
-static void log_quiet(void *ctx, svc_log_level level, const char *msg)
+/* The last octet of the alert's source address. */
+static unsigned long source(const alert *a)
 {
-    (void)ctx;
-    (void)level;
-    (void)msg;
-}
-
-static int emit(void *ctx, const alert *a, const char *json, size_t len)
-{
-    fixture *f = ctx;
     const char *dot = strrchr(a->det.source_ip, '.');
-    unsigned src;
-
-    (void)json;
-    (void)len;
-    assert_non_null(dot);
-    src = (unsigned)strtoul(dot + 1, NULL, 10);
-    if (f->refuse_at && src == f->refuse_at) {
-        f->refuse_at = 0;
-        return -1;
-    }
-    assert_true(f->nalerts < 64);
-    f->sources[f->nalerts++] = src;
-    return 0;
+    return dot ? strtoul(dot + 1, NULL, 10) : 0;
 }
 
 /* One line of Samba's auth_json_audit log (captured: tests/fixtures/samba/auth.json, line 7): a
@@ -97,32 +65,22 @@ static size_t append_lines(const char *path, unsigned first, unsigned n)
     return total;
 }
 
+typedef struct fixture {
+    input_harness h;
+    char auth_path[2100];
+} fixture;
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    pipeline_opts o;
-    char err[512];
 
     assert_non_null(f);
-    testutil_tmpdir(f->dir, sizeof f->dir, "input-samba");
-    snprintf(f->inv_path, sizeof f->inv_path, "%s/inventory.json", f->dir);
-    snprintf(f->auth_path, sizeof f->auth_path, "%s/auth.json", f->dir);
-    append_text(f->inv_path, inventory, strlen(inventory));
-    f->lg.write = log_quiet;
-    f->lg.min = SVC_LOG_DEBUG;
-    memset(&o, 0, sizeof o);
-    o.inventory_path = f->inv_path;
-    o.window_ms = 300000;
-    o.emit = emit;
-    o.emit_ctx = f;
-    o.lg = &f->lg;
-    if (pipeline_open(&f->pipe, &o, err, sizeof err))
-        fail_msg("pipeline_open: %s", err);
-    f->conf.type = SVC_INPUT_SAMBA;
-    f->conf.name = "samba:dc1";
-    f->conf.computer = "dc1.decoy.test";
-    f->conf.auth_log = f->auth_path;
-    f->conf.start = SVC_START_BEGINNING;
+    input_harness_open(&f->h, "input-samba", source);
+    snprintf(f->auth_path, sizeof f->auth_path, "%s/auth.json", f->h.dir);
+    f->h.conf.type = SVC_INPUT_SAMBA;
+    f->h.conf.name = "samba:dc1";
+    f->h.conf.computer = "dc1.decoy.test";
+    f->h.conf.auth_log = f->auth_path;
     *state = f;
     return 0;
 }
@@ -130,26 +88,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    pipeline_close(&f->pipe);
+    input_harness_close(&f->h);
     remove(f->auth_path);
-    remove(f->inv_path);
     free(f);
     return 0;
-}
-
-static svc_input *open_input(fixture *f, const json_t *cp)
-{
-    char err[512];
-    svc_input *in = svc_input_open(&f->conf, cp, &f->pipe, &f->lg, err, sizeof err);
-    if (!in)
-        fail_msg("svc_input_open: %s", err);
-    return in;
-}
-
-static void poll_all(svc_input *in)
-{
-    for (int i = 0; i < 8 && in->ops->poll(in) > 0; i++)
-        ;
 }
 
 /* The auth log's offset in a checkpoint of the Samba input. */
@@ -165,22 +107,22 @@ static void test_checkpoint_and_restart(void **state)
 {
     fixture *f = *state;
     size_t written = append_lines(f->auth_path, 1, 3);
-    svc_input *in = open_input(f, NULL);
+    svc_input *in = input_harness_input(&f->h, NULL);
     json_t *cp;
 
-    poll_all(in);
-    assert_int_equal(f->nalerts, 3);
+    input_harness_poll_all(in);
+    assert_int_equal(f->h.nalerts, 3);
     cp = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(cp), written); /* every line handled */
     assert_null(json_object_get(cp, "kdc_log")); /* only the configured logs */
     svc_input_close(in);
     /* restart from the checkpoint: only what was appended since */
     append_lines(f->auth_path, 4, 2);
-    in = open_input(f, cp);
-    poll_all(in);
-    assert_int_equal(f->nalerts, 5);
-    assert_int_equal(f->sources[3], 4);
-    assert_int_equal(f->sources[4], 5);
+    in = input_harness_input(&f->h, cp);
+    input_harness_poll_all(in);
+    assert_int_equal(f->h.nalerts, 5);
+    assert_int_equal(f->h.keys[3], 4);
+    assert_int_equal(f->h.keys[4], 5);
     json_decref(cp);
     svc_input_close(in);
 }
@@ -197,16 +139,16 @@ static void test_partial_line_waits(void **state)
     assert_true(len > 0 && (size_t)len < sizeof line);
     half = (size_t)len / 2;
     append_text(f->auth_path, line, half); /* a write the DC has not finished */
-    in = open_input(f, NULL);
-    poll_all(in);
-    assert_int_equal(f->nalerts, 1);
+    in = input_harness_input(&f->h, NULL);
+    input_harness_poll_all(in);
+    assert_int_equal(f->h.nalerts, 1);
     cp = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(cp), first); /* not into the unfinished line */
     json_decref(cp);
     append_text(f->auth_path, line + half, (size_t)len - half);
-    poll_all(in);
-    assert_int_equal(f->nalerts, 2);
-    assert_int_equal(f->sources[1], 2);
+    input_harness_poll_all(in);
+    assert_int_equal(f->h.nalerts, 2);
+    assert_int_equal(f->h.keys[1], 2);
     cp = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(cp), first + (size_t)len);
     json_decref(cp);
@@ -217,36 +159,32 @@ static void test_rewind_after_refusal(void **state)
 {
     fixture *f = *state;
     size_t written = append_lines(f->auth_path, 1, 2);
-    svc_input *in = open_input(f, NULL);
+    svc_input *in = input_harness_input(&f->h, NULL);
     json_t *cp, *after;
-    char *thr, err[256];
+    char *thr;
 
-    poll_all(in);
+    input_harness_poll_all(in);
     cp = in->ops->checkpoint(in); /* the durable position: after sources 1 and 2 */
     assert_int_equal(auth_offset(cp), written);
-    thr = throttle_save(f->pipe.thr);
+    thr = throttle_save(f->h.pipe.thr);
     assert_non_null(thr);
     written += append_lines(f->auth_path, 3, 4);
-    f->refuse_at = 5; /* the spool refuses the alert from source 5 */
-    poll_all(in);
-    assert_true(f->pipe.emit_failed);
+    f->h.refuse_at = 5; /* the spool refuses the alert from source 5 */
+    input_harness_poll_all(in);
     /* the daemon rewinds every input to the last checkpoint, throttle with it */
-    f->pipe.emit_failed = 0;
-    in->ops->rewind(in, cp);
-    if (throttle_load(f->pipe.thr, thr, err, sizeof err))
-        fail_msg("throttle_load: %s", err);
+    input_harness_rewind(&f->h, in, cp, thr);
     free(thr);
-    poll_all(in);
+    input_harness_poll_all(in);
     /* 1, 2 once; 3 and 4 before the refusal and again after the rewind; then 5 and 6: none lost */
-    assert_int_equal(f->nalerts, 2 + 2 + 4);
-    assert_int_equal(f->sources[0], 1);
-    assert_int_equal(f->sources[1], 2);
-    assert_int_equal(f->sources[2], 3);
-    assert_int_equal(f->sources[3], 4);
-    assert_int_equal(f->sources[4], 3);
-    assert_int_equal(f->sources[5], 4);
-    assert_int_equal(f->sources[6], 5);
-    assert_int_equal(f->sources[7], 6);
+    assert_int_equal(f->h.nalerts, 2 + 2 + 4);
+    assert_int_equal(f->h.keys[0], 1);
+    assert_int_equal(f->h.keys[1], 2);
+    assert_int_equal(f->h.keys[2], 3);
+    assert_int_equal(f->h.keys[3], 4);
+    assert_int_equal(f->h.keys[4], 3);
+    assert_int_equal(f->h.keys[5], 4);
+    assert_int_equal(f->h.keys[6], 5);
+    assert_int_equal(f->h.keys[7], 6);
     after = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(after), written);
     json_decref(after);
@@ -261,17 +199,17 @@ static void test_replaced_log_read_from_start(void **state)
     json_t *cp;
 
     append_lines(f->auth_path, 1, 3);
-    in = open_input(f, NULL);
-    poll_all(in);
+    in = input_harness_input(&f->h, NULL);
+    input_harness_poll_all(in);
     cp = in->ops->checkpoint(in);
     svc_input_close(in);
     /* rotated while stopped: a new file of its own under the same name */
     assert_int_equal(remove(f->auth_path), 0);
     append_lines(f->auth_path, 100, 1);
-    in = open_input(f, cp);
-    poll_all(in);
-    assert_int_equal(f->nalerts, 4);
-    assert_int_equal(f->sources[3], 100);
+    in = input_harness_input(&f->h, cp);
+    input_harness_poll_all(in);
+    assert_int_equal(f->h.nalerts, 4);
+    assert_int_equal(f->h.keys[3], 100);
     json_decref(cp);
     svc_input_close(in);
 }

@@ -1,0 +1,97 @@
+/* input_harness.c - the pipeline and daemon moves the input tests share (see input_harness.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "input_harness.h"
+#include "testutil.h"
+
+static const char inventory[] =
+    "{\"version\":1,\"decoys\":[{\"name\":\"svc_backup_legacy\",\"kind\":\"kerberoast\"}]}";
+
+static void log_quiet(void *ctx, svc_log_level level, const char *msg)
+{
+    (void)ctx;
+    (void)level;
+    (void)msg;
+}
+
+static int emit(void *ctx, const alert *a, const char *json, size_t len)
+{
+    input_harness *h = ctx;
+    unsigned long key = h->key(a);
+
+    (void)json;
+    (void)len;
+    if (h->refuse_at && key == h->refuse_at) {
+        h->refuse_at = 0;
+        return -1;
+    }
+    assert_true(h->nalerts < sizeof h->keys / sizeof h->keys[0]);
+    h->keys[h->nalerts++] = key;
+    return 0;
+}
+
+void input_harness_open(input_harness *h, const char *tag, input_harness_key key)
+{
+    pipeline_opts o;
+    char err[512];
+    FILE *fp;
+
+    memset(h, 0, sizeof *h);
+    h->key = key;
+    testutil_tmpdir(h->dir, sizeof h->dir, tag);
+    snprintf(h->inv_path, sizeof h->inv_path, "%s/inventory.json", h->dir);
+    fp = fopen(h->inv_path, "wb");
+    assert_non_null(fp);
+    fputs(inventory, fp);
+    assert_int_equal(fclose(fp), 0);
+    h->lg.write = log_quiet;
+    h->lg.min = SVC_LOG_DEBUG;
+    memset(&o, 0, sizeof o);
+    o.inventory_path = h->inv_path;
+    o.window_ms = 300000;
+    o.emit = emit;
+    o.emit_ctx = h;
+    o.lg = &h->lg;
+    if (pipeline_open(&h->pipe, &o, err, sizeof err))
+        fail_msg("pipeline_open: %s", err);
+    h->conf.start = SVC_START_BEGINNING;
+}
+
+void input_harness_close(input_harness *h)
+{
+    pipeline_close(&h->pipe);
+    remove(h->inv_path);
+}
+
+svc_input *input_harness_input(input_harness *h, const json_t *cp)
+{
+    char err[512];
+    svc_input *in = svc_input_open(&h->conf, cp, &h->pipe, &h->lg, err, sizeof err);
+    if (!in)
+        fail_msg("svc_input_open: %s", err);
+    return in;
+}
+
+void input_harness_poll_all(svc_input *in)
+{
+    for (int i = 0; i < 8 && in->ops->poll(in) > 0; i++)
+        ;
+}
+
+void input_harness_rewind(input_harness *h, svc_input *in, const json_t *cp, const char *thr)
+{
+    char err[256];
+
+    assert_true(h->pipe.emit_failed);
+    h->pipe.emit_failed = 0;
+    in->ops->rewind(in, cp);
+    if (throttle_load(h->pipe.thr, thr, err, sizeof err))
+        fail_msg("throttle_load: %s", err);
+}

@@ -1,0 +1,34 @@
+/* input_harness.h - what the tests of decoysvc's inputs (test_input_*.c) share: a pipeline over a
+ * one-decoy inventory (svc_backup_legacy, kerberoast) whose emit records one number per alert (the
+ * test says which: a record id, a source address) and can refuse one alert the way a full spool
+ * does, and the daemon's moves around an input (open at a checkpoint, poll, rewind). */
+#ifndef ADDECOY_INPUT_HARNESS_H
+#define ADDECOY_INPUT_HARNESS_H
+
+#include "svc/input/input.h"
+
+typedef unsigned long (*input_harness_key)(const alert *a);
+
+typedef struct input_harness {
+    pipeline pipe;
+    svc_input_conf conf; /* the test fills in type, name and its paths */
+    svc_logger lg;
+    char dir[2048], inv_path[2100];
+    input_harness_key key;
+    unsigned long keys[64]; /* the key of each alert emitted, in order */
+    size_t nalerts;
+    unsigned long refuse_at; /* refuse the alert with this key once (0: never) */
+} input_harness;
+
+/* Fresh temp directory (tag), inventory and pipeline; conf.start is SVC_START_BEGINNING. */
+void input_harness_open(input_harness *h, const char *tag, input_harness_key key);
+void input_harness_close(input_harness *h);
+/* svc_input_open of h->conf at checkpoint cp (NULL: none); fails the test when it cannot. */
+svc_input *input_harness_input(input_harness *h, const json_t *cp);
+/* Polls until nothing is new (at most 8 rounds). */
+void input_harness_poll_all(svc_input *in);
+/* What the daemon does after the spool refused an alert: clears the failure, rewinds the input to
+ * the checkpoint cp and the throttle to its state thr (throttle_save) saved with cp. */
+void input_harness_rewind(input_harness *h, svc_input *in, const json_t *cp, const char *thr);
+
+#endif
