@@ -14,7 +14,7 @@
 #define ADDECOY_BASE_ANALYZER_H
 
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10
-#define ANALYZER_LEAK_CHECK_OFF                                                                             \
+#define ANALYZER_LEAK_CHECK_OFF                                                                              \
     _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wanalyzer-malloc-leak\"")
 #define ANALYZER_LEAK_CHECK_ON _Pragma("GCC diagnostic pop")
 #else

@@ -95,3 +95,23 @@ void input_harness_rewind(input_harness *h, svc_input *in, const json_t *cp, con
     if (throttle_load(h->pipe.thr, thr, err, sizeof err))
         fail_msg("throttle_load: %s", err);
 }
+
+void input_harness_check_replaced(input_harness *h, const char *path, input_harness_append append)
+{
+    svc_input *in;
+    json_t *cp;
+
+    append(path, 1, 3);
+    in = input_harness_input(h, NULL);
+    input_harness_poll_all(in);
+    cp = in->ops->checkpoint(in);
+    svc_input_close(in);
+    assert_int_equal(remove(path), 0);
+    append(path, 100, 1);
+    in = input_harness_input(h, cp);
+    input_harness_poll_all(in);
+    assert_int_equal(h->nalerts, 4);
+    assert_int_equal(h->keys[3], 100);
+    json_decref(cp);
+    svc_input_close(in);
+}

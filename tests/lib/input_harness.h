@@ -31,4 +31,10 @@ void input_harness_poll_all(svc_input *in);
  * the checkpoint cp and the throttle to its state thr (throttle_save) saved with cp. */
 void input_harness_rewind(input_harness *h, svc_input *in, const json_t *cp, const char *thr);
 
+/* Appends the events with keys first..first+n-1 to the file at path; returns the bytes written. */
+typedef size_t (*input_harness_append)(const char *path, unsigned first, unsigned n);
+/* The scenario of a file replaced while decoysvc was stopped (rotated: a new file under the same
+ * name, shorter than the checkpoint's offset): read from its start, nothing of it skipped. */
+void input_harness_check_replaced(input_harness *h, const char *path, input_harness_append append);
+
 #endif
