@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input_harness.h"
@@ -37,7 +38,7 @@ static int emit(void *ctx, const alert *a, const char *json, size_t len)
     return 0;
 }
 
-void input_harness_open(input_harness *h, const char *tag, input_harness_key key)
+void input_harness_open(input_harness *h, const char *tag, const char *file, input_harness_key key)
 {
     pipeline_opts o;
     char err[512];
@@ -47,6 +48,7 @@ void input_harness_open(input_harness *h, const char *tag, input_harness_key key
     h->key = key;
     testutil_tmpdir(h->dir, sizeof h->dir, tag);
     snprintf(h->inv_path, sizeof h->inv_path, "%s/inventory.json", h->dir);
+    snprintf(h->path, sizeof h->path, "%s/%s", h->dir, file);
     fp = fopen(h->inv_path, "wb");
     assert_non_null(fp);
     fputs(inventory, fp);
@@ -64,10 +66,14 @@ void input_harness_open(input_harness *h, const char *tag, input_harness_key key
     h->conf.start = SVC_START_BEGINNING;
 }
 
-void input_harness_close(input_harness *h)
+int input_harness_teardown(void **state)
 {
+    input_harness *h = *state;
     pipeline_close(&h->pipe);
+    remove(h->path);
     remove(h->inv_path);
+    free(h);
+    return 0;
 }
 
 svc_input *input_harness_input(input_harness *h, const json_t *cp)
@@ -96,22 +102,54 @@ void input_harness_rewind(input_harness *h, svc_input *in, const json_t *cp, con
         fail_msg("throttle_load: %s", err);
 }
 
-void input_harness_check_replaced(input_harness *h, const char *path, input_harness_append append)
+void input_harness_check_replaced(input_harness *h, input_harness_append append)
 {
     svc_input *in;
     json_t *cp;
 
-    append(path, 1, 3);
+    append(h->path, 1, 3);
     in = input_harness_input(h, NULL);
     input_harness_poll_all(in);
     cp = in->ops->checkpoint(in);
     svc_input_close(in);
-    assert_int_equal(remove(path), 0);
-    append(path, 100, 1);
+    assert_int_equal(remove(h->path), 0);
+    append(h->path, 100, 1);
     in = input_harness_input(h, cp);
     input_harness_poll_all(in);
     assert_int_equal(h->nalerts, 4);
     assert_int_equal(h->keys[3], 100);
+    json_decref(cp);
+    svc_input_close(in);
+}
+
+void input_harness_check_rewind(input_harness *h, input_harness_append append, input_harness_offset offset)
+{
+    static const unsigned long want[] = {1, 2, 3, 4, 3, 4, 5, 6};
+    svc_input *in;
+    json_t *cp, *after;
+    char *thr;
+
+    append(h->path, 1, 2);
+    in = input_harness_input(h, NULL);
+    input_harness_poll_all(in);
+    cp = in->ops->checkpoint(in); /* the durable position: after 1 and 2 */
+    assert_true(offset(cp) > 0);
+    thr = throttle_save(h->pipe.thr);
+    assert_non_null(thr);
+    append(h->path, 3, 4);
+    h->refuse_at = 5; /* the spool refuses the alert for 5 */
+    input_harness_poll_all(in);
+    /* the daemon rewinds every input to the last checkpoint, throttle with it */
+    input_harness_rewind(h, in, cp, thr);
+    free(thr);
+    input_harness_poll_all(in);
+    /* 1, 2 once; 3 and 4 before the refusal and again after the rewind; then 5 and 6 */
+    assert_int_equal(h->nalerts, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < h->nalerts; i++)
+        assert_int_equal(h->keys[i], want[i]);
+    after = in->ops->checkpoint(in);
+    assert_true(offset(after) > offset(cp));
+    json_decref(after);
     json_decref(cp);
     svc_input_close(in);
 }

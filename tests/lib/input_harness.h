@@ -14,15 +14,18 @@ typedef struct input_harness {
     svc_input_conf conf; /* the test fills in type, name and its paths */
     svc_logger lg;
     char dir[2048], inv_path[2100];
+    char path[2100]; /* dir/<the file name given to input_harness_open>: the input's file */
     input_harness_key key;
     unsigned long keys[64]; /* the key of each alert emitted, in order */
     size_t nalerts;
     unsigned long refuse_at; /* refuse the alert with this key once (0: never) */
 } input_harness;
 
-/* Fresh temp directory (tag), inventory and pipeline; conf.start is SVC_START_BEGINNING. */
-void input_harness_open(input_harness *h, const char *tag, input_harness_key key);
-void input_harness_close(input_harness *h);
+/* Fresh temp directory (tag), inventory and pipeline, h->path for the input's file (file, not
+ * created); conf.start is SVC_START_BEGINNING. */
+void input_harness_open(input_harness *h, const char *tag, const char *file, input_harness_key key);
+/* A cmocka teardown for a harness allocated in setup: closes the pipeline, removes the files. */
+int input_harness_teardown(void **state);
 /* svc_input_open of h->conf at checkpoint cp (NULL: none); fails the test when it cannot. */
 svc_input *input_harness_input(input_harness *h, const json_t *cp);
 /* Polls until nothing is new (at most 8 rounds). */
@@ -35,6 +38,13 @@ void input_harness_rewind(input_harness *h, svc_input *in, const json_t *cp, con
 typedef size_t (*input_harness_append)(const char *path, unsigned first, unsigned n);
 /* The scenario of a file replaced while decoysvc was stopped (rotated: a new file under the same
  * name, shorter than the checkpoint's offset): read from its start, nothing of it skipped. */
-void input_harness_check_replaced(input_harness *h, const char *path, input_harness_append append);
+void input_harness_check_replaced(input_harness *h, input_harness_append append);
+
+/* The offset of the input's file in one of its checkpoints. */
+typedef json_int_t (*input_harness_offset)(const json_t *cp);
+/* The scenario of an alert the spool refuses: 1 and 2 are checkpointed, 3..6 are read and 5 is
+ * refused; after the daemon's rewind 3..6 come again: none lost, none before the checkpoint
+ * repeated, and the checkpoint moves on past 6. */
+void input_harness_check_rewind(input_harness *h, input_harness_append append, input_harness_offset offset);
 
 #endif

@@ -65,32 +65,17 @@ static size_t append_lines(const char *path, unsigned first, unsigned n)
     return total;
 }
 
-typedef struct fixture {
-    input_harness h;
-    char auth_path[2100];
-} fixture;
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
+    input_harness *h = calloc(1, sizeof *h);
 
-    assert_non_null(f);
-    input_harness_open(&f->h, "input-samba", source);
-    snprintf(f->auth_path, sizeof f->auth_path, "%s/auth.json", f->h.dir);
-    f->h.conf.type = SVC_INPUT_SAMBA;
-    f->h.conf.name = "samba:dc1";
-    f->h.conf.computer = "dc1.decoy.test";
-    f->h.conf.auth_log = f->auth_path;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    input_harness_close(&f->h);
-    remove(f->auth_path);
-    free(f);
+    assert_non_null(h);
+    input_harness_open(h, "input-samba", "auth.json", source);
+    h->conf.type = SVC_INPUT_SAMBA;
+    h->conf.name = "samba:dc1";
+    h->conf.computer = "dc1.decoy.test";
+    h->conf.auth_log = h->path;
+    *state = h;
     return 0;
 }
 
@@ -105,50 +90,50 @@ static json_int_t auth_offset(const json_t *cp)
 
 static void test_checkpoint_and_restart(void **state)
 {
-    fixture *f = *state;
-    size_t written = append_lines(f->auth_path, 1, 3);
-    svc_input *in = input_harness_input(&f->h, NULL);
+    input_harness *h = *state;
+    size_t written = append_lines(h->path, 1, 3);
+    svc_input *in = input_harness_input(h, NULL);
     json_t *cp;
 
     input_harness_poll_all(in);
-    assert_int_equal(f->h.nalerts, 3);
+    assert_int_equal(h->nalerts, 3);
     cp = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(cp), written);  /* every line handled */
     assert_null(json_object_get(cp, "kdc_log")); /* only the configured logs */
     svc_input_close(in);
     /* restart from the checkpoint: only what was appended since */
-    append_lines(f->auth_path, 4, 2);
-    in = input_harness_input(&f->h, cp);
+    append_lines(h->path, 4, 2);
+    in = input_harness_input(h, cp);
     input_harness_poll_all(in);
-    assert_int_equal(f->h.nalerts, 5);
-    assert_int_equal(f->h.keys[3], 4);
-    assert_int_equal(f->h.keys[4], 5);
+    assert_int_equal(h->nalerts, 5);
+    assert_int_equal(h->keys[3], 4);
+    assert_int_equal(h->keys[4], 5);
     json_decref(cp);
     svc_input_close(in);
 }
 
 static void test_partial_line_waits(void **state)
 {
-    fixture *f = *state;
+    input_harness *h = *state;
     char line[2048];
-    size_t first = append_lines(f->auth_path, 1, 1), half;
+    size_t first = append_lines(h->path, 1, 1), half;
     int len = auth_line(line, sizeof line, 2);
     svc_input *in;
     json_t *cp;
 
     assert_true(len > 0 && (size_t)len < sizeof line);
     half = (size_t)len / 2;
-    append_text(f->auth_path, line, half); /* a write the DC has not finished */
-    in = input_harness_input(&f->h, NULL);
+    append_text(h->path, line, half); /* a write the DC has not finished */
+    in = input_harness_input(h, NULL);
     input_harness_poll_all(in);
-    assert_int_equal(f->h.nalerts, 1);
+    assert_int_equal(h->nalerts, 1);
     cp = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(cp), first); /* not into the unfinished line */
     json_decref(cp);
-    append_text(f->auth_path, line + half, (size_t)len - half);
+    append_text(h->path, line + half, (size_t)len - half);
     input_harness_poll_all(in);
-    assert_int_equal(f->h.nalerts, 2);
-    assert_int_equal(f->h.keys[1], 2);
+    assert_int_equal(h->nalerts, 2);
+    assert_int_equal(h->keys[1], 2);
     cp = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(cp), first + (size_t)len);
     json_decref(cp);
@@ -157,55 +142,24 @@ static void test_partial_line_waits(void **state)
 
 static void test_rewind_after_refusal(void **state)
 {
-    fixture *f = *state;
-    size_t written = append_lines(f->auth_path, 1, 2);
-    svc_input *in = input_harness_input(&f->h, NULL);
-    json_t *cp, *after;
-    char *thr;
-
-    input_harness_poll_all(in);
-    cp = in->ops->checkpoint(in); /* the durable position: after sources 1 and 2 */
-    assert_int_equal(auth_offset(cp), written);
-    thr = throttle_save(f->h.pipe.thr);
-    assert_non_null(thr);
-    written += append_lines(f->auth_path, 3, 4);
-    f->h.refuse_at = 5; /* the spool refuses the alert from source 5 */
-    input_harness_poll_all(in);
-    /* the daemon rewinds every input to the last checkpoint, throttle with it */
-    input_harness_rewind(&f->h, in, cp, thr);
-    free(thr);
-    input_harness_poll_all(in);
-    /* 1, 2 once; 3 and 4 before the refusal and again after the rewind; then 5 and 6: none lost */
-    assert_int_equal(f->h.nalerts, 2 + 2 + 4);
-    assert_int_equal(f->h.keys[0], 1);
-    assert_int_equal(f->h.keys[1], 2);
-    assert_int_equal(f->h.keys[2], 3);
-    assert_int_equal(f->h.keys[3], 4);
-    assert_int_equal(f->h.keys[4], 3);
-    assert_int_equal(f->h.keys[5], 4);
-    assert_int_equal(f->h.keys[6], 5);
-    assert_int_equal(f->h.keys[7], 6);
-    after = in->ops->checkpoint(in);
-    assert_int_equal(auth_offset(after), written);
-    json_decref(after);
-    json_decref(cp);
-    svc_input_close(in);
+    input_harness *h = *state;
+    input_harness_check_rewind(h, append_lines, auth_offset);
 }
 
 static void test_replaced_log_read_from_start(void **state)
 {
-    fixture *f = *state;
-    input_harness_check_replaced(&f->h, f->auth_path, append_lines);
+    input_harness *h = *state;
+    input_harness_check_replaced(h, append_lines);
 }
 
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_checkpoint_and_restart, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_partial_line_waits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rewind_after_refusal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_replaced_log_read_from_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_and_restart, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(test_partial_line_waits, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(test_rewind_after_refusal, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_log_read_from_start, setup, input_harness_teardown),
     };
     return testutil_run(tests);
 }

@@ -48,31 +48,16 @@ static size_t append_events(const char *path, unsigned first, unsigned n)
     return total;
 }
 
-typedef struct fixture {
-    input_harness h;
-    char xml_path[2100];
-} fixture;
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
+    input_harness *h = calloc(1, sizeof *h);
 
-    assert_non_null(f);
-    input_harness_open(&f->h, "input-xml", record_id);
-    snprintf(f->xml_path, sizeof f->xml_path, "%s/security.xml", f->h.dir);
-    f->h.conf.type = SVC_INPUT_XML;
-    f->h.conf.name = "xml:test";
-    f->h.conf.path = f->xml_path;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    input_harness_close(&f->h);
-    remove(f->xml_path);
-    free(f);
+    assert_non_null(h);
+    input_harness_open(h, "input-xml", "security.xml", record_id);
+    h->conf.type = SVC_INPUT_XML;
+    h->conf.name = "xml:test";
+    h->conf.path = h->path;
+    *state = h;
     return 0;
 }
 
@@ -83,75 +68,47 @@ static json_int_t offset_of(const json_t *cp)
 
 static void test_checkpoint_and_restart(void **state)
 {
-    fixture *f = *state;
+    input_harness *h = *state;
     svc_input *in;
     json_t *cp;
 
-    append_events(f->xml_path, 1, 3);
-    in = input_harness_input(&f->h, NULL);
+    append_events(h->path, 1, 3);
+    in = input_harness_input(h, NULL);
     input_harness_poll_all(in);
-    assert_int_equal(f->h.nalerts, 3);
+    assert_int_equal(h->nalerts, 3);
     cp = in->ops->checkpoint(in);
     assert_true(offset_of(cp) > 0);
     svc_input_close(in);
     /* restart from the checkpoint: only what was appended since */
-    append_events(f->xml_path, 4, 2);
-    in = input_harness_input(&f->h, cp);
+    append_events(h->path, 4, 2);
+    in = input_harness_input(h, cp);
     input_harness_poll_all(in);
-    assert_int_equal(f->h.nalerts, 5);
-    assert_int_equal(f->h.keys[3], 4);
-    assert_int_equal(f->h.keys[4], 5);
+    assert_int_equal(h->nalerts, 5);
+    assert_int_equal(h->keys[3], 4);
+    assert_int_equal(h->keys[4], 5);
     json_decref(cp);
     svc_input_close(in);
 }
 
 static void test_rewind_after_refusal(void **state)
 {
-    fixture *f = *state;
-    svc_input *in;
-    json_t *cp, *after;
-    char *thr;
-
-    append_events(f->xml_path, 1, 2);
-    in = input_harness_input(&f->h, NULL);
-    input_harness_poll_all(in);
-    cp = in->ops->checkpoint(in); /* the durable position: after records 1 and 2 */
-    thr = throttle_save(f->h.pipe.thr);
-    assert_non_null(thr);
-    append_events(f->xml_path, 3, 4);
-    f->h.refuse_at = 5; /* the spool refuses record 5 */
-    input_harness_poll_all(in);
-    /* the daemon rewinds every input to the last checkpoint, throttle with it */
-    input_harness_rewind(&f->h, in, cp, thr);
-    free(thr);
-    input_harness_poll_all(in);
-    /* 1, 2 once; 3 and 4 before the refusal and again after the rewind; then 5 and 6: none lost */
-    assert_int_equal(f->h.nalerts, 2 + 2 + 4);
-    assert_int_equal(f->h.keys[0], 1);
-    assert_int_equal(f->h.keys[1], 2);
-    assert_int_equal(f->h.keys[4], 3);
-    assert_int_equal(f->h.keys[6], 5);
-    assert_int_equal(f->h.keys[7], 6);
-    after = in->ops->checkpoint(in);
-    assert_true(offset_of(after) > offset_of(cp));
-    json_decref(after);
-    json_decref(cp);
-    svc_input_close(in);
+    input_harness *h = *state;
+    input_harness_check_rewind(h, append_events, offset_of);
 }
 
 static void test_replaced_file_read_from_start(void **state)
 {
-    fixture *f = *state;
-    input_harness_check_replaced(&f->h, f->xml_path, append_events);
+    input_harness *h = *state;
+    input_harness_check_replaced(h, append_events);
 }
 
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_checkpoint_and_restart, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rewind_after_refusal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_replaced_file_read_from_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_and_restart, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(test_rewind_after_refusal, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_file_read_from_start, setup, input_harness_teardown),
     };
     return testutil_run(tests);
 }
