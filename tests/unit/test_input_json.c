@@ -25,14 +25,6 @@ static unsigned long record_id(const alert *a) { return (unsigned long)a->det.re
     "\"TicketOptions\":\"0x40810000\",\"TicketEncryptionType\":\"0x17\",\"IpAddress\":\"10.0.1.%u\","          \
     "\"Status\":\"0x0\"}\n"
 
-static void append_text(const char *path, const char *text, size_t len)
-{
-    FILE *fp = fopen(path, "ab");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
-}
-
 /* Appends lines with record numbers first..first+n-1, each from its own address so the throttle
  * alerts on every one; returns the bytes written. */
 static size_t append_lines(const char *path, unsigned first, unsigned n)
@@ -42,10 +34,16 @@ static size_t append_lines(const char *path, unsigned first, unsigned n)
     for (unsigned i = first; i < first + n; i++) {
         int len = snprintf(line, sizeof line, EVENT_JSON, i, i % 250 + 1);
         assert_true(len > 0 && (size_t)len < sizeof line);
-        append_text(path, line, (size_t)len);
+        input_harness_append_text(path, line, (size_t)len);
         total += (size_t)len;
     }
     return total;
+}
+
+static json_int_t offset_of(const json_t *cp)
+{
+    assert_true(json_is_integer(json_object_get(cp, "offset")));
+    return json_integer_value(json_object_get(cp, "offset"));
 }
 
 static int setup(void **state)
@@ -57,14 +55,10 @@ static int setup(void **state)
     h->conf.type = SVC_INPUT_JSON;
     h->conf.name = "json:test";
     h->conf.path = h->path;
+    h->append = append_lines;
+    h->offset = offset_of;
     *state = h;
     return 0;
-}
-
-static json_int_t offset_of(const json_t *cp)
-{
-    assert_true(json_is_integer(json_object_get(cp, "offset")));
-    return json_integer_value(json_object_get(cp, "offset"));
 }
 
 static void test_checkpoint_whole_lines(void **state)
@@ -78,14 +72,14 @@ static void test_checkpoint_whole_lines(void **state)
 
     assert_true(len > 0 && (size_t)len < sizeof line);
     half = (size_t)len / 2;
-    append_text(h->path, line, half); /* a write the forwarder has not finished */
+    input_harness_append_text(h->path, line, half); /* a write the forwarder has not finished */
     in = input_harness_input(h, NULL);
     input_harness_poll_all(in);
     assert_int_equal(h->nalerts, 2);
     cp = in->ops->checkpoint(in);
     assert_int_equal(offset_of(cp), first); /* not into the unfinished line */
     json_decref(cp);
-    append_text(h->path, line + half, (size_t)len - half);
+    input_harness_append_text(h->path, line + half, (size_t)len - half);
     input_harness_poll_all(in);
     assert_int_equal(h->nalerts, 3);
     assert_int_equal(h->keys[2], 3);
@@ -102,25 +96,13 @@ static void test_checkpoint_whole_lines(void **state)
     svc_input_close(in);
 }
 
-static void test_rewind_after_refusal(void **state)
-{
-    input_harness *h = *state;
-    input_harness_check_rewind(h, append_lines, offset_of);
-}
-
-static void test_replaced_file_read_from_start(void **state)
-{
-    input_harness *h = *state;
-    input_harness_check_replaced(h, append_lines);
-}
-
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_checkpoint_whole_lines, setup, input_harness_teardown),
-        cmocka_unit_test_setup_teardown(test_rewind_after_refusal, setup, input_harness_teardown),
-        cmocka_unit_test_setup_teardown(test_replaced_file_read_from_start, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(input_harness_test_rewind, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(input_harness_test_replaced, setup, input_harness_teardown),
     };
     return testutil_run(tests);
 }

@@ -43,14 +43,6 @@ static int auth_line(char *buf, size_t len, unsigned src)
                     src);
 }
 
-static void append_text(const char *path, const char *text, size_t len)
-{
-    FILE *fp = fopen(path, "ab");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
-}
-
 /* Appends n lines from sources first..first+n-1; returns the bytes written. */
 static size_t append_lines(const char *path, unsigned first, unsigned n)
 {
@@ -59,10 +51,19 @@ static size_t append_lines(const char *path, unsigned first, unsigned n)
     for (unsigned i = first; i < first + n; i++) {
         int len = auth_line(line, sizeof line, i);
         assert_true(len > 0 && (size_t)len < sizeof line);
-        append_text(path, line, (size_t)len);
+        input_harness_append_text(path, line, (size_t)len);
         total += (size_t)len;
     }
     return total;
+}
+
+/* The auth log's offset in a checkpoint of the Samba input. */
+static json_int_t auth_offset(const json_t *cp)
+{
+    const json_t *log = json_object_get(cp, "auth_log");
+    assert_true(json_is_object(log));
+    assert_true(json_is_integer(json_object_get(log, "offset")));
+    return json_integer_value(json_object_get(log, "offset"));
 }
 
 static int setup(void **state)
@@ -75,17 +76,10 @@ static int setup(void **state)
     h->conf.name = "samba:dc1";
     h->conf.computer = "dc1.decoy.test";
     h->conf.auth_log = h->path;
+    h->append = append_lines;
+    h->offset = auth_offset;
     *state = h;
     return 0;
-}
-
-/* The auth log's offset in a checkpoint of the Samba input. */
-static json_int_t auth_offset(const json_t *cp)
-{
-    const json_t *log = json_object_get(cp, "auth_log");
-    assert_true(json_is_object(log));
-    assert_true(json_is_integer(json_object_get(log, "offset")));
-    return json_integer_value(json_object_get(log, "offset"));
 }
 
 static void test_checkpoint_and_restart(void **state)
@@ -123,14 +117,14 @@ static void test_partial_line_waits(void **state)
 
     assert_true(len > 0 && (size_t)len < sizeof line);
     half = (size_t)len / 2;
-    append_text(h->path, line, half); /* a write the DC has not finished */
+    input_harness_append_text(h->path, line, half); /* a write the DC has not finished */
     in = input_harness_input(h, NULL);
     input_harness_poll_all(in);
     assert_int_equal(h->nalerts, 1);
     cp = in->ops->checkpoint(in);
     assert_int_equal(auth_offset(cp), first); /* not into the unfinished line */
     json_decref(cp);
-    append_text(h->path, line + half, (size_t)len - half);
+    input_harness_append_text(h->path, line + half, (size_t)len - half);
     input_harness_poll_all(in);
     assert_int_equal(h->nalerts, 2);
     assert_int_equal(h->keys[1], 2);
@@ -140,26 +134,14 @@ static void test_partial_line_waits(void **state)
     svc_input_close(in);
 }
 
-static void test_rewind_after_refusal(void **state)
-{
-    input_harness *h = *state;
-    input_harness_check_rewind(h, append_lines, auth_offset);
-}
-
-static void test_replaced_log_read_from_start(void **state)
-{
-    input_harness *h = *state;
-    input_harness_check_replaced(h, append_lines);
-}
-
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_checkpoint_and_restart, setup, input_harness_teardown),
         cmocka_unit_test_setup_teardown(test_partial_line_waits, setup, input_harness_teardown),
-        cmocka_unit_test_setup_teardown(test_rewind_after_refusal, setup, input_harness_teardown),
-        cmocka_unit_test_setup_teardown(test_replaced_log_read_from_start, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(input_harness_test_rewind, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(input_harness_test_replaced, setup, input_harness_teardown),
     };
     return testutil_run(tests);
 }

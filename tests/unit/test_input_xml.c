@@ -48,6 +48,11 @@ static size_t append_events(const char *path, unsigned first, unsigned n)
     return total;
 }
 
+static json_int_t offset_of(const json_t *cp)
+{
+    return json_integer_value(json_object_get(cp, "offset"));
+}
+
 static int setup(void **state)
 {
     input_harness *h = calloc(1, sizeof *h);
@@ -57,13 +62,10 @@ static int setup(void **state)
     h->conf.type = SVC_INPUT_XML;
     h->conf.name = "xml:test";
     h->conf.path = h->path;
+    h->append = append_events;
+    h->offset = offset_of;
     *state = h;
     return 0;
-}
-
-static json_int_t offset_of(const json_t *cp)
-{
-    return json_integer_value(json_object_get(cp, "offset"));
 }
 
 static void test_checkpoint_and_restart(void **state)
@@ -90,25 +92,13 @@ static void test_checkpoint_and_restart(void **state)
     svc_input_close(in);
 }
 
-static void test_rewind_after_refusal(void **state)
-{
-    input_harness *h = *state;
-    input_harness_check_rewind(h, append_events, offset_of);
-}
-
-static void test_replaced_file_read_from_start(void **state)
-{
-    input_harness *h = *state;
-    input_harness_check_replaced(h, append_events);
-}
-
 int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_checkpoint_and_restart, setup, input_harness_teardown),
-        cmocka_unit_test_setup_teardown(test_rewind_after_refusal, setup, input_harness_teardown),
-        cmocka_unit_test_setup_teardown(test_replaced_file_read_from_start, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(input_harness_test_rewind, setup, input_harness_teardown),
+        cmocka_unit_test_setup_teardown(input_harness_test_replaced, setup, input_harness_teardown),
     };
     return testutil_run(tests);
 }
