@@ -3,7 +3,8 @@
 # preset (AddressSanitizer + UndefinedBehaviorSanitizer) and runs ctest (unit, integration against
 # a real Samba AD DC, rsyslog and the HEC/webhook receivers), then the Windows cross build and its
 # Wine tests when the MinGW toolchain can be installed. A full run also runs each fuzz target
-# briefly when clang is available.
+# briefly when clang is available, and the static analysis (tests/check/analyze.sh: gcc -fanalyzer
+# on the native and the MinGW build, cppcheck), which fails on any finding.
 #   ./test.sh              everything
 #   ./test.sh --native     skip the Windows part
 #   ./test.sh -R PATTERN   only the native tests matching PATTERN
@@ -40,8 +41,16 @@ if [ ${#ctest_args[@]} -eq 0 ]; then
     fi
 fi
 
+analyze=()
+[ ${#ctest_args[@]} -eq 0 ] && analyze=(native cppcheck)
 if [ "$native_only" = 0 ] && [ -x installer/prepare-windows.sh ] && grep -q '"mingw"' CMakePresets.json; then
     echo "== Windows cross build, Wine tests and MSI"
     installer/prepare-windows.sh
     cmake --workflow --preset mingw
+    analyze+=(mingw)
+fi
+
+if [ ${#analyze[@]} -gt 0 ]; then
+    echo "== static analysis: ${analyze[*]} (tests/check/analyze.sh)"
+    tests/check/analyze.sh "${analyze[@]}"
 fi

@@ -296,12 +296,14 @@ int inventory_breadcrumbs_parse(const inventory_entry_ctx *c, json_t *obj, adsee
         return inventory_entry_error(c, "breadcrumbs", "out of memory");
     json_array_foreach(arr, i, v) {
         bc_ctx bc = {c, i};
-        adseed_breadcrumb *b = &d->breadcrumbs[i];
-        d->nbreadcrumbs++; /* freed with the entry on error */
-        if (parse_one(&bc, v, b) != 0)
+        adseed_breadcrumb b = {0}; /* parsed on the stack, then stored: gcc 12's -fanalyzer loses
+                                      strings stored through &array[i] and reports leaks */
+        int rc = parse_one(&bc, v, &b);
+        d->breadcrumbs[d->nbreadcrumbs++] = b; /* freed with the entry, also on error */
+        if (rc != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
-            if (id_eq(d->breadcrumbs[j].id, b->id))
+            if (id_eq(d->breadcrumbs[j].id, b.id))
                 return bc_error(&bc, "id", "duplicate breadcrumb id");
     }
     return 0;

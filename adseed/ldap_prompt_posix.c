@@ -28,6 +28,7 @@ int adseed_prompt_noecho(const char *prompt, char *buf, size_t len)
         ret = 0;
     }
     tcsetattr(fd, TCSAFLUSH, &old);
+    fseek(tty, 0, SEEK_CUR); /* output after input on an update stream needs a positioning call */
     fputs("\n", tty);
 out:
     fclose(tty);

@@ -104,8 +104,9 @@ static int add_alert(report_alerts *a, json_t *doc)
         a->v = v;
         a->cap = cap;
     }
-    report_alert *x = &a->v[a->n];
-    memset(x, 0, sizeof *x);
+    /* filled on the stack, then stored: gcc 12's -fanalyzer loses strings stored through
+     * &array[n] and reports leaks */
+    report_alert alert = {0}, *x = &alert;
     x->decoy = dup_str(doc, "decoy", "name");
     x->action = dup_str(doc, "action", NULL);
     x->severity = dup_str(doc, "severity", NULL);
@@ -123,7 +124,7 @@ static int add_alert(report_alerts *a, json_t *doc)
         alert_free(x);
         return -1;
     }
-    a->n++;
+    a->v[a->n++] = alert;
     return 0;
 }
 

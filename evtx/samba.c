@@ -128,6 +128,7 @@ static int samba_parse_civil(const char *s, size_t len, size_t *i, char dsep, ch
     static const int widths[6] = {4, 2, 2, 2, 2, 2};
     unsigned frac = 0, scale = 100;
 
+    memset(f, 0, 6 * sizeof *f); /* filled below; -fanalyzer cannot follow the six iterations */
     for (int k = 0; k < 6; k++) {
         if (k > 0) {
             char want = k < 3 ? dsep : (k == 3 ? tsep : seps[k]);

@@ -53,14 +53,16 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 static int64_t parse_http_date(const char *v)
 {
     char mon[4] = "";
-    int d, y, hh, mm, ss, m;
+    int d = 0, y = 0, hh = 0, mm = 0, ss = 0, m; /* MinGW's sscanf is __mingw_sscanf, which
+                                                     -fanalyzer does not know fills them */
     const char *comma = strchr(v, ',');
 
     if (!comma || sscanf(comma + 1, " %d %3s %d %d:%d:%d", &d, mon, &y, &hh, &mm, &ss) != 6)
         return -1;
     for (m = 0; m < 12 && strcmp(mon, MONTHS[m]) != 0; m++)
         ;
-    if (m == 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 || y < 1970)
+    if (m == 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
+        y < 1970)
         return -1;
     return days_from_civil(y, (unsigned)m + 1, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
 }

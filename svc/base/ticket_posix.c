@@ -7,8 +7,9 @@
 
 #include "svc/base/spawn.h"
 
-/* One step; 0, or -1 with err naming the command and its first line of output. */
-static int run_step(char *const argv[], char *const env[], char *err, size_t errlen)
+/* One step; 0, or -1 with err naming the command, what it was asked for (what) and its first line
+ * of output. */
+static int run_step(char *const argv[], const char *what, char *const env[], char *err, size_t errlen)
 {
     char out[4096];
     int rc = svc_spawn_capture(argv, env, SVC_TICKET_TIMEOUT_MS, out, sizeof out);
@@ -19,11 +20,10 @@ static int run_step(char *const argv[], char *const env[], char *err, size_t err
     if (rc == SVC_SPAWN_NOT_FOUND)
         snprintf(err, errlen, "%s not found: install krb5-user (MIT Kerberos client tools)", argv[0]);
     else if (rc == SVC_SPAWN_TIMEOUT)
-        snprintf(err, errlen, "%s %s: no answer within %d s (is the KDC reachable?)", argv[0],
-                 argv[1][0] == '-' ? argv[3] : argv[1], SVC_TICKET_TIMEOUT_MS / 1000);
+        snprintf(err, errlen, "%s %s: no answer within %d s (is the KDC reachable?)", argv[0], what,
+                 SVC_TICKET_TIMEOUT_MS / 1000);
     else
-        snprintf(err, errlen, "%s %s failed (exit %d): %s", argv[0], argv[1][0] == '-' ? argv[3] : argv[1], rc,
-                 out[0] ? out : "no message");
+        snprintf(err, errlen, "%s %s failed (exit %d): %s", argv[0], what, rc, out[0] ? out : "no message");
     return -1;
 }
 
@@ -41,7 +41,7 @@ int svc_ticket_request(const svc_ticket_conf *c, const char *spn, char *who, siz
     }
     snprintf(ccenv, sizeof ccenv, "KRB5CCNAME=FILE:%s", c->ccache);
     snprintf(who, wholen, "%s", c->principal);
-    if (run_step(kinit, env, err, errlen) || run_step(kvno, env, err, errlen))
+    if (run_step(kinit, c->keytab, env, err, errlen) || run_step(kvno, spn, env, err, errlen))
         return -1;
     return 0;
 }

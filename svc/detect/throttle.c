@@ -241,9 +241,10 @@ int throttle_observe(throttle *t, const detection *d, int64_t now_ms, alert *out
                 t->back_deadline = now_ms - t->window_ms;
         }
         if (!k->pending) {
-            k->latest = malloc(sizeof *k->latest);
-            if (!k->latest) /* cannot fold without memory: alert on its own */
+            detection *latest = malloc(sizeof *latest);
+            if (!latest) /* cannot fold without memory: alert on its own */
                 return 1;
+            k->latest = latest;
             k->pending_first = k->pending_last = when;
         }
         *k->latest = *d;

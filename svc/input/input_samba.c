@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "svc/input/input.h"
+#include "svc/base/analyzer.h"
 #include "svc/base/platform.h"
 
 #define LINE_MAX_BYTES (256 * 1024)
@@ -108,6 +109,9 @@ static int feed_bytes(svc_input *in, samba_log *l, const char *p, size_t n)
     return 0;
 }
 
+/* -fanalyzer: samba_poll calls this for &s->logs[i]; feed_bytes' realloc of l->line is reported
+ * leaked on return (analyzer.h) */
+ANALYZER_LEAK_CHECK_OFF
 static long log_poll(svc_input *in, samba_log *l)
 {
     samba_input *s = in->impl;
@@ -136,6 +140,7 @@ static long log_poll(svc_input *in, samba_log *l)
     }
     return total;
 }
+ANALYZER_LEAK_CHECK_ON
 
 static long samba_poll(svc_input *in)
 {

@@ -50,7 +50,7 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     if (sink_conf_str(conf, "name", where, 0, type, &name, err, errlen) < 0 ||
         sink_conf_int(conf, "reject_retries", where, 3, 0, 100, &retries, err, errlen) < 0)
         goto fail;
-    if (!*name) {
+    if (!name || !*name) { /* never NULL (type is the default); -fanalyzer cannot tell */
         snprintf(err, errlen, "%s: name: must not be empty", where);
         goto fail;
     }

@@ -12,7 +12,7 @@ BUILD_PKGS=(gcc make cmake pkg-config libldap2-dev libsasl2-dev libcurl4-openssl
             libxml2-dev libssl-dev zlib1g-dev python3 ca-certificates openssl)
 DC_PKGS=(samba samba-ad-dc samba-ad-provision krb5-user ldap-utils winbind libsasl2-modules-gssapi-mit)
 TEST_PKGS=(libcmocka-dev rsyslog procps psmisc iproute2 util-linux
-           dpkg-dev lintian adduser systemd tidy)
+           dpkg-dev lintian adduser systemd tidy clang-format cppcheck)
 OPTIONAL_TEST_PKGS=(chromium clang)
 
 demo=0

@@ -53,6 +53,8 @@ static void test_parse_retry_after(void **state)
     assert_int_equal(backoff_parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111770), 7000);
     assert_int_equal(backoff_parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111800), 0);
     assert_int_equal(backoff_parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", 0), -1);
+    assert_int_equal(backoff_parse_retry_after("Sun, 06 Nov 1994 -8:49:37 GMT", 0), -1); /* no negative fields */
+    assert_int_equal(backoff_parse_retry_after("Sun, 06 Nov 1994 08:-1:37 GMT", 0), -1);
 }
 
 int main(void)
