@@ -207,7 +207,7 @@ static int more(scan *s)
         s->base += drop;
         s->len -= drop;
     }
-    if (s->cap - s->len < s->cap / 2 || s->cap == 0) { /* a value bigger than half the window */
+    if (s->cap - s->len < (s->cap + 1) / 2 || s->cap == 0) { /* a value over half the window */
         size_t ncap = s->cap ? s->cap * 2 : s->block;
         char *w = ncap > s->cap ? realloc(s->own, ncap) : NULL;
         if (!w) {
