@@ -106,6 +106,27 @@ adseed_decoy *adseed_inventory_find(adseed_inventory *inv, const char *name);
 int adseed_inventory_put(adseed_inventory *inv, const adseed_decoy *d, char *err, size_t errlen);
 void adseed_decoy_free(adseed_decoy *d);
 
+/* ---- the inventory packed for reading (decoysvc) ---------------------------------------------- */
+/* Read-only: every decoy packed in one arena (about its text plus 10 bytes; strings that repeat
+ * across decoys, such as a memo, are stored once). Loading validates exactly as
+ * adseed_inventory_load (same errors) and reads the file in blocks, never holding all its text. */
+typedef struct adseed_pack adseed_pack;
+/* A decoy unpacked for reading: its strings point into the pack (valid while it lives), its GUID
+ * and breadcrumbs into the view. */
+typedef struct adseed_decoy_view {
+    adseed_decoy decoy;
+    char guid[37];
+    adseed_breadcrumb breadcrumbs[ADSEED_MAX_BREADCRUMBS];
+} adseed_decoy_view;
+
+int adseed_pack_load(adseed_pack **out, const char *path, char *err, size_t errlen);
+int adseed_pack_parse(adseed_pack **out, const char *json, size_t len, const char *origin, char *err,
+                      size_t errlen);
+void adseed_pack_free(adseed_pack *p);
+size_t adseed_pack_count(const adseed_pack *p);
+/* Decoy i (< adseed_pack_count) unpacked into *view; returns &view->decoy. */
+const adseed_decoy *adseed_pack_decoy(const adseed_pack *p, size_t i, adseed_decoy_view *view);
+
 /* ---- small portable file helpers (used by adseed and decoysvc) -------------------------------- */
 /* Writes data to path atomically (temp + fsync + rename); mode applies on POSIX (e.g. 0600). */
 int adseed_write_file_atomic(const char *path, const void *data, size_t len, int mode,

@@ -129,16 +129,36 @@ out:
     return ret;
 }
 
+/* The file read in blocks by the streaming parser; parsed whole when it cannot be streamed (a NUL
+ * byte, not an object) and read with read_inventory when it cannot be opened (for its error). */
+static int load(adseed_inventory *inv, adseed_pack **pack, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    size_t len = 0;
+    char *buf;
+    int rc;
+
+    if (f) {
+        rc = inventory_stream(inv, pack, NULL, 0, f, 0, path, err, errlen);
+        fclose(f);
+        if (rc != -2)
+            return rc;
+    }
+    if (!(buf = read_inventory(path, &len, err, errlen)))
+        return -1;
+    rc = inventory_stream(inv, pack, buf, len, NULL, 0, path, err, errlen);
+    free(buf);
+    return rc == -2 ? -1 : rc;
+}
+
 int adseed_inventory_load(adseed_inventory *inv, const char *path, char *err, size_t errlen)
 {
-    size_t len = 0;
-    char *buf = read_inventory(path, &len, err, errlen);
-    int rc;
-    if (!buf)
-        return -1;
-    rc = adseed_inventory_parse(inv, buf, len, path, err, errlen);
-    free(buf);
-    return rc;
+    return load(inv, NULL, path, err, errlen);
+}
+
+int adseed_pack_load(adseed_pack **out, const char *path, char *err, size_t errlen)
+{
+    return load(NULL, out, path, err, errlen);
 }
 
 /* ---- saving and editing ---------------------------------------------------------------------- */

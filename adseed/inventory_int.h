@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "adseed/adseed.h"
 
@@ -37,5 +38,18 @@ void inventory_breadcrumbs_free(adseed_decoy *d);
 
 /* Moves *d to the end of inv (d is zeroed); -1 on allocation failure. */
 int inventory_append(adseed_inventory *inv, adseed_decoy *d);
+
+/* The packed inventory (inventory_pack.c): appending a copy of a validated decoy (-1 when out of
+ * memory or beyond 4 GB), the name of decoy i, and the end of building. */
+adseed_pack *inventory_pack_new(void);
+int inventory_pack_append(adseed_pack *p, const adseed_decoy *d);
+const char *inventory_pack_name(const adseed_pack *p, size_t i);
+void inventory_pack_done(adseed_pack *p);
+
+/* The streaming parser (inventory_stream.c) over a buffer (f NULL) or a file read in blocks of
+ * block bytes (0: 64 KiB), into inv or, when pack is not NULL, into *pack. Returns 0, -1 with err,
+ * or -2 when a file must be parsed whole instead (a NUL byte, or not an object). */
+int inventory_stream(adseed_inventory *inv, adseed_pack **pack, const char *json, size_t len, FILE *f,
+                     size_t block, const char *origin, char *err, size_t errlen);
 
 #endif

@@ -108,11 +108,10 @@ static int check_sinks(const svc_config *cfg, int send)
 int svc_check(const char *config_path, int send)
 {
     svc_config cfg;
-    adseed_inventory inv;
+    adseed_pack *pack = NULL; /* loaded as the pipeline loads it */
     char err[1024];
     int rc = 2;
 
-    adseed_inventory_init(&inv);
     if (svc_config_load(&cfg, config_path, err, sizeof err)) {
         printf("config %s: FAILED: %s\n", config_path, err);
         return 2;
@@ -127,7 +126,7 @@ int svc_check(const char *config_path, int send)
         inventory_source *src = NULL;
         char *path = NULL;
         int bad = inventory_source_open_for(&cfg, &lg, svc_now_ms(), &src, &path, err, sizeof err) ||
-                  adseed_inventory_load(&inv, path, err, sizeof err);
+                  adseed_pack_load(&pack, path, err, sizeof err);
         inventory_source_free(src);
         free(path);
         if (bad) {
@@ -135,12 +134,12 @@ int svc_check(const char *config_path, int send)
             goto out;
         }
     }
-    printf("inventory %s: valid, %zu decoys\n", cfg.inventory, inv.ndecoys);
+    printf("inventory %s: valid, %zu decoys\n", cfg.inventory, adseed_pack_count(pack));
     if (check_inputs(&cfg) || check_sinks(&cfg, send))
         goto out;
     rc = 0;
 out:
-    adseed_inventory_free(&inv);
+    adseed_pack_free(pack);
     svc_config_free(&cfg);
     printf("%s\n", rc == 0 ? "check passed" : "check FAILED");
     return rc;

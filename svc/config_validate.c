@@ -56,14 +56,13 @@ static int validate_inputs(const svc_config *cfg, char *err, size_t errlen)
 
 int svc_config_validate(const svc_config *cfg, char *err, size_t errlen)
 {
-    adseed_inventory inv;
+    adseed_pack *pack = NULL; /* loaded as the pipeline loads it */
     int rc;
 
     /* an https:// inventory is fetched (and validated) by the inventory source when it is used */
     if (!inventory_is_url(cfg->inventory)) {
-        adseed_inventory_init(&inv);
-        rc = adseed_inventory_load(&inv, cfg->inventory, err, errlen);
-        adseed_inventory_free(&inv);
+        rc = adseed_pack_load(&pack, cfg->inventory, err, errlen);
+        adseed_pack_free(pack);
         if (rc)
             return -1;
     }

@@ -376,7 +376,7 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
             return -1;
     }
     svc_log(&d->lg, SVC_LOG_INFO, "started: %zu decoys, %zu inputs, %zu sinks, state in %s",
-            d->pipe.inv.ndecoys, d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
+            adseed_pack_count(d->pipe.pack), d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
     return 0;
 }
 

@@ -9,7 +9,11 @@
  * reference names the decoy (its position in the inventory) and which of its values the key was
  * made from (the name or the name without '$'; which SPN). On a tag match the lookup normalises
  * that value of the decoy again and compares, so a slot matches exactly the queries its key does.
- * Each table is sized once, before any insertion, for the keys it really holds, at a load <= 3/4.
+ * Each table is sized once, before any insertion, for the keys it really holds, at a load <= 3/4
+ * (any size: the home slot is the hash scaled to the table, not masked), about 11 bytes a key.
+ *
+ * The decoys are those of an adseed_inventory (its entries are what the by_* lookups return) or
+ * of an adseed_pack (decoysvc: a decoy is unpacked into the caller's view when it is needed).
  */
 #include "svc/detect/decoy_index.h"
 
@@ -26,7 +30,12 @@
 #define REF_MAX_DECOYS ((size_t)(UINT32_MAX >> FORM_BITS) - 1)
 #define FORM_NAME_NO_DOLLAR 1 /* name table: the name without its trailing '$' */
 
-typedef enum { K_NAME, K_SID, K_GUID, K_SPN, K_DN } key_kind;
+typedef decoy_key_kind key_kind;
+#define K_NAME DECOY_KEY_NAME
+#define K_SID DECOY_KEY_SID
+#define K_GUID DECOY_KEY_GUID
+#define K_SPN DECOY_KEY_SPN
+#define K_DN DECOY_KEY_DN
 
 typedef struct ix_slot {
     uint32_t tag; /* high 32 bits of the key's 64-bit hash; the low bits choose the home slot */
@@ -35,12 +44,14 @@ typedef struct ix_slot {
 
 typedef struct ix_table {
     ix_slot *slots;
-    size_t cap, n; /* cap is 0 or a power of two, n <= cap * 3 / 4 */
+    size_t cap, n; /* n <= cap * 3 / 4, cap < 2^32 */
     key_kind kind;
 } ix_table;
 
 struct decoy_index {
-    const adseed_decoy *decoys; /* the inventory's array */
+    const adseed_decoy *decoys; /* the inventory's array, or NULL */
+    const adseed_pack *pack;    /* or the pack */
+    size_t ndecoys;
     ix_table name, sid, guid, spn, dn;
     size_t count;
 };
@@ -100,9 +111,8 @@ static size_t strip_dollar(char *k, size_t n)
     return 0;
 }
 
-static size_t norm_guid(char *out, const char *s)
+static size_t norm_guid(char *out, const char *s, size_t len)
 {
-    size_t len = strlen(s);
     if (len >= 2 && s[0] == '%' && s[1] == '{') {
         s++;
         len--;
@@ -133,7 +143,7 @@ static size_t decoy_key(char *out, const adseed_decoy *d, key_kind kind, unsigne
     case K_SID:
         return d->sid ? norm_copy(out, d->sid, strlen(d->sid), 1) : 0;
     case K_GUID:
-        return d->guid ? norm_guid(out, d->guid) : 0;
+        return d->guid ? norm_guid(out, d->guid, strlen(d->guid)) : 0;
     case K_SPN:
         return form < d->nspns && d->spns[form] ? norm_spn(out, d->spns[form], strlen(d->spns[form])) : 0;
     case K_DN:
@@ -146,13 +156,13 @@ static size_t decoy_key(char *out, const adseed_decoy *d, key_kind kind, unsigne
 /* Room for n keys at a load <= 3/4 (no table at all for none). */
 static int table_init(ix_table *t, key_kind kind, size_t n)
 {
-    size_t cap = 8;
+    size_t cap = n / 3 * 4 + n % 3 * 2 + 2; /* >= n * 4 / 3 + 1 */
     memset(t, 0, sizeof *t);
     t->kind = kind;
     if (n == 0)
         return 0;
-    while (cap / 4 * 3 < n)
-        cap *= 2;
+    if (n > (size_t)UINT32_MAX / 2)
+        return -1;
     t->slots = calloc(cap, sizeof *t->slots);
     t->cap = t->slots ? cap : 0;
     return t->slots ? 0 : -1;
@@ -164,33 +174,49 @@ static void table_free(ix_table *t)
     memset(t, 0, sizeof *t);
 }
 
-static const adseed_decoy *slot_decoy(const decoy_index *ix, uint32_t ref)
+const adseed_decoy *decoy_index_decoy(const decoy_index *ix, size_t pos, adseed_decoy_view *view)
 {
-    return &ix->decoys[(ref >> FORM_BITS) - 1];
+    if (!ix || pos >= ix->ndecoys)
+        return NULL;
+    if (ix->pack)
+        return view ? adseed_pack_decoy(ix->pack, pos, view) : NULL;
+    return &ix->decoys[pos];
+}
+
+static size_t slot_pos(uint32_t ref)
+{
+    return (ref >> FORM_BITS) - 1;
 }
 
 /* Does the slot's key equal key? The key is rebuilt from the decoy it refers to. */
 static int slot_matches(const decoy_index *ix, const ix_table *t, uint32_t ref, const char *key, size_t len)
 {
     char k[KEY_MAX];
-    return decoy_key(k, slot_decoy(ix, ref), t->kind, ref & FORM_MASK) == len && memcmp(k, key, len) == 0;
+    adseed_decoy_view v;
+    const adseed_decoy *d = decoy_index_decoy(ix, slot_pos(ref), &v);
+    return decoy_key(k, d, t->kind, ref & FORM_MASK) == len && memcmp(k, key, len) == 0;
 }
 
-static const adseed_decoy *table_get(const decoy_index *ix, const ix_table *t, const char *key, size_t len)
+static size_t home(const ix_table *t, uint64_t h)
+{
+    return (size_t)(((h & 0xffffffffu) * t->cap) >> 32);
+}
+
+static size_t table_get(const decoy_index *ix, const ix_table *t, const char *key, size_t len)
 {
     uint64_t h;
     uint32_t tag;
     size_t i;
     if (!len || !t->cap)
-        return NULL;
+        return DECOY_INDEX_NONE;
     h = fnv1a(key, len);
     tag = (uint32_t)(h >> 32);
-    for (i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+    for (i = home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
         const ix_slot *s = &t->slots[i];
         if (!s->ref)
-            return NULL;
+            return DECOY_INDEX_NONE;
         if (s->tag == tag && slot_matches(ix, t, s->ref, key, len))
-            return slot_decoy(ix, s->ref);
+            return slot_pos(s->ref);
     }
 }
 
@@ -200,12 +226,12 @@ static int table_put(decoy_index *ix, ix_table *t, const char *key, size_t len, 
 {
     uint64_t h;
     size_t i;
-    if (!len || table_get(ix, t, key, len))
+    if (!len || table_get(ix, t, key, len) != DECOY_INDEX_NONE)
         return 0;
     if ((t->n + 1) * 4 > t->cap * 3)
         return -1;
     h = fnv1a(key, len);
-    for (i = (size_t)h & (t->cap - 1); t->slots[i].ref; i = (i + 1) & (t->cap - 1))
+    for (i = home(t, h); t->slots[i].ref; i = i + 1 == t->cap ? 0 : i + 1)
         ;
     t->slots[i].tag = (uint32_t)(h >> 32);
     t->slots[i].ref = (uint32_t)((pos + 1) << FORM_BITS) | form;
@@ -213,15 +239,16 @@ static int table_put(decoy_index *ix, ix_table *t, const char *key, size_t len, 
     return 0;
 }
 
-static int indexed(const adseed_decoy *d) { return !d->retired && d->name; }
+static int indexed(const adseed_decoy *d) { return d && !d->retired && d->name; }
 
 /* Keys each table will hold at most (duplicates are counted, then skipped by table_put). */
-static void count_keys(const adseed_inventory *inv, size_t n[5])
+static void count_keys(const decoy_index *ix, size_t n[5])
 {
     char k[KEY_MAX];
+    adseed_decoy_view v;
     memset(n, 0, 5 * sizeof n[0]);
-    for (size_t i = 0; i < inv->ndecoys; i++) {
-        const adseed_decoy *d = &inv->decoys[i];
+    for (size_t i = 0; i < ix->ndecoys; i++) {
+        const adseed_decoy *d = decoy_index_decoy(ix, i, &v);
         if (!indexed(d))
             continue;
         n[K_NAME] += 1 + (strip_dollar(k, norm_name(k, d->name, strlen(d->name))) ? 1 : 0);
@@ -232,13 +259,17 @@ static void count_keys(const adseed_inventory *inv, size_t n[5])
     }
 }
 
+/* Indexes the decoy at pos; 1 when it was (not retired), -1 when a table was too small. */
 static int index_decoy(decoy_index *ix, size_t pos)
 {
-    const adseed_decoy *d = &ix->decoys[pos];
+    adseed_decoy_view v;
+    const adseed_decoy *d = decoy_index_decoy(ix, pos, &v);
     char k[KEY_MAX];
     size_t n;
     int rc = 0;
 
+    if (!indexed(d))
+        return 0;
     n = norm_name(k, d->name, strlen(d->name));
     rc |= table_put(ix, &ix->name, k, n, pos, 0);
     n = strip_dollar(k, n);
@@ -248,38 +279,51 @@ static int index_decoy(decoy_index *ix, size_t pos)
     rc |= table_put(ix, &ix->dn, k, decoy_key(k, d, K_DN, 0), pos, 0);
     for (size_t i = 0; i < d->nspns && i < ADSEED_MAX_SPNS; i++)
         rc |= table_put(ix, &ix->spn, k, decoy_key(k, d, K_SPN, (unsigned)i), pos, (unsigned)i);
-    return rc;
+    return rc ? -1 : 1;
 }
 
-decoy_index *decoy_index_build(const adseed_inventory *inv, char *err, size_t errlen)
+static decoy_index *build(const adseed_decoy *decoys, const adseed_pack *pack, size_t ndecoys, char *err,
+                          size_t errlen)
 {
     decoy_index *ix = NULL;
     size_t nkeys[5];
 
-    if (inv->ndecoys > REF_MAX_DECOYS) {
-        snprintf(err, errlen, "decoy index: %zu decoys, at most %zu supported", inv->ndecoys,
-                 REF_MAX_DECOYS);
+    if (ndecoys > REF_MAX_DECOYS) {
+        snprintf(err, errlen, "decoy index: %zu decoys, at most %zu supported", ndecoys, REF_MAX_DECOYS);
         return NULL;
     }
-    count_keys(inv, nkeys);
     ix = calloc(1, sizeof *ix);
-    if (!ix || table_init(&ix->name, K_NAME, nkeys[K_NAME]) || table_init(&ix->sid, K_SID, nkeys[K_SID]) ||
+    if (!ix)
+        goto oom;
+    ix->decoys = decoys;
+    ix->pack = pack;
+    ix->ndecoys = ndecoys;
+    count_keys(ix, nkeys);
+    if (table_init(&ix->name, K_NAME, nkeys[K_NAME]) || table_init(&ix->sid, K_SID, nkeys[K_SID]) ||
         table_init(&ix->guid, K_GUID, nkeys[K_GUID]) || table_init(&ix->spn, K_SPN, nkeys[K_SPN]) ||
         table_init(&ix->dn, K_DN, nkeys[K_DN]))
         goto oom;
-    ix->decoys = inv->decoys;
-    for (size_t i = 0; i < inv->ndecoys; i++) {
-        if (!indexed(&inv->decoys[i]))
-            continue;
-        if (index_decoy(ix, i) != 0)
+    for (size_t i = 0; i < ndecoys; i++) {
+        int rc = index_decoy(ix, i);
+        if (rc < 0)
             goto oom;
-        ix->count++;
+        ix->count += (size_t)rc;
     }
     return ix;
 oom:
-    snprintf(err, errlen, "decoy index: out of memory (%zu decoys)", inv->ndecoys);
+    snprintf(err, errlen, "decoy index: out of memory (%zu decoys)", ndecoys);
     decoy_index_free(ix);
     return NULL;
+}
+
+decoy_index *decoy_index_build(const adseed_inventory *inv, char *err, size_t errlen)
+{
+    return build(inv->decoys, NULL, inv->ndecoys, err, errlen);
+}
+
+decoy_index *decoy_index_build_pack(const adseed_pack *pack, char *err, size_t errlen)
+{
+    return build(NULL, pack, adseed_pack_count(pack), err, errlen);
 }
 
 void decoy_index_free(decoy_index *ix)
@@ -296,63 +340,74 @@ void decoy_index_free(decoy_index *ix)
 
 size_t decoy_index_count(const decoy_index *ix) { return ix ? ix->count : 0; }
 
+size_t decoy_index_find(const decoy_index *ix, decoy_key_kind kind, const char *v, size_t len)
+{
+    char k[KEY_MAX];
+    size_t n, pos;
+
+    if (!ix || !v)
+        return DECOY_INDEX_NONE;
+    switch (kind) {
+    case DECOY_KEY_NAME:
+        n = norm_name(k, v, len);
+        pos = table_get(ix, &ix->name, k, n);
+        if (pos == DECOY_INDEX_NONE && (n = strip_dollar(k, n)) != 0)
+            pos = table_get(ix, &ix->name, k, n);
+        return pos;
+    case DECOY_KEY_SID:
+        return table_get(ix, &ix->sid, k, norm_copy(k, v, len, 1));
+    case DECOY_KEY_GUID:
+        return table_get(ix, &ix->guid, k, norm_guid(k, v, len));
+    case DECOY_KEY_SPN:
+        return table_get(ix, &ix->spn, k, norm_spn(k, v, len));
+    case DECOY_KEY_DN:
+    default:
+        return table_get(ix, &ix->dn, k, norm_copy(k, v, len, 0));
+    }
+}
+
+/* The by_* forms: the inventory's entry (an index over a pack has none to point to: NULL). */
+static const adseed_decoy *by(const decoy_index *ix, decoy_key_kind kind, const char *v, size_t len)
+{
+    return v ? decoy_index_decoy(ix, decoy_index_find(ix, kind, v, len), NULL) : NULL;
+}
+
 const adseed_decoy *decoy_index_by_name(const decoy_index *ix, const char *name)
 {
-    return name ? decoy_index_by_name_n(ix, name, strlen(name)) : NULL;
+    return name ? by(ix, DECOY_KEY_NAME, name, strlen(name)) : NULL;
 }
 
 const adseed_decoy *decoy_index_by_name_n(const decoy_index *ix, const char *name, size_t len)
 {
-    char k[KEY_MAX];
-    size_t n;
-    const adseed_decoy *d;
-    if (!ix || !name)
-        return NULL;
-    n = norm_name(k, name, len);
-    d = table_get(ix, &ix->name, k, n);
-    if (!d && (n = strip_dollar(k, n)) != 0)
-        d = table_get(ix, &ix->name, k, n);
-    return d;
+    return by(ix, DECOY_KEY_NAME, name, len);
 }
 
 const adseed_decoy *decoy_index_by_sid(const decoy_index *ix, const char *sid)
 {
-    return sid ? decoy_index_by_sid_n(ix, sid, strlen(sid)) : NULL;
+    return sid ? by(ix, DECOY_KEY_SID, sid, strlen(sid)) : NULL;
 }
 
 const adseed_decoy *decoy_index_by_sid_n(const decoy_index *ix, const char *sid, size_t len)
 {
-    char k[KEY_MAX];
-    if (!ix || !sid)
-        return NULL;
-    return table_get(ix, &ix->sid, k, norm_copy(k, sid, len, 1));
+    return by(ix, DECOY_KEY_SID, sid, len);
 }
 
 const adseed_decoy *decoy_index_by_guid(const decoy_index *ix, const char *guid)
 {
-    char k[KEY_MAX];
-    if (!ix || !guid)
-        return NULL;
-    return table_get(ix, &ix->guid, k, norm_guid(k, guid));
+    return guid ? by(ix, DECOY_KEY_GUID, guid, strlen(guid)) : NULL;
 }
 
 const adseed_decoy *decoy_index_by_spn(const decoy_index *ix, const char *spn)
 {
-    return spn ? decoy_index_by_spn_n(ix, spn, strlen(spn)) : NULL;
+    return spn ? by(ix, DECOY_KEY_SPN, spn, strlen(spn)) : NULL;
 }
 
 const adseed_decoy *decoy_index_by_spn_n(const decoy_index *ix, const char *spn, size_t len)
 {
-    char k[KEY_MAX];
-    if (!ix || !spn)
-        return NULL;
-    return table_get(ix, &ix->spn, k, norm_spn(k, spn, len));
+    return by(ix, DECOY_KEY_SPN, spn, len);
 }
 
 const adseed_decoy *decoy_index_by_dn(const decoy_index *ix, const char *dn)
 {
-    char k[KEY_MAX];
-    if (!ix || !dn)
-        return NULL;
-    return table_get(ix, &ix->dn, k, norm_copy(k, dn, strlen(dn), 0));
+    return dn ? by(ix, DECOY_KEY_DN, dn, strlen(dn)) : NULL;
 }

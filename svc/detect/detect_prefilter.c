@@ -33,7 +33,7 @@ int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, 
         const char *val;
         size_t n;
         int rc = evtx_raw_view_get(&v, f->name, &val, &n);
-        if (rc < 0 || (rc == 1 && detect_lookup(ix, f->kind, val, n, NULL)))
+        if (rc < 0 || (rc == 1 && detect_lookup(ix, f->kind, val, n, NULL) != DECOY_INDEX_NONE))
             return 1;
     }
     return 0;

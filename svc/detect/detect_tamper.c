@@ -40,31 +40,33 @@ typedef struct key {
     key_kind kind;
 } key;
 
-static const adseed_decoy *find(const decoy_index *ix, const evtx_event *ev, const key *keys,
-                                const char **by, const char **field)
+/* The decoy's position in the index, DECOY_INDEX_NONE when no field names one. */
+static size_t find(const decoy_index *ix, const evtx_event *ev, const key *keys, const char **by,
+                   const char **field)
 {
     for (; keys->field; keys++) {
         const char *v = get(ev, keys->field);
-        const adseed_decoy *d = NULL;
+        size_t d = DECOY_INDEX_NONE, n;
         if (!v)
             continue;
+        n = strlen(v);
         switch (keys->kind) {
-        case BY_SID: d = decoy_index_by_sid(ix, v), *by = "sid"; break;
-        case BY_DN: d = decoy_index_by_dn(ix, v), *by = "dn"; break;
-        case BY_NAME: d = decoy_index_by_name(ix, v), *by = "name"; break;
+        case BY_SID: d = decoy_index_find(ix, DECOY_KEY_SID, v, n), *by = "sid"; break;
+        case BY_DN: d = decoy_index_find(ix, DECOY_KEY_DN, v, n), *by = "dn"; break;
+        case BY_NAME: d = decoy_index_find(ix, DECOY_KEY_NAME, v, n), *by = "name"; break;
         case BY_OBJECT: /* 4907 ObjectName: "%{objectGUID}" or a DN */
-            if ((d = decoy_index_by_guid(ix, v)) != NULL)
+            if ((d = decoy_index_find(ix, DECOY_KEY_GUID, v, n)) != DECOY_INDEX_NONE)
                 *by = "guid";
-            else if ((d = decoy_index_by_dn(ix, v)) != NULL)
+            else if ((d = decoy_index_find(ix, DECOY_KEY_DN, v, n)) != DECOY_INDEX_NONE)
                 *by = "dn";
             break;
         }
-        if (d) {
+        if (d != DECOY_INDEX_NONE) {
             *field = keys->field;
             return d;
         }
     }
-    return NULL;
+    return DECOY_INDEX_NONE;
 }
 
 static const key account_keys[] = {
@@ -194,7 +196,8 @@ static void decoy_details(const evtx_event *ev, detection *out)
 
 int detect_tamper(const decoy_index *ix, const evtx_event *ev, detection *out)
 {
-    const adseed_decoy *d;
+    adseed_decoy_view view;
+    size_t d;
     const char *by = NULL, *field = NULL;
     const key *keys;
     detect_action a;
@@ -209,9 +212,9 @@ int detect_tamper(const decoy_index *ix, const evtx_event *ev, detection *out)
         break;
     }
     a = decoy_action(ev, &keys);
-    if (a == DETECT_NONE || !(d = find(ix, ev, keys, &by, &field)))
+    if (a == DETECT_NONE || (d = find(ix, ev, keys, &by, &field)) == DECOY_INDEX_NONE)
         return 0;
-    detect_enrich(out, ev, a, d, by, field, 0);
+    detect_enrich(out, ev, a, decoy_index_decoy(ix, d, &view), by, field, 0);
     decoy_details(ev, out);
     return 1;
 }

@@ -125,47 +125,51 @@ static unsigned spray_record(detector *d, const char *source, const char *accoun
 
 /* ---- matching ------------------------------------------------------------------------------- */
 typedef struct match {
-    const adseed_decoy *decoy;
+    size_t decoy; /* position in the index, DECOY_INDEX_NONE when none */
     const char *by, *field;
 } match;
 
-const adseed_decoy *detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n,
-                                  const char **by)
+size_t detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n, const char **by)
 {
-    const adseed_decoy *d;
+    size_t d;
     const char *how = "name";
 
     if (!v || n == 0 || (n == 1 && v[0] == '-'))
-        return NULL;
+        return DECOY_INDEX_NONE;
     switch (kind) {
     case DETECT_KEY_SID:
-        d = decoy_index_by_sid_n(ix, v, n);
+        d = decoy_index_find(ix, DECOY_KEY_SID, v, n);
         how = "sid";
         break;
     case DETECT_KEY_SERVICE:
         if (n >= 6 && (strncmp(v, "krbtgt", 6) == 0 || strncmp(v, "KRBTGT", 6) == 0))
-            return NULL;
+            return DECOY_INDEX_NONE;
         if (memchr(v, '/', n)) {
-            d = decoy_index_by_spn_n(ix, v, n);
+            d = decoy_index_find(ix, DECOY_KEY_SPN, v, n);
             how = "spn";
             break;
         }
-        d = decoy_index_by_name_n(ix, v, n);
+        d = decoy_index_find(ix, DECOY_KEY_NAME, v, n);
         break;
     case DETECT_KEY_NAME:
     default:
-        d = decoy_index_by_name_n(ix, v, n);
+        d = decoy_index_find(ix, DECOY_KEY_NAME, v, n);
         break;
     }
-    if (d && by)
+    if (d != DECOY_INDEX_NONE && by)
         *by = how;
     return d;
+}
+
+static int found(const decoy_index *ix, decoy_key_kind kind, const char *v, size_t *pos)
+{
+    return (*pos = decoy_index_find(ix, kind, v, strlen(v))) != DECOY_INDEX_NONE;
 }
 
 static int match_field(const detector *d, const evtx_event *ev, const char *field, detect_key kind, match *m)
 {
     const char *v = evtx_event_get(ev, field);
-    if (v && (m->decoy = detect_lookup(d->ix, kind, v, strlen(v), &m->by))) {
+    if (v && (m->decoy = detect_lookup(d->ix, kind, v, strlen(v), &m->by)) != DECOY_INDEX_NONE) {
         m->field = field;
         return 1;
     }
@@ -192,17 +196,17 @@ static int match_object(const detector *d, const evtx_event *ev, const char *gfi
                         const char *dnfield, match *m)
 {
     const char *g = get(ev, gfield), *dn = dnfield ? get(ev, dnfield) : NULL;
-    if (g && (m->decoy = decoy_index_by_guid(d->ix, g))) {
+    if (g && found(d->ix, DECOY_KEY_GUID, g, &m->decoy)) {
         m->by = "guid";
         m->field = gfield;
         return 1;
     }
-    if (g && !dnfield && (m->decoy = decoy_index_by_dn(d->ix, g))) {
+    if (g && !dnfield && found(d->ix, DECOY_KEY_DN, g, &m->decoy)) {
         m->by = "dn";
         m->field = gfield;
         return 1;
     }
-    if (dn && (m->decoy = decoy_index_by_dn(d->ix, dn))) {
+    if (dn && found(d->ix, DECOY_KEY_DN, dn, &m->decoy)) {
         m->by = "dn";
         m->field = dnfield;
         return 1;
@@ -305,7 +309,9 @@ static int lure_password_used(const evtx_event *ev, const adseed_decoy *decoy)
 
 int detector_examine(detector *d, const evtx_event *ev, detection *out)
 {
-    match m = {NULL, NULL, NULL};
+    match m = {DECOY_INDEX_NONE, NULL, NULL};
+    adseed_decoy_view view;
+    const adseed_decoy *decoy;
     const detect_event_id *e;
     detect_action a;
     unsigned tried = 0;
@@ -326,8 +332,9 @@ int detector_examine(detector *d, const evtx_event *ev, detection *out)
     a = classify(d, ev, &m);
     if (a == DETECT_NONE)
         return 0;
-    if (a == DETECT_PASSWORD_GUESS && lure_password_used(ev, m.decoy))
+    decoy = decoy_index_decoy(d->ix, m.decoy, &view);
+    if (a == DETECT_PASSWORD_GUESS && lure_password_used(ev, decoy))
         a = DETECT_BREADCRUMB_USED;
-    detect_enrich(out, ev, a, m.decoy, m.by, m.field, tried);
+    detect_enrich(out, ev, a, decoy, m.by, m.field, tried);
     return 1;
 }

@@ -114,9 +114,9 @@ typedef enum detect_key {
 } detect_key;
 /* The one lookup of a field's value v[0..n) (not NUL-terminated) in the index, shared by the
  * matcher and the prefilter so that they agree by construction: "" and "-" name nothing. *by
- * (optional) receives "name", "sid" or "spn". NULL when no decoy. */
-const adseed_decoy *detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n,
-                                  const char **by);
+ * (optional) receives "name", "sid" or "spn". The decoy's position (decoy_index_decoy), or
+ * DECOY_INDEX_NONE. */
+size_t detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size_t n, const char **by);
 /* Cheap look at a raw rendered record before full parsing (detect_prefilter.c): 0 when it is a
  * 4624 or 4769 in canonical form that surely names no decoy, 1 when it must be parsed. */
 int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, size_t len);

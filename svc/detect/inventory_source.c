@@ -251,7 +251,7 @@ out:
 static int accept_body(inventory_source *s, const fetch *f)
 {
     uint64_t hash = fnv1a(f->body, f->len);
-    adseed_inventory inv;
+    adseed_pack *pack = NULL; /* validated as the pipeline loads it */
     char err[1024];
     int rc;
 
@@ -259,10 +259,9 @@ static int accept_body(inventory_source *s, const fetch *f)
         return 0;
     if (hash == s->refused_hash)
         return -1; /* the same broken version again: said already */
-    adseed_inventory_init(&inv);
     rc = adseed_write_file_atomic(s->tmp_path, f->body, f->len, 0600, err, sizeof err) ||
-         adseed_inventory_load(&inv, s->tmp_path, err, sizeof err);
-    adseed_inventory_free(&inv);
+         adseed_pack_load(&pack, s->tmp_path, err, sizeof err);
+    adseed_pack_free(pack);
     remove(s->tmp_path);
     if (rc == 0 && adseed_write_file_atomic(s->cache_path, f->body, f->len, 0600, err, sizeof err) == 0) {
         s->cache_hash = hash;
@@ -307,7 +306,7 @@ int inventory_source_start(inventory_source *s, int64_t now_ms, char *err, size_
 {
     size_t len;
     char *cached = adseed_read_file(s->cache_path, &len, err, errlen);
-    adseed_inventory inv;
+    adseed_pack *pack = NULL;
     int valid;
 
     if (cached) {
@@ -316,9 +315,8 @@ int inventory_source_start(inventory_source *s, int64_t now_ms, char *err, size_
     }
     s->next_ms = now_ms + s->o.poll_ms;
     refresh(s, err, errlen);
-    adseed_inventory_init(&inv);
-    valid = adseed_inventory_load(&inv, s->cache_path, err, errlen) == 0;
-    adseed_inventory_free(&inv);
+    valid = adseed_pack_load(&pack, s->cache_path, err, errlen) == 0;
+    adseed_pack_free(pack);
     if (valid)
         return 0;
     snprintf(err, errlen, "inventory %s: no valid copy fetched yet and none cached in %s", s->url, s->cache_path);

@@ -14,13 +14,15 @@ size_t pipeline_event_ids(const char *channel, unsigned *out, size_t cap)
     return detect_event_ids_for_channel(channel, out, cap);
 }
 
-static int load_index(pipeline *p, adseed_inventory *inv, decoy_index **idx, detector **det,
+/* The inventory is loaded packed (its file read in blocks) and indexed: about 120 bytes a decoy
+ * with a name, SID, GUID and SPN (docs/internals.md). */
+static int load_index(pipeline *p, adseed_pack **pack, decoy_index **idx, detector **det,
                       char *err, size_t errlen)
 {
-    adseed_inventory_init(inv);
-    if (adseed_inventory_load(inv, p->inventory_path, err, errlen))
+    *pack = NULL;
+    if (adseed_pack_load(pack, p->inventory_path, err, errlen))
         goto fail;
-    *idx = decoy_index_build(inv, err, errlen);
+    *idx = decoy_index_build_pack(*pack, err, errlen);
     if (!*idx)
         goto fail;
     *det = detector_new(*idx);
@@ -32,7 +34,8 @@ static int load_index(pipeline *p, adseed_inventory *inv, decoy_index **idx, det
     }
     return 0;
 fail:
-    adseed_inventory_free(inv);
+    adseed_pack_free(*pack);
+    *pack = NULL;
     return -1;
 }
 
@@ -56,7 +59,7 @@ int pipeline_open(pipeline *p, const pipeline_opts *o, char *err, size_t errlen)
     for (size_t i = 0; i < nids; i++)
         p->want_ids[ids[i].id / 8] |= (uint8_t)(1u << (ids[i].id % 8));
     p->inventory_stamp = svc_file_stamp(p->inventory_path);
-    if (load_index(p, &p->inv, &p->index, &p->det, err, errlen))
+    if (load_index(p, &p->pack, &p->index, &p->det, err, errlen))
         goto fail;
     p->thr = throttle_new(o->window_ms);
     if (!p->thr) {
@@ -80,7 +83,7 @@ void pipeline_close(pipeline *p)
         detector_free(p->det);
     if (p->index)
         decoy_index_free(p->index);
-    adseed_inventory_free(&p->inv);
+    adseed_pack_free(p->pack);
     free(p->inventory_path);
     memset(p, 0, sizeof *p);
 }
@@ -167,7 +170,7 @@ int pipeline_flush(pipeline *p, int64_t now_ms, int force)
 int pipeline_reload_if_changed(pipeline *p)
 {
     uint64_t stamp = svc_file_stamp(p->inventory_path);
-    adseed_inventory inv;
+    adseed_pack *pack;
     decoy_index *idx = NULL;
     detector *det = NULL;
     char err[1024];
@@ -175,17 +178,18 @@ int pipeline_reload_if_changed(pipeline *p)
     if (stamp == p->inventory_stamp)
         return 0;
     p->inventory_stamp = stamp;
-    if (load_index(p, &inv, &idx, &det, err, sizeof err)) {
+    if (load_index(p, &pack, &idx, &det, err, sizeof err)) {
         svc_log(p->lg, SVC_LOG_ERR, "inventory changed but is invalid, keeping the previous one: %s", err);
         return 0;
     }
     detector_free(p->det);
     decoy_index_free(p->index);
-    adseed_inventory_free(&p->inv);
-    p->inv = inv;
+    adseed_pack_free(p->pack);
+    p->pack = pack;
     p->index = idx;
     p->det = det;
-    svc_log(p->lg, SVC_LOG_INFO, "inventory %s reloaded: %zu decoys", p->inventory_path, p->inv.ndecoys);
+    svc_log(p->lg, SVC_LOG_INFO, "inventory %s reloaded: %zu decoys", p->inventory_path,
+            adseed_pack_count(p->pack));
     return 1;
 }
 
@@ -200,6 +204,8 @@ int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t l
 const char *pipeline_resolve_spn(void *ctx, const char *spn)
 {
     pipeline *p = ctx;
-    const adseed_decoy *d = decoy_index_by_spn(p->index, spn);
+    adseed_decoy_view v; /* the name points into the pack, not into v */
+    const adseed_decoy *d = decoy_index_decoy(p->index, decoy_index_find(p->index, DECOY_KEY_SPN, spn,
+                                                                         spn ? strlen(spn) : 0), &v);
     return d ? d->name : NULL;
 }

@@ -32,7 +32,7 @@ typedef struct pipeline_stats {
 typedef struct pipeline {
     char *inventory_path;
     uint64_t inventory_stamp;
-    adseed_inventory inv;
+    adseed_pack *pack; /* the inventory, packed (adseed_pack_count: its decoys) */
     decoy_index *index;
     detector *det;
     throttle *thr;

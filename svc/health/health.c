@@ -147,7 +147,7 @@ static json_t *common_json(health *h, int64_t now_ms)
     json_object_set_new(o, "service", json_pack("{s:s, s:o, s:I}", "version", ADDECOY_VERSION, "started",
                                                 health_time_json(h->start_ms), "uptime_seconds",
                                                 (json_int_t)((now_ms - h->start_ms) / 1000)));
-    json_object_set_new(o, "decoys", json_pack("{s:I}", "count", (json_int_t)h->env.pipe->inv.ndecoys));
+    json_object_set_new(o, "decoys", json_pack("{s:I}", "count", (json_int_t)adseed_pack_count(h->env.pipe->pack)));
     json_object_set_new(o, "self_test", self_trip_result_json(h->env.trip)); /* null when off or not yet run */
     return o;
 }

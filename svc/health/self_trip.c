@@ -20,11 +20,14 @@ struct self_trip {
     int64_t written_ms; /* finished_ms of the result last written to self_test.json */
 };
 
-static const adseed_decoy *find_canary(const pipeline *p, const char *name)
+/* The active decoy of that exact name (case-insensitive), unpacked into *v; NULL when none. */
+static const adseed_decoy *find_canary(const pipeline *p, const char *name, adseed_decoy_view *v)
 {
-    for (size_t i = 0; i < p->inv.ndecoys; i++)
-        if (strcasecmp(p->inv.decoys[i].name, name) == 0 && !p->inv.decoys[i].retired)
-            return &p->inv.decoys[i];
+    for (size_t i = 0; i < adseed_pack_count(p->pack); i++) {
+        const adseed_decoy *d = adseed_pack_decoy(p->pack, i, v);
+        if (strcasecmp(d->name, name) == 0 && !d->retired)
+            return d;
+    }
     return NULL;
 }
 
@@ -32,7 +35,8 @@ static int request(void *ctx, const char *canary, char *spn, size_t spnlen, char
                    size_t errlen)
 {
     self_trip *t = ctx;
-    const adseed_decoy *d = find_canary(t->pipe, canary);
+    adseed_decoy_view v;
+    const adseed_decoy *d = find_canary(t->pipe, canary, &v);
     svc_ticket_conf tc = {t->cfg->self_test.keytab, t->cfg->self_test.principal, t->ccache};
 
     if (!d || d->nspns == 0) {
@@ -66,6 +70,7 @@ self_trip *self_trip_open(const svc_config *cfg, pipeline *pipe, const svc_logge
     self_trip *t;
     char host[256];
     self_test_conf c;
+    adseed_decoy_view v;
 
     err[0] = '\0';
     if (cfg->self_test.interval_ms <= 0)
@@ -85,7 +90,7 @@ self_trip *self_trip_open(const svc_config *cfg, pipeline *pipe, const svc_logge
         return NULL;
     }
     pipeline_set_own(pipe, is_own, t);
-    if (!find_canary(pipe, cfg->self_test.canary))
+    if (!find_canary(pipe, cfg->self_test.canary, &v))
         svc_log(lg, SVC_LOG_WARN, "%s: self_test.canary: no decoy named %s in the inventory: the self-test will fail",
                 cfg->path, cfg->self_test.canary);
     svc_log(lg, SVC_LOG_INFO, "self-test every %lld s with the canary %s, expecting its 4769 within %lld s",

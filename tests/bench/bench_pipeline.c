@@ -1,7 +1,8 @@
 /*
  * bench_pipeline.c - throughput of parse + match: ../shared/corpus/xml/baseline-security.xml fed
  * from memory again and again (>= 1,000,000 events) through the streaming XML parser into the
- * detector and throttle, with an inventory of 10,000 synthetic decoys plus the scenario decoys.
+ * detector and throttle, with an inventory of 10,000 synthetic decoys plus the scenario decoys,
+ * written to a temporary file and loaded as decoysvc loads it (packed, the file read in blocks).
  * Prints events/s of CPU time for each run (the daemon's input path: the file read in 64 KiB chunks with both
  * pre-filters, run first so that its peak RSS is its own; then from memory: all events parsed, the
  * EventID pre-filter, both pre-filters; match only over pre-parsed events) and the peak RSS.
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include "adseed/adseed.h"
@@ -78,27 +80,23 @@ static int on_event(void *ctx, const evtx_event *ev, uint64_t end)
     return 0;
 }
 
-static char *build_inventory(size_t n, size_t *len)
+/* Writes the inventory to f, entry by entry (the benchmark never holds its text). */
+static int write_inventory(FILE *f, size_t n)
 {
     static const char scenario[] =
         "{\"name\":\"Svc-SQL-DB01\",\"kind\":\"kerberoast\",\"sid\":\"S-1-5-21-4230534742-2542757381-3142984815-1171\"},"
         "{\"name\":\"admin-test\",\"kind\":\"asrep\"},{\"name\":\"admin-hacker\"},{\"name\":\"svc_nxlog\"},"
         "{\"name\":\"honey-pot1\",\"kind\":\"recon\",\"sid\":\"S-1-5-21-4230534742-2542757381-3142984815-1159\","
         "\"guid\":\"259162f1-58e4-4ee9-9b9c-2baf2a03d376\"}";
-    size_t cap = n * 300 + sizeof scenario + 64, o;
-    char *s = malloc(cap);
-    if (!s)
-        return NULL;
-    o = (size_t)snprintf(s, cap, "{\"version\":1,\"decoys\":[%s", scenario);
+    fprintf(f, "{\"version\":1,\"decoys\":[%s", scenario);
     for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(s + o, cap - o,
-                              ",{\"name\":\"bench_decoy_%05zu\",\"sid\":\"S-1-5-21-1111-2222-3333-%zu\","
-                              "\"guid\":\"%08zx-0000-4000-8000-%012zx\",\"spns\":[\"HTTP/bench%05zu.corp.example\"],"
-                              "\"kind\":\"kerberoast\",\"memo\":\"synthetic bench decoy\"}",
-                              i, 100000 + i, i, i, i);
-    o += (size_t)snprintf(s + o, cap - o, "]}");
-    *len = o;
-    return s;
+        fprintf(f,
+                ",{\"name\":\"bench_decoy_%05zu\",\"sid\":\"S-1-5-21-1111-2222-3333-%zu\","
+                "\"guid\":\"%08zx-0000-4000-8000-%012zx\",\"spns\":[\"HTTP/bench%05zu.corp.example\"],"
+                "\"kind\":\"kerberoast\",\"memo\":\"synthetic bench decoy\"}",
+                i, 100000 + i, i, i, i);
+    fprintf(f, "]}\n");
+    return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 
 static const decoy_index *bench_index; /* for bench_prefilter: set once in main */
@@ -182,9 +180,9 @@ int main(int argc, char **argv)
     size_t ndecoys = argc > 3 ? (size_t)strtoul(argv[3], NULL, 10) : 10000;
     static const unsigned ids[] = {4624, 4625, 4662, 4738, 4768, 4769, 4771, 4776, 5136};
     static uint8_t want[65536 / 8];
-    char path[4096], err[512], *inv_json, *xml = NULL;
-    size_t inv_len, xml_len;
-    adseed_inventory inv;
+    char path[4096], inv_path[4096], err[512], *xml = NULL;
+    size_t xml_len;
+    adseed_pack *pack = NULL;
     decoy_index *ix;
     bench b;
     double t;
@@ -199,19 +197,35 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_pipeline: %s: cannot open (pass the corpus directory as the first argument)\n", path);
         return 77;
     }
-    inv_json = build_inventory(ndecoys, &inv_len);
-    adseed_inventory_init(&inv);
+    {
+        const char *tmp = getenv("TMPDIR");
+        int fd;
+        FILE *f = NULL;
+        snprintf(inv_path, sizeof inv_path, "%s/bench_inventory_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        fd = mkstemp(inv_path);
+        if (fd < 0 || !(f = fdopen(fd, "w")) || write_inventory(f, ndecoys) != 0 || fclose(f) != 0) {
+            fprintf(stderr, "bench_pipeline: %s: cannot write the inventory\n", inv_path);
+            return 1;
+        }
+        getrusage(RUSAGE_SELF, &ru);
+        printf("peak RSS before loading the inventory: %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
+    }
     t = now_s();
-    if (!inv_json || adseed_inventory_parse(&inv, inv_json, inv_len, "bench", err, sizeof err) != 0) {
+    if (adseed_pack_load(&pack, inv_path, err, sizeof err) != 0) {
         fprintf(stderr, "bench_pipeline: inventory: %s\n", err);
+        remove(inv_path);
         return 1;
     }
-    free(inv_json);
-    ix = decoy_index_build(&inv, err, sizeof err);
+    remove(inv_path);
+    ix = decoy_index_build_pack(pack, err, sizeof err);
+    if (!ix) {
+        fprintf(stderr, "bench_pipeline: %s\n", err);
+        return 1;
+    }
     printf("inventory: %zu decoys loaded and indexed in %.1f ms\n", decoy_index_count(ix), (now_s() - t) * 1000);
     getrusage(RUSAGE_SELF, &ru);
-    printf("peak RSS after loading the inventory: %.1f MB (JSON text + jansson tree); current RSS %.1f MB\n",
-           (double)ru.ru_maxrss / 1024.0, current_rss_mb());
+    printf("peak RSS after loading the inventory: %.1f MB (packed, its file read in 64 KiB blocks); current "
+           "RSS %.1f MB\n", (double)ru.ru_maxrss / 1024.0, current_rss_mb());
 
     memset(&b, 0, sizeof b);
     b.det = detector_new(ix);
@@ -249,7 +263,7 @@ int main(int argc, char **argv)
            (unsigned long long)b.events, t, (double)b.events / t, (unsigned long long)b.detections);
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS after parse + match: %.1f MB; current RSS %.1f MB (inventory of %zu decoys, the XML file "
-           "%.1f MB in memory)\n", (double)ru.ru_maxrss / 1024.0, current_rss_mb(), inv.ndecoys,
+           "%.1f MB in memory)\n", (double)ru.ru_maxrss / 1024.0, current_rss_mb(), adseed_pack_count(pack),
            (double)xml_len / 1048576.0);
 
     /* match only: the detector over pre-parsed copies of the file's events */
@@ -277,7 +291,7 @@ int main(int argc, char **argv)
     throttle_free(b.thr);
     detector_free(b.det);
     decoy_index_free(ix);
-    adseed_inventory_free(&inv);
+    adseed_pack_free(pack);
     free(xml);
     return 0;
 }
