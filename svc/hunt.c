@@ -67,7 +67,7 @@ static void hunt_progress(void *ctx, uint64_t live_records)
 
 /* Feeds one file's trace to the spraying tracker, the throttle and the output, in the order its
  * events came: the same calls, in the same order, as examining them one by one would make. */
-static void hunt_replay(hunt_ctx *h, const hunt_trace *t)
+static void hunt_replay(hunt_ctx *h, const hunt_trace *t, const char *path)
 {
     hunt_trace_cursor c = {0, 0};
     hunt_step *st = malloc(sizeof *st); /* a detection is ~10 KiB: not on the stack */
@@ -102,7 +102,7 @@ static void hunt_replay(hunt_ctx *h, const hunt_trace *t)
     free(st);
     if (t->logs_dropped) {
         hunt_summary_clear_progress(&h->sum);
-        svc_log(h->lg, SVC_LOG_WARN, "%llu more warnings about this file not shown (over %d KiB of them)",
+        svc_log(h->lg, SVC_LOG_WARN, "%s: %llu more warnings not shown (over %d KiB of them)", path,
                 (unsigned long long)t->logs_dropped, HUNT_TRACE_LOG_MAX / 1024);
     }
     h->pipe.stats.events += t->events;
@@ -135,7 +135,7 @@ static int hunt_all(hunt_ctx *h, const hunt_files *files)
             failed = 1;
             break;
         }
-        hunt_replay(h, t);
+        hunt_replay(h, t, files->paths[i]);
         failed |= !t->read_ok;
         hunt_trace_free(t);
         free(t);

@@ -472,6 +472,32 @@ static void test_unreadable_file(void **state)
     }
 }
 
+/* ---- warnings are bounded per file ---------------------------------------------------------- */
+static void test_warnings_bounded(void **state)
+{
+    char dir[1024], a[2048], *paths[2];
+    hunt_run one, two;
+    size_t lines;
+    (void)state;
+
+    testutil_tmpdir(dir, sizeof dir, "hunt-warn");
+    snprintf(a, sizeof a, "%s/many-bad.xml", dir);
+    gen_xml(a, 0, 12000, 1, 1795000000, 1, "10.9.9.9", 0); /* ~1.9 MB of warnings unbounded */
+    paths[0] = a;
+    paths[1] = a; /* the same file twice: two traces in flight with -j 2 */
+    run_hunt(&one, dir, paths, 2, 1);
+    run_hunt(&two, dir, paths, 2, 2);
+    assert_same(&one, &two);
+    assert_int_equal(summary_int(&one, "records_skipped"), 24000); /* all counted */
+    lines = count_lines(one.log.text);
+    assert_true(lines > 2000 && lines < 24000); /* kept up to 1 MiB per file, then counted */
+    assert_non_null(strstr(one.log.text, "many-bad.xml: "));
+    assert_non_null(strstr(one.log.text, " more warnings not shown"));
+    assert_int_equal(count_lines(one.alerts), 2); /* the decoy after them is still found */
+    run_free(&one);
+    run_free(&two);
+}
+
 /* ---- the trace ------------------------------------------------------------------------------ */
 static void test_trace_round_trip(void **state)
 {
@@ -525,7 +551,8 @@ int main(void)
         cmocka_unit_test(test_files_discovery),   cmocka_unit_test(test_summary_counts),
         cmocka_unit_test(test_jobs_same_output),  cmocka_unit_test(test_jobs_corpus),
         cmocka_unit_test(test_out_of_order_throttle), cmocka_unit_test(test_spray_across_files),
-        cmocka_unit_test(test_unreadable_file),   cmocka_unit_test(test_trace_round_trip),
+        cmocka_unit_test(test_unreadable_file),   cmocka_unit_test(test_warnings_bounded),
+        cmocka_unit_test(test_trace_round_trip),
     };
     testutil_init();
     return testutil_run(tests);
