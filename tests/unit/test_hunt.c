@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "adseed/decoy.h"
 #include "svc/hunt.h"
 #include "svc/hunt_files.h"
 #include "svc/hunt_trace.h"
@@ -56,14 +57,7 @@ static void write_file(const char *path, const char *text)
 
 static void iso_time(int64_t epoch_s, char *out, size_t cap)
 {
-    time_t t = (time_t)epoch_s;
-    struct tm tm;
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%S.0000000Z", &tm);
+    decoy_time_format((time_t)epoch_s, "%Y-%m-%dT%H:%M:%S.0000000Z", out, cap);
 }
 
 /* good 4624 records for a non-decoy, bad (malformed) records, then decoy Kerberoast requests from
