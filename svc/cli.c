@@ -47,7 +47,7 @@ static const char usage_run[] =
 static const char usage_hunt[] =
     "usage: decoysvc hunt --inventory FILE [--format jsonl|table] [--window SECONDS] [--quiet]\n"
     "                     [--summary text|json] [--summary-file FILE] [--[no-]progress] [--verbose]\n"
-    "                     [--input-format xml|evtx|json] PATH...\n"
+    "                     [--input-format xml|evtx|json] [-j N] PATH...\n"
     "  Scans binary .evtx files, rendered event XML (wevtutil qe /f:xml; \"-\" = stdin) and JSON\n"
     "  lines from Winlogbeat, Elastic Agent or NXLog (files ending .json, .jsonl or .ndjson)\n"
     "  with the daemon's detector and throttle, using each event's time as the clock. A PATH that\n"
@@ -58,6 +58,8 @@ static const char usage_hunt[] =
     "  --format jsonl|table   alerts as JSON lines (default) or a table\n"
     "  --window SECONDS       throttle window (default 300; 0 = one alert per detection)\n"
     "  --input-format KIND    read every PATH as xml, evtx or json instead of telling by name\n"
+    "  -j, --jobs N           read N files at once (default: the number of processors); alerts,\n"
+    "                         warnings and summary are the same, in the same order, for every N\n"
     "  --quiet                no per-record warnings (they are still counted in the summary)\n"
     "  --summary text|json    the summary as text (default) or as one JSON object on one line\n"
     "  --summary-file FILE    write the summary to FILE instead of stderr\n"
@@ -191,6 +193,17 @@ static int cmd_hunt(int argc, char **argv)
                 fprintf(stderr, "decoysvc hunt: --input-format must be xml, evtx or json, not '%s'\n", v);
                 goto out;
             }
+        } else if (strncmp(argv[i], "-j", 2) == 0 || strcmp(argv[i], "--jobs") == 0) {
+            char *end;
+            long n;
+            if (!(v = argv[i][1] == 'j' && argv[i][2] ? argv[i] + 2 : opt_value(argc, argv, &i)))
+                goto out;
+            n = strtol(v, &end, 10);
+            if (*end || end == v || n < 1 || n > 256) {
+                fprintf(stderr, "decoysvc hunt: -j takes a number of threads from 1 to 256, not '%s'\n", v);
+                goto out;
+            }
+            o.jobs = (int)n;
         } else if (strcmp(argv[i], "--verbose") == 0) {
             lg.min = SVC_LOG_INFO;
         } else if (strcmp(argv[i], "--quiet") == 0) {

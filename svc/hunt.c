@@ -10,28 +10,21 @@
 #include <string.h>
 
 #include "svc/base/platform.h"
+#include "svc/base/thread.h"
 #include "svc/detect/pipeline.h"
 #include "svc/hunt_files.h"
+#include "svc/hunt_pool.h"
 #include "svc/hunt_summary.h"
 
 typedef struct hunt_ctx {
     const hunt_opts *o;
+    FILE *out;
     pipeline pipe;
     uint64_t alerts;
     int64_t clock; /* the throttle's clock: the last event time seen */
-    const char *file;
     const svc_logger *lg;
     hunt_summary sum;
 } hunt_ctx;
-
-/* Logs through the hunt's logger, erasing the progress line first. */
-#define HUNT_LOG(h, level, ...)                                   \
-    do {                                                          \
-        if ((h)->lg && (level) <= (h)->lg->min) {                 \
-            hunt_summary_clear_progress(&(h)->sum);               \
-            svc_log((h)->lg, level, __VA_ARGS__);                 \
-        }                                                         \
-    } while (0)
 
 /* Terminal-safe copy of an attacker-controlled value for the table. */
 static void table_cell(char *out, size_t cap, const char *s)
@@ -52,8 +45,8 @@ static int hunt_emit(void *ctx, const alert *a, const char *json, size_t len)
     h->alerts++;
     h->sum.alerts = h->alerts;
     if (h->o->format == HUNT_JSONL) {
-        fwrite(json, 1, len, stdout);
-        fputc('\n', stdout);
+        fwrite(json, 1, len, h->out);
+        fputc('\n', h->out);
         return 0;
     }
     table_cell(when, sizeof when, a->det.time);
@@ -61,129 +54,94 @@ static int hunt_emit(void *ctx, const alert *a, const char *json, size_t len)
     table_cell(src, sizeof src, a->det.source_ip);
     table_cell(user, sizeof user, a->det.user_name);
     table_cell(host, sizeof host, a->det.host);
-    printf("%-24s %-15s %-20s %-16s %-24s %6llu  %-10s %s\n", when, detect_action_name(a->det.action), decoy,
-           src, user, (unsigned long long)a->count, a->det.technique_id, host);
+    fprintf(h->out, "%-24s %-15s %-20s %-16s %-24s %6llu  %-10s %s\n", when, detect_action_name(a->det.action),
+            decoy, src, user, (unsigned long long)a->count, a->det.technique_id, host);
     return 0;
 }
 
-static int hunt_event(void *ctx, const evtx_event *ev, uint64_t end_offset)
+static void hunt_progress(void *ctx, uint64_t live_records)
 {
     hunt_ctx *h = ctx;
-
-    (void)end_offset;
-    /* offline: the event's own time drives the throttle window (the previous event's time when it
-     * has none, so that it does not look like a jump back to 1970) */
-    if (ev->time_ms >= 0)
-        h->clock = ev->time_ms;
-    hunt_summary_tick(&h->sum);
-    pipeline_event(&h->pipe, ev, h->clock);
-    return 0;
+    hunt_summary_progress(&h->sum, live_records);
 }
 
-static void hunt_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const char *detail)
+/* Feeds one file's trace to the spraying tracker, the throttle and the output, in the order its
+ * events came: the same calls, in the same order, as examining them one by one would make. */
+static void hunt_replay(hunt_ctx *h, const hunt_trace *t, const char *path)
 {
-    hunt_ctx *h = ctx;
-    hunt_summary_skip(&h->sum, why);
-    if (!h->o->quiet)
-        HUNT_LOG(h, SVC_LOG_WARN, "%s: byte %llu: skipped a %s record: %s", h->file, (unsigned long long)offset,
-                 hunt_skip_reason_name(why), detail ? detail : "");
-}
+    hunt_trace_cursor c = {0, 0};
+    hunt_step *st = malloc(sizeof *st); /* a detection is ~10 KiB: not on the stack */
+    unsigned tried = 0;
 
-static int hunt_prefilter(void *ctx, unsigned event_id, const char *rec, size_t len)
-{
-    hunt_ctx *h = ctx;
-    int keep = pipeline_prefilter(&h->pipe, event_id, rec, len);
-    if (!keep)
-        hunt_summary_tick(&h->sum);
-    return keep;
-}
-
-static void hunt_json_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const char *detail)
-{
-    hunt_ctx *h = ctx;
-    static const char *const names[] = {"?", "not an event", "oversized", "truncated"};
-    (void)offset;
-    hunt_summary_skip(&h->sum, why);
-    if (!h->o->quiet)
-        HUNT_LOG(h, SVC_LOG_WARN, "%s: skipped (%s): %s", h->file, names[why <= 3 ? why : 0], detail ? detail : "");
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static hunt_input input_kind(const hunt_ctx *h, const char *path)
-{
-    if (h->o->input != HUNT_INPUT_BY_NAME)
-        return h->o->input;
-    if (ends_with(path, ".json") || ends_with(path, ".jsonl") || ends_with(path, ".ndjson"))
-        return HUNT_INPUT_JSON;
-    return strcmp(path, "-") != 0 && evtx_file_is_evtx(path) ? HUNT_INPUT_EVTX : HUNT_INPUT_XML;
-}
-
-static int hunt_json_file(hunt_ctx *h, const char *path)
-{
-    evtx_json_opts jo = {{hunt_event, hunt_json_skip, h, h->pipe.want_ids, 0, NULL}, EVTX_JSON_AUTO, 1};
-    evtx_stream_stats st;
-    char err[1024];
-
-    int rc;
-
-    memset(&st, 0, sizeof st);
-    rc = evtx_json_read_file(path, &jo, &st, err, sizeof err);
-    hunt_summary_file_done(&h->sum, st.records, 0, rc == 0);
-    if (rc) {
-        HUNT_LOG(h, SVC_LOG_ERR, "%s", err);
-        return -1;
+    if (!st) {
+        svc_log(h->lg, SVC_LOG_ERR, "out of memory replaying a file");
+        return;
     }
-    if (st.duplicate_keys)
-        svc_log(h->lg, SVC_LOG_WARN, "%s: %llu lines had a key twice (read with the last value)", path,
-                (unsigned long long)st.duplicate_keys);
-    svc_log(h->lg, SVC_LOG_INFO, "%s: %llu lines, %llu examined, %llu skipped as not events", path,
-            (unsigned long long)st.records, (unsigned long long)st.delivered,
-            (unsigned long long)(st.malformed + st.oversized + st.truncated));
-    return 0;
-}
-
-static int hunt_file(hunt_ctx *h, const char *path)
-{
-    evtx_xml_opts xo = {hunt_event, hunt_skip, h, h->pipe.want_ids, 0, hunt_prefilter};
-    evtx_stream_stats st;
-    char err[1024];
-    hunt_input kind = input_kind(h, path);
-    int rc;
-
-    h->file = path;
-    if (kind == HUNT_INPUT_JSON)
-        return hunt_json_file(h, path);
-    if (kind == HUNT_INPUT_EVTX) {
-        evtx_file_stats fs;
-        memset(&fs, 0, sizeof fs);
-        rc = evtx_file_read(path, &xo, &fs, err, sizeof err);
-        hunt_summary_file_done(&h->sum, fs.records, fs.bad_chunks, rc == 0);
-        if (rc) {
-            HUNT_LOG(h, SVC_LOG_ERR, "%s", err);
-            return -1;
+    while (hunt_trace_next(t, &c, st) != HUNT_STEP_END) {
+        switch (st->kind) {
+        case HUNT_STEP_CLOCK:
+            h->clock = st->clock;
+            pipeline_clock(&h->pipe, h->clock);
+            break;
+        case HUNT_STEP_SPRAY:
+            tried = detector_spray_feed(h->pipe.det, &st->spray);
+            break;
+        case HUNT_STEP_DETECT:
+            if (st->spray_applies)
+                detection_set_spray(&st->det, tried);
+            pipeline_detected(&h->pipe, &st->det, h->clock);
+            break;
+        case HUNT_STEP_LOG:
+            hunt_summary_clear_progress(&h->sum);
+            svc_log(h->lg, st->level, "%s", st->text);
+            break;
+        default:
+            break;
         }
-        HUNT_LOG(h, SVC_LOG_INFO, "%s: %llu chunks, %llu records, %llu examined, %llu bad chunks, %llu bad records, "
-                 "%llu over the work bound", path, (unsigned long long)fs.chunks, (unsigned long long)fs.records,
-                 (unsigned long long)fs.delivered, (unsigned long long)fs.bad_chunks,
-                 (unsigned long long)fs.bad_records, (unsigned long long)fs.over_budget);
-        return 0;
     }
-    memset(&st, 0, sizeof st);
-    rc = evtx_xml_read_file(path, &xo, &st, err, sizeof err);
-    hunt_summary_file_done(&h->sum, st.records + st.truncated, 0, rc == 0); /* every record found */
-    if (rc) {
-        HUNT_LOG(h, SVC_LOG_ERR, "%s", err);
+    free(st);
+    if (t->logs_dropped) {
+        hunt_summary_clear_progress(&h->sum);
+        svc_log(h->lg, SVC_LOG_WARN, "%s: %llu more warnings not shown (over %d KiB of them)", path,
+                (unsigned long long)t->logs_dropped, HUNT_TRACE_LOG_MAX / 1024);
+    }
+    h->pipe.stats.events += t->events;
+    h->pipe.stats.prefiltered += t->prefiltered;
+    for (size_t i = 0; i < HUNT_SKIP_REASONS; i++)
+        h->sum.skipped[i] += t->skipped[i];
+    hunt_summary_file_done(&h->sum, t->records, t->bad_chunks, t->read_ok);
+}
+
+/* Reads every file (on o->jobs threads) and replays them in order. 0, or -1 when one failed. */
+static int hunt_all(hunt_ctx *h, const hunt_files *files)
+{
+    hunt_reader r = {h->o, &h->pipe, h->pipe.det, h->lg ? h->lg->min : SVC_LOG_ERR, NULL, NULL};
+    int jobs = h->o->jobs > 0 ? h->o->jobs : svc_cpu_count(), started = 0, failed = 0;
+    hunt_pool *pool;
+    char err[256];
+
+    if ((size_t)jobs > files->n)
+        jobs = (int)files->n;
+    if (!(pool = hunt_pool_start(files, &r, jobs, &started, err, sizeof err))) {
+        svc_log(h->lg, SVC_LOG_ERR, "%s", err);
         return -1;
     }
-    HUNT_LOG(h, SVC_LOG_INFO, "%s: %llu records, %llu examined, %llu skipped as bad", path,
-             (unsigned long long)st.records, (unsigned long long)st.delivered,
-             (unsigned long long)(st.malformed + st.oversized + st.truncated));
-    return 0;
+    if (jobs > 1 && started < jobs)
+        svc_log(h->lg, SVC_LOG_WARN, "hunt: %d of %d reader threads started (%s)", started, jobs, err);
+    for (size_t i = 0; i < files->n; i++) {
+        hunt_trace *t = hunt_pool_take(pool, i, hunt_progress, h);
+        if (!t) {
+            svc_log(h->lg, SVC_LOG_ERR, "%s: out of memory", files->paths[i]);
+            failed = 1;
+            break;
+        }
+        hunt_replay(h, t, files->paths[i]);
+        failed |= !t->read_ok;
+        hunt_trace_free(t);
+        free(t);
+    }
+    hunt_pool_stop(pool);
+    return failed ? -1 : 0;
 }
 
 /* The PATH arguments as files; directories searched (hunt_files.c). -1 when one is unusable. */
@@ -236,6 +194,7 @@ int svc_hunt(const hunt_opts *o, const svc_logger *lg)
 
     memset(&h, 0, sizeof h);
     h.o = o;
+    h.out = o->out ? o->out : stdout;
     h.lg = lg;
     if (expand_paths(o, &files, lg) < 0) {
         hunt_files_free(&files);
@@ -249,13 +208,12 @@ int svc_hunt(const hunt_opts *o, const svc_logger *lg)
     hunt_summary_init(&h.sum, files.n, o->progress > 0 || (o->progress == 0 && svc_stderr_is_tty()),
                       o->progress > 0 ? 0 : 1000);
     if (o->format == HUNT_TABLE)
-        printf("%-24s %-15s %-20s %-16s %-24s %6s  %-10s %s\n", "TIME", "ACTION", "DECOY", "SOURCE", "USER",
-               "COUNT", "TECHNIQUE", "LOGGED BY");
-    for (size_t i = 0; i < files.n; i++)
-        if (hunt_file(&h, files.paths[i]))
-            failed = 1;
+        fprintf(h.out, "%-24s %-15s %-20s %-16s %-24s %6s  %-10s %s\n", "TIME", "ACTION", "DECOY", "SOURCE",
+                "USER", "COUNT", "TECHNIQUE", "LOGGED BY");
+    if (hunt_all(&h, &files))
+        failed = 1;
     pipeline_flush(&h.pipe, 0, 1);
-    fflush(stdout);
+    fflush(h.out);
     h.sum.events = h.pipe.stats.events;
     h.sum.detections = h.pipe.stats.detections;
     h.sum.alerts = h.alerts;

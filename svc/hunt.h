@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "svc/base/log.h"
 
@@ -28,6 +29,9 @@ typedef struct hunt_opts {
     const char *summary_file; /* write the summary there instead of stderr (NULL: stderr) */
     int progress;            /* progress line: 0 when stderr is a terminal and after 1 s, 1 always
                                 (from the start), -1 never */
+    int jobs;                /* files read at once, on that many threads (0: svc_cpu_count()); the
+                                output is the same whatever the number */
+    FILE *out;               /* alerts (NULL: stdout) */
 } hunt_opts;
 
 /* Returns 0 (no decoy touched), 1 (at least one alert) or 2 (error, or nothing to read). Alerts go

@@ -30,15 +30,6 @@ const char *hunt_skip_reason_name(evtx_skip_reason why)
     }
 }
 
-void hunt_summary_skip(hunt_summary *s, evtx_skip_reason why)
-{
-    unsigned i = (unsigned)why < HUNT_SKIP_REASONS ? (unsigned)why : 0;
-    if (i && strcmp(hunt_skip_reason_name(why), "other") == 0)
-        i = 0; /* a reason this build has no name for */
-    s->skipped[i]++;
-    hunt_summary_tick(s);
-}
-
 uint64_t hunt_summary_skipped(const hunt_summary *s)
 {
     uint64_t n = 0;
@@ -60,11 +51,11 @@ static void draw(hunt_summary *s, int64_t now)
     s->progress_last_ms = now;
 }
 
-void hunt_summary_tick(hunt_summary *s)
+void hunt_summary_progress(hunt_summary *s, uint64_t live_records)
 {
     int64_t now;
-    s->live_records++;
-    if (!s->progress || (++s->tick & 1023) != 0)
+    s->live_records = live_records;
+    if (!s->progress)
         return;
     now = svc_now_ms();
     if (now - s->start_ms >= s->progress_after_ms && now - s->progress_last_ms >= 250)

@@ -23,20 +23,17 @@ typedef struct hunt_summary {
     int64_t progress_after_ms;             /* ...once the hunt has run this long */
     int progress_shown;
     int64_t progress_last_ms;
-    uint64_t live_records;                 /* records seen in the current file so far */
-    uint32_t tick;
+    uint64_t live_records;                 /* records seen in files not done yet */
 } hunt_summary;
 
 void hunt_summary_init(hunt_summary *s, uint64_t files_total, int progress, int64_t progress_after_ms);
-/* A skipped record (counted by reason). */
-void hunt_summary_skip(hunt_summary *s, evtx_skip_reason why);
 const char *hunt_skip_reason_name(evtx_skip_reason why);
 uint64_t hunt_summary_skipped(const hunt_summary *s);
 /* A file is done: its records (and bad chunks) are added; ok = 0 when it could not be read. */
 void hunt_summary_file_done(hunt_summary *s, uint64_t records, uint64_t bad_chunks, int ok);
-/* One more record seen in the current file; redraws the progress line at most 4 times a second,
- * once the hunt has run progress_after_ms. Cheap: looks at the clock every 1,024 calls. */
-void hunt_summary_tick(hunt_summary *s);
+/* live_records have been seen so far in files not done yet; redraws the progress line at most 4
+ * times a second, once the hunt has run progress_after_ms. Called every 1,024 records or so. */
+void hunt_summary_progress(hunt_summary *s, uint64_t live_records);
 /* Erases the progress line (before a warning or the summary is written to stderr). */
 void hunt_summary_clear_progress(hunt_summary *s);
 

@@ -327,9 +327,14 @@ void detect_enrich(detection *o, const evtx_event *ev, detect_action a, const ad
         set_directory(o, ev);
         break;
     }
-    o->spray_accounts = tried;
-    o->spray = a == DETECT_PASSWORD_GUESS && tried >= SPRAY_THRESHOLD;
     if (a == DETECT_BREADCRUMB_USED)
         o->password_correct = 1; /* also for Kerberos, where no NTSTATUS says so */
+    detection_set_spray(o, tried);
+}
+
+void detection_set_spray(detection *o, unsigned tried)
+{
+    o->spray_accounts = tried;
+    o->spray = o->action == DETECT_PASSWORD_GUESS && tried >= SPRAY_THRESHOLD;
     detect_set_threat(o);
 }

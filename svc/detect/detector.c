@@ -74,19 +74,15 @@ static int get_int(const evtx_event *ev, const char *name)
 }
 
 /* ---- spraying tracker ------------------------------------------------------------------------ */
-/* Records that 'source' failed to authenticate as 'account' at time t; returns how many distinct
+/* Records that a source failed to authenticate as an account at a time; returns how many distinct
  * accounts that source tried within the last SPRAY_WINDOW_MS (at most SPRAY_ACCOUNTS). */
-static unsigned spray_record(detector *d, const char *source, const char *account, int64_t t)
+unsigned detector_spray_feed(detector *d, const detect_spray *in)
 {
-    uint64_t sk = hash_lower(source, strlen(source)), ak;
+    uint64_t sk = in->source, ak = in->account;
+    int64_t t = in->time_ms;
     spray_source *s = NULL, *victim = NULL;
     size_t i, oldest = 0;
-    const char *bs = strrchr(account, '\\'), *at;
 
-    if (bs)
-        account = bs + 1;
-    at = strchr(account, '@');
-    ak = hash_lower(account, at ? (size_t)(at - account) : strlen(account));
     for (i = 0; i < SPRAY_SOURCES && !s; i++) {
         spray_source *c = &d->spray[i];
         if (c->key == sk)
@@ -307,28 +303,40 @@ static int lure_password_used(const evtx_event *ev, const adseed_decoy *decoy)
     }
 }
 
-int detector_examine(detector *d, const evtx_event *ev, detection *out)
+int detector_spray_input(const evtx_event *ev, detect_spray *out)
+{
+    const char *acct, *src, *bs, *at;
+    char ip[48];
+
+    if (!is_failure_event(ev) || ev->time_ms < 0)
+        return 0;
+    acct = get(ev, "TargetUserName");
+    src = detect_normalise_ip(get(ev, "IpAddress"), ip, sizeof ip);
+    if (!*src)
+        src = get(ev, ev->event_id == 4776 ? "Workstation" : "WorkstationName");
+    if (!acct || !src)
+        return 0;
+    if ((bs = strrchr(acct, '\\')) != NULL)
+        acct = bs + 1;
+    at = strchr(acct, '@');
+    out->source = hash_lower(src, strlen(src));
+    out->account = hash_lower(acct, at ? (size_t)(at - acct) : strlen(acct));
+    out->time_ms = ev->time_ms;
+    return 1;
+}
+
+int detector_match(const detector *d, const evtx_event *ev, unsigned tried, detection *out)
 {
     match m = {DECOY_INDEX_NONE, NULL, NULL};
     adseed_decoy_view view;
     const adseed_decoy *decoy;
     const detect_event_id *e;
     detect_action a;
-    unsigned tried = 0;
 
     if (!d || !ev || !(e = detect_event_id_find(ev->event_id)))
         return 0;
     if (e->family == DETECT_FAMILY_TAMPER)
         return detect_tamper(d->ix, ev, out);
-    if (is_failure_event(ev) && ev->time_ms >= 0) {
-        const char *acct = get(ev, "TargetUserName");
-        char ip[48];
-        const char *src = detect_normalise_ip(get(ev, "IpAddress"), ip, sizeof ip);
-        if (!*src)
-            src = get(ev, ev->event_id == 4776 ? "Workstation" : "WorkstationName");
-        if (acct && src)
-            tried = spray_record(d, src, acct, ev->time_ms);
-    }
     a = classify(d, ev, &m);
     if (a == DETECT_NONE)
         return 0;
@@ -337,4 +345,16 @@ int detector_examine(detector *d, const evtx_event *ev, detection *out)
         a = DETECT_BREADCRUMB_USED;
     detect_enrich(out, ev, a, decoy, m.by, m.field, tried);
     return 1;
+}
+
+int detector_examine(detector *d, const evtx_event *ev, detection *out)
+{
+    detect_spray in;
+    unsigned tried = 0;
+
+    if (!d || !ev || !detect_event_id_find(ev->event_id))
+        return 0;
+    if (detector_spray_input(ev, &in))
+        tried = detector_spray_feed(d, &in);
+    return detector_match(d, ev, tried, out);
 }

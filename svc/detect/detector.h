@@ -103,6 +103,21 @@ void detector_free(detector *d);
  * spraying tracker with every failed authentication, decoy or not. */
 int detector_examine(detector *d, const evtx_event *ev, detection *out);
 
+/* detector_examine in two halves, for callers that match on several threads but must feed the
+ * spraying tracker in one order (`hunt -j`): the tracker's input from an event (1 when it is a
+ * failed authentication with a time, a source and an account), the tracker itself (returns the
+ * distinct accounts that source tried in the last 60 s), the match with that number (read-only:
+ * any number of threads may match with one detector), and setting the number afterwards on a
+ * detection matched with 0. detector_examine = input, feed, match. */
+typedef struct detect_spray {
+    uint64_t source, account; /* case-insensitive hashes (the account without DOMAIN\ and @REALM) */
+    int64_t time_ms;
+} detect_spray;
+int detector_spray_input(const evtx_event *ev, detect_spray *out);
+unsigned detector_spray_feed(detector *d, const detect_spray *in);
+int detector_match(const detector *d, const evtx_event *ev, unsigned tried, detection *out);
+void detection_set_spray(detection *o, unsigned tried);
+
 const char *detect_action_name(detect_action a); /* "kerberoast", ... */
 
 /* How an event field names a decoy. */

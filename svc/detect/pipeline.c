@@ -117,18 +117,19 @@ static int emit_alert(void *ctx, const alert *a)
     return 0;
 }
 
-int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
+int pipeline_clock(pipeline *p, int64_t now_ms)
 {
-    detection det;
+    /* follow-ups whose window has passed go out before anything newer (O(1) when none is due) */
+    return throttle_flush(p->thr, now_ms, 0, emit_alert, p) ? -1 : 0;
+}
+
+int pipeline_detected(pipeline *p, const detection *det, int64_t now_ms)
+{
     alert a;
 
-    p->stats.events++;
-    /* follow-ups whose window has passed go out before anything newer (O(1) when none is due) */
-    if (throttle_flush(p->thr, now_ms, 0, emit_alert, p))
+    if (pipeline_clock(p, now_ms))
         return -1;
-    if (!detector_examine(p->det, ev, &det))
-        return 0;
-    if (p->own && p->own(p->own_ctx, &det, now_ms)) {
+    if (p->own && p->own(p->own_ctx, det, now_ms)) {
         p->stats.own++;
         return 0;
     }
@@ -138,9 +139,21 @@ int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
         return -1;
     }
     p->stats.detections++;
-    if (throttle_observe(p->thr, &det, now_ms, &a) == 1)
+    if (throttle_observe(p->thr, det, now_ms, &a) == 1)
         return emit_alert(p, &a);
     return 0;
+}
+
+int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms)
+{
+    detection det;
+
+    p->stats.events++;
+    if (pipeline_clock(p, now_ms))
+        return -1;
+    if (!detector_examine(p->det, ev, &det))
+        return 0;
+    return pipeline_detected(p, &det, now_ms);
 }
 
 void pipeline_set_own(pipeline *p, pipeline_own_fn own, void *ctx)

@@ -65,6 +65,11 @@ void pipeline_close(pipeline *p);
 void pipeline_set_own(pipeline *p, pipeline_own_fn own, void *ctx);
 /* Examines one event with 'now_ms' as the throttle's clock. -1 when emit refused an alert. */
 int pipeline_event(pipeline *p, const evtx_event *ev, int64_t now_ms);
+/* pipeline_event in parts, for a caller that matched the event itself (`hunt -j`: detector_match
+ * on worker threads, the spraying tracker fed in order): the clock moves to now_ms (elapsed windows
+ * are flushed), and a detection is throttled and alerted. -1 when emit refused an alert. */
+int pipeline_clock(pipeline *p, int64_t now_ms);
+int pipeline_detected(pipeline *p, const detection *det, int64_t now_ms);
 /* Emits an alert decoysvc raises itself (audit_gap), not from an event: it bypasses the throttle,
  * its source raises it once per change. 0, or -1 when refused (spool full): raise it again later. */
 int pipeline_raise(pipeline *p, const detection *det);
