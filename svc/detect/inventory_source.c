@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "adseed/adseed.h"
+#include "svc/base/hash.h"
 #include "svc/base/platform.h"
 #include "svc/base/secret.h"
 #include "svc/config.h"
@@ -37,14 +38,6 @@ typedef struct fetch {
     int too_big;
     char etag[256], last_modified[128];
 } fetch;
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
 
 int inventory_is_url(const char *s)
 {
@@ -250,7 +243,7 @@ out:
 /* A 200 body: validated as an inventory, then made the cached copy. 0 new or unchanged, -1 refused. */
 static int accept_body(inventory_source *s, const fetch *f)
 {
-    uint64_t hash = fnv1a(f->body, f->len);
+    uint64_t hash = hash_fnv1a(f->body, f->len);
     adseed_inventory inv;
     char err[1024];
     int rc;
@@ -311,7 +304,7 @@ int inventory_source_start(inventory_source *s, int64_t now_ms, char *err, size_
     int valid;
 
     if (cached) {
-        s->cache_hash = fnv1a(cached, len);
+        s->cache_hash = hash_fnv1a(cached, len);
         free(cached);
     }
     s->next_ms = now_ms + s->o.poll_ms;
