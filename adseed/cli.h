@@ -49,6 +49,8 @@ typedef struct cli_cmd {
     const char *usage;  /* --help text before the options (a newline is added) */
     cli_group groups[CLI_MAX_GROUPS];
     const char *footer; /* --help text after the command's own options, or NULL */
+    const char *args;   /* its arguments: NULL none, CLI_ARGS_ANY the command checks them, else
+                           exactly one, e.g. "decoy NAME" (named in the usage error) */
     int ldap;           /* the command talks to the directory: list the connection options */
     /* Records option id (its argument arg, NULL when none) in st; 0, or an exit code after a
      * message (cli_usage_error). */
@@ -57,6 +59,7 @@ typedef struct cli_cmd {
 
 enum { OPT_CMD_BASE = 1100 };
 #define CLI_PARSE_GO (-1)
+#define CLI_ARGS_ANY "*"
 
 typedef struct cli_ctx {
     adseed_conn_opts conn;
@@ -76,6 +79,10 @@ int cli_common_opt(cli_ctx *c, int id, const char *arg);
  * (cli_ctx_init first) and st; prints --help. Returns CLI_PARSE_GO when the command should run (its arguments are argv[optind..]),
  * else the exit code: CLI_EXIT_OK after --help, CLI_EXIT_USAGE after a usage message. */
 int cli_parse(const cli_cmd *cmd, void *st, cli_ctx *c, int argc, char **argv);
+/* Handlers for a command whose only option takes a string (st: a const char *) or is a flag
+ * (st: an int, set to 1). */
+int cli_opt_string(void *st, int id, const char *arg);
+int cli_opt_flag(void *st, int id, const char *arg);
 /* The --help text of cmd. */
 void cli_help(const cli_cmd *cmd, FILE *f);
 

@@ -252,8 +252,6 @@ static int breadcrumb_create(int argc, char **argv)
     int ret = cli_parse(&create_cmd, &o, &cli, argc, argv);
     if (ret != CLI_PARSE_GO)
         return ret;
-    if (optind != argc)
-        return cli_usage_error("breadcrumb create", "unexpected argument '%s'", argv[optind]);
     if (!o.have_kind || !o.decoy || !o.location || !o.location[0])
         return cli_usage_error("breadcrumb create", "--kind, --decoy and --location are required%s", NULL);
     for (const char *s = o.location; *s; s++)

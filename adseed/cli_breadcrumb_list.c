@@ -20,23 +20,13 @@ static const cli_opt list_options[] = {
     {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"},
     {0}};
 
-/* The one option of list (--format) and of remove (--keep-password). */
-static int one_opt(void *st, int id, const char *arg)
-{
-    if (id == O_FORMAT)
-        *(const char **)st = arg;
-    else
-        *(int *)st = 1;
-    return 0;
-}
-
 static const cli_cmd list_cmd = {
     .name = "breadcrumb list",
     .usage = "Usage: adseed breadcrumb list [--format table|json] [--inventory FILE]\n"
              "Lists the breadcrumbs recorded in the inventory: id, kind, decoy, state, when planted\n"
              "and where. Reads only the inventory.\n",
     .groups = {{NULL, list_options, 20, 0}},
-    .opt = one_opt};
+    .opt = cli_opt_string};
 
 static const cli_opt remove_options[] = {
     {"keep-password", no_argument, O_KEEP_PASSWORD, NULL,
@@ -52,8 +42,9 @@ static const cli_cmd remove_cmd = {
              "the breadcrumb \"removed\" in the inventory. Delete the artefact where it was placed\n"
              "(the location is printed).\n",
     .groups = {{NULL, remove_options, 20, 0}},
+    .args = "breadcrumb ID",
     .ldap = 1,
-    .opt = one_opt};
+    .opt = cli_opt_flag};
 
 int cli_breadcrumb_list(int argc, char **argv)
 {
@@ -66,8 +57,6 @@ int cli_breadcrumb_list(int argc, char **argv)
     json = !strcmp(format, "json");
     if (!json && strcmp(format, "table"))
         return cli_usage_error("breadcrumb list", "--format %s: expected table or json", format);
-    if (optind != argc)
-        return cli_usage_error("breadcrumb list", "unexpected argument '%s'", argv[optind]);
     adseed_inventory inv;
     if (cli_inventory_load(&cli, &inv, 0))
         return CLI_EXIT_FAIL;
@@ -152,8 +141,6 @@ int cli_breadcrumb_remove(int argc, char **argv)
     if (ret != CLI_PARSE_GO)
         return ret;
     ret = CLI_EXIT_FAIL;
-    if (optind != argc - 1)
-        return cli_usage_error("breadcrumb remove", "expected exactly one breadcrumb ID%s", NULL);
     adseed_inventory inv;
     adseed_decoy *d = NULL;
     adseed_breadcrumb *b;

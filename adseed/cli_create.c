@@ -95,6 +95,7 @@ static const cli_cmd create_cmd = {
     "--show-password) and records it, with its objectSid and objectGUID, in the inventory.",
     .groups = {{"Decoy:", decoy_options, 20, 0},
                {"Relaxing the safe defaults (each one is a risk, see docs/adseed.md):", risk_options, 24, 0}},
+    .args = CLI_ARGS_ANY,
     .ldap = 1,
     .opt = create_opt};
 

@@ -37,15 +37,11 @@ int cli_export(int argc, char **argv)
 {
     cli_ctx cli;
     export_opts o = {.format = "json"};
-    const char *format, *output;
     int ret = cli_parse(&export_cmd, &o, &cli, argc, argv);
+    const char *format = o.format;
     if (ret != CLI_PARSE_GO)
         return ret;
     ret = CLI_EXIT_FAIL;
-    format = o.format;
-    output = o.output;
-    if (optind != argc)
-        return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     if (strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "sigma"))
         return cli_usage_error("export", "--format %s: expected json, csv or sigma", format);
     adseed_inventory inv;
@@ -57,8 +53,8 @@ int cli_export(int argc, char **argv)
         fprintf(stderr, "adseed export: %s\n", err);
         goto out;
     }
-    if (output) {
-        if (adseed_write_file_atomic(output, out.data ? out.data : "", out.len, 0644, err, sizeof err)) {
+    if (o.output) {
+        if (adseed_write_file_atomic(o.output, out.data ? out.data : "", out.len, 0644, err, sizeof err)) {
             fprintf(stderr, "adseed export: %s\n", err);
             goto out;
         }

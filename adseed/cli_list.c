@@ -15,13 +15,6 @@ static const cli_opt list_options[] = {
     {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"},
     {0}};
 
-static int list_opt(void *st, int id, const char *arg)
-{
-    (void)id; /* O_FORMAT */
-    *(const char **)st = arg;
-    return 0;
-}
-
 static const cli_cmd list_cmd = {
     .name = "list",
     .usage = "Usage: adseed list [--format table|json] [OPTIONS]\n"
@@ -30,7 +23,7 @@ static const cli_cmd list_cmd = {
              "breadcrumbs (lures) that lead to it ('adseed breadcrumb list' for their locations).\n",
     .groups = {{NULL, list_options, 20, 0}},
     .ldap = 1,
-    .opt = list_opt};
+    .opt = cli_opt_string};
 
 /* "gpp:bc-0123456789ab,..." of the active breadcrumbs, "-" when none. */
 static void lures(const adseed_decoy *d, char *out, size_t outlen)
@@ -108,8 +101,6 @@ int cli_list(int argc, char **argv)
     int json = !strcmp(format, "json");
     if (!json && strcmp(format, "table"))
         return cli_usage_error("list", "--format %s: expected table or json", format);
-    if (optind != argc)
-        return cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
     adseed_inventory inv;
     adseed_conn conn;
     if (cli_open(&cli, &inv, 0, &conn))

@@ -65,7 +65,25 @@ int cli_parse(const cli_cmd *cmd, void *st, cli_ctx *c, int argc, char **argv)
         cli_help(cmd, stdout);
         return CLI_EXIT_OK;
     }
+    if (!cmd->args && optind != argc)
+        return cli_usage_error(cmd->name, "unexpected argument '%s'", argv[optind]);
+    if (cmd->args && strcmp(cmd->args, CLI_ARGS_ANY) && optind != argc - 1)
+        return cli_usage_error(cmd->name, "expected exactly one %s", cmd->args);
     return CLI_PARSE_GO;
+}
+
+int cli_opt_string(void *st, int id, const char *arg)
+{
+    (void)id;
+    *(const char **)st = arg;
+    return 0;
+}
+
+int cli_opt_flag(void *st, int id, const char *arg)
+{
+    (void)id, (void)arg;
+    *(int *)st = 1;
+    return 0;
 }
 
 /* "  --name META   text", the synopsis padded to width; a longer one has its text on the next

@@ -13,6 +13,7 @@ static const cli_cmd remove_cmd = {
              "Deletes the decoy account from the directory and marks it \"retired\" in the inventory\n"
              "(the record stays, so alerts about the old SID/GUID remain explainable). Refuses to delete\n"
              "an account whose objectGUID differs from the inventory (not the account adseed created).",
+    .args = "decoy NAME",
     .ldap = 1};
 
 int cli_remove(int argc, char **argv)
@@ -22,8 +23,6 @@ int cli_remove(int argc, char **argv)
     if (ret != CLI_PARSE_GO)
         return ret;
     ret = CLI_EXIT_FAIL;
-    if (optind != argc - 1)
-        return cli_usage_error("remove", "expected exactly one decoy NAME%s", NULL);
     const char *name = argv[optind];
     adseed_inventory inv;
     adseed_conn conn;

@@ -93,15 +93,11 @@ int cli_report(int argc, char **argv)
 {
     cli_ctx cli;
     report_opts o = {0};
-    const char *html, *alerts_path;
     int ret = cli_parse(&report_cmd, &o, &cli, argc, argv);
+    const char *html = o.html, *alerts_path = o.alerts;
     if (ret != CLI_PARSE_GO)
         return ret;
     ret = CLI_EXIT_FAIL;
-    html = o.html;
-    alerts_path = o.alerts;
-    if (optind != argc)
-        return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
     if (!html)
         return cli_usage_error("report", "--html FILE is required%s", NULL);
 

@@ -29,6 +29,7 @@ static const cli_cmd suggest_cmd = {
              "service accounts (svc_, svc-, sql-, sa_ ...) and proposes decoy names and SPNs in the\n"
              "same style that do not exist yet. Default count 5.\n",
     .groups = {{NULL, suggest_options, 20, 0}},
+    .args = CLI_ARGS_ANY,
     .ldap = 1,
     .opt = suggest_opt};
 

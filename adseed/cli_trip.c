@@ -13,13 +13,6 @@ static const cli_opt trip_options[] = {
     {"spn", required_argument, O_SPN, "SPN", "the SPN to ask a ticket for (default: the decoy's first)"},
     {0}};
 
-static int trip_opt(void *st, int id, const char *arg)
-{
-    (void)id; /* O_SPN */
-    *(const char **)st = arg;
-    return 0;
-}
-
 static const cli_cmd trip_cmd = {
     .name = "trip",
     .usage = "Usage: adseed trip NAME [--spn SPN] [--inventory FILE]\n"
@@ -28,7 +21,8 @@ static const cli_cmd trip_cmd = {
              "Kerberoasting tool would: the DC logs 4769 and decoysvc must page. Prints the ticket\n"
              "encryption the KDC chose. Windows equivalent: klist get SPN, then klist.\n",
     .groups = {{NULL, trip_options, 20, 0}},
-    .opt = trip_opt};
+    .args = "decoy NAME",
+    .opt = cli_opt_string};
 
 static const char *etype_note(const char *e)
 {
@@ -51,8 +45,6 @@ int cli_trip(int argc, char **argv)
     if (ret != CLI_PARSE_GO)
         return ret;
     ret = CLI_EXIT_FAIL;
-    if (optind != argc - 1)
-        return cli_usage_error("trip", "expected exactly one decoy NAME%s", NULL);
     const char *name = argv[optind];
     adseed_inventory inv;
     if (cli_inventory_load(&cli, &inv, 0))

@@ -30,6 +30,7 @@ static const cli_cmd verify_cmd = {
              "userWorkstations set, no privileged group (direct or nested, via tokenGroups), not in\n"
              "Domain Users, no delegation. One line per finding; exit 0 clean, 1 drift, 3 error.\n",
     .groups = {{NULL, cli_verify_options, 24, 0}},
+    .args = CLI_ARGS_ANY,
     .ldap = 1,
     .opt = verify_opt};
 
