@@ -17,6 +17,7 @@
 #include "svc/base/hash.h"
 #include "svc/base/platform.h"
 #include "svc/base/secret.h"
+#include "svc/base/strbuf.h"
 #include "svc/config.h"
 
 #define BODY_MAX (64 * 1024 * 1024)
@@ -33,9 +34,7 @@ struct inventory_source {
 };
 
 typedef struct fetch {
-    char *body;
-    size_t len;
-    int too_big;
+    strbuf body; /* at most BODY_MAX bytes */
     char etag[256], last_modified[128];
 } fetch;
 
@@ -134,20 +133,9 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
     fetch *f = ctx;
     size_t add = size * n;
-    char *nb;
 
-    if (f->len + add > BODY_MAX) {
-        f->too_big = 1;
-        return 0;
-    }
-    nb = realloc(f->body, f->len + add + 1);
-    if (!nb)
-        return 0;
-    memcpy(nb + f->len, p, add);
-    f->body = nb;
-    f->len += add;
-    f->body[f->len] = '\0';
-    return add;
+    strbuf_append(&f->body, p, add);
+    return f->body.failed ? 0 : add;
 }
 
 /* Keeps the ETag and Last-Modified validators of the reply. */
@@ -227,7 +215,7 @@ static long http_get(inventory_source *s, fetch *f, char *err, size_t errlen)
     curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
     rc = curl_easy_perform(c);
     if (rc != CURLE_OK)
-        snprintf(err, errlen, "%s", f->too_big ? "inventory larger than 64 MB" : curl_easy_strerror(rc));
+        snprintf(err, errlen, "%s", f->body.failed == STRBUF_TOO_LONG ? "inventory larger than 64 MB" : curl_easy_strerror(rc));
     else
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 out:
@@ -243,7 +231,7 @@ out:
 /* A 200 body: validated as an inventory, then made the cached copy. 0 new or unchanged, -1 refused. */
 static int accept_body(inventory_source *s, const fetch *f)
 {
-    uint64_t hash = hash_fnv1a(f->body, f->len);
+    uint64_t hash = hash_fnv1a(f->body.data, f->body.len);
     adseed_inventory inv;
     char err[1024];
     int rc;
@@ -253,11 +241,11 @@ static int accept_body(inventory_source *s, const fetch *f)
     if (hash == s->refused_hash)
         return -1; /* the same broken version again: said already */
     adseed_inventory_init(&inv);
-    rc = adseed_write_file_atomic(s->tmp_path, f->body, f->len, 0600, err, sizeof err) ||
+    rc = adseed_write_file_atomic(s->tmp_path, f->body.data, f->body.len, 0600, err, sizeof err) ||
          adseed_inventory_load(&inv, s->tmp_path, err, sizeof err);
     adseed_inventory_free(&inv);
     remove(s->tmp_path);
-    if (rc == 0 && adseed_write_file_atomic(s->cache_path, f->body, f->len, 0600, err, sizeof err) == 0) {
+    if (rc == 0 && adseed_write_file_atomic(s->cache_path, f->body.data, f->body.len, 0600, err, sizeof err) == 0) {
         s->cache_hash = hash;
         svc_log(s->o.lg, SVC_LOG_INFO, "inventory %s: new version cached in %s", s->url, s->cache_path);
         return 0;
@@ -274,6 +262,7 @@ static int refresh(inventory_source *s, char *err, size_t errlen)
     long status;
 
     memset(&f, 0, sizeof f);
+    f.body.max = BODY_MAX;
     status = http_get(s, &f, err, errlen);
     if (status == 200 || status == 304) {
         if (s->unreachable)
@@ -283,7 +272,7 @@ static int refresh(inventory_source *s, char *err, size_t errlen)
             snprintf(s->etag, sizeof s->etag, "%s", f.etag);
             snprintf(s->last_modified, sizeof s->last_modified, "%s", f.last_modified);
         }
-        free(f.body);
+        strbuf_free(&f.body);
         return 0;
     }
     if (status > 0)
@@ -292,7 +281,7 @@ static int refresh(inventory_source *s, char *err, size_t errlen)
         svc_log(s->o.lg, SVC_LOG_WARN, "inventory %s unreachable (%s): going on with the cached copy %s", s->url,
                 err, s->cache_path);
     s->unreachable = 1;
-    free(f.body);
+    strbuf_free(&f.body);
     return -1;
 }
 
