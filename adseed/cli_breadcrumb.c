@@ -14,31 +14,66 @@
 
 enum { O_KIND = OPT_CMD_BASE, O_DECOY, O_LOCATION, O_OUT, O_TARGET, O_CREATE, O_OU };
 
-static void create_help(void)
+static const cli_opt create_options[] = {
+    {"kind", required_argument, O_KIND, "KIND",
+     "description  the decoy's LDAP description (no --out)\n"
+     "gpp          a Group Policy Preferences Groups.xml with a cpassword\n"
+     "script       an admin script (.ps1 when FILE ends in .ps1, else batch)\n"
+     "cmdkey       the cmdkey command that stores the credential on a host\n"
+     "unattend     an unattend.xml with an AutoLogon password"},
+    {"decoy", required_argument, O_DECOY, "NAME", "the decoy (in the inventory; see --create)"},
+    {"location", required_argument, O_LOCATION, "TEXT",
+     "where the lure is placed, as the SOC should read it in the alert\n"
+     "(e.g. \"SYSVOL: GPO 'Legacy Drive Maps' Groups.xml\")"},
+    {"out", required_argument, O_OUT, "FILE", "where to write the artefact (mode 0600; '-' for standard output)"},
+    {"target", required_argument, O_TARGET, "TEXT",
+     "script: the UNC share it maps; cmdkey: the host the credential is for\n"
+     "(default \\\\fs-backup01.<domain>\\Exports$ / fs-backup01.<domain>)"},
+    {"create", no_argument, O_CREATE, NULL,
+     "create the decoy (a plain decoy with the safe defaults) when it is not\n"
+     "in the inventory"},
+    {"ou", required_argument, O_OU, "DN", "with --create: its container (default CN=Users,<domain>)"},
+    {0}};
+
+typedef struct bc_opts {
+    adseed_lure kind;
+    int have_kind, create;
+    const char *decoy, *location, *out, *target, *ou;
+} bc_opts;
+
+static int create_opt(void *st, int id, const char *arg)
 {
-    puts("Usage: adseed breadcrumb create --kind KIND --decoy NAME --location TEXT [--out FILE] [OPTIONS]\n"
-         "Plants a lure that leads attackers to a decoy: sets a new random password on the decoy\n"
-         "(over LDAPS / StartTLS / a sealed bind) and puts that password into the lure, then\n"
-         "records the breadcrumb on the decoy in the inventory. A use of the password fails only\n"
-         "on the decoy's restrictions (no logon hours, a non-existent workstation) and raises a\n"
-         "breadcrumb_used alert naming the kind and location. Give each lure its own decoy.\n\n"
-         "  --kind KIND       description  the decoy's LDAP description (no --out)\n"
-         "                    gpp          a Group Policy Preferences Groups.xml with a cpassword\n"
-         "                    script       an admin script (.ps1 when FILE ends in .ps1, else batch)\n"
-         "                    cmdkey       the cmdkey command that stores the credential on a host\n"
-         "                    unattend     an unattend.xml with an AutoLogon password\n"
-         "  --decoy NAME      the decoy (in the inventory; see --create)\n"
-         "  --location TEXT   where the lure is placed, as the SOC should read it in the alert\n"
-         "                    (e.g. \"SYSVOL: GPO 'Legacy Drive Maps' Groups.xml\")\n"
-         "  --out FILE        where to write the artefact (mode 0600; '-' for standard output)\n"
-         "  --target TEXT     script: the UNC share it maps; cmdkey: the host the credential is for\n"
-         "                    (default \\\\fs-backup01.<domain>\\Exports$ / fs-backup01.<domain>)\n"
-         "  --create          create the decoy (a plain decoy with the safe defaults) when it is not\n"
-         "                    in the inventory\n"
-         "  --ou DN           with --create: its container (default CN=Users,<domain>)\n\n"
-         "See docs/adseed.md for where to place each lure, its risk, and how to retire it.");
-    cli_common_help(stdout, 1);
+    bc_opts *o = st;
+    switch (id) {
+    case O_KIND:
+        if (adseed_lure_parse(arg, &o->kind))
+            return cli_usage_error("breadcrumb create", "--kind %s: expected description, gpp, "
+                                   "script, cmdkey or unattend", arg);
+        o->have_kind = 1;
+        break;
+    case O_DECOY: o->decoy = arg; break;
+    case O_LOCATION: o->location = arg; break;
+    case O_OUT: o->out = arg; break;
+    case O_TARGET: o->target = arg; break;
+    case O_CREATE: o->create = 1; break;
+    case O_OU: o->ou = arg; break;
+    default: return cli_usage_error("breadcrumb create", "invalid option%s", NULL);
+    }
+    return 0;
 }
+
+static const cli_cmd create_cmd = {
+    .name = "breadcrumb create",
+    .usage = "Usage: adseed breadcrumb create --kind KIND --decoy NAME --location TEXT [--out FILE] [OPTIONS]\n"
+             "Plants a lure that leads attackers to a decoy: sets a new random password on the decoy\n"
+             "(over LDAPS / StartTLS / a sealed bind) and puts that password into the lure, then\n"
+             "records the breadcrumb on the decoy in the inventory. A use of the password fails only\n"
+             "on the decoy's restrictions (no logon hours, a non-existent workstation) and raises a\n"
+             "breadcrumb_used alert naming the kind and location. Give each lure its own decoy.\n",
+    .groups = {{NULL, create_options, 17, 0}},
+    .footer = "See docs/adseed.md for where to place each lure, its risk, and how to retire it.",
+    .ldap = 1,
+    .opt = create_opt};
 
 /* NetBIOS domain guessed from the realm's first label (CORP.EXAMPLE -> CORP). */
 static void netbios_from_realm(const char *realm, char *out, size_t outlen)
@@ -76,12 +111,6 @@ int cli_breadcrumb_new_id(char *out, size_t outlen)
     snprintf(out, outlen, "bc-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
     return 0;
 }
-
-typedef struct bc_opts {
-    adseed_lure kind;
-    int have_kind, create;
-    const char *decoy, *location, *out, *target, *ou;
-} bc_opts;
 
 /* The decoy to carry the lure: from the inventory, or created with the safe defaults. */
 static adseed_decoy *decoy_for_lure(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv,
@@ -130,14 +159,14 @@ static adseed_decoy *decoy_for_lure(cli_ctx *cli, adseed_conn *conn, adseed_inve
 }
 
 /* Writes the artefact; "-" is standard output. */
-static int write_artefact(const char *path, const decoy_buf *b)
+static int write_artefact(const char *path, const strbuf *b)
 {
     char err[1024];
     if (!strcmp(path, "-")) {
-        fwrite(b->s, 1, b->len, stdout);
+        fwrite(b->data, 1, b->len, stdout);
         return fflush(stdout) == 0 ? 0 : -1;
     }
-    if (adseed_write_file_atomic(path, b->s, b->len, 0600, err, sizeof err)) {
+    if (adseed_write_file_atomic(path, b->data, b->len, 0600, err, sizeof err)) {
         fprintf(stderr, "adseed breadcrumb: %s\n", err);
         return -1;
     }
@@ -148,7 +177,7 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
 {
     char pw[LURE_PASSWORD_LEN + 1], err[1536], netbios[16], when[32], now[32], fp[72];
     char id[32], *dn = NULL;
-    decoy_buf art = {0};
+    strbuf art = {0};
     lure_params p = {.kind = o->kind, .target = o->target, .when = when, .password = pw};
     adseed_breadcrumb b = {.kind = o->kind, .location = (char *)o->location, .id = id,
                            .planted = now};
@@ -177,7 +206,7 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
             goto out;
         written = 1;
     }
-    if (lure_set_password(conn, dn, pw, o->kind == ADSEED_LURE_DESCRIPTION ? art.s : NULL, err,
+    if (lure_set_password(conn, dn, pw, o->kind == ADSEED_LURE_DESCRIPTION ? art.data : NULL, err,
                           sizeof err)) {
         fprintf(stderr, "adseed breadcrumb: %s: %s\n", d->name, err);
         goto out;
@@ -188,7 +217,7 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
     decoy_now_iso(now, sizeof now);
     b.planted_by = conn->whoami ? conn->whoami : "unknown";
     if (o->kind == ADSEED_LURE_DESCRIPTION) {
-        if (lure_fingerprint(art.s, fp)) {
+        if (lure_fingerprint(art.data, fp)) {
             fprintf(stderr, "adseed breadcrumb: SHA-256 failed\n");
             goto out;
         }
@@ -211,53 +240,18 @@ out:
     if (written)
         remove(o->out); /* its password was never set on the decoy */
     memset(pw, 0, sizeof pw);
-    if (art.s)
-        memset(art.s, 0, art.cap);
-    decoy_buf_free(&art);
+    strbuf_wipe_free(&art);
     free(dn);
     return ret;
 }
 
 static int breadcrumb_create(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS,
-        {"kind", required_argument, 0, O_KIND}, {"decoy", required_argument, 0, O_DECOY},
-        {"location", required_argument, 0, O_LOCATION}, {"out", required_argument, 0, O_OUT},
-        {"target", required_argument, 0, O_TARGET}, {"create", no_argument, 0, O_CREATE},
-        {"ou", required_argument, 0, O_OU}, {0, 0, 0, 0}};
     cli_ctx cli;
     bc_opts o = {0};
-    int opt, ret;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c)
-            continue;
-        switch (opt) {
-        case O_KIND:
-            if (adseed_lure_parse(optarg, &o.kind))
-                return cli_usage_error("breadcrumb create", "--kind %s: expected description, gpp, "
-                                       "script, cmdkey or unattend", optarg);
-            o.have_kind = 1;
-            break;
-        case O_DECOY: o.decoy = optarg; break;
-        case O_LOCATION: o.location = optarg; break;
-        case O_OUT: o.out = optarg; break;
-        case O_TARGET: o.target = optarg; break;
-        case O_CREATE: o.create = 1; break;
-        case O_OU: o.ou = optarg; break;
-        default: return cli_usage_error("breadcrumb create", "invalid option%s", NULL);
-        }
-    }
-    if (cli.help) {
-        create_help();
-        return CLI_EXIT_OK;
-    }
-    if (optind != argc)
-        return cli_usage_error("breadcrumb create", "unexpected argument '%s'", argv[optind]);
+    int ret = cli_parse(&create_cmd, &o, &cli, argc, argv);
+    if (ret != CLI_PARSE_GO)
+        return ret;
     if (!o.have_kind || !o.decoy || !o.location || !o.location[0])
         return cli_usage_error("breadcrumb create", "--kind, --decoy and --location are required%s", NULL);
     for (const char *s = o.location; *s; s++)
@@ -275,12 +269,8 @@ static int breadcrumb_create(int argc, char **argv)
     }
     adseed_inventory inv;
     adseed_conn conn;
-    if (cli_inventory_load(&cli, &inv, o.create))
+    if (cli_open(&cli, &inv, o.create, &conn))
         return CLI_EXIT_FAIL;
-    if (cli_connect(&cli, &conn)) {
-        adseed_inventory_free(&inv);
-        return CLI_EXIT_FAIL;
-    }
     ret = plant(&cli, &conn, &inv, &o);
     adseed_conn_close(&conn);
     adseed_inventory_free(&inv);

@@ -16,36 +16,47 @@ enum { O_FORMAT = OPT_CMD_BASE, O_KEEP_PASSWORD };
 
 #define DEFAULT_DESCRIPTION "Legacy backup service (do not use)"
 
+static const cli_opt list_options[] = {
+    {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"},
+    {0}};
+
+static const cli_cmd list_cmd = {
+    .name = "breadcrumb list",
+    .usage = "Usage: adseed breadcrumb list [--format table|json] [--inventory FILE]\n"
+             "Lists the breadcrumbs recorded in the inventory: id, kind, decoy, state, when planted\n"
+             "and where. Reads only the inventory.\n",
+    .groups = {{NULL, list_options, 20, 0}},
+    .opt = cli_opt_string};
+
+static const cli_opt remove_options[] = {
+    {"keep-password", no_argument, O_KEEP_PASSWORD, NULL,
+     "leave the password as it is (the lure keeps working but its\n"
+     "alerts no longer name it)"},
+    {0}};
+
+static const cli_cmd remove_cmd = {
+    .name = "breadcrumb remove",
+    .usage = "Usage: adseed breadcrumb remove ID [--keep-password] [OPTIONS]\n"
+             "Retires a breadcrumb: sets a new random password on its decoy (the planted password\n"
+             "stops working), restores the default description of a description lure, and marks\n"
+             "the breadcrumb \"removed\" in the inventory. Delete the artefact where it was placed\n"
+             "(the location is printed).\n",
+    .groups = {{NULL, remove_options, 20, 0}},
+    .args = "breadcrumb ID",
+    .ldap = 1,
+    .opt = cli_opt_flag};
+
 int cli_breadcrumb_list(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {"format", required_argument, 0, O_FORMAT},
-                                         {0, 0, 0, 0}};
     cli_ctx cli;
     const char *format = "table";
-    int opt, json;
+    int json, ret = cli_parse(&list_cmd, &format, &cli, argc, argv);
     json_t *arr;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c)
-            continue;
-        if (opt != O_FORMAT)
-            return cli_usage_error("breadcrumb list", "invalid option%s", NULL);
-        format = optarg;
-    }
-    if (cli.help) {
-        puts("Usage: adseed breadcrumb list [--format table|json] [--inventory FILE]\n"
-             "Lists the breadcrumbs recorded in the inventory: id, kind, decoy, state, when planted\n"
-             "and where. Reads only the inventory.");
-        return CLI_EXIT_OK;
-    }
+    if (ret != CLI_PARSE_GO)
+        return ret;
     json = !strcmp(format, "json");
     if (!json && strcmp(format, "table"))
         return cli_usage_error("breadcrumb list", "--format %s: expected table or json", format);
-    if (optind != argc)
-        return cli_usage_error("breadcrumb list", "unexpected argument '%s'", argv[optind]);
     adseed_inventory inv;
     if (cli_inventory_load(&cli, &inv, 0))
         return CLI_EXIT_FAIL;
@@ -124,35 +135,12 @@ out:
 
 int cli_breadcrumb_remove(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"keep-password", no_argument, 0, O_KEEP_PASSWORD},
-                                         {0, 0, 0, 0}};
     cli_ctx cli;
-    int opt, keep = 0, ret = CLI_EXIT_FAIL;
+    int keep = 0, ret = cli_parse(&remove_cmd, &keep, &cli, argc, argv);
     char now[32];
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c)
-            continue;
-        if (opt != O_KEEP_PASSWORD)
-            return cli_usage_error("breadcrumb remove", "invalid option%s", NULL);
-        keep = 1;
-    }
-    if (cli.help) {
-        puts("Usage: adseed breadcrumb remove ID [--keep-password] [OPTIONS]\n"
-             "Retires a breadcrumb: sets a new random password on its decoy (the planted password\n"
-             "stops working), restores the default description of a description lure, and marks\n"
-             "the breadcrumb \"removed\" in the inventory. Delete the artefact where it was placed\n"
-             "(the location is printed). --keep-password leaves the password as it is (the lure\n"
-             "keeps working but its alerts no longer name it).");
-        cli_common_help(stdout, 1);
-        return CLI_EXIT_OK;
-    }
-    if (optind != argc - 1)
-        return cli_usage_error("breadcrumb remove", "expected exactly one breadcrumb ID%s", NULL);
+    if (ret != CLI_PARSE_GO)
+        return ret;
+    ret = CLI_EXIT_FAIL;
     adseed_inventory inv;
     adseed_decoy *d = NULL;
     adseed_breadcrumb *b;

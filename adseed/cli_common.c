@@ -1,4 +1,5 @@
-/* cli_common.c - options shared by the adseed subcommands: connection, inventory, help. */
+/* cli_common.c - what the adseed subcommands share: the connection, inventory and help options
+ * (declared once here), connecting, loading and saving the inventory, usage errors. */
 #include "adseed/cli.h"
 
 #include <errno.h>
@@ -12,6 +13,31 @@
 #define DEFAULT_INVENTORY "/var/lib/addecoy/inventory.json"
 #endif
 
+enum { OPT_URI = 1000, OPT_STARTTLS, OPT_BIND, OPT_USER, OPT_CA_FILE, OPT_PASSWORD_FILE, OPT_TIMEOUT,
+       OPT_INVENTORY, OPT_HELP };
+
+/* No --password: a password on the command line is visible to every local user (ps, /proc). */
+const cli_opt cli_conn_options[] = {
+    {"uri", required_argument, OPT_URI, "URI",
+     "ldaps://dc.example:636 or ldap://dc.example (env ADSEED_URI)"},
+    {"starttls", no_argument, OPT_STARTTLS, NULL, "upgrade ldap:// with StartTLS"},
+    {"bind", required_argument, OPT_BIND, "MECH",
+     "simple (default), gssapi or spnego (Kerberos: kinit first)"},
+    {"user", required_argument, OPT_USER, "USER", "simple bind identity, UPN or DN (env ADSEED_USER)"},
+    {"ca-file", required_argument, OPT_CA_FILE, "FILE",
+     "CA certificate(s) to verify the DC (verification is always on)"},
+    {"password-file", required_argument, OPT_PASSWORD_FILE, "FILE",
+     "bind password from a file; else env ADSEED_BIND_PASSWORD;\n"
+     "else an interactive prompt (never on the command line)"},
+    {"timeout", required_argument, OPT_TIMEOUT, "SECONDS", "network timeout (default 10)"},
+    {0}};
+
+const cli_opt cli_base_options[] = {
+    {"inventory", required_argument, OPT_INVENTORY, "FILE",
+     "decoy inventory (env ADSEED_INVENTORY; default " DEFAULT_INVENTORY ")"},
+    {"help", no_argument, OPT_HELP, NULL, "this help"},
+    {0}};
+
 void cli_ctx_init(cli_ctx *c)
 {
     memset(c, 0, sizeof *c);
@@ -24,9 +50,9 @@ void cli_ctx_init(cli_ctx *c)
         c->inventory = DEFAULT_INVENTORY;
 }
 
-int cli_common_opt(cli_ctx *c, int opt, const char *arg)
+int cli_common_opt(cli_ctx *c, int id, const char *arg)
 {
-    switch (opt) {
+    switch (id) {
     case OPT_URI: c->conn.uri = arg; return 1;
     case OPT_STARTTLS: c->conn.starttls = 1; return 1;
     case OPT_USER: c->conn.user = arg; return 1;
@@ -49,22 +75,6 @@ int cli_common_opt(cli_ctx *c, int opt, const char *arg)
         return 1;
     default: return 0;
     }
-}
-
-void cli_common_help(FILE *f, int with_ldap)
-{
-    if (with_ldap)
-        fputs("Connection:\n"
-              "  --uri URI            ldaps://dc.example:636 or ldap://dc.example (env ADSEED_URI)\n"
-              "  --starttls           upgrade ldap:// with StartTLS\n"
-              "  --bind MECH          simple (default), gssapi or spnego (Kerberos: kinit first)\n"
-              "  --user USER          simple bind identity, UPN or DN (env ADSEED_USER)\n"
-              "  --ca-file FILE       CA certificate(s) to verify the DC (verification is always on)\n"
-              "  --password-file FILE bind password from a file; else env ADSEED_BIND_PASSWORD;\n"
-              "                       else an interactive prompt (never on the command line)\n"
-              "  --timeout SECONDS    network timeout (default 10)\n", f);
-    fputs("  --inventory FILE     decoy inventory (env ADSEED_INVENTORY; default " DEFAULT_INVENTORY ")\n"
-          "  --help               this help\n", f);
 }
 
 int cli_connect(cli_ctx *c, adseed_conn *conn)
@@ -95,6 +105,17 @@ int cli_inventory_load(const cli_ctx *c, adseed_inventory *inv, int missing_ok)
     return 0;
 }
 
+int cli_open(cli_ctx *c, adseed_inventory *inv, int missing_ok, adseed_conn *conn)
+{
+    if (cli_inventory_load(c, inv, missing_ok))
+        return -1;
+    if (cli_connect(c, conn)) {
+        adseed_inventory_free(inv);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_inventory_save(const cli_ctx *c, const adseed_inventory *inv)
 {
     char err[1024];
@@ -115,32 +136,14 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 
 char *cli_decoy_dn(adseed_conn *conn, const adseed_decoy *d, const char *cmd)
 {
-    char *attrs[] = {"objectGUID", NULL}, err[1024], guid[64] = "", *dn = NULL, *ldn;
-    LDAPMessage *res = NULL, *e = NULL;
-    int found = adseed_find_account(conn, d->name, attrs, &res, &e, err, sizeof err);
-    if (found <= 0) {
-        fprintf(stderr, "adseed %s: %s\n", cmd, found < 0 ? err : "the decoy's account is not in the "
-                "directory (adseed verify; adseed create to re-create it)");
-        goto out;
-    }
-    struct berval **g = ldap_get_values_len(conn->ld, e, "objectGUID");
-    if (g)
-        decoy_guid_to_text((uint8_t *)g[0]->bv_val, g[0]->bv_len, guid, sizeof guid);
-    ldap_value_free_len(g);
-    if (d->guid && strcasecmp(guid, d->guid)) {
-        fprintf(stderr, "adseed %s: %s: objectGUID %s differs from the inventory's %s: not the "
-                "account adseed created, left alone\n", cmd, d->name, guid, d->guid);
-        goto out;
-    }
-    if ((ldn = ldap_get_dn(conn->ld, e)) != NULL) {
-        dn = strdup(ldn);
-        ldap_memfree(ldn);
-    }
-    if (!dn)
-        fprintf(stderr, "adseed %s: %s: cannot read its DN\n", cmd, d->name);
-out:
-    ldap_msgfree(res);
-    return dn;
+    char err[1024], *dn = NULL;
+    int found = decoy_account_dn(conn, d, &dn, err, sizeof err);
+    if (found == 0)
+        fprintf(stderr, "adseed %s: the decoy's account is not in the directory (adseed verify; "
+                "adseed create to re-create it)\n", cmd);
+    else if (found < 0)
+        fprintf(stderr, "adseed %s: %s%s\n", cmd, err, found == DECOY_NOT_OURS ? ", left alone" : "");
+    return found > 0 ? dn : NULL;
 }
 
 void cli_print_json(json_t *arr)

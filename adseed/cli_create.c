@@ -11,33 +11,93 @@
 enum { O_KIND = OPT_CMD_BASE, O_SPN, O_OU, O_DESC, O_DISPLAY, O_MEMO, O_LOCATION, O_OWNER,
        O_RUNBOOK, O_WS, O_AUDIT, O_ALLOW_HOURS, O_ALLOW_WS, O_KEEP_USERS, O_SHOW_PW, O_FROM };
 
-static void help(void)
+static const cli_opt decoy_options[] = {
+    {"kind", required_argument, O_KIND, "KIND",
+     "kerberoast (default: SPN, RC4-attractive), asrep (no pre-auth),\n"
+     "recon (read-audited object), plain"},
+    {"spn", required_argument, O_SPN, "SPN",
+     "service principal name (repeatable); kerberoast default\n"
+     "MSSQLSvc/<host from name>.<domain>:1433"},
+    {"ou", required_argument, O_OU, "DN", "container (default CN=Users,<domain>)"},
+    {"description", required_argument, O_DESC, "TEXT", "default \"Legacy backup service (do not use)\""},
+    {"display-name", required_argument, O_DISPLAY, "TEXT", "default NAME"},
+    {NULL, 0, 0, "--memo/--location/--owner/--runbook TEXT", "stored in the inventory for the alert"},
+    {"memo", required_argument, O_MEMO, "TEXT", NULL},
+    {"location", required_argument, O_LOCATION, "TEXT", NULL},
+    {"owner", required_argument, O_OWNER, "TEXT", NULL},
+    {"runbook", required_argument, O_RUNBOOK, "TEXT", NULL},
+    {"workstation", required_argument, O_WS, "HOST",
+     "userWorkstations value (default: a host that does not exist)"},
+    {"audit-reads", optional_argument, O_AUDIT, "[=all]",
+     "SACL auditing ReadProperty by Everyone (4662 on Windows DCs); by\n"
+     "default on x500uniqueIdentifier only (enumeration tools), =all: any read"},
+    {"show-password", no_argument, O_SHOW_PW, NULL, "print the generated password"},
+    {"from", required_argument, O_FROM, "FILE.csv",
+     "bulk: header row with name (required), kind, spns (';'-separated),\n"
+     "ou, description, memo, location, owner, runbook"},
+    {0}};
+
+static const cli_opt risk_options[] = {
+    {"allow-logon-hours", no_argument, O_ALLOW_HOURS, NULL,
+     "do not zero logonHours (the decoy can log on at any hour)"},
+    {"allow-any-workstation", no_argument, O_ALLOW_WS, NULL, "do not restrict userWorkstations"},
+    {"keep-domain-users", no_argument, O_KEEP_USERS, NULL,
+     "keep Domain Users membership (the decoy gets users' rights)"},
+    {0}};
+
+typedef struct create_opts {
+    decoy_spec s;
+    const char *from;
+} create_opts;
+
+static int create_opt(void *st, int id, const char *arg)
 {
-    puts("Usage: adseed create NAME [OPTIONS]\n"
-         "       adseed create --from FILE.csv [OPTIONS]\n"
-         "Creates an enabled decoy user with a random 32+ character password (never shown unless\n"
-         "--show-password) and records it, with its objectSid and objectGUID, in the inventory.\n\n"
-         "Decoy:\n"
-         "  --kind KIND          kerberoast (default: SPN, RC4-attractive), asrep (no pre-auth),\n"
-         "                       recon (read-audited object), plain\n"
-         "  --spn SPN            service principal name (repeatable); kerberoast default\n"
-         "                       MSSQLSvc/<host from name>.<domain>:1433\n"
-         "  --ou DN              container (default CN=Users,<domain>)\n"
-         "  --description TEXT   default \"Legacy backup service (do not use)\"\n"
-         "  --display-name TEXT  default NAME\n"
-         "  --memo/--location/--owner/--runbook TEXT   stored in the inventory for the alert\n"
-         "  --workstation HOST   userWorkstations value (default: a host that does not exist)\n"
-         "  --audit-reads[=all]  SACL auditing ReadProperty by Everyone (4662 on Windows DCs); by\n"
-         "                       default on x500uniqueIdentifier only (enumeration tools), =all: any read\n"
-         "  --show-password      print the generated password\n"
-         "  --from FILE.csv      bulk: header row with name (required), kind, spns (';'-separated),\n"
-         "                       ou, description, memo, location, owner, runbook\n\n"
-         "Relaxing the safe defaults (each one is a risk, see docs/adseed.md):\n"
-         "  --allow-logon-hours      do not zero logonHours (the decoy can log on at any hour)\n"
-         "  --allow-any-workstation  do not restrict userWorkstations\n"
-         "  --keep-domain-users      keep Domain Users membership (the decoy gets users' rights)\n");
-    cli_common_help(stdout, 1);
+    create_opts *o = st;
+    decoy_spec *s = &o->s;
+    switch (id) {
+    case O_KIND:
+        if (adseed_kind_parse(arg, &s->kind))
+            return cli_usage_error("create", "--kind %s: expected kerberoast, asrep, recon or plain", arg);
+        break;
+    case O_SPN:
+        if (s->nspns == ADSEED_MAX_SPNS)
+            return cli_usage_error("create", "too many --spn (at most 16)%s", NULL);
+        s->spns[s->nspns++] = arg;
+        break;
+    case O_OU: s->ou = arg; break;
+    case O_DESC: s->description = arg; break;
+    case O_DISPLAY: s->display_name = arg; break;
+    case O_MEMO: s->memo = arg; break;
+    case O_LOCATION: s->location = arg; break;
+    case O_OWNER: s->owner = arg; break;
+    case O_RUNBOOK: s->runbook = arg; break;
+    case O_WS: s->workstation = arg; break;
+    case O_AUDIT:
+        if (arg && strcmp(arg, "all"))
+            return cli_usage_error("create", "--audit-reads=%s: only =all is accepted", arg);
+        s->audit_reads = arg ? 2 : 1;
+        break;
+    case O_ALLOW_HOURS: s->allow_logon_hours = 1; break;
+    case O_ALLOW_WS: s->allow_any_workstation = 1; break;
+    case O_KEEP_USERS: s->keep_domain_users = 1; break;
+    case O_SHOW_PW: s->show_password = 1; break;
+    case O_FROM: o->from = arg; break;
+    default: return cli_usage_error("create", "invalid option%s", NULL);
+    }
+    return 0;
 }
+
+static const cli_cmd create_cmd = {
+    .name = "create",
+    .usage = "Usage: adseed create NAME [OPTIONS]\n"
+    "       adseed create --from FILE.csv [OPTIONS]\n"
+    "Creates an enabled decoy user with a random 32+ character password (never shown unless\n"
+    "--show-password) and records it, with its objectSid and objectGUID, in the inventory.",
+    .groups = {{"Decoy:", decoy_options, 20, 0},
+               {"Relaxing the safe defaults (each one is a risk, see docs/adseed.md):", risk_options, 24, 0}},
+    .args = CLI_ARGS_ANY,
+    .ldap = 1,
+    .opt = create_opt};
 
 typedef struct create_run {
     cli_ctx *cli;
@@ -53,15 +113,8 @@ static int create_one(create_run *r, decoy_spec *s, const char *tag)
     adseed_decoy rec;
     adseed_decoy *have = adseed_inventory_find(r->inv, s->name);
     if (have && !have->retired) {
-        char *attrs[] = {"objectGUID", NULL};
-        LDAPMessage *res = NULL, *e = NULL;
-        int found = adseed_find_account(r->conn, s->name, attrs, &res, &e, err, sizeof err);
-        char guid[64] = "";
-        struct berval **g = found > 0 ? ldap_get_values_len(r->conn->ld, e, "objectGUID") : NULL;
-        if (g)
-            decoy_guid_to_text((uint8_t *)g[0]->bv_val, g[0]->bv_len, guid, sizeof guid);
-        ldap_value_free_len(g);
-        ldap_msgfree(res);
+        char guid[64];
+        int found = decoy_account_guid(r->conn, s->name, guid, sizeof guid, NULL, err, sizeof err);
         if (found > 0 && have->guid && !strcasecmp(guid, have->guid)) {
             printf("%s%s: already a decoy (objectGUID %s), left unchanged\n", tag, s->name, guid);
             return 1;
@@ -191,89 +244,33 @@ out:
 
 int cli_create(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS,
-        {"kind", required_argument, 0, O_KIND}, {"spn", required_argument, 0, O_SPN},
-        {"ou", required_argument, 0, O_OU}, {"description", required_argument, 0, O_DESC},
-        {"display-name", required_argument, 0, O_DISPLAY}, {"memo", required_argument, 0, O_MEMO},
-        {"location", required_argument, 0, O_LOCATION}, {"owner", required_argument, 0, O_OWNER},
-        {"runbook", required_argument, 0, O_RUNBOOK}, {"workstation", required_argument, 0, O_WS},
-        {"audit-reads", optional_argument, 0, O_AUDIT},
-        {"allow-logon-hours", no_argument, 0, O_ALLOW_HOURS},
-        {"allow-any-workstation", no_argument, 0, O_ALLOW_WS},
-        {"keep-domain-users", no_argument, 0, O_KEEP_USERS},
-        {"show-password", no_argument, 0, O_SHOW_PW}, {"from", required_argument, 0, O_FROM},
-        {0, 0, 0, 0}};
     cli_ctx cli;
-    decoy_spec s = {.kind = ADSEED_KIND_KERBEROAST};
-    const char *from = NULL;
-    int opt, ret = CLI_EXIT_FAIL;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c)
-            continue;
-        switch (opt) {
-        case O_KIND:
-            if (adseed_kind_parse(optarg, &s.kind))
-                return cli_usage_error("create", "--kind %s: expected kerberoast, asrep, recon or plain",
-                                       optarg);
-            break;
-        case O_SPN:
-            if (s.nspns == ADSEED_MAX_SPNS)
-                return cli_usage_error("create", "too many --spn (at most 16)%s", NULL);
-            s.spns[s.nspns++] = optarg;
-            break;
-        case O_OU: s.ou = optarg; break;
-        case O_DESC: s.description = optarg; break;
-        case O_DISPLAY: s.display_name = optarg; break;
-        case O_MEMO: s.memo = optarg; break;
-        case O_LOCATION: s.location = optarg; break;
-        case O_OWNER: s.owner = optarg; break;
-        case O_RUNBOOK: s.runbook = optarg; break;
-        case O_WS: s.workstation = optarg; break;
-        case O_AUDIT:
-            if (optarg && strcmp(optarg, "all"))
-                return cli_usage_error("create", "--audit-reads=%s: only =all is accepted", optarg);
-            s.audit_reads = optarg ? 2 : 1;
-            break;
-        case O_ALLOW_HOURS: s.allow_logon_hours = 1; break;
-        case O_ALLOW_WS: s.allow_any_workstation = 1; break;
-        case O_KEEP_USERS: s.keep_domain_users = 1; break;
-        case O_SHOW_PW: s.show_password = 1; break;
-        case O_FROM: from = optarg; break;
-        default: return cli_usage_error("create", "invalid option%s", NULL);
-        }
-    }
-    if (cli.help) {
-        help();
-        return CLI_EXIT_OK;
-    }
+    create_opts o = {.s = {.kind = ADSEED_KIND_KERBEROAST}};
+    decoy_spec *s = &o.s;
+    const char *from;
+    int ret = cli_parse(&create_cmd, &o, &cli, argc, argv);
+    if (ret != CLI_PARSE_GO)
+        return ret;
+    from = o.from;
     if (!from && optind != argc - 1)
         return cli_usage_error("create", "expected exactly one NAME (or --from FILE.csv)%s", NULL);
     if (from && optind != argc)
         return cli_usage_error("create", "NAME and --from are exclusive%s", NULL);
     if (!from) {
         char err[256];
-        s.name = argv[optind];
-        if (decoy_name_valid(s.name, err, sizeof err))
+        s->name = argv[optind];
+        if (decoy_name_valid(s->name, err, sizeof err))
             return cli_usage_error("create", "%s", err);
     }
     adseed_inventory inv;
     adseed_conn conn;
-    if (cli_inventory_load(&cli, &inv, 1))
+    if (cli_open(&cli, &inv, 1, &conn))
         return CLI_EXIT_FAIL;
-    if (cli_connect(&cli, &conn)) {
-        adseed_inventory_free(&inv);
-        return CLI_EXIT_FAIL;
-    }
-    create_run r = {.cli = &cli, .conn = &conn, .inv = &inv, .show_password = s.show_password};
+    create_run r = {.cli = &cli, .conn = &conn, .inv = &inv, .show_password = s->show_password};
     if (from)
-        ret = create_from_csv(&r, &s, from);
+        ret = create_from_csv(&r, s, from);
     else
-        ret = create_one(&r, &s, "") < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+        ret = create_one(&r, s, "") < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     adseed_conn_close(&conn);
     adseed_inventory_free(&inv);
     return ret;

@@ -11,14 +11,19 @@
 
 enum { O_FORMAT = OPT_CMD_BASE };
 
-static void help(void)
-{
-    puts("Usage: adseed list [--format table|json] [OPTIONS]\n"
-         "Lists the decoys of the inventory with their live state in the directory: exists,\n"
-         "enabled, SPNs, last logon (lastLogonTimestamp; a decoy should never have one) and the\n"
-         "breadcrumbs (lures) that lead to it ('adseed breadcrumb list' for their locations).");
-    cli_common_help(stdout, 1);
-}
+static const cli_opt list_options[] = {
+    {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"},
+    {0}};
+
+static const cli_cmd list_cmd = {
+    .name = "list",
+    .usage = "Usage: adseed list [--format table|json] [OPTIONS]\n"
+             "Lists the decoys of the inventory with their live state in the directory: exists,\n"
+             "enabled, SPNs, last logon (lastLogonTimestamp; a decoy should never have one) and the\n"
+             "breadcrumbs (lures) that lead to it ('adseed breadcrumb list' for their locations).\n",
+    .groups = {{NULL, list_options, 20, 0}},
+    .ldap = 1,
+    .opt = cli_opt_string};
 
 /* "gpp:bc-0123456789ab,..." of the active breadcrumbs, "-" when none. */
 static void lures(const adseed_decoy *d, char *out, size_t outlen)
@@ -87,41 +92,19 @@ static int probe(adseed_conn *c, const adseed_decoy *d, live *l, char *err, size
 
 int cli_list(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"format", required_argument, 0, O_FORMAT},
-                                         {0, 0, 0, 0}};
     cli_ctx cli;
     const char *format = "table";
-    int opt, ret = CLI_EXIT_OK;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c)
-            continue;
-        if (opt == O_FORMAT)
-            format = optarg;
-        else
-            return cli_usage_error("list", "invalid option%s", NULL);
-    }
-    if (cli.help) {
-        help();
-        return CLI_EXIT_OK;
-    }
+    int ret = cli_parse(&list_cmd, &format, &cli, argc, argv);
+    if (ret != CLI_PARSE_GO)
+        return ret;
+    ret = CLI_EXIT_OK;
     int json = !strcmp(format, "json");
     if (!json && strcmp(format, "table"))
         return cli_usage_error("list", "--format %s: expected table or json", format);
-    if (optind != argc)
-        return cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
     adseed_inventory inv;
     adseed_conn conn;
-    if (cli_inventory_load(&cli, &inv, 0))
+    if (cli_open(&cli, &inv, 0, &conn))
         return CLI_EXIT_FAIL;
-    if (cli_connect(&cli, &conn)) {
-        adseed_inventory_free(&inv);
-        return CLI_EXIT_FAIL;
-    }
     json_t *arr = json ? json_array() : NULL;
     if (!json)
         printf("%-20s %-10s %-8s %-7s %-20s %-30s %s\n", "NAME", "KIND", "STATE", "ENABLED",

@@ -13,20 +13,46 @@
 
 enum { O_HTML = OPT_CMD_BASE, O_ALERTS, O_VERIFY };
 
-static void help(void)
+static const cli_opt report_options[] = {
+    {"alerts", required_argument, O_ALERTS, "FILE",
+     "decoysvc alerts (JSON lines from the file sink, or Splunk HEC\n"
+     "envelopes): trips per decoy over time and the top sources"},
+    {"verify", no_argument, O_VERIFY, NULL,
+     "check each active decoy against the directory (as\n"
+     "'adseed verify'; needs --uri and a bind) and show the result"},
+    {NULL, 0, 0, "--audit-reads, --allow-logon-hours, --allow-any-workstation, --keep-domain-users",
+     "as for 'adseed verify'"},
+    {"html", required_argument, O_HTML, "FILE", "where to write the page (mode 0600: it names the decoys)"},
+    {0}};
+
+typedef struct report_opts {
+    decoy_verify_opts vo;
+    const char *html, *alerts;
+    int verify;
+} report_opts;
+
+static int report_opt(void *st, int id, const char *arg)
 {
-    puts("Usage: adseed report --html OUT.html [--alerts ALERTS.jsonl] [--verify [CONNECTION]]\n"
-         "Writes the estate report: one self-contained HTML page (no script, font or network\n"
-         "reference) with the decoys by kind and location, who planted each and when, and:\n"
-         "  --alerts FILE            decoysvc alerts (JSON lines from the file sink, or Splunk HEC\n"
-         "                           envelopes): trips per decoy over time and the top sources\n"
-         "  --verify                 check each active decoy against the directory (as\n"
-         "                           'adseed verify'; needs --uri and a bind) and show the result\n"
-         "  --audit-reads, --allow-logon-hours, --allow-any-workstation, --keep-domain-users\n"
-         "                           as for 'adseed verify'\n"
-         "  --html FILE              where to write the page (mode 0600: it names the decoys)");
-    cli_common_help(stdout, 1);
+    report_opts *o = st;
+    if (cli_verify_opt(&o->vo, id))
+        return 0;
+    switch (id) {
+    case O_HTML: o->html = arg; break;
+    case O_ALERTS: o->alerts = arg; break;
+    case O_VERIFY: o->verify = 1; break;
+    default: return cli_usage_error("report", "invalid option%s", NULL);
+    }
+    return 0;
 }
+
+static const cli_cmd report_cmd = {
+    .name = "report",
+    .usage = "Usage: adseed report --html OUT.html [--alerts ALERTS.jsonl] [--verify [CONNECTION]]\n"
+             "Writes the estate report: one self-contained HTML page (no script, font or network\n"
+             "reference) with the decoys by kind and location, who planted each and when, and:",
+    .groups = {{NULL, report_options, 24, 0}, {NULL, cli_verify_options, 24, 1}},
+    .ldap = 1,
+    .opt = report_opt};
 
 /* Runs verify on every active decoy; fills v[] (inv->ndecoys entries).
  * -fanalyzer (MinGW): v[i].detail = strdup(...) in the loop is reported leaked (analyzer.h). */
@@ -69,44 +95,20 @@ ANALYZER_LEAK_CHECK_ON
 
 int cli_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS,
-        {"html", required_argument, 0, O_HTML},
-        {"alerts", required_argument, 0, O_ALERTS},
-        {"verify", no_argument, 0, O_VERIFY},
-        CLI_VERIFY_OPTIONS,
-        {0, 0, 0, 0}};
     cli_ctx cli;
-    decoy_verify_opts vo = {0};
-    const char *html = NULL, *alerts_path = NULL;
-    int opt, verify = 0, ret = CLI_EXIT_FAIL;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c || cli_verify_opt(&vo, opt))
-            continue;
-        switch (opt) {
-        case O_HTML: html = optarg; break;
-        case O_ALERTS: alerts_path = optarg; break;
-        case O_VERIFY: verify = 1; break;
-        default: return cli_usage_error("report", "invalid option%s", NULL);
-        }
-    }
-    if (cli.help) {
-        help();
-        return CLI_EXIT_OK;
-    }
-    if (optind != argc)
-        return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
+    report_opts o = {0};
+    int ret = cli_parse(&report_cmd, &o, &cli, argc, argv);
+    const char *html = o.html, *alerts_path = o.alerts;
+    if (ret != CLI_PARSE_GO)
+        return ret;
+    ret = CLI_EXIT_FAIL;
     if (!html)
         return cli_usage_error("report", "--html FILE is required%s", NULL);
 
     adseed_inventory inv;
     report_alerts alerts = {0};
     report_verify *v = NULL;
-    decoy_buf page = {0};
+    strbuf page = {0};
     char err[1024], now[32];
     if (cli_inventory_load(&cli, &inv, 0))
         return CLI_EXIT_FAIL;
@@ -119,12 +121,12 @@ int cli_report(int argc, char **argv)
             fprintf(stderr, "adseed report: %s: %zu line(s) skipped, first at line %zu: %s\n",
                     alerts_path, alerts.skipped, alerts.first_bad_line, alerts.first_bad_reason);
     }
-    if (verify) {
+    if (o.verify) {
         if (!(v = calloc(inv.ndecoys ? inv.ndecoys : 1, sizeof *v))) {
             fprintf(stderr, "adseed report: out of memory\n");
             goto out;
         }
-        if (run_verify(&cli, &inv, &vo, v))
+        if (run_verify(&cli, &inv, &o.vo, v))
             goto out;
     }
     decoy_now_iso(now, sizeof now);
@@ -132,7 +134,7 @@ int cli_report(int argc, char **argv)
                      .verify_uri = cli.conn.uri, .alerts = alerts_path ? &alerts : NULL,
                      .alerts_path = alerts_path, .generated = now};
     if (report_render_html(&r, &page, err, sizeof err) ||
-        adseed_write_file_atomic(html, page.s, page.len, 0600, err, sizeof err)) {
+        adseed_write_file_atomic(html, page.data, page.len, 0600, err, sizeof err)) {
         fprintf(stderr, "adseed report: %s\n", err);
         goto out;
     }
@@ -142,7 +144,7 @@ out:
     for (size_t i = 0; v && i < inv.ndecoys; i++)
         free(v[i].detail);
     free(v);
-    decoy_buf_free(&page);
+    strbuf_free(&page);
     report_alerts_free(&alerts);
     adseed_inventory_free(&inv);
     return ret;

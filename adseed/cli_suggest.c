@@ -9,37 +9,38 @@
 
 enum { O_COUNT = OPT_CMD_BASE };
 
-static void help(void)
+static const cli_opt suggest_options[] = {
+    {"count", required_argument, O_COUNT, "N", "how many names to propose, 1..50 (default 5)"},
+    {0}};
+
+static int suggest_opt(void *st, int id, const char *arg)
 {
-    puts("Usage: adseed suggest [--count N] [OPTIONS]\n"
-         "Reads the sAMAccountNames of the domain's user accounts, finds the prefixes used for\n"
-         "service accounts (svc_, svc-, sql-, sa_ ...) and proposes decoy names and SPNs in the\n"
-         "same style that do not exist yet. Default count 5.");
-    cli_common_help(stdout, 1);
+    int *count = st;
+    (void)id; /* O_COUNT */
+    if ((*count = atoi(arg)) > 0 && *count <= 50)
+        return 0;
+    return cli_usage_error("suggest", "--count %s: expected 1..50", arg);
 }
+
+static const cli_cmd suggest_cmd = {
+    .name = "suggest",
+    .usage = "Usage: adseed suggest [--count N] [OPTIONS]\n"
+             "Reads the sAMAccountNames of the domain's user accounts, finds the prefixes used for\n"
+             "service accounts (svc_, svc-, sql-, sa_ ...) and proposes decoy names and SPNs in the\n"
+             "same style that do not exist yet. Default count 5.\n",
+    .groups = {{NULL, suggest_options, 20, 0}},
+    .args = CLI_ARGS_ANY,
+    .ldap = 1,
+    .opt = suggest_opt};
 
 int cli_suggest(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {"count", required_argument, 0, O_COUNT},
-                                         {0, 0, 0, 0}};
     cli_ctx cli;
-    int opt, count = 5, ret = CLI_EXIT_FAIL;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c)
-            continue;
-        if (opt == O_COUNT && (count = atoi(optarg)) > 0 && count <= 50)
-            continue;
-        return cli_usage_error("suggest", opt == O_COUNT ? "--count %s: expected 1..50"
-                                                         : "invalid option%s", optarg);
-    }
-    if (cli.help) {
-        help();
-        return CLI_EXIT_OK;
-    }
+    int count = 5;
+    int ret = cli_parse(&suggest_cmd, &count, &cli, argc, argv);
+    if (ret != CLI_PARSE_GO)
+        return ret;
+    ret = CLI_EXIT_FAIL;
     adseed_conn conn;
     if (cli_connect(&cli, &conn))
         return CLI_EXIT_FAIL;

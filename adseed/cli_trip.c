@@ -9,15 +9,20 @@
 
 enum { O_SPN = OPT_CMD_BASE };
 
-static void help(void)
-{
-    puts("Usage: adseed trip NAME [--spn SPN] [--inventory FILE]\n"
-         "Requests a service ticket for the decoy's first SPN (or --spn) with your Kerberos\n"
-         "credentials (run kinit first; KRB5CCNAME and KRB5_CONFIG are honoured), exactly as a\n"
-         "Kerberoasting tool would: the DC logs 4769 and decoysvc must page. Prints the ticket\n"
-         "encryption the KDC chose. Windows equivalent: klist get SPN, then klist.");
-    cli_common_help(stdout, 0);
-}
+static const cli_opt trip_options[] = {
+    {"spn", required_argument, O_SPN, "SPN", "the SPN to ask a ticket for (default: the decoy's first)"},
+    {0}};
+
+static const cli_cmd trip_cmd = {
+    .name = "trip",
+    .usage = "Usage: adseed trip NAME [--spn SPN] [--inventory FILE]\n"
+             "Requests a service ticket for the decoy's first SPN (or --spn) with your Kerberos\n"
+             "credentials (run kinit first; KRB5CCNAME and KRB5_CONFIG are honoured), exactly as a\n"
+             "Kerberoasting tool would: the DC logs 4769 and decoysvc must page. Prints the ticket\n"
+             "encryption the KDC chose. Windows equivalent: klist get SPN, then klist.\n",
+    .groups = {{NULL, trip_options, 20, 0}},
+    .args = "decoy NAME",
+    .opt = cli_opt_string};
 
 static const char *etype_note(const char *e)
 {
@@ -34,29 +39,12 @@ static const char *etype_note(const char *e)
 
 int cli_trip(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {"spn", required_argument, 0, O_SPN},
-                                         {0, 0, 0, 0}};
     cli_ctx cli;
     const char *spn = NULL;
-    int opt, ret = CLI_EXIT_FAIL;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c)
-            continue;
-        if (opt == O_SPN)
-            spn = optarg;
-        else
-            return cli_usage_error("trip", "invalid option%s", NULL);
-    }
-    if (cli.help) {
-        help();
-        return CLI_EXIT_OK;
-    }
-    if (optind != argc - 1)
-        return cli_usage_error("trip", "expected exactly one decoy NAME%s", NULL);
+    int ret = cli_parse(&trip_cmd, &spn, &cli, argc, argv);
+    if (ret != CLI_PARSE_GO)
+        return ret;
+    ret = CLI_EXIT_FAIL;
     const char *name = argv[optind];
     adseed_inventory inv;
     if (cli_inventory_load(&cli, &inv, 0))

@@ -6,19 +6,33 @@
 
 #include <string.h>
 
-static void help(void)
+static int verify_opt(void *st, int id, const char *arg)
 {
-    puts("Usage: adseed verify [NAME...] [OPTIONS]\n"
-         "Checks each decoy of the inventory (or only the NAMEs): the account exists and is enabled,\n"
-         "objectSid/objectGUID still match the inventory, SPNs present, logonHours all zero,\n"
-         "userWorkstations set, no privileged group (direct or nested, via tokenGroups), not in\n"
-         "Domain Users, no delegation. One line per finding; exit 0 clean, 1 drift, 3 error.\n\n"
-         "  --audit-reads            also require the read-audit SACL\n"
-         "  --allow-logon-hours      decoys were created with --allow-logon-hours\n"
-         "  --allow-any-workstation  decoys were created with --allow-any-workstation\n"
-         "  --keep-domain-users      decoys were created with --keep-domain-users");
-    cli_common_help(stdout, 1);
+    (void)arg;
+    return cli_verify_opt(st, id) ? 0 : cli_usage_error("verify", "invalid option%s", NULL);
 }
+
+const cli_opt cli_verify_options[] = {
+    {"audit-reads", no_argument, OPT_VERIFY_AUDIT, NULL, "also require the read-audit SACL"},
+    {"allow-logon-hours", no_argument, OPT_VERIFY_ALLOW_HOURS, NULL,
+     "decoys were created with --allow-logon-hours"},
+    {"allow-any-workstation", no_argument, OPT_VERIFY_ALLOW_WS, NULL,
+     "decoys were created with --allow-any-workstation"},
+    {"keep-domain-users", no_argument, OPT_VERIFY_KEEP_USERS, NULL,
+     "decoys were created with --keep-domain-users"},
+    {0}};
+
+static const cli_cmd verify_cmd = {
+    .name = "verify",
+    .usage = "Usage: adseed verify [NAME...] [OPTIONS]\n"
+             "Checks each decoy of the inventory (or only the NAMEs): the account exists and is enabled,\n"
+             "objectSid/objectGUID still match the inventory, SPNs present, logonHours all zero,\n"
+             "userWorkstations set, no privileged group (direct or nested, via tokenGroups), not in\n"
+             "Domain Users, no delegation. One line per finding; exit 0 clean, 1 drift, 3 error.\n",
+    .groups = {{NULL, cli_verify_options, 24, 0}},
+    .args = CLI_ARGS_ANY,
+    .ldap = 1,
+    .opt = verify_opt};
 
 static int selected(char **names, int n, const char *name)
 {
@@ -30,9 +44,9 @@ static int selected(char **names, int n, const char *name)
     return 0;
 }
 
-int cli_verify_opt(decoy_verify_opts *vo, int opt)
+int cli_verify_opt(decoy_verify_opts *vo, int id)
 {
-    switch (opt) {
+    switch (id) {
     case OPT_VERIFY_ALLOW_HOURS: vo->allow_logon_hours = 1; return 1;
     case OPT_VERIFY_ALLOW_WS: vo->allow_any_workstation = 1; return 1;
     case OPT_VERIFY_KEEP_USERS: vo->keep_domain_users = 1; return 1;
@@ -43,31 +57,15 @@ int cli_verify_opt(decoy_verify_opts *vo, int opt)
 
 int cli_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, CLI_VERIFY_OPTIONS, {0, 0, 0, 0}};
     cli_ctx cli;
     decoy_verify_opts vo = {0};
-    int opt;
-    cli_ctx_init(&cli);
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int c = cli_common_opt(&cli, opt, optarg);
-        if (c < 0)
-            return CLI_EXIT_USAGE;
-        if (c || cli_verify_opt(&vo, opt))
-            continue;
-        return cli_usage_error("verify", "invalid option%s", NULL);
-    }
-    if (cli.help) {
-        help();
-        return CLI_EXIT_OK;
-    }
+    int ret = cli_parse(&verify_cmd, &vo, &cli, argc, argv);
+    if (ret != CLI_PARSE_GO)
+        return ret;
     adseed_inventory inv;
     adseed_conn conn;
-    if (cli_inventory_load(&cli, &inv, 0))
+    if (cli_open(&cli, &inv, 0, &conn))
         return CLI_EXIT_ERROR;
-    if (cli_connect(&cli, &conn)) {
-        adseed_inventory_free(&inv);
-        return CLI_EXIT_ERROR;
-    }
     int findings = 0, errors = 0, checked = 0;
     char **names = argv + optind;
     int nnames = argc - optind;

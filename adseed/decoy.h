@@ -1,7 +1,7 @@
 /*
  * decoy.h - private: the decoy operations of adseed (create, verify, list, remove, trip, suggest,
  * export) and the pure helpers they are built from (SID/GUID text, security descriptors, CSV,
- * passwords, names, a growable string buffer).
+ * passwords, names).
  */
 #ifndef ADDECOY_ADSEED_DECOY_H
 #define ADDECOY_ADSEED_DECOY_H
@@ -13,21 +13,7 @@
 
 #include "adseed/adseed.h"
 #include "adseed/ldap_conn.h"
-
-/* ---- growable string ------------------------------------------------------------------------ */
-typedef struct decoy_buf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} decoy_buf;
-void decoy_buf_printf(decoy_buf *b, const char *fmt, ...)
-#if defined(__MINGW32__) /* MinGW's printf with __USE_MINGW_ANSI_STDIO is C99 (%zu, %lld) */
-    __attribute__((format(gnu_printf, 2, 3)))
-#elif defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-void decoy_buf_free(decoy_buf *b);
+#include "svc/base/strbuf.h"
 
 /* ---- SID / GUID / security descriptor (pure) ------------------------------------------------- */
 /* Binary SID -> "S-1-5-21-..."; -1 when malformed. */
@@ -80,7 +66,7 @@ void decoy_csv_free(decoy_csv_row *rows, size_t nrows);
 
 /* ---- export (pure) ------------------------------------------------------------------------ */
 const char *decoy_attack_technique(adseed_kind k); /* e.g. "T1558.003" */
-int decoy_export(const adseed_inventory *inv, const char *format, decoy_buf *out, char *err,
+int decoy_export(const adseed_inventory *inv, const char *format, strbuf *out, char *err,
                  size_t errlen);
 
 /* ---- directory operations ------------------------------------------------------------------ */
@@ -112,6 +98,18 @@ typedef struct decoy_verify_opts {
 /* Prints one line per finding to out; returns the number of findings, -1 on error. */
 int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_opts *o, FILE *out,
                      char *err, size_t errlen);
+
+/* The account named name: 1 found (guid: its objectGUID as text, "" when it has none; *dn its DN,
+ * malloc'd, when dn is not NULL), 0 not in the directory, -1 on an error (err). */
+int decoy_account_guid(adseed_conn *c, const char *name, char *guid, size_t guidlen, char **dn,
+                       char *err, size_t errlen);
+#define DECOY_NOT_OURS (-2)
+/* The DN of decoy d's account (malloc'd): 1 found, 0 not in the directory, -1 on an error,
+ * DECOY_NOT_OURS when its objectGUID is not the inventory's (err says so: leave it alone). */
+int decoy_account_dn(adseed_conn *c, const adseed_decoy *d, char **dn, char *err, size_t errlen);
+/* Deletes decoy d's account after decoy_account_dn: 1 deleted (*dn says which, malloc'd), 0 no
+ * longer in the directory, -1 on an error, DECOY_NOT_OURS; *dn is freed by the caller. */
+int decoy_remove(adseed_conn *c, const adseed_decoy *d, char **dn, char *err, size_t errlen);
 
 /* Domain SID "S-1-5-21-x-y-z" of the base DN. */
 int decoy_domain_sid(adseed_conn *c, char *out, size_t outlen, char *err, size_t errlen);

@@ -7,35 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct field_buf {
-    char *s;
-    size_t len, cap;
-} field_buf;
-
-static int fb_put(field_buf *f, char ch)
+static int fb_put(strbuf *f, char ch)
 {
-    if (f->len + 2 > f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 32;
-        char *s = realloc(f->s, cap);
-        if (!s)
-            return -1;
-        f->s = s;
-        f->cap = cap;
-    }
-    f->s[f->len++] = ch;
-    f->s[f->len] = '\0';
-    return 0;
+    strbuf_putc(f, ch);
+    return f->failed ? -1 : 0;
 }
 
-static int row_add(decoy_csv_row *r, field_buf *f)
+/* Moves the field's text (or "") to the end of the row. */
+static int row_add(decoy_csv_row *r, strbuf *f)
 {
     char **fs = realloc(r->fields, (r->nfields + 1) * sizeof *fs);
     if (!fs)
         return -1;
     r->fields = fs;
-    r->fields[r->nfields++] = f->s ? f->s : strdup("");
-    memset(f, 0, sizeof *f);
-    return r->fields[r->nfields - 1] ? 0 : -1;
+    if (!(r->fields[r->nfields] = strbuf_detach(f, NULL)))
+        return -1;
+    r->nfields++;
+    return 0;
 }
 
 static int row_blank(const decoy_csv_row *r)
@@ -75,7 +63,7 @@ int decoy_csv_parse(const char *text, size_t len, const char *origin, decoy_csv_
                     size_t *nrows, char *err, size_t errlen)
 {
     decoy_csv_row cur = {0};
-    field_buf f = {0};
+    strbuf f = {0};
     size_t line = 1, qline = 0;
     int inq = 0, ret = -1;
     *rows = NULL;
@@ -127,7 +115,7 @@ int decoy_csv_parse(const char *text, size_t len, const char *origin, decoy_csv_
 oom:
     snprintf(err, errlen, "%s:%zu: out of memory", origin, line);
 out:
-    free(f.s);
+    strbuf_free(&f);
     for (size_t j = 0; j < cur.nfields; j++)
         free(cur.fields[j]);
     free(cur.fields);

@@ -28,7 +28,7 @@ static const char *d3fend(adseed_kind k)
     return k == ADSEED_KIND_RECON ? "D3-DO" : "D3-DUC";
 }
 
-static int export_json(const adseed_inventory *inv, decoy_buf *out)
+static int export_json(const adseed_inventory *inv, strbuf *out)
 {
     json_t *root = json_object(), *arr = json_array();
     int ret = -1;
@@ -69,7 +69,7 @@ static int export_json(const adseed_inventory *inv, decoy_buf *out)
     char *s = json_dumps(root, JSON_INDENT(2));
     if (!s)
         goto out;
-    decoy_buf_printf(out, "%s\n", s);
+    strbuf_printf(out, "%s\n", s);
     free(s);
     ret = 0;
 out:
@@ -78,47 +78,48 @@ out:
     return ret;
 }
 
-static void csv_field(decoy_buf *out, const char *v, int last)
+static void csv_field(strbuf *out, const char *v, int last)
 {
-    decoy_buf_printf(out, "\"");
+    strbuf_printf(out, "\"");
     for (const char *p = v ? v : ""; *p; p++)
-        decoy_buf_printf(out, *p == '"' ? "\"\"" : "%c", *p);
-    decoy_buf_printf(out, last ? "\"\r\n" : "\",");
+        strbuf_printf(out, *p == '"' ? "\"\"" : "%c", *p);
+    strbuf_printf(out, last ? "\"\r\n" : "\",");
 }
 
-static void export_csv(const adseed_inventory *inv, decoy_buf *out)
+static void export_csv(const adseed_inventory *inv, strbuf *out)
 {
-    decoy_buf_printf(out, "name,kind,domain,sid,guid,dn,spns,memo,location,owner,runbook,created,"
+    strbuf_printf(out, "name,kind,domain,sid,guid,dn,spns,memo,location,owner,runbook,created,"
                           "created_by,retired,attack,d3fend\r\n");
     for (size_t i = 0; i < inv->ndecoys; i++) {
         const adseed_decoy *d = &inv->decoys[i];
-        decoy_buf spns = {0};
+        strbuf spns = {0};
         for (size_t s = 0; s < d->nspns; s++)
-            decoy_buf_printf(&spns, "%s%s", s ? ";" : "", d->spns[s]);
+            strbuf_printf(&spns, "%s%s", s ? ";" : "", d->spns[s]);
         const char *f[] = {d->name, adseed_kind_name(d->kind), d->domain, d->sid, d->guid, d->dn,
-                           spns.s, d->memo, d->location, d->owner, d->runbook, d->created,
+                           spns.data, d->memo, d->location, d->owner, d->runbook, d->created,
                            d->created_by, d->retired, decoy_attack_technique(d->kind),
                            d3fend(d->kind)};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
             csv_field(out, f[k], k + 1 == sizeof f / sizeof f[0]);
-        out->oom |= spns.oom;
-        decoy_buf_free(&spns);
+        if (spns.failed && !out->failed)
+            out->failed = spns.failed;
+        strbuf_free(&spns);
     }
 }
 
 /* YAML single-quoted scalar. */
-static void yq(decoy_buf *out, const char *v)
+static void yq(strbuf *out, const char *v)
 {
-    decoy_buf_printf(out, "'");
+    strbuf_printf(out, "'");
     for (const char *p = v; *p; p++) {
         if ((unsigned char)*p < 0x20)
             continue;
-        decoy_buf_printf(out, *p == '\'' ? "''" : "%c", *p);
+        strbuf_printf(out, *p == '\'' ? "''" : "%c", *p);
     }
-    decoy_buf_printf(out, "'");
+    strbuf_printf(out, "'");
 }
 
-static void sigma_rule(decoy_buf *out, const adseed_inventory *inv, const char *title,
+static void sigma_rule(strbuf *out, const adseed_inventory *inv, const char *title,
                        const char *desc, const char *tags, const char *events, const char *field,
                        int which)
 {
@@ -128,13 +129,13 @@ static void sigma_rule(decoy_buf *out, const adseed_inventory *inv, const char *
         if (d->retired || (which == 1 && !d->nspns) || (which == 2 && !d->guid))
             continue;
         if (!n++) {
-            decoy_buf_printf(out, "---\ntitle: %s\nstatus: stable\ndescription: %s\n"
+            strbuf_printf(out, "---\ntitle: %s\nstatus: stable\ndescription: %s\n"
                                   "author: ADDecoy adseed\ntags:\n%slogsource:\n"
                                   "    product: windows\n    service: security\ndetection:\n"
                                   "    selection:\n        EventID:\n%s        %s:\n",
                              title, desc, tags, events, field);
         }
-        decoy_buf_printf(out, "            - ");
+        strbuf_printf(out, "            - ");
         if (which == 2) {
             char v[64];
             snprintf(v, sizeof v, "%%{%s}", d->guid);
@@ -142,14 +143,14 @@ static void sigma_rule(decoy_buf *out, const adseed_inventory *inv, const char *
         } else {
             yq(out, d->name);
         }
-        decoy_buf_printf(out, "\n");
+        strbuf_printf(out, "\n");
     }
     if (n)
-        decoy_buf_printf(out, "    condition: selection\nfalsepositives:\n    - None: no legitimate "
+        strbuf_printf(out, "    condition: selection\nfalsepositives:\n    - None: no legitimate "
                               "user or process uses a decoy account\nlevel: critical\n");
 }
 
-static void export_sigma(const adseed_inventory *inv, decoy_buf *out)
+static void export_sigma(const adseed_inventory *inv, strbuf *out)
 {
     sigma_rule(out, inv, "ADDecoy - service ticket requested for a decoy account (Kerberoasting)",
                "A Kerberos service ticket was requested for the SPN of a decoy account.",
@@ -169,7 +170,7 @@ static void export_sigma(const adseed_inventory *inv, decoy_buf *out)
                "            - 4662\n", "ObjectName", 2);
 }
 
-int decoy_export(const adseed_inventory *inv, const char *format, decoy_buf *out, char *err,
+int decoy_export(const adseed_inventory *inv, const char *format, strbuf *out, char *err,
                  size_t errlen)
 {
     int rc = 0;
@@ -183,7 +184,7 @@ int decoy_export(const adseed_inventory *inv, const char *format, decoy_buf *out
         snprintf(err, errlen, "--format %s: expected json, csv or sigma", format);
         return -1;
     }
-    if (rc || out->oom) {
+    if (rc || out->failed) {
         snprintf(err, errlen, "export: out of memory");
         return -1;
     }

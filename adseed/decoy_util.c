@@ -1,49 +1,12 @@
 /*
- * decoy_util.c - small pure helpers of the decoy operations: a growable string buffer, random
+ * decoy_util.c - small pure helpers of the decoy operations: random
  * decoy passwords and their unicodePwd encoding, and the current time in ISO 8601.
  */
 #include "adseed/decoy.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-void decoy_buf_printf(decoy_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    if (b->oom)
-        return;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->oom = 1;
-        return;
-    }
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-void decoy_buf_free(decoy_buf *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof *b);
-}
 
 /* No quote or backslash: the password may end up in a CSV or a shell by --show-password. */
 static const char *const classes[4] = {

@@ -58,13 +58,13 @@ static int is_text_char(uint32_t cp)
 }
 
 /* Appends the plain run [run, end) verbatim. */
-static void flush_run(decoy_buf *b, const unsigned char *run, const unsigned char *end)
+static void flush_run(strbuf *b, const unsigned char *run, const unsigned char *end)
 {
     if (end > run)
-        decoy_buf_printf(b, "%.*s", (int)(end - run), (const char *)run);
+        strbuf_printf(b, "%.*s", (int)(end - run), (const char *)run);
 }
 
-void html_escape_max(decoy_buf *b, const char *s, size_t max_chars)
+void html_escape_max(strbuf *b, const char *s, size_t max_chars)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     const unsigned char *run = p;
@@ -75,7 +75,7 @@ void html_escape_max(decoy_buf *b, const char *s, size_t max_chars)
         size_t n = utf8_decode(p, &cp, &skip);
         if (chars++ == max_chars) {
             flush_run(b, run, p);
-            decoy_buf_printf(b, "\xE2\x80\xA6"); /* … */
+            strbuf_printf(b, "\xE2\x80\xA6"); /* … */
             return;
         }
         switch (n ? cp : 0xFFFD) {
@@ -88,7 +88,7 @@ void html_escape_max(decoy_buf *b, const char *s, size_t max_chars)
         }
         if (rep) {
             flush_run(b, run, p);
-            decoy_buf_printf(b, "%s", rep);
+            strbuf_printf(b, "%s", rep);
             p += n ? n : skip;
             run = p;
         } else {
@@ -98,7 +98,7 @@ void html_escape_max(decoy_buf *b, const char *s, size_t max_chars)
     flush_run(b, run, p);
 }
 
-void html_escape(decoy_buf *b, const char *s)
+void html_escape(strbuf *b, const char *s)
 {
     html_escape_max(b, s, SIZE_MAX);
 }

@@ -9,8 +9,8 @@
 
 /* Appends s to b escaped: & < > " ' as character references; C0/C1 control characters (other than
  * tab and newline), U+FFFE/U+FFFF and invalid or overlong UTF-8 become U+FFFD. NULL appends "". */
-void html_escape(decoy_buf *b, const char *s);
+void html_escape(strbuf *b, const char *s);
 /* Like html_escape, at most max_chars characters (code points); "…" appended when cut. */
-void html_escape_max(decoy_buf *b, const char *s, size_t max_chars);
+void html_escape_max(strbuf *b, const char *s, size_t max_chars);
 
 #endif

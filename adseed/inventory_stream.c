@@ -27,6 +27,8 @@
 
 #include <jansson.h>
 
+#include "svc/base/hash.h"
+
 /* Flags for one value inside the document: as strict as the whole-document load. */
 #define VALUE_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK)
 /* Flags for lexing a single token (a key, or an unexpected token to quote in an error). */
@@ -56,12 +58,7 @@ static int name_eq_nocase(const char *a, const char *b)
 
 static size_t name_hash(const char *name)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *name; name++) {
-        h ^= (unsigned char)tolower((unsigned char)*name);
-        h *= 0x100000001b3ULL;
-    }
-    return (size_t)h;
+    return (size_t)hash_fnv1a_lower(name, strlen(name));
 }
 
 static size_t loader_count(const loader *ld)

@@ -28,7 +28,7 @@ typedef struct lure_params {
 
 /* The artefact (the description value for ADSEED_LURE_DESCRIPTION) appended to out; -1 with a
  * message when a parameter cannot be rendered safely. */
-int lure_render(const lure_params *p, decoy_buf *out, char *err, size_t errlen);
+int lure_render(const lure_params *p, strbuf *out, char *err, size_t errlen);
 
 /* MS-GPPREF 2.2.1.1.4: AES-256-CBC with Microsoft's published key, a zero IV, PKCS#7 padding, of
  * the UTF-16LE password; base64 without '=' padding. out receives a NUL-terminated string. */

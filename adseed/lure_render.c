@@ -12,39 +12,39 @@
 #include <string.h>
 
 /* XML attribute / text escaping. */
-static void put_xml(decoy_buf *b, const char *s)
+static void put_xml(strbuf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': decoy_buf_printf(b, "&amp;"); break;
-        case '<': decoy_buf_printf(b, "&lt;"); break;
-        case '>': decoy_buf_printf(b, "&gt;"); break;
-        case '"': decoy_buf_printf(b, "&quot;"); break;
-        case '\'': decoy_buf_printf(b, "&apos;"); break;
-        default: decoy_buf_printf(b, "%c", *s); break;
+        case '&': strbuf_printf(b, "&amp;"); break;
+        case '<': strbuf_printf(b, "&lt;"); break;
+        case '>': strbuf_printf(b, "&gt;"); break;
+        case '"': strbuf_printf(b, "&quot;"); break;
+        case '\'': strbuf_printf(b, "&apos;"); break;
+        default: strbuf_printf(b, "%c", *s); break;
         }
     }
 }
 
 /* Inside a batch file's double quotes only '%' expands: it is doubled. */
-static void put_bat(decoy_buf *b, const char *s)
+static void put_bat(strbuf *b, const char *s)
 {
     for (; *s; s++)
-        decoy_buf_printf(b, *s == '%' ? "%%%%" : "%c", *s);
+        strbuf_printf(b, *s == '%' ? "%%%%" : "%c", *s);
 }
 
 /* PowerShell single-quoted string: a quote is doubled. */
-static void put_ps(decoy_buf *b, const char *s)
+static void put_ps(strbuf *b, const char *s)
 {
     for (; *s; s++)
-        decoy_buf_printf(b, *s == '\'' ? "''" : "%c", *s);
+        strbuf_printf(b, *s == '\'' ? "''" : "%c", *s);
 }
 
 /* DOMAIN\name with put() escaping both parts. */
-static void put_account(decoy_buf *b, const lure_params *p, void (*put)(decoy_buf *, const char *))
+static void put_account(strbuf *b, const lure_params *p, void (*put)(strbuf *, const char *))
 {
     put(b, p->netbios);
-    decoy_buf_printf(b, "\\");
+    strbuf_printf(b, "\\");
     put(b, p->name);
 }
 
@@ -56,69 +56,69 @@ static int plain_text(const char *s)
     return 1;
 }
 
-static void render_description(const lure_params *p, decoy_buf *b)
+static void render_description(const lure_params *p, strbuf *b)
 {
-    decoy_buf_printf(b, "Backup service account - temporary password %s (set %.10s, change after "
+    strbuf_printf(b, "Backup service account - temporary password %s (set %.10s, change after "
                         "the migration)", p->password, p->when);
 }
 
-static void render_gpp(const lure_params *p, const char *cpassword, decoy_buf *b)
+static void render_gpp(const lure_params *p, const char *cpassword, strbuf *b)
 {
     const uint8_t *u = p->uid;
-    decoy_buf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
+    strbuf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
                         "<Groups clsid=\"{3125E937-EB16-4b4c-9934-544FC6D24D26}\">"
                         "<User clsid=\"{DF5F1855-51E5-4d24-8B1A-D9BDE98BA1D1}\" name=\"");
     put_xml(b, p->name);
-    decoy_buf_printf(b, "\" image=\"2\" changed=\"%s\" uid=\"{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-"
+    strbuf_printf(b, "\" image=\"2\" changed=\"%s\" uid=\"{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-"
                         "%02X%02X%02X%02X%02X%02X}\">",
                      p->when, u[3], u[2], u[1], u[0], u[5], u[4], u[7], u[6], u[8], u[9], u[10],
                      u[11], u[12], u[13], u[14], u[15]);
-    decoy_buf_printf(b, "<Properties action=\"U\" newName=\"\" fullName=\"\" description=\"\" "
+    strbuf_printf(b, "<Properties action=\"U\" newName=\"\" fullName=\"\" description=\"\" "
                         "cpassword=\"%s\" changeLogon=\"0\" noChange=\"1\" neverExpires=\"1\" "
                         "acctDisabled=\"0\" userName=\"", cpassword);
     put_account(b, p, put_xml);
-    decoy_buf_printf(b, "\"/></User>\r\n</Groups>\r\n");
+    strbuf_printf(b, "\"/></User>\r\n</Groups>\r\n");
 }
 
-static void render_script(const lure_params *p, const char *target, decoy_buf *b)
+static void render_script(const lure_params *p, const char *target, strbuf *b)
 {
     if (p->powershell) {
-        decoy_buf_printf(b, "# Nightly export to the backup share (legacy job, do not remove)\r\n"
+        strbuf_printf(b, "# Nightly export to the backup share (legacy job, do not remove)\r\n"
                             "# %s - runs as the backup service account\r\n$user = '", p->when);
         put_account(b, p, put_ps);
-        decoy_buf_printf(b, "'\r\n$pass = ConvertTo-SecureString '%s' -AsPlainText -Force\r\n"
+        strbuf_printf(b, "'\r\n$pass = ConvertTo-SecureString '%s' -AsPlainText -Force\r\n"
                             "$cred = New-Object System.Management.Automation.PSCredential($user, $pass)\r\n"
                             "New-PSDrive -Name Z -PSProvider FileSystem -Root '", p->password);
         put_ps(b, target);
-        decoy_buf_printf(b, "' -Credential $cred | Out-Null\r\n"
+        strbuf_printf(b, "' -Credential $cred | Out-Null\r\n"
                             "Copy-Item -Path 'D:\\Exports\\*' -Destination 'Z:\\Exports' -Recurse -Force\r\n"
                             "Remove-PSDrive -Name Z\r\n");
         return;
     }
-    decoy_buf_printf(b, "@echo off\r\nREM Nightly export to the backup share (legacy job, do not remove)\r\n"
+    strbuf_printf(b, "@echo off\r\nREM Nightly export to the backup share (legacy job, do not remove)\r\n"
                         "REM %s - runs as the backup service account\r\nnet use Z: \"", p->when);
     put_bat(b, target);
-    decoy_buf_printf(b, "\" /user:");
+    strbuf_printf(b, "\" /user:");
     put_account(b, p, put_bat);
-    decoy_buf_printf(b, " \"%s\" /persistent:no\r\n"
+    strbuf_printf(b, " \"%s\" /persistent:no\r\n"
                         "robocopy D:\\Exports Z:\\Exports /MIR /R:1 /W:5 /LOG:C:\\Temp\\export.log\r\n"
                         "net use Z: /delete /y\r\n", p->password);
 }
 
-static void render_cmdkey(const lure_params *p, const char *target, decoy_buf *b)
+static void render_cmdkey(const lure_params *p, const char *target, strbuf *b)
 {
-    decoy_buf_printf(b, "REM Run on the host that should hold the lure, as the user whose Credential\r\n"
+    strbuf_printf(b, "REM Run on the host that should hold the lure, as the user whose Credential\r\n"
                         "REM Manager vault attackers would dump (see docs/adseed.md), then delete this file.\r\n"
                         "cmdkey /add:");
     put_bat(b, target);
-    decoy_buf_printf(b, " /user:");
+    strbuf_printf(b, " /user:");
     put_account(b, p, put_bat);
-    decoy_buf_printf(b, " /pass:%s\r\n", p->password);
+    strbuf_printf(b, " /pass:%s\r\n", p->password);
 }
 
-static void render_unattend(const lure_params *p, decoy_buf *b)
+static void render_unattend(const lure_params *p, strbuf *b)
 {
-    decoy_buf_printf(b,
+    strbuf_printf(b,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
         "<unattend xmlns=\"urn:schemas-microsoft-com:unattend\">\r\n"
         "  <settings pass=\"oobeSystem\">\r\n"
@@ -130,19 +130,19 @@ static void render_unattend(const lure_params *p, decoy_buf *b)
         "        <Password>\r\n"
         "          <Value>");
     put_xml(b, p->password);
-    decoy_buf_printf(b, "</Value>\r\n          <PlainText>true</PlainText>\r\n        </Password>\r\n"
+    strbuf_printf(b, "</Value>\r\n          <PlainText>true</PlainText>\r\n        </Password>\r\n"
                         "        <Domain>");
     put_xml(b, p->netbios);
-    decoy_buf_printf(b, "</Domain>\r\n        <Enabled>true</Enabled>\r\n"
+    strbuf_printf(b, "</Domain>\r\n        <Enabled>true</Enabled>\r\n"
                         "        <LogonCount>1</LogonCount>\r\n        <Username>");
     put_xml(b, p->name);
-    decoy_buf_printf(b, "</Username>\r\n      </AutoLogon>\r\n"
+    strbuf_printf(b, "</Username>\r\n      </AutoLogon>\r\n"
                         "      <TimeZone>UTC</TimeZone>\r\n"
                         "    </component>\r\n  </settings>\r\n"
                         "  <!-- build %s -->\r\n</unattend>\r\n", p->when);
 }
 
-int lure_render(const lure_params *p, decoy_buf *out, char *err, size_t errlen)
+int lure_render(const lure_params *p, strbuf *out, char *err, size_t errlen)
 {
     char target[512], cpw[1024];
     if (!p->name || !p->netbios || !p->dns_domain || !p->password || !p->when ||
@@ -178,7 +178,7 @@ int lure_render(const lure_params *p, decoy_buf *out, char *err, size_t errlen)
     case ADSEED_LURE_CMDKEY: render_cmdkey(p, target, out); break;
     case ADSEED_LURE_UNATTEND: render_unattend(p, out); break;
     }
-    if (out->oom) {
+    if (out->failed) {
         snprintf(err, errlen, "breadcrumb: out of memory");
         return -1;
     }

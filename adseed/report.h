@@ -61,7 +61,7 @@ void report_alerts_free(report_alerts *a);
 int report_parse_time(const char *s, int64_t *out);
 
 /* The whole page. -1 when out of memory. */
-int report_render_html(const report_data *r, decoy_buf *out, char *err, size_t errlen);
+int report_render_html(const report_data *r, strbuf *out, char *err, size_t errlen);
 
 /* ---- inline SVG charts (report_svg.c) ---- */
 typedef struct report_bar {
@@ -69,9 +69,9 @@ typedef struct report_bar {
     long long value;
 } report_bar;
 /* Horizontal bar chart with escaped labels; title is the chart's accessible name. */
-void report_svg_bars(decoy_buf *b, const char *title, const report_bar *bars, size_t n);
+void report_svg_bars(strbuf *b, const char *title, const report_bar *bars, size_t n);
 /* Timeline: one row per decoy name (rows[]), a mark per alert at its time, coloured by action. */
-void report_svg_timeline(decoy_buf *b, const report_alerts *a, const char *const *rows, size_t nrows);
+void report_svg_timeline(strbuf *b, const report_alerts *a, const char *const *rows, size_t nrows);
 /* The fill colour used for an alert action (also for the legend). */
 const char *report_action_colour(const char *action);
 

@@ -31,34 +31,34 @@ static const char style[] =
     ".legend span{display:inline-block;margin-right:14px}.legend b{font-size:15px}"
     "footer{padding:0 28px 20px;color:#7f8c8d;font-size:12px}";
 
-static void text(decoy_buf *b, const char *s)
+static void text(strbuf *b, const char *s)
 {
     html_escape(b, s);
 }
 
-static void cell(decoy_buf *b, const char *cls, const char *s)
+static void cell(strbuf *b, const char *cls, const char *s)
 {
-    decoy_buf_printf(b, cls ? "<td class=\"%s\">" : "<td>", cls);
+    strbuf_printf(b, cls ? "<td class=\"%s\">" : "<td>", cls);
     if (s && *s)
         text(b, s);
     else
-        decoy_buf_printf(b, "<span class=\"muted\">&#8212;</span>");
-    decoy_buf_printf(b, "</td>");
+        strbuf_printf(b, "<span class=\"muted\">&#8212;</span>");
+    strbuf_printf(b, "</td>");
 }
 
-static void card(decoy_buf *b, const char *label, long long value, const char *note)
+static void card(strbuf *b, const char *label, long long value, const char *note)
 {
-    decoy_buf_printf(b, "<div class=\"card\"><b>%lld</b>", value);
+    strbuf_printf(b, "<div class=\"card\"><b>%lld</b>", value);
     text(b, label);
     if (note) {
-        decoy_buf_printf(b, "<br><span class=\"muted\">");
+        strbuf_printf(b, "<br><span class=\"muted\">");
         text(b, note);
-        decoy_buf_printf(b, "</span>");
+        strbuf_printf(b, "</span>");
     }
-    decoy_buf_printf(b, "</div>");
+    strbuf_printf(b, "</div>");
 }
 
-static void bars_from_tally(decoy_buf *b, const char *title, tally *t, size_t top)
+static void bars_from_tally(strbuf *b, const char *title, tally *t, size_t top)
 {
     report_bar bars[TOP_LOCATIONS + 4];
     size_t n = 0;
@@ -67,11 +67,11 @@ static void bars_from_tally(decoy_buf *b, const char *title, tally *t, size_t to
         bars[n++] = (report_bar){t->v[i].key, t->v[i].count};
     report_svg_bars(b, title, bars, n);
     if (t->n > n)
-        decoy_buf_printf(b, "<p class=\"muted\">%zu more not shown.</p>", t->n - n);
+        strbuf_printf(b, "<p class=\"muted\">%zu more not shown.</p>", t->n - n);
 }
 
 /* Cards and the kind / location charts. */
-static void render_overview(const report_data *r, decoy_buf *b, tally *trips)
+static void render_overview(const report_data *r, strbuf *b, tally *trips)
 {
     tally kinds = {0}, locations = {0};
     long long active = 0, retired = 0, ok = 0, drift = 0, errors = 0;
@@ -91,7 +91,7 @@ static void render_overview(const report_data *r, decoy_buf *b, tally *trips)
             errors += r->verify[i].state == REPORT_VERIFY_ERROR;
         }
     }
-    decoy_buf_printf(b, "<div class=\"cards\">");
+    strbuf_printf(b, "<div class=\"cards\">");
     card(b, "active decoys", active, NULL);
     card(b, "retired", retired, NULL);
     if (r->verify) {
@@ -108,112 +108,112 @@ static void render_overview(const report_data *r, decoy_buf *b, tally *trips)
         card(b, "events behind them", events, NULL);
         card(b, "distinct decoys tripped", (long long)trips->n, NULL);
     }
-    decoy_buf_printf(b, "</div>\n<div class=\"row\" style=\"margin-top:14px\">"
+    strbuf_printf(b, "</div>\n<div class=\"row\" style=\"margin-top:14px\">"
                         "<section><h2>Active decoys by kind</h2>");
     bars_from_tally(b, "Active decoys by kind", &kinds, 4);
-    decoy_buf_printf(b, "</section><section><h2>Active decoys by location</h2>");
+    strbuf_printf(b, "</section><section><h2>Active decoys by location</h2>");
     bars_from_tally(b, "Active decoys by location", &locations, TOP_LOCATIONS);
-    decoy_buf_printf(b, "</section></div>\n");
+    strbuf_printf(b, "</section></div>\n");
     tally_free(&kinds);
     tally_free(&locations);
 }
 
-static void render_verify_cell(decoy_buf *b, const report_data *r, size_t i)
+static void render_verify_cell(strbuf *b, const report_data *r, size_t i)
 {
     const report_verify *v = r->verify ? &r->verify[i] : NULL;
     if (!v || v->state == REPORT_VERIFY_NOT_RUN) {
-        decoy_buf_printf(b, "<td class=\"muted\">%s</td>",
+        strbuf_printf(b, "<td class=\"muted\">%s</td>",
                          r->verify ? "not checked (retired)" : "not run");
         return;
     }
     static const char *const cls[] = {"", "ok", "drift", "err"};
     static const char *const word[] = {"", "ok", "drift", "error"};
-    decoy_buf_printf(b, "<td><span class=\"%s\">%s</span>", cls[v->state], word[v->state]);
+    strbuf_printf(b, "<td><span class=\"%s\">%s</span>", cls[v->state], word[v->state]);
     if (v->detail && *v->detail) {
-        decoy_buf_printf(b, "<pre>");
+        strbuf_printf(b, "<pre>");
         text(b, v->detail);
-        decoy_buf_printf(b, "</pre>");
+        strbuf_printf(b, "</pre>");
     }
-    decoy_buf_printf(b, "</td>");
+    strbuf_printf(b, "</td>");
 }
 
-static void render_decoys(const report_data *r, decoy_buf *b, tally *trips)
+static void render_decoys(const report_data *r, strbuf *b, tally *trips)
 {
-    decoy_buf_printf(b, "<section><h2>Decoys</h2><div class=\"scroll\"><table><thead><tr>"
+    strbuf_printf(b, "<section><h2>Decoys</h2><div class=\"scroll\"><table><thead><tr>"
                         "<th>Name, domain, SPNs</th><th>Kind</th><th>Location</th><th>Owner</th>"
                         "<th>Planted (by)</th><th>Status</th><th>Verify</th>%s</tr></thead><tbody>\n",
                      r->alerts ? "<th>Trips</th><th>Last trip</th>" : "");
     for (size_t i = 0; i < r->inv->ndecoys; i++) {
         const adseed_decoy *d = &r->inv->decoys[i];
-        decoy_buf_printf(b, "<tr><td><b>");
+        strbuf_printf(b, "<tr><td><b>");
         text(b, d->name);
-        decoy_buf_printf(b, "</b>");
+        strbuf_printf(b, "</b>");
         if (d->domain) {
-            decoy_buf_printf(b, "<br><span class=\"muted\">");
+            strbuf_printf(b, "<br><span class=\"muted\">");
             text(b, d->domain);
-            decoy_buf_printf(b, "</span>");
+            strbuf_printf(b, "</span>");
         }
         for (size_t s = 0; s < d->nspns; s++) {
-            decoy_buf_printf(b, "<br><span class=\"mono\">");
+            strbuf_printf(b, "<br><span class=\"mono\">");
             text(b, d->spns[s]);
-            decoy_buf_printf(b, "</span>");
+            strbuf_printf(b, "</span>");
         }
-        decoy_buf_printf(b, "</td>");
+        strbuf_printf(b, "</td>");
         cell(b, NULL, adseed_kind_name(d->kind));
         cell(b, NULL, d->location);
         cell(b, NULL, d->owner);
-        decoy_buf_printf(b, "<td>");
+        strbuf_printf(b, "<td>");
         text(b, d->created ? d->created : "unknown");
         if (d->created_by) {
-            decoy_buf_printf(b, "<br><span class=\"muted\">by ");
+            strbuf_printf(b, "<br><span class=\"muted\">by ");
             text(b, d->created_by);
-            decoy_buf_printf(b, "</span>");
+            strbuf_printf(b, "</span>");
         }
-        decoy_buf_printf(b, "</td>");
+        strbuf_printf(b, "</td>");
         if (d->retired) {
-            decoy_buf_printf(b, "<td class=\"muted\">retired ");
+            strbuf_printf(b, "<td class=\"muted\">retired ");
             text(b, d->retired);
-            decoy_buf_printf(b, "</td>");
+            strbuf_printf(b, "</td>");
         } else {
-            decoy_buf_printf(b, "<td>active</td>");
+            strbuf_printf(b, "<td>active</td>");
         }
         render_verify_cell(b, r, i);
         if (r->alerts) {
             const tally_entry *e = tally_find(trips, d->name);
-            decoy_buf_printf(b, "<td class=\"num\">%lld</td>", e ? e->count : 0);
+            strbuf_printf(b, "<td class=\"num\">%lld</td>", e ? e->count : 0);
             cell(b, NULL, e ? e->last_text : NULL);
         }
-        decoy_buf_printf(b, "</tr>\n");
+        strbuf_printf(b, "</tr>\n");
     }
-    decoy_buf_printf(b, "</tbody></table></div>");
+    strbuf_printf(b, "</tbody></table></div>");
     if (r->inv->ndecoys == 0)
-        decoy_buf_printf(b, "<p class=\"muted\">The inventory holds no decoy.</p>");
-    decoy_buf_printf(b, "</section>\n");
+        strbuf_printf(b, "<p class=\"muted\">The inventory holds no decoy.</p>");
+    strbuf_printf(b, "</section>\n");
 }
 
-static void render_legend(decoy_buf *b, const report_alerts *a)
+static void render_legend(strbuf *b, const report_alerts *a)
 {
     tally actions = {0};
     for (size_t i = 0; i < a->n; i++)
         (void)tally_get(&actions, a->v[i].action);
-    decoy_buf_printf(b, "<p class=\"legend\">");
+    strbuf_printf(b, "<p class=\"legend\">");
     for (size_t i = 0; i < actions.n; i++) {
-        decoy_buf_printf(b, "<span><b style=\"color:%s\">&#9679;</b> ",
+        strbuf_printf(b, "<span><b style=\"color:%s\">&#9679;</b> ",
                          report_action_colour(actions.v[i].key));
         text(b, actions.v[i].key);
-        decoy_buf_printf(b, "</span>");
+        strbuf_printf(b, "</span>");
     }
-    decoy_buf_printf(b, "</p>");
+    strbuf_printf(b, "</p>");
     tally_free(&actions);
 }
 
-static void render_alerts(const report_data *r, decoy_buf *b, tally *trips)
+static void render_alerts(const report_data *r, strbuf *b, tally *trips)
 {
     const report_alerts *a = r->alerts;
     tally sources = {0};
-    decoy_buf_printf(b, "<section><h2>Trips over time</h2>");
+    strbuf_printf(b, "<section><h2>Trips over time</h2>");
     if (a->n == 0) {
-        decoy_buf_printf(b, "<p>No alert in the alert file: no decoy was tripped.</p>");
+        strbuf_printf(b, "<p>No alert in the alert file: no decoy was tripped.</p>");
     } else {
         const char **rows = calloc(trips->n, sizeof *rows);
         for (size_t i = 0; rows && i < trips->n; i++)
@@ -222,17 +222,17 @@ static void render_alerts(const report_data *r, decoy_buf *b, tally *trips)
         if (rows)
             report_svg_timeline(b, a, rows, trips->n);
         free(rows);
-        decoy_buf_printf(b, "<p class=\"muted\">One mark per alert (larger: a follow-up standing "
+        strbuf_printf(b, "<p class=\"muted\">One mark per alert (larger: a follow-up standing "
                             "for several events); times in UTC.</p>");
     }
     if (a->skipped) {
-        decoy_buf_printf(b, "<p class=\"err\">%zu line(s) of the alert file were not alert documents "
+        strbuf_printf(b, "<p class=\"err\">%zu line(s) of the alert file were not alert documents "
                             "(first: line %zu: ",
                          a->skipped, a->first_bad_line);
         text(b, a->first_bad_reason);
-        decoy_buf_printf(b, ").</p>");
+        strbuf_printf(b, ").</p>");
     }
-    decoy_buf_printf(b, "</section>\n");
+    strbuf_printf(b, "</section>\n");
     for (size_t i = 0; i < a->n; i++) {
         const report_alert *x = &a->v[i];
         tally_entry *e = tally_event(&sources, x->source ? x->source : "(unknown)", x->count, x->t,
@@ -241,25 +241,25 @@ static void render_alerts(const report_data *r, decoy_buf *b, tally *trips)
             tally_note(&sources, e, x->decoy);
     }
     tally_sort(&sources);
-    decoy_buf_printf(b, "<section><h2>Top sources</h2><table><thead><tr><th>Source</th>"
+    strbuf_printf(b, "<section><h2>Top sources</h2><table><thead><tr><th>Source</th>"
                         "<th>Alerts</th><th>Events</th><th>Decoys touched</th><th>Last seen</th>"
                         "</tr></thead><tbody>\n");
     for (size_t i = 0; i < sources.n && i < TOP_SOURCES; i++) {
         tally_entry *e = &sources.v[i];
-        decoy_buf_printf(b, "<tr>");
+        strbuf_printf(b, "<tr>");
         cell(b, "mono", e->key);
-        decoy_buf_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>", e->count,
+        strbuf_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>", e->count,
                          e->events);
         cell(b, NULL, e->extra);
         cell(b, NULL, e->last_text);
-        decoy_buf_printf(b, "</tr>\n");
+        strbuf_printf(b, "</tr>\n");
     }
-    decoy_buf_printf(b, "</tbody></table>");
+    strbuf_printf(b, "</tbody></table>");
     if (sources.n > TOP_SOURCES)
-        decoy_buf_printf(b, "<p class=\"muted\">%zu more sources not shown.</p>", sources.n - TOP_SOURCES);
-    decoy_buf_printf(b, "</section>\n");
+        strbuf_printf(b, "<p class=\"muted\">%zu more sources not shown.</p>", sources.n - TOP_SOURCES);
+    strbuf_printf(b, "</section>\n");
     if (sources.oom)
-        b->oom = 1;
+        b->failed = STRBUF_NOMEM;
     tally_free(&sources);
 }
 
@@ -271,9 +271,9 @@ static void count_trips(const report_alerts *a, tally *trips)
     tally_sort(trips);
 }
 
-static void render_head(const report_data *r, decoy_buf *b)
+static void render_head(const report_data *r, strbuf *b)
 {
-    decoy_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    strbuf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                         "style-src 'unsafe-inline'\">"
                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -281,26 +281,26 @@ static void render_head(const report_data *r, decoy_buf *b)
                         "&#8212; ",
                      ADDECOY_VERSION);
     text(b, r->generated);
-    decoy_buf_printf(b, "</title><style>%s</style></head>\n<body><header><h1>ADDecoy estate report"
+    strbuf_printf(b, "</title><style>%s</style></head>\n<body><header><h1>ADDecoy estate report"
                         "</h1><p>Generated ", style);
     text(b, r->generated);
-    decoy_buf_printf(b, " from the inventory <span class=\"mono\">");
+    strbuf_printf(b, " from the inventory <span class=\"mono\">");
     text(b, r->inventory_path);
-    decoy_buf_printf(b, "</span>");
+    strbuf_printf(b, "</span>");
     if (r->verify) {
-        decoy_buf_printf(b, "; verified against <span class=\"mono\">");
+        strbuf_printf(b, "; verified against <span class=\"mono\">");
         text(b, r->verify_uri);
-        decoy_buf_printf(b, "</span>");
+        strbuf_printf(b, "</span>");
     }
     if (r->alerts) {
-        decoy_buf_printf(b, "; alerts from <span class=\"mono\">");
+        strbuf_printf(b, "; alerts from <span class=\"mono\">");
         text(b, r->alerts_path);
-        decoy_buf_printf(b, "</span>");
+        strbuf_printf(b, "</span>");
     }
-    decoy_buf_printf(b, "</p></header>\n<main>\n");
+    strbuf_printf(b, "</p></header>\n<main>\n");
 }
 
-int report_render_html(const report_data *r, decoy_buf *out, char *err, size_t errlen)
+int report_render_html(const report_data *r, strbuf *out, char *err, size_t errlen)
 {
     tally trips = {0};
     count_trips(r->alerts, &trips);
@@ -310,12 +310,12 @@ int report_render_html(const report_data *r, decoy_buf *out, char *err, size_t e
     if (r->alerts)
         render_alerts(r, out, &trips);
     else
-        decoy_buf_printf(out, "<section><h2>Trips</h2><p class=\"muted\">No alert file given "
+        strbuf_printf(out, "<section><h2>Trips</h2><p class=\"muted\">No alert file given "
                               "(--alerts FILE): trips are not shown.</p></section>\n");
-    decoy_buf_printf(out, "</main>\n<footer>adseed %s &#183; a self-contained page: no script, font "
+    strbuf_printf(out, "</main>\n<footer>adseed %s &#183; a self-contained page: no script, font "
                           "or network reference.</footer>\n</body></html>\n",
                      ADDECOY_VERSION);
-    int oom = out->oom || trips.oom;
+    int oom = out->failed || trips.oom;
     tally_free(&trips);
     if (oom) {
         snprintf(err, errlen, "out of memory rendering the report");

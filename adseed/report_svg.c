@@ -29,34 +29,34 @@ const char *report_action_colour(const char *action)
     return "#566573";
 }
 
-void report_svg_bars(decoy_buf *b, const char *title, const report_bar *bars, size_t n)
+void report_svg_bars(strbuf *b, const char *title, const report_bar *bars, size_t n)
 {
     long long max = 1;
     for (size_t i = 0; i < n; i++)
         if (bars[i].value > max)
             max = bars[i].value;
     int h = (int)(n ? n : 1) * BAR_ROW_H + 8;
-    decoy_buf_printf(b, "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
+    strbuf_printf(b, "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
                         "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>",
                      BAR_LABEL_W + BAR_AREA_W + 60, h, BAR_LABEL_W + BAR_AREA_W + 60, h);
     html_escape(b, title);
-    decoy_buf_printf(b, "</title>");
+    strbuf_printf(b, "</title>");
     if (n == 0)
-        decoy_buf_printf(b, "<text x=\"0\" y=\"18\" class=\"muted\">none</text>");
+        strbuf_printf(b, "<text x=\"0\" y=\"18\" class=\"muted\">none</text>");
     for (size_t i = 0; i < n; i++) {
         int y = (int)i * BAR_ROW_H + 4;
         int w = (int)(bars[i].value * BAR_AREA_W / max);
-        decoy_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"><title>", BAR_LABEL_W - 8,
+        strbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"><title>", BAR_LABEL_W - 8,
                          y + 15);
         html_escape(b, bars[i].label);
-        decoy_buf_printf(b, "</title>");
+        strbuf_printf(b, "</title>");
         html_escape_max(b, bars[i].label, 22);
-        decoy_buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" "
+        strbuf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" "
                             "fill=\"#2e86c1\"/><text x=\"%d\" y=\"%d\">%lld</text>",
                          BAR_LABEL_W, y + 2, w > 1 ? w : 1, BAR_ROW_H - 6, BAR_LABEL_W + w + 6, y + 15,
                          bars[i].value);
     }
-    decoy_buf_printf(b, "</svg>\n");
+    strbuf_printf(b, "</svg>\n");
 }
 
 static int row_of(const char *const *rows, size_t nrows, const char *name)
@@ -67,7 +67,7 @@ static int row_of(const char *const *rows, size_t nrows, const char *name)
     return -1;
 }
 
-void report_svg_timeline(decoy_buf *b, const report_alerts *a, const char *const *rows, size_t nrows)
+void report_svg_timeline(strbuf *b, const report_alerts *a, const char *const *rows, size_t nrows)
 {
     int64_t tmin = INT64_MAX, tmax = INT64_MIN;
     for (size_t i = 0; i < a->n; i++) {
@@ -77,7 +77,7 @@ void report_svg_timeline(decoy_buf *b, const report_alerts *a, const char *const
         tmax = a->v[i].t > tmax ? a->v[i].t : tmax;
     }
     if (tmin > tmax) {
-        decoy_buf_printf(b, "<p class=\"muted\">No alert with a readable time.</p>\n");
+        strbuf_printf(b, "<p class=\"muted\">No alert with a readable time.</p>\n");
         return;
     }
     if (tmax - tmin < 3600) { /* at least an hour wide, the marks centred */
@@ -86,7 +86,7 @@ void report_svg_timeline(decoy_buf *b, const report_alerts *a, const char *const
         tmax = mid + 1800;
     }
     int w = TL_LABEL_W + TL_AREA_W + 30, h = TL_TOP + (int)nrows * TL_ROW_H + 10;
-    decoy_buf_printf(b, "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
+    strbuf_printf(b, "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
                         "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>Trips per decoy over "
                         "time</title>",
                      w, h, w, h);
@@ -94,16 +94,16 @@ void report_svg_timeline(decoy_buf *b, const report_alerts *a, const char *const
         char label[32];
         int x = TL_LABEL_W + k * TL_AREA_W / 4;
         decoy_time_format((time_t)(tmin + (tmax - tmin) * k / 4), "%Y-%m-%d %H:%M", label, sizeof label);
-        decoy_buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d5d8dc\"/>"
+        strbuf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d5d8dc\"/>"
                             "<text x=\"%d\" y=\"14\" text-anchor=\"%s\" class=\"axis\">%s</text>",
                          x, TL_TOP - 10, x, h - 6, x, k == 0 ? "start" : k == 4 ? "end" : "middle",
                          label);
     }
     for (size_t r = 0; r < nrows; r++) {
         int y = TL_TOP + (int)r * TL_ROW_H;
-        decoy_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", TL_LABEL_W - 10, y + 5);
+        strbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", TL_LABEL_W - 10, y + 5);
         html_escape_max(b, rows[r], 26);
-        decoy_buf_printf(b, "</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#eaeded\"/>",
+        strbuf_printf(b, "</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#eaeded\"/>",
                          TL_LABEL_W, y, TL_LABEL_W + TL_AREA_W, y);
     }
     for (size_t i = 0; i < a->n; i++) {
@@ -112,16 +112,16 @@ void report_svg_timeline(decoy_buf *b, const report_alerts *a, const char *const
         if (r < 0 || x->t == INT64_MIN)
             continue;
         int cx = TL_LABEL_W + (int)((x->t - tmin) * TL_AREA_W / (tmax - tmin));
-        decoy_buf_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\" fill-opacity=\"0.8\">"
+        strbuf_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\" fill-opacity=\"0.8\">"
                             "<title>",
                          cx, TL_TOP + r * TL_ROW_H, x->count > 1 ? 8 : 6,
                          report_action_colour(x->action));
         html_escape(b, x->timestamp);
-        decoy_buf_printf(b, " ");
+        strbuf_printf(b, " ");
         html_escape(b, x->action);
-        decoy_buf_printf(b, " from ");
+        strbuf_printf(b, " from ");
         html_escape(b, x->source ? x->source : "?");
-        decoy_buf_printf(b, " (%lld event%s)</title></circle>", x->count, x->count == 1 ? "" : "s");
+        strbuf_printf(b, " (%lld event%s)</title></circle>", x->count, x->count == 1 ? "" : "s");
     }
-    decoy_buf_printf(b, "</svg>\n");
+    strbuf_printf(b, "</svg>\n");
 }

@@ -7,7 +7,7 @@
  *
  * The input is attacker-controlled: every offset and length is checked against the chunk and
  * the enclosing item, nesting is bounded (BINXML_MAX_DEPTH), the work per record is bounded
- * (BINXML_MAX_STEPS) and so is the output (binxml_buf.limit), so a hostile template that refers
+ * (BINXML_MAX_STEPS) and so is the output (binxml_buf.text.max), so a hostile template that refers
  * to itself or expands exponentially ends in an error, never a crash or a hang.
  * Element and attribute names are reduced to XML name characters so that a name can never
  * inject markup. Processing instructions are dropped (the event parser ignores them anyway).
@@ -29,59 +29,6 @@ enum {
 
 /* ---- output buffer --------------------------------------------------------------------------- */
 
-static int buf_reserve(binxml_buf *b, size_t n)
-{
-    size_t need, ncap;
-    char *nd;
-
-    if (b->failed)
-        return -1;
-    if (n > SIZE_MAX / 2 - b->len) {
-        b->failed = 1;
-        return -1;
-    }
-    need = b->len + n + 1;
-    if (b->limit && need > b->limit + 1) {
-        b->failed = 2;
-        return -1;
-    }
-    if (need <= b->cap)
-        return 0;
-    ncap = b->cap ? b->cap : 1024;
-    while (ncap < need)
-        ncap *= 2;
-    nd = realloc(b->data, ncap);
-    if (!nd) {
-        b->failed = 1;
-        return -1;
-    }
-    b->data = nd;
-    b->cap = ncap;
-    return 0;
-}
-
-void binxml_buf_free(binxml_buf *b)
-{
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
-
-void binxml_buf_put(binxml_buf *b, const char *s, size_t n)
-{
-    if (buf_reserve(b, n) != 0)
-        return;
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void binxml_buf_puts(binxml_buf *b, const char *s)
-{
-    binxml_buf_put(b, s, strlen(s));
-}
-
 void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n)
 {
     size_t i, run = 0;
@@ -95,11 +42,11 @@ void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n)
                                          : NULL;
         if (!ent)
             continue;
-        binxml_buf_put(b, s + run, i - run);
-        binxml_buf_puts(b, ent);
+        strbuf_append(&b->text, s + run, i - run);
+        strbuf_puts(&b->text, ent);
         run = i + 1;
     }
-    binxml_buf_put(b, s + run, n - run);
+    strbuf_append(&b->text, s + run, n - run);
 }
 
 /* ---- the renderer -------------------------------------------------------------------------- */
@@ -159,8 +106,9 @@ static int need(struct bx *b, const struct cur *cu, size_t n)
 
 static const char *failure(const binxml_buf *out)
 {
-    return out->failed == 2 ? "rendered record too large" : out->failed == 3 ? "BinXML work budget spent"
-                                                                             : "out of memory";
+    return out->text.failed == STRBUF_TOO_LONG      ? "rendered record too large"
+           : out->text.failed == BINXML_OVER_STEPS ? "BinXML work budget spent"
+                                                   : "out of memory";
 }
 
 static int step(struct bx *b, size_t at)
@@ -168,10 +116,10 @@ static int step(struct bx *b, size_t at)
     if (++b->steps > BINXML_MAX_STEPS)
         return fail(b, at, "too many BinXML tokens");
     if (b->out->step_limit && b->out->steps + b->steps > b->out->step_limit) {
-        b->out->failed = 3;
+        b->out->text.failed = BINXML_OVER_STEPS;
         return fail(b, at, "BinXML work budget spent");
     }
-    if (b->out->failed)
+    if (b->out->text.failed)
         return fail(b, at, failure(b->out));
     return 0;
 }
@@ -287,9 +235,9 @@ static int render_charref(struct bx *b, struct cur *cu)
     cu->pos += 3;
     if (v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD)) {
         snprintf(tmp, sizeof tmp, "&#%u;", v);
-        binxml_buf_puts(b->out, tmp);
+        strbuf_puts(&b->out->text, tmp);
     } else {
-        binxml_buf_puts(b->out, "\xEF\xBF\xBD"); /* not an XML character */
+        strbuf_puts(&b->out->text, "\xEF\xBF\xBD"); /* not an XML character */
     }
     return 0;
 }
@@ -307,9 +255,9 @@ static int render_entityref(struct bx *b, struct cur *cu)
         return -1;
     for (i = 0; i < sizeof known / sizeof known[0] && strcmp(name, known[i]) != 0; i++)
         ;
-    binxml_buf_puts(b->out, i < sizeof known / sizeof known[0] ? "&" : "&amp;");
-    binxml_buf_puts(b->out, name);
-    binxml_buf_puts(b->out, ";");
+    strbuf_puts(&b->out->text, i < sizeof known / sizeof known[0] ? "&" : "&amp;");
+    strbuf_puts(&b->out->text, name);
+    strbuf_puts(&b->out->text, ";");
     free(name);
     return 0;
 }
@@ -365,7 +313,7 @@ static int render_sub(struct bx *b, struct cur *cu, const struct subs *s, int de
 
 static int render_attribute(struct bx *b, struct cur *cu, const struct subs *s, int depth)
 {
-    size_t mark = b->out->len;
+    size_t mark = b->out->text.len;
     unsigned emitted = 0, omitted = 0;
     int om;
     char *name;
@@ -375,9 +323,9 @@ static int render_attribute(struct bx *b, struct cur *cu, const struct subs *s, 
     cu->pos += 5;
     if ((name = take_name(b, cu, rd32(b->c + cu->pos - 4))) == NULL)
         return -1;
-    binxml_buf_puts(b->out, " ");
-    binxml_buf_puts(b->out, name);
-    binxml_buf_puts(b->out, "='");
+    strbuf_puts(&b->out->text, " ");
+    strbuf_puts(&b->out->text, name);
+    strbuf_puts(&b->out->text, "='");
     free(name);
     while (cu->pos < cu->end) {
         unsigned t = b->c[cu->pos] & ~TOK_MORE;
@@ -401,13 +349,13 @@ static int render_attribute(struct bx *b, struct cur *cu, const struct subs *s, 
         emitted += t == TOK_VALUE || t == TOK_CHARREF || t == TOK_ENTITYREF;
     }
     if (!emitted && omitted) { /* only absent optional values: Windows leaves the attribute out */
-        if (!b->out->failed && b->out->data) {
-            b->out->len = mark;
-            b->out->data[mark] = '\0';
+        if (!b->out->text.failed && b->out->text.data) {
+            b->out->text.len = mark;
+            b->out->text.data[mark] = '\0';
         }
         return 0;
     }
-    binxml_buf_puts(b->out, "'");
+    strbuf_puts(&b->out->text, "'");
     return 0;
 }
 
@@ -432,8 +380,8 @@ static int render_element(struct bx *b, struct cur *cu, const struct subs *s, in
             goto out;
         cu->pos += 4;
     }
-    binxml_buf_puts(b->out, "<");
-    binxml_buf_puts(b->out, name);
+    strbuf_puts(&b->out->text, "<");
+    strbuf_puts(&b->out->text, name);
     while (cu->pos < cu->end && (b->c[cu->pos] & ~TOK_MORE) == TOK_ATTR) {
         if (step(b, cu->pos) != 0 || render_attribute(b, cu, s, depth) != 0)
             goto out;
@@ -442,7 +390,7 @@ static int render_element(struct bx *b, struct cur *cu, const struct subs *s, in
         goto out;
     tok = b->c[cu->pos++];
     if (tok == TOK_CLOSE_EMPTY) {
-        binxml_buf_puts(b->out, "/>");
+        strbuf_puts(&b->out->text, "/>");
         rc = 0;
         goto out;
     }
@@ -450,12 +398,12 @@ static int render_element(struct bx *b, struct cur *cu, const struct subs *s, in
         rc = fail(b, cu->pos - 1, "start tag not closed");
         goto out;
     }
-    binxml_buf_puts(b->out, ">");
+    strbuf_puts(&b->out->text, ">");
     if (render_content(b, cu, s, depth + 1, 1) != 0)
         goto out;
-    binxml_buf_puts(b->out, "</");
-    binxml_buf_puts(b->out, name);
-    binxml_buf_puts(b->out, ">");
+    strbuf_puts(&b->out->text, "</");
+    strbuf_puts(&b->out->text, name);
+    strbuf_puts(&b->out->text, ">");
     rc = 0;
 out:
     free(name);
@@ -599,18 +547,18 @@ int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end
 {
     struct bx b = {chunk, chunk_len, out, 0, err, errlen};
     struct cur cu = {off, end, 0};
-    size_t start = out->len;
+    size_t start = out->text.len;
     int rc = -1;
 
     if (end > chunk_len || off > end)
         return fail(&b, off, "record outside the chunk");
     if (render_content(&b, &cu, NULL, 0, 0) != 0)
         goto out;
-    if (out->failed) {
+    if (out->text.failed) {
         fail(&b, off, failure(out));
         goto out;
     }
-    if (out->len == start) {
+    if (out->text.len == start) {
         fail(&b, off, "record renders to nothing");
         goto out;
     }

@@ -9,25 +9,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svc/base/strbuf.h"
+
 #define BINXML_MAX_DEPTH 48          /* nested elements + template instances + BinXML values */
 #define BINXML_MAX_STEPS (1u << 18)  /* tokens and substitutions rendered per record */
 
-/* Growable output text. 'failed' is set on allocation failure or when 'limit' is exceeded.
- * 'steps' accumulates the tokens rendered by every binxml_render call into this buffer; when
- * 'step_limit' is set, a render that would take it past the limit fails (failed = 3): the caller's
- * work budget over many records (a chunk), on top of BINXML_MAX_STEPS per record. */
+/* The output text, and the work it took. text.max bounds the text (0 = unlimited); text.failed
+ * is STRBUF_NOMEM, STRBUF_TOO_LONG past text.max, or BINXML_OVER_STEPS. 'steps' accumulates the
+ * tokens rendered by every binxml_render call into this buffer; when 'step_limit' is set, a render
+ * that would take it past the limit fails (BINXML_OVER_STEPS): the caller's work budget over many
+ * records (a chunk), on top of BINXML_MAX_STEPS per record. */
+#define BINXML_OVER_STEPS 3
 typedef struct binxml_buf {
-    char *data;
-    size_t len, cap;
-    size_t limit;        /* maximum len (0 = unlimited) */
-    int failed;          /* 1 = out of memory, 2 = over limit, 3 = over step_limit */
+    strbuf text;
     uint64_t steps;      /* tokens rendered so far (the caller resets it) */
     uint64_t step_limit; /* maximum steps (0 = unlimited) */
 } binxml_buf;
 
-void binxml_buf_free(binxml_buf *b);
-void binxml_buf_put(binxml_buf *b, const char *s, size_t n);
-void binxml_buf_puts(binxml_buf *b, const char *s);
 /* Appends s[0..n) with & < > ' " escaped. */
 void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n);
 

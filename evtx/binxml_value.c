@@ -39,11 +39,11 @@ static void put_hex(binxml_buf *out, const uint8_t *v, size_t n)
         tmp[k++] = digits[v[i] >> 4];
         tmp[k++] = digits[v[i] & 15];
         if (k == sizeof tmp) {
-            binxml_buf_put(out, tmp, k);
+            strbuf_append(&out->text, tmp, k);
             k = 0;
         }
     }
-    binxml_buf_put(out, tmp, k);
+    strbuf_append(&out->text, tmp, k);
 }
 
 /* UTF-16LE text up to the first NUL (the value may be unaligned: copy it first). */
@@ -54,7 +54,7 @@ static void put_utf16(binxml_buf *out, const uint8_t *v, size_t n)
     char *s;
 
     if (units > sizeof small / sizeof small[0] && (u = malloc(units * sizeof *u)) == NULL) {
-        out->failed = 1;
+        out->text.failed = STRBUF_NOMEM;
         return;
     }
     for (i = 0; i < units; i++) {
@@ -66,7 +66,7 @@ static void put_utf16(binxml_buf *out, const uint8_t *v, size_t n)
     if (s)
         binxml_buf_put_escaped(out, s, strlen(s));
     else
-        out->failed = 1;
+        out->text.failed = STRBUF_NOMEM;
     free(s);
     if (u != small)
         free(u);
@@ -80,7 +80,7 @@ static void put_ansi(binxml_buf *out, const uint8_t *v, size_t n)
     if (nul)
         n = (size_t)(nul - v);
     if ((s = malloc(3 * n + 1)) == NULL) {
-        out->failed = 1;
+        out->text.failed = STRBUF_NOMEM;
         return;
     }
     n = evtx_utf8_repair(s, (const char *)v, n);
@@ -124,7 +124,7 @@ static void put_filetime(binxml_buf *out, uint64_t ft)
     snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07u00Z", y, m, d,
              (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
              (unsigned)(ft % 10000000u));
-    binxml_buf_puts(out, tmp);
+    strbuf_puts(&out->text, tmp);
 }
 
 static void put_systemtime(binxml_buf *out, const uint8_t *v)
@@ -134,7 +134,7 @@ static void put_systemtime(binxml_buf *out, const uint8_t *v)
              (unsigned)rd_le(v + 2, 2) % 100u, (unsigned)rd_le(v + 6, 2) % 100u,
              (unsigned)rd_le(v + 8, 2) % 100u, (unsigned)rd_le(v + 10, 2) % 100u,
              (unsigned)rd_le(v + 12, 2) % 100u, (unsigned)rd_le(v + 14, 2) % 1000u);
-    binxml_buf_puts(out, tmp);
+    strbuf_puts(&out->text, tmp);
 }
 
 static void put_guid(binxml_buf *out, const uint8_t *v)
@@ -143,7 +143,7 @@ static void put_guid(binxml_buf *out, const uint8_t *v)
     snprintf(tmp, sizeof tmp, "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
              (uint32_t)rd_le(v, 4), (unsigned)rd_le(v + 4, 2), (unsigned)rd_le(v + 6, 2), v[8],
              v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
-    binxml_buf_puts(out, tmp);
+    strbuf_puts(&out->text, tmp);
 }
 
 /* SID: revision, sub-authority count, 48-bit big-endian authority, 32-bit sub-authorities.
@@ -160,10 +160,10 @@ static size_t put_sid(binxml_buf *out, const uint8_t *v, size_t n)
     for (i = 2; i < 8; i++)
         auth = (auth << 8) | v[i];
     snprintf(tmp, sizeof tmp, "S-%u-%" PRIu64, v[0], auth);
-    binxml_buf_puts(out, tmp);
+    strbuf_puts(&out->text, tmp);
     for (i = 0; i < cnt; i++) {
         snprintf(tmp, sizeof tmp, "-%" PRIu32, (uint32_t)rd_le(v + 8 + 4 * i, 4));
-        binxml_buf_puts(out, tmp);
+        strbuf_puts(&out->text, tmp);
     }
     return 8 + 4 * cnt;
 }
@@ -209,7 +209,7 @@ static void put_fixed(binxml_buf *out, unsigned type, const uint8_t *v, size_t n
     case V_GUID: put_guid(out, v); return;
     default: put_hex(out, v, n); return;
     }
-    binxml_buf_puts(out, tmp);
+    strbuf_puts(&out->text, tmp);
 }
 
 static void put_array(binxml_buf *out, unsigned type, const uint8_t *v, size_t n)
@@ -219,7 +219,7 @@ static void put_array(binxml_buf *out, unsigned type, const uint8_t *v, size_t n
 
     while (i < n) {
         if (!first)
-            binxml_buf_puts(out, ", ");
+            strbuf_puts(&out->text, ", ");
         first = 0;
         if (type == V_STRING) { /* NUL-separated UTF-16 strings */
             size_t j = i;

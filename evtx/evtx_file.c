@@ -146,13 +146,13 @@ static void read_record(struct reader *r, size_t off, uint32_t size)
         room = r->file_budget - r->st.xml_bytes;
         bound = "the file's XML bound";
     }
-    r->xml.len = 0;
-    r->xml.failed = 0;
-    r->xml.limit = room < EVTX_RECORD_MAX ? (size_t)room : EVTX_RECORD_MAX;
+    strbuf_reset(&r->xml.text);
+    r->xml.text.max = room < EVTX_RECORD_MAX ? (size_t)room : EVTX_RECORD_MAX;
     if (binxml_render(r->chunk, CHUNK_SIZE, off + RECORD_HEADER_SIZE, off + size - 4, &r->xml, err,
                       sizeof err) != 0) {
-        if (r->xml.failed == 3 || (r->xml.failed == 2 && room < EVTX_RECORD_MAX)) {
-            r->spent = r->xml.failed == 3 ? "the chunk's BinXML work bound" : bound;
+        if (r->xml.text.failed == BINXML_OVER_STEPS ||
+            (r->xml.text.failed == STRBUF_TOO_LONG && room < EVTX_RECORD_MAX)) {
+            r->spent = r->xml.text.failed == BINXML_OVER_STEPS ? "the chunk's BinXML work bound" : bound;
             r->chunk_over++;
             return;
         }
@@ -161,13 +161,13 @@ static void read_record(struct reader *r, size_t off, uint32_t size)
                (unsigned long long)rec_no, (unsigned long long)file_off, err);
         return;
     }
-    r->chunk_xml += r->xml.len;
-    r->st.xml_bytes += r->xml.len;
-    if (r->o.want_ids && xml_record_peek_id(r->xml.data, r->xml.len, &id) && !wanted(r, id)) {
+    r->chunk_xml += r->xml.text.len;
+    r->st.xml_bytes += r->xml.text.len;
+    if (r->o.want_ids && xml_record_peek_id(r->xml.text.data, r->xml.text.len, &id) && !wanted(r, id)) {
         r->st.filtered++;
         return;
     }
-    if (xml_record_parse(r->parser, r->xml.data, r->xml.len, &r->ev, err, sizeof err) != 0) {
+    if (xml_record_parse(r->parser, r->xml.text.data, r->xml.text.len, &r->ev, err, sizeof err) != 0) {
         r->st.bad_records++;
         report(r, EVTX_SKIP_MALFORMED, file_off, "record %llu at file offset %llu: %s: skipped",
                (unsigned long long)rec_no, (unsigned long long)file_off, err);
@@ -326,7 +326,7 @@ int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats 
     if (opts)
         r.o = *opts;
     evtx_event_init(&r.ev);
-    r.xml.limit = EVTX_RECORD_MAX;
+    r.xml.text.max = EVTX_RECORD_MAX;
     r.xml.step_limit = EVTX_CHUNK_STEPS_MAX;
     if ((f = fopen(path, "rb")) == NULL) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -359,7 +359,7 @@ out:
     if (f)
         fclose(f);
     free(r.chunk);
-    binxml_buf_free(&r.xml);
+    strbuf_free(&r.xml.text);
     evtx_event_free(&r.ev);
     xml_record_parser_free(r.parser);
     return rc;

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/base/hash.h"
+
 #define KEY_MAX 2048 /* longer queries cannot match: inventory values are shorter */
 
 /* ref = (position in the inventory + 1) << FORM_BITS | form; 0 marks an empty slot. */
@@ -59,16 +61,6 @@ struct decoy_index {
 #if ADSEED_MAX_SPNS > (1 << FORM_BITS)
 #error "FORM_BITS too small for ADSEED_MAX_SPNS"
 #endif
-
-static uint64_t fnv1a(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
 static char upper(char c) { return (c >= 'a' && c <= 'z') ? (char)(c - 32) : c; }
@@ -209,7 +201,7 @@ static size_t table_get(const decoy_index *ix, const ix_table *t, const char *ke
     size_t i;
     if (!len || !t->cap)
         return DECOY_INDEX_NONE;
-    h = fnv1a(key, len);
+    h = hash_fnv1a(key, len);
     tag = (uint32_t)(h >> 32);
     for (i = home(t, h);; i = i + 1 == t->cap ? 0 : i + 1) {
         const ix_slot *s = &t->slots[i];
@@ -230,7 +222,7 @@ static int table_put(decoy_index *ix, ix_table *t, const char *key, size_t len, 
         return 0;
     if ((t->n + 1) * 4 > t->cap * 3)
         return -1;
-    h = fnv1a(key, len);
+    h = hash_fnv1a(key, len);
     for (i = home(t, h); t->slots[i].ref; i = i + 1 == t->cap ? 0 : i + 1)
         ;
     t->slots[i].tag = (uint32_t)(h >> 32);

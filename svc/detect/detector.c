@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/base/hash.h"
+
 #define SPRAY_SOURCES 256
 #define SPRAY_ACCOUNTS 32
 #define SPRAY_WINDOW_MS 60000
@@ -44,12 +46,7 @@ void detector_free(detector *d) { free(d); }
 /* ---- small helpers -------------------------------------------------------------------------- */
 static uint64_t hash_lower(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        h ^= (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-        h *= 0x100000001b3ULL;
-    }
+    uint64_t h = hash_fnv1a_lower(s, len);
     return h ? h : 1;
 }
 

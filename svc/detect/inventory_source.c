@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include "adseed/adseed.h"
+#include "svc/base/hash.h"
 #include "svc/base/platform.h"
 #include "svc/base/secret.h"
+#include "svc/base/strbuf.h"
 #include "svc/config.h"
 
 #define BODY_MAX (64 * 1024 * 1024)
@@ -32,19 +34,9 @@ struct inventory_source {
 };
 
 typedef struct fetch {
-    char *body;
-    size_t len;
-    int too_big;
+    strbuf body; /* at most BODY_MAX bytes */
     char etag[256], last_modified[128];
 } fetch;
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
 
 int inventory_is_url(const char *s)
 {
@@ -141,20 +133,9 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
     fetch *f = ctx;
     size_t add = size * n;
-    char *nb;
 
-    if (f->len + add > BODY_MAX) {
-        f->too_big = 1;
-        return 0;
-    }
-    nb = realloc(f->body, f->len + add + 1);
-    if (!nb)
-        return 0;
-    memcpy(nb + f->len, p, add);
-    f->body = nb;
-    f->len += add;
-    f->body[f->len] = '\0';
-    return add;
+    strbuf_append(&f->body, p, add);
+    return f->body.failed ? 0 : add;
 }
 
 /* Keeps the ETag and Last-Modified validators of the reply. */
@@ -234,7 +215,7 @@ static long http_get(inventory_source *s, fetch *f, char *err, size_t errlen)
     curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
     rc = curl_easy_perform(c);
     if (rc != CURLE_OK)
-        snprintf(err, errlen, "%s", f->too_big ? "inventory larger than 64 MB" : curl_easy_strerror(rc));
+        snprintf(err, errlen, "%s", f->body.failed == STRBUF_TOO_LONG ? "inventory larger than 64 MB" : curl_easy_strerror(rc));
     else
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 out:
@@ -250,7 +231,7 @@ out:
 /* A 200 body: validated as an inventory, then made the cached copy. 0 new or unchanged, -1 refused. */
 static int accept_body(inventory_source *s, const fetch *f)
 {
-    uint64_t hash = fnv1a(f->body, f->len);
+    uint64_t hash = hash_fnv1a(f->body.data, f->body.len);
     adseed_pack *pack = NULL; /* validated as the pipeline loads it */
     char err[1024];
     int rc;
@@ -259,11 +240,11 @@ static int accept_body(inventory_source *s, const fetch *f)
         return 0;
     if (hash == s->refused_hash)
         return -1; /* the same broken version again: said already */
-    rc = adseed_write_file_atomic(s->tmp_path, f->body, f->len, 0600, err, sizeof err) ||
+    rc = adseed_write_file_atomic(s->tmp_path, f->body.data, f->body.len, 0600, err, sizeof err) ||
          adseed_pack_load(&pack, s->tmp_path, err, sizeof err);
     adseed_pack_free(pack);
     remove(s->tmp_path);
-    if (rc == 0 && adseed_write_file_atomic(s->cache_path, f->body, f->len, 0600, err, sizeof err) == 0) {
+    if (rc == 0 && adseed_write_file_atomic(s->cache_path, f->body.data, f->body.len, 0600, err, sizeof err) == 0) {
         s->cache_hash = hash;
         svc_log(s->o.lg, SVC_LOG_INFO, "inventory %s: new version cached in %s", s->url, s->cache_path);
         return 0;
@@ -280,6 +261,7 @@ static int refresh(inventory_source *s, char *err, size_t errlen)
     long status;
 
     memset(&f, 0, sizeof f);
+    f.body.max = BODY_MAX;
     status = http_get(s, &f, err, errlen);
     if (status == 200 || status == 304) {
         if (s->unreachable)
@@ -289,7 +271,7 @@ static int refresh(inventory_source *s, char *err, size_t errlen)
             snprintf(s->etag, sizeof s->etag, "%s", f.etag);
             snprintf(s->last_modified, sizeof s->last_modified, "%s", f.last_modified);
         }
-        free(f.body);
+        strbuf_free(&f.body);
         return 0;
     }
     if (status > 0)
@@ -298,7 +280,7 @@ static int refresh(inventory_source *s, char *err, size_t errlen)
         svc_log(s->o.lg, SVC_LOG_WARN, "inventory %s unreachable (%s): going on with the cached copy %s", s->url,
                 err, s->cache_path);
     s->unreachable = 1;
-    free(f.body);
+    strbuf_free(&f.body);
     return -1;
 }
 
@@ -310,7 +292,7 @@ int inventory_source_start(inventory_source *s, int64_t now_ms, char *err, size_
     int valid;
 
     if (cached) {
-        s->cache_hash = fnv1a(cached, len);
+        s->cache_hash = hash_fnv1a(cached, len);
         free(cached);
     }
     s->next_ms = now_ms + s->o.poll_ms;

@@ -8,6 +8,7 @@
 #include "svc/input/input.h"
 #include "svc/base/analyzer.h"
 #include "svc/base/platform.h"
+#include "svc/base/strbuf.h"
 
 #define LINE_MAX_BYTES (256 * 1024)
 #define READ_CHUNK (64 * 1024)
@@ -17,8 +18,7 @@ typedef struct samba_log {
     const char *path;
     const char *key; /* "auth_log", "kdc_log" or "dsdb_log" in the checkpoint */
     evtx_follow *fol;
-    char *line;      /* incomplete line carried over between reads */
-    size_t len;
+    strbuf line;     /* incomplete line carried over between reads, at most LINE_MAX_BYTES */
     uint64_t done;   /* offset just past the last complete line handled */
     int skipping;    /* inside an over-long line: drop bytes up to the next newline */
 } samba_log;
@@ -37,7 +37,8 @@ static int log_open(svc_input *in, samba_log *l, const json_t *cp, char *err, si
 {
     if (l->fol)
         evtx_follow_close(l->fol);
-    l->len = 0;
+    strbuf_reset(&l->line);
+    l->line.max = LINE_MAX_BYTES;
     l->skipping = 0;
     l->fol = input_file_follow(cp ? json_object_get(cp, l->key) : NULL, l->path, in->conf->start, in->lg, err,
                                errlen);
@@ -82,26 +83,23 @@ static int feed_bytes(svc_input *in, samba_log *l, const char *p, size_t n)
         const char *nl = memchr(p, '\n', n);
         size_t take = nl ? (size_t)(nl - p) : n;
 
-        if (!l->skipping && l->len + take > LINE_MAX_BYTES) {
-            svc_log(in->lg, SVC_LOG_WARN, "%s: byte %llu: line longer than %d bytes skipped", l->path,
-                    (unsigned long long)l->done, LINE_MAX_BYTES);
-            l->skipping = 1;
-            l->len = 0;
-        }
         if (!l->skipping) {
-            char *grown = realloc(l->line, l->len + take + 1);
-            if (!grown)
+            strbuf_append(&l->line, p, take);
+            if (l->line.failed == STRBUF_TOO_LONG) {
+                svc_log(in->lg, SVC_LOG_WARN, "%s: byte %llu: line longer than %d bytes skipped", l->path,
+                        (unsigned long long)l->done, LINE_MAX_BYTES);
+                l->skipping = 1;
+                strbuf_reset(&l->line);
+            } else if (l->line.failed) {
                 return -1;
-            l->line = grown;
-            memcpy(l->line + l->len, p, take);
-            l->len += take;
+            }
         }
         if (!nl)
             return 0;
-        if (!l->skipping && handle_line(in, l, l->line, l->len))
+        if (!l->skipping && handle_line(in, l, l->line.data, l->line.len))
             return -1;
         l->done = evtx_follow_offset(l->fol) - (n - take - 1);
-        l->len = 0;
+        strbuf_reset(&l->line);
         l->skipping = 0;
         p += take + 1;
         n -= take + 1;
@@ -123,7 +121,7 @@ static long log_poll(svc_input *in, samba_log *l)
         long n = evtx_follow_read(l->fol, s->buf, sizeof s->buf, &restarted, err, sizeof err);
         if (restarted) {
             svc_log(in->lg, SVC_LOG_INFO, "%s: rotated or truncated: reading the new file from its start", l->path);
-            l->len = 0;
+            strbuf_reset(&l->line);
             l->done = 0;
             l->skipping = 0;
         }
@@ -192,7 +190,7 @@ static void samba_free(svc_input *in)
     for (size_t i = 0; i < s->nlogs; i++) {
         if (s->logs[i].fol)
             evtx_follow_close(s->logs[i].fol);
-        free(s->logs[i].line);
+        strbuf_free(&s->logs[i].line);
     }
     if (s->parser)
         evtx_samba_free(s->parser);

@@ -1,5 +1,5 @@
-/* escape.c - escaping of attacker-controlled values for each sink format (see escape.h), plus the
- * small growable buffer the sinks build their messages in. */
+/* escape.c - escaping of attacker-controlled values for each sink format (see escape.h); the
+ * text is appended to the shared growable buffer (svc/base/strbuf.h). */
 #include "svc/sink/escape.h"
 
 #include <stdarg.h>
@@ -7,69 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void esc_buf_free(esc_buf *b)
-{
-    free(b->data);
-    memset(b, 0, sizeof *b);
-}
-
-static int esc_buf_reserve(esc_buf *b, size_t extra)
-{
-    size_t need, cap;
-    char *p;
-
-    if (b->oom)
-        return -1;
-    if (extra > SIZE_MAX - b->len - 1)
-        goto fail;
-    need = b->len + extra + 1;
-    if (need <= b->cap)
-        return 0;
-    cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    p = realloc(b->data, cap);
-    if (!p)
-        goto fail;
-    b->data = p;
-    b->cap = cap;
-    return 0;
-fail:
-    b->oom = 1;
-    return -1;
-}
-
-void esc_buf_append(esc_buf *b, const char *s, size_t len)
-{
-    if (esc_buf_reserve(b, len) < 0)
-        return;
-    if (len)
-        memcpy(b->data + b->len, s, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
-void esc_buf_puts(esc_buf *b, const char *s)
-{
-    esc_buf_append(b, s, strlen(s));
-}
-
-void esc_buf_printf(esc_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || esc_buf_reserve(b, (size_t)n) < 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes there are invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t len)
@@ -130,7 +67,7 @@ static const char *defang_at(const unsigned char *p, size_t i, size_t len)
     return NULL;
 }
 
-static void escape_with_opts(esc_buf *b, const char *s, size_t len, esc_rule rule, int defang)
+static void escape_with_opts(strbuf *b, const char *s, size_t len, esc_rule rule, int defang)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, run = 0; /* run: start of bytes to copy verbatim */
@@ -147,16 +84,16 @@ static void escape_with_opts(esc_buf *b, const char *s, size_t len, esc_rule rul
         else if (n == 0)
             rep = "\xef\xbf\xbd", n = 1;
         if (rep) {
-            esc_buf_append(b, s + run, i - run);
-            esc_buf_puts(b, rep);
+            strbuf_append(b, s + run, i - run);
+            strbuf_puts(b, rep);
             run = i + n;
         }
         i += n;
     }
-    esc_buf_append(b, s + run, len - run);
+    strbuf_append(b, s + run, len - run);
 }
 
-static void escape_with(esc_buf *b, const char *s, size_t len, esc_rule rule)
+static void escape_with(strbuf *b, const char *s, size_t len, esc_rule rule)
 {
     escape_with_opts(b, s, len, rule, 0);
 }
@@ -250,11 +187,11 @@ static const char *rule_sd_param(unsigned char c, char tmp[8])
     }
 }
 
-void escape_slack(esc_buf *b, const char *s, size_t len) { escape_with_opts(b, s, len, rule_slack, 1); }
-void escape_teams(esc_buf *b, const char *s, size_t len) { escape_with_opts(b, s, len, rule_teams, 1); }
-void escape_defang_links(esc_buf *b, const char *s, size_t len) { escape_with_opts(b, s, len, NULL, 1); }
-void escape_html(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_html); }
-void escape_cef_header(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_header); }
-void escape_cef_ext(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_ext); }
-void escape_sd_param(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, rule_sd_param); }
-void escape_utf8(esc_buf *b, const char *s, size_t len) { escape_with(b, s, len, NULL); }
+void escape_slack(strbuf *b, const char *s, size_t len) { escape_with_opts(b, s, len, rule_slack, 1); }
+void escape_teams(strbuf *b, const char *s, size_t len) { escape_with_opts(b, s, len, rule_teams, 1); }
+void escape_defang_links(strbuf *b, const char *s, size_t len) { escape_with_opts(b, s, len, NULL, 1); }
+void escape_html(strbuf *b, const char *s, size_t len) { escape_with(b, s, len, rule_html); }
+void escape_cef_header(strbuf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_header); }
+void escape_cef_ext(strbuf *b, const char *s, size_t len) { escape_with(b, s, len, rule_cef_ext); }
+void escape_sd_param(strbuf *b, const char *s, size_t len) { escape_with(b, s, len, rule_sd_param); }
+void escape_utf8(strbuf *b, const char *s, size_t len) { escape_with(b, s, len, NULL); }

@@ -23,12 +23,12 @@ void quarantine_path(const char *dir, const char *sink, char *buf, size_t len)
 /* A JSON string from any bytes: invalid UTF-8 replaced. */
 static json_t *text_value(const char *s, size_t len)
 {
-    esc_buf b = {0};
+    strbuf b = {0};
     json_t *v;
 
     escape_utf8(&b, s, len);
     v = json_string(b.data ? b.data : "");
-    esc_buf_free(&b);
+    strbuf_free(&b);
     return v;
 }
 

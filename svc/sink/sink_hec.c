@@ -34,13 +34,13 @@ static void hec_free(void *impl)
     free(h);
 }
 
-static int hec_envelope(const hec_sink *h, const char *doc, size_t len, esc_buf *out)
+static int hec_envelope(const hec_sink *h, const char *doc, size_t len, strbuf *out)
 {
     return hec_format_envelope(h->source, h->sourcetype, h->hb_sourcetype, h->index, doc, len, out);
 }
 
 int hec_format_envelope(const char *source, const char *sourcetype, const char *state_sourcetype,
-                        const char *index, const char *doc, size_t len, esc_buf *out)
+                        const char *index, const char *doc, size_t len, strbuf *out)
 {
     json_t *alert = json_loadb(doc, len, 0, NULL), *env = NULL, *fields;
     int64_t ms;
@@ -76,10 +76,10 @@ int hec_format_envelope(const char *source, const char *sourcetype, const char *
         goto out;
     /* "time" first, as epoch seconds with exactly three decimals */
     if (sink_parse_time(json_string_value(json_object_get(alert, "@timestamp")), &ms) == 0 && ms >= 0)
-        esc_buf_printf(out, "{\"time\":%lld.%03lld,%s", (long long)(ms / 1000), (long long)(ms % 1000), text + 1);
+        strbuf_printf(out, "{\"time\":%lld.%03lld,%s", (long long)(ms / 1000), (long long)(ms % 1000), text + 1);
     else
-        esc_buf_puts(out, text);
-    rc = out->oom ? -1 : 0;
+        strbuf_puts(out, text);
+    rc = out->failed ? -1 : 0;
 out:
     free(text);
     json_decref(env);
@@ -90,10 +90,10 @@ out:
 static struct curl_slist *hec_headers(const hec_sink *h)
 {
     struct curl_slist *l = NULL, *t;
-    esc_buf auth = {0};
+    strbuf auth = {0};
     char chan[80];
 
-    esc_buf_printf(&auth, "Authorization: Splunk %s", h->token);
+    strbuf_printf(&auth, "Authorization: Splunk %s", h->token);
     l = curl_slist_append(NULL, "Content-Type: application/json");
     if (l && (t = curl_slist_append(l, auth.data ? auth.data : "")))
         l = t;
@@ -104,7 +104,7 @@ static struct curl_slist *hec_headers(const hec_sink *h)
     }
     if (auth.data)
         memset(auth.data, 0, auth.len);
-    esc_buf_free(&auth);
+    strbuf_free(&auth);
     return l;
 }
 
@@ -170,7 +170,7 @@ static sink_status hec_wait_ack(hec_sink *h, struct curl_slist *hdr, json_int_t 
 static sink_status hec_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res)
 {
     hec_sink *h = s->impl;
-    esc_buf body = {0};
+    strbuf body = {0};
     struct curl_slist *hdr = NULL;
     sink_http_reply r = {0};
     json_t *j = NULL;
@@ -180,7 +180,7 @@ static sink_status hec_send(sink *s, const char *const *docs, const size_t *lens
 
     for (size_t i = 0; i < n; i++)
         if (hec_envelope(h, docs[i], lens[i], &body) < 0) {
-            if (body.oom)
+            if (body.failed)
                 goto out;
             res->rejected_index = i;
             snprintf(res->message, sizeof res->message, "document %zu is not a JSON object", i);
@@ -235,7 +235,7 @@ out:
     json_decref(j);
     sink_http_reply_free(&r);
     curl_slist_free_all(hdr);
-    esc_buf_free(&body);
+    strbuf_free(&body);
     return st;
 }
 

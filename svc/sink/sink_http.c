@@ -119,8 +119,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     sink_http_reply *r = ud;
     if (r->body.len + size * n > 1024 * 1024) /* a reply this large is not from a sane server */
         return 0;
-    esc_buf_append(&r->body, p, size * n);
-    return r->body.oom ? 0 : size * n;
+    strbuf_append(&r->body, p, size * n);
+    return r->body.failed ? 0 : size * n;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
@@ -180,18 +180,18 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     if (!r->body.data)
-        esc_buf_puts(&r->body, "");
+        strbuf_puts(&r->body, "");
     return 0;
 }
 
 void sink_http_reply_free(sink_http_reply *r)
 {
-    esc_buf_free(&r->body);
+    strbuf_free(&r->body);
 }
 
 sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res)
 {
-    esc_buf text = {0};
+    strbuf text = {0};
 
     res->http_status = r->status;
     res->retry_after_ms = r->retry_after_ms > 0 ? r->retry_after_ms : 0;
@@ -202,7 +202,7 @@ sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_
     escape_utf8(&text, r->body.data ? r->body.data : "", escape_utf8_prefix(r->body.data ? r->body.data : "",
                 r->body.len, 300));
     snprintf(res->message, sizeof res->message, "%s: HTTP %ld: %s", what, r->status, text.data ? text.data : "");
-    esc_buf_free(&text);
+    strbuf_free(&text);
     if (r->status == 429 || r->status == 408 || r->status >= 500)
         return SINK_RETRY;
     return SINK_CONFIG_ERROR;

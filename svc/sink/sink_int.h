@@ -68,7 +68,7 @@ typedef struct sink_http {
 
 typedef struct sink_http_reply {
     long status;           /* 0: no HTTP reply (network error, in err) */
-    esc_buf body;
+    strbuf body;
     int64_t retry_after_ms; /* -1 when absent */
     char err[256];
 } sink_http_reply;
@@ -100,7 +100,7 @@ void webhook_alert_text(const json_t *alert, const char *path, char *buf, size_t
  * a few fields copied, the alert as "event"); a state document (heartbeat) gets state_sourcetype
  * when it is not NULL; index may be NULL. -1 when doc is not a JSON object. */
 int hec_format_envelope(const char *source, const char *sourcetype, const char *state_sourcetype,
-                        const char *index, const char *doc, size_t len, esc_buf *out);
+                        const char *index, const char *doc, size_t len, strbuf *out);
 
 /* sink_syslog_fmt.c: one RFC 5424 record (no framing) for an alert: structured data
  * [addecoy@32473 ...] and a plain or CEF message; never contains CR or LF. -1 when doc is not a
@@ -112,6 +112,6 @@ typedef struct syslog_fmt {
     const char *app;      /* <= 48 */
     long procid;
 } syslog_fmt;
-int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out);
+int syslog_format(const syslog_fmt *f, const char *doc, size_t len, strbuf *out);
 
 #endif

@@ -130,7 +130,7 @@ static int send_all(sock_t fd, const char *p, size_t len)
 static sink_status syslog_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res)
 {
     syslog_sink *y = s->impl;
-    esc_buf out = {0}, rec = {0};
+    strbuf out = {0}, rec = {0};
     sink_status st = SINK_RETRY;
     size_t bad = n; /* index of a document that is not an alert, if any */
 
@@ -141,7 +141,7 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
     for (size_t i = 0; i < n; i++) {
         rec.len = 0;
         if (syslog_format(&y->fmt, docs[i], lens[i], &rec) < 0) {
-            if (rec.oom)
+            if (rec.failed)
                 goto out;
             bad = i; /* send what came before, then report it */
             break;
@@ -154,11 +154,11 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
                 goto out;
             }
         } else {
-            esc_buf_printf(&out, "%llu ", (unsigned long long)rec.len);
-            esc_buf_append(&out, rec.data, rec.len);
+            strbuf_printf(&out, "%llu ", (unsigned long long)rec.len);
+            strbuf_append(&out, rec.data, rec.len);
         }
     }
-    if (!y->udp && out.len && (out.oom || send_all(y->fd, out.data, out.len) < 0)) {
+    if (!y->udp && out.len && (out.failed || send_all(y->fd, out.data, out.len) < 0)) {
         snprintf(res->message, sizeof res->message, "syslog tcp %s:%s: send failed: %s", y->host, y->port,
                  strerror(errno));
         disconnect(y);
@@ -172,8 +172,8 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
     }
     st = SINK_OK;
 out:
-    esc_buf_free(&rec);
-    esc_buf_free(&out);
+    strbuf_free(&rec);
+    strbuf_free(&out);
     return st;
 }
 

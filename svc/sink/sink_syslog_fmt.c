@@ -21,19 +21,19 @@ static const struct {
 };
 
 /* Header fields: printable US-ASCII only (RFC 5424 PRINTUSASCII), at most max, "-" when empty. */
-static void header_field(esc_buf *b, const char *s, size_t max)
+static void header_field(strbuf *b, const char *s, size_t max)
 {
     size_t n = 0;
     for (; *s && n < max; s++)
         if (*s > 32 && *s < 127) {
-            esc_buf_append(b, s, 1);
+            strbuf_append(b, s, 1);
             n++;
         }
     if (!n)
-        esc_buf_puts(b, "-");
+        strbuf_puts(b, "-");
 }
 
-static void timestamp(esc_buf *b, const json_t *alert)
+static void timestamp(strbuf *b, const json_t *alert)
 {
     int64_t ms;
     time_t t;
@@ -49,7 +49,7 @@ static void timestamp(esc_buf *b, const json_t *alert)
     gmtime_r(&t, &tm);
 #endif
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    esc_buf_printf(b, "%s.%03dZ", buf, (int)(ms % 1000));
+    strbuf_printf(b, "%s.%03dZ", buf, (int)(ms % 1000));
 }
 
 static int cef_severity(const char *sev)
@@ -58,29 +58,29 @@ static int cef_severity(const char *sev)
          : !strcmp(sev, "low") ? 3 : !strcmp(sev, "info") ? 1 : 7;
 }
 
-static void cef_ext(esc_buf *b, const char *key, const json_t *alert, const char *path)
+static void cef_ext(strbuf *b, const char *key, const json_t *alert, const char *path)
 {
     char v[SD_VALUE_MAX + 1];
     webhook_alert_text(alert, path, v, sizeof v);
     if (!*v)
         return;
-    esc_buf_printf(b, " %s=", key);
+    strbuf_printf(b, " %s=", key);
     escape_cef_ext(b, v, strlen(v));
 }
 
-static void cef_message(esc_buf *b, const json_t *alert)
+static void cef_message(strbuf *b, const json_t *alert)
 {
     char action[64], summary[MSG_MAX], sev[32];
 
     webhook_alert_text(alert, "action", action, sizeof action);
     webhook_alert_text(alert, "summary", summary, sizeof summary);
     webhook_alert_text(alert, "severity", sev, sizeof sev);
-    esc_buf_puts(b, "CEF:0|ADDecoy|decoysvc|" ADDECOY_VERSION "|");
+    strbuf_puts(b, "CEF:0|ADDecoy|decoysvc|" ADDECOY_VERSION "|");
     escape_cef_header(b, *action ? action : "alert", strlen(*action ? action : "alert"));
-    esc_buf_puts(b, "|");
+    strbuf_puts(b, "|");
     escape_cef_header(b, summary, strlen(summary));
-    esc_buf_printf(b, "|%d|", cef_severity(sev));
-    esc_buf_puts(b, "cat=addecoy");
+    strbuf_printf(b, "|%d|", cef_severity(sev));
+    strbuf_puts(b, "cat=addecoy");
     cef_ext(b, "externalId", alert, "id");
     cef_ext(b, "rt", alert, "@timestamp");
     cef_ext(b, "src", alert, "source.ip");
@@ -91,11 +91,11 @@ static void cef_message(esc_buf *b, const json_t *alert)
     cef_ext(b, "dvchost", alert, "host.name");
     cef_ext(b, "cs1", alert, "threat.technique.id");
     if (json_object_get(json_object_get(alert, "threat"), "technique"))
-        esc_buf_puts(b, " cs1Label=technique");
+        strbuf_puts(b, " cs1Label=technique");
     cef_ext(b, "msg", alert, "summary");
 }
 
-int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out)
+int syslog_format(const syslog_fmt *f, const char *doc, size_t len, strbuf *out)
 {
     json_t *alert = json_loadb(doc, len, 0, NULL);
     char v[SD_VALUE_MAX + 1], msgid[40];
@@ -106,25 +106,25 @@ int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out
         return -1;
     }
     /* a heartbeat is not an alert: same facility, severity informational (6) */
-    esc_buf_printf(out, "<%d>1 ", sink_doc_is_state(alert) ? (f->pri & ~7) | 6 : f->pri);
+    strbuf_printf(out, "<%d>1 ", sink_doc_is_state(alert) ? (f->pri & ~7) | 6 : f->pri);
     timestamp(out, alert);
-    esc_buf_puts(out, " ");
+    strbuf_puts(out, " ");
     header_field(out, f->hostname ? f->hostname : "", 255);
-    esc_buf_puts(out, " ");
+    strbuf_puts(out, " ");
     header_field(out, f->app ? f->app : "decoysvc", 48);
-    esc_buf_printf(out, " %ld ", f->procid);
+    strbuf_printf(out, " %ld ", f->procid);
     webhook_alert_text(alert, "action", msgid, sizeof msgid);
     header_field(out, msgid, 32);
-    esc_buf_puts(out, " [addecoy@32473");
+    strbuf_puts(out, " [addecoy@32473");
     for (size_t i = 0; i < sizeof SD / sizeof SD[0]; i++) {
         webhook_alert_text(alert, SD[i].path, v, sizeof v);
         if (!*v)
             continue;
-        esc_buf_printf(out, " %s=\"", SD[i].param);
+        strbuf_printf(out, " %s=\"", SD[i].param);
         escape_sd_param(out, v, strlen(v));
-        esc_buf_puts(out, "\"");
+        strbuf_puts(out, "\"");
     }
-    esc_buf_puts(out, "] ");
+    strbuf_puts(out, "] ");
     if (f->cef)
         cef_message(out, alert);
     else {
@@ -133,7 +133,7 @@ int syslog_format(const syslog_fmt *f, const char *doc, size_t len, esc_buf *out
         escape_utf8(out, summary, strlen(summary));
     }
     json_decref(alert);
-    if (out->oom)
+    if (out->failed)
         return -1;
     for (size_t i = start; i < out->len; i++) /* no raw control character, whatever the escaper */
         if ((unsigned char)out->data[i] < 0x20 || out->data[i] == 0x7f)

@@ -31,20 +31,20 @@ void webhook_alert_text(const json_t *alert, const char *path, char *buf, size_t
         buf[escape_utf8_prefix(buf, strlen(buf), len - 1)] = '\0'; /* never end inside a UTF-8 sequence */
 }
 
-typedef void (*escaper)(esc_buf *b, const char *s, size_t len);
+typedef void (*escaper)(strbuf *b, const char *s, size_t len);
 
 /* s escaped by esc, truncated to max bytes on a UTF-8 boundary, as a new JSON string (NULL when
  * out of memory, which makes the json_pack using it fail). */
 static json_t *jesc(escaper esc, const char *s, size_t max)
 {
-    esc_buf b = {0};
+    strbuf b = {0};
     json_t *j = NULL;
 
     esc(&b, s, strlen(s));
-    esc_buf_puts(&b, "");
-    if (!b.oom)
+    strbuf_puts(&b, "");
+    if (!b.failed)
         j = json_stringn_nocheck(b.data, escape_utf8_prefix(b.data, b.len, max));
-    esc_buf_free(&b);
+    strbuf_free(&b);
     return j;
 }
 
@@ -84,16 +84,16 @@ char *webhook_body_slack(const json_t *a)
 {
     char title[512], summary[3000], v[2000], line[2100];
     json_t *body = NULL, *blocks, *fields;
-    esc_buf text = {0};
+    strbuf text = {0};
     char *out = NULL;
 
     title_of(a, title, sizeof title);
     webhook_alert_text(a, "summary", summary, sizeof summary);
     /* fallback text (notifications): mrkdwn, so every value is escaped */
     escape_slack(&text, title, strlen(title));
-    esc_buf_puts(&text, ": ");
+    strbuf_puts(&text, ": ");
     escape_slack(&text, summary, strlen(summary));
-    if (text.oom)
+    if (text.failed)
         goto out;
     blocks = json_array();
     json_array_append_new(blocks, json_pack("{s:s,s:o}", "type", "header", "text", plain(title, 150)));
@@ -112,7 +112,7 @@ char *webhook_body_slack(const json_t *a)
         out = json_dumps(body, JSON_COMPACT);
 out:
     json_decref(body);
-    esc_buf_free(&text);
+    strbuf_free(&text);
     return out;
 }
 

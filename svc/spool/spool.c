@@ -57,7 +57,7 @@ void spool_close(spool *sp)
     free(sp->segs);
     free(sp->recs);
     free(sp->pending_lens);
-    esc_buf_free(&sp->pending);
+    strbuf_free(&sp->pending);
     free(sp->dir);
     free(sp);
 }
@@ -124,11 +124,11 @@ int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errle
     }
     put_u32(hdr + 2, (uint32_t)len);
     put_u32(hdr + 6, crypto_crc32(0, doc, len));
-    esc_buf_append(&sp->pending, (const char *)hdr, sizeof hdr);
-    esc_buf_append(&sp->pending, doc, len);
-    esc_buf_append(&sp->pending, "\n", 1);
-    if (sp->pending.oom) {
-        esc_buf_free(&sp->pending);
+    strbuf_append(&sp->pending, (const char *)hdr, sizeof hdr);
+    strbuf_append(&sp->pending, doc, len);
+    strbuf_append(&sp->pending, "\n", 1);
+    if (sp->pending.failed) {
+        strbuf_free(&sp->pending);
         return fail_sticky(sp, err, errlen, "spool %s: %s", "out of memory buffering a record");
     }
     sp->pending_lens[sp->npending++] = (uint32_t)len;

@@ -38,7 +38,7 @@ struct spool {
     size_t ncur;
     uint32_t next_seg; /* id of the next segment to create */
     int wfd;           /* open append descriptor of the last segment, or -1 */
-    esc_buf pending;   /* framed, uncommitted records */
+    strbuf pending;   /* framed, uncommitted records */
     uint32_t *pending_lens;
     size_t npending, cappending;
     int failed;         /* an append or commit lost buffered records: see spool_failed() */

@@ -100,7 +100,7 @@ FUZZ_TARGET(sinks)
     evtx_event_init(&ev);
     if (fuzz_event(data, size, "svc_backup_legacy", &ev) == 0 && detector_examine(det, &ev, &d)) {
         syslog_fmt sf = {33, 0, "dc1", "decoysvc", 42};
-        esc_buf out = {0};
+        strbuf out = {0};
         alert_from_detection(&a, &d);
         doc = alert_to_json(&a);
         FUZZ_CHECK(doc != NULL);
@@ -114,14 +114,14 @@ FUZZ_TARGET(sinks)
         FUZZ_CHECK(env_j != NULL && json_equal(json_object_get(env_j, "event"), alert_j));
         out.len = 0;
         FUZZ_CHECK(syslog_format(&sf, doc, strlen(doc), &out) == 0);
-        esc_buf_append(&out, "", 1);
+        strbuf_append(&out, "", 1);
         check_syslog(out.data, out.len - 1);
         out.len = 0;
         sf.cef = 1;
         FUZZ_CHECK(syslog_format(&sf, doc, strlen(doc), &out) == 0);
-        esc_buf_append(&out, "", 1);
+        strbuf_append(&out, "", 1);
         check_cef(check_syslog(out.data, out.len - 1));
-        esc_buf_free(&out);
+        strbuf_free(&out);
     }
     json_decref(alert_j);
     json_decref(env_j);

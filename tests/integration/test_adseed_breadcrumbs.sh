@@ -127,7 +127,9 @@ cat >"$T/cfg.json" <<EOF
 }
 EOF
 svc_start "$T/cfg.json"
-sleep 1
+# status.json is written once the inputs sit at the end of the logs ("start": "end"): a logon
+# before that would be skipped (a fixed sleep lost that race on a loaded machine)
+wait_file "$T/state/status.json" 600 || fail "decoysvc wrote no status.json: $(cat "$T/svc.log")"
 printf '%s\n' "$PW_GPP" | kinit bc_gpp_svc >/dev/null 2>&1 && fail "GPP decoy logged on"
 hec_wait_action breadcrumb_used 1 || fail "no breadcrumb_used alert for the GPP lure"
 printf '%s\n' "$PW_PS1" | kinit bc_ps1_svc >/dev/null 2>&1 && fail "script decoy logged on"

@@ -90,24 +90,24 @@ static void test_export_sigma(void **state)
 {
     (void)state;
     adseed_inventory inv;
-    decoy_buf out = {0};
+    strbuf out = {0};
     char err[256];
     fill(&inv);
     assert_int_equal(decoy_export(&inv, "sigma", &out, err, sizeof err), 0);
     /* three rules */
     int rules = 0;
-    for (const char *p = out.s; (p = strstr(p, "---\ntitle:")); p++)
+    for (const char *p = out.data; (p = strstr(p, "---\ntitle:")); p++)
         rules++;
     assert_int_equal(rules, 3);
-    assert_non_null(strstr(out.s, "            - 4769\n        ServiceName:\n"
+    assert_non_null(strstr(out.data, "            - 4769\n        ServiceName:\n"
                                   "            - 'svc_backup_legacy'\n    condition"));
     /* YAML single quotes doubled, retired decoys left out */
-    assert_non_null(strstr(out.s, "- 'svc_o''brien'"));
-    assert_null(strstr(out.s, "svc_gone"));
-    assert_non_null(strstr(out.s, "ObjectName:\n            - '%{259162f1-58e4-4ee9-9b9c-2baf2a03d376}'"));
-    assert_non_null(strstr(out.s, "attack.t1558.003"));
-    assert_non_null(strstr(out.s, "level: critical"));
-    decoy_buf_free(&out);
+    assert_non_null(strstr(out.data, "- 'svc_o''brien'"));
+    assert_null(strstr(out.data, "svc_gone"));
+    assert_non_null(strstr(out.data, "ObjectName:\n            - '%{259162f1-58e4-4ee9-9b9c-2baf2a03d376}'"));
+    assert_non_null(strstr(out.data, "attack.t1558.003"));
+    assert_non_null(strstr(out.data, "level: critical"));
+    strbuf_free(&out);
     adseed_inventory_free(&inv);
 }
 
@@ -115,26 +115,26 @@ static void test_export_csv_json(void **state)
 {
     (void)state;
     adseed_inventory inv;
-    decoy_buf out = {0};
+    strbuf out = {0};
     char err[256];
     fill(&inv);
     assert_int_equal(decoy_export(&inv, "csv", &out, err, sizeof err), 0);
-    assert_non_null(strstr(out.s, "\"memo \"\"quoted\"\", comma\""));
-    assert_non_null(strstr(out.s, "\"2026-01-01T00:00:00Z\",\"T1558.003\",\"D3-DUC\"\r\n"));
+    assert_non_null(strstr(out.data, "\"memo \"\"quoted\"\", comma\""));
+    assert_non_null(strstr(out.data, "\"2026-01-01T00:00:00Z\",\"T1558.003\",\"D3-DUC\"\r\n"));
     /* the CSV reads back with our own parser: 1 header + 3 rows of 16 fields */
     decoy_csv_row *rows = NULL;
     size_t n = 0;
-    assert_int_equal(decoy_csv_parse(out.s, out.len, "x", &rows, &n, err, sizeof err), 0);
+    assert_int_equal(decoy_csv_parse(out.data, out.len, "x", &rows, &n, err, sizeof err), 0);
     assert_int_equal(n, 4);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(rows[i].nfields, 16);
     assert_string_equal(rows[1].fields[7], "memo \"quoted\", comma");
     decoy_csv_free(rows, n);
-    decoy_buf_free(&out);
+    strbuf_free(&out);
 
     assert_int_equal(decoy_export(&inv, "json", &out, err, sizeof err), 0);
     json_error_t je;
-    json_t *root = json_loads(out.s, 0, &je);
+    json_t *root = json_loads(out.data, 0, &je);
     assert_non_null(root);
     json_t *arr = json_object_get(root, "decoys");
     assert_int_equal(json_array_size(arr), 3);
@@ -142,11 +142,11 @@ static void test_export_csv_json(void **state)
     assert_string_equal(json_string_value(json_object_get(d1, "attack")), "T1558.004");
     assert_string_equal(json_string_value(json_object_get(d1, "kind")), "asrep");
     json_decref(root);
-    decoy_buf_free(&out);
+    strbuf_free(&out);
 
     assert_int_equal(decoy_export(&inv, "yaml", &out, err, sizeof err), -1);
     assert_string_equal(err, "--format yaml: expected json, csv or sigma");
-    decoy_buf_free(&out);
+    strbuf_free(&out);
     adseed_inventory_free(&inv);
 }
 

@@ -70,13 +70,13 @@ static char *render(adseed_lure kind, const char *name, const char *target, int 
                      .password = "Ab3#cdEF-gh.ij@kl_mn", .target = target, .powershell = ps,
                      .when = "2013-05-02 08:09:10",
                      .uid = {0x78, 0x56, 0x34, 0x12, 0xbc, 0x9a, 0xf0, 0xde, 1, 2, 3, 4, 5, 6, 7, 8}};
-    decoy_buf b = {0};
+    strbuf b = {0};
     char err[256];
     if (lure_render(&p, &b, err, sizeof err) != 0) {
-        decoy_buf_free(&b);
+        strbuf_free(&b);
         return NULL;
     }
-    return b.s;
+    return b.data;
 }
 
 static void test_render_kinds(void **state)

@@ -16,10 +16,10 @@
 
 static char *escaped(const char *s, size_t max)
 {
-    decoy_buf b = {0};
+    strbuf b = {0};
     html_escape_max(&b, s, max);
-    assert_false(b.oom);
-    return b.s ? b.s : strdup("");
+    assert_false(b.failed);
+    return b.data ? b.data : strdup("");
 }
 
 static void check_escape(const char *in, const char *want)
@@ -137,7 +137,7 @@ static void test_render_hostile(void **state)
     report_alerts a = {0};
     report_verify v[2] = {{REPORT_VERIFY_DRIFT, strdup("svc_backup_legacy: <script>alert(3)</script>")},
                           {REPORT_VERIFY_NOT_RUN, NULL}};
-    decoy_buf page = {0};
+    strbuf page = {0};
     char err[512];
     adseed_inventory_init(&inv);
     assert_int_equal(adseed_inventory_parse(&inv, hostile_inventory, strlen(hostile_inventory), "t",
@@ -147,7 +147,7 @@ static void test_render_hostile(void **state)
                      .verify_uri = "ldaps://dc\"1", .alerts = &a, .alerts_path = "a&b.jsonl",
                      .generated = "2026-11-29T00:00:00Z"};
     assert_int_equal(report_render_html(&r, &page, err, sizeof err), 0);
-    const char *p = page.s;
+    const char *p = page.data;
     assert_non_null(p);
     /* no hostile markup got through as markup */
     const char *forbidden[] = {"<script", "<img", "<svg onload", "<b>x", "<!--", "<style>body{display",
@@ -175,7 +175,7 @@ static void test_render_hostile(void **state)
     assert_non_null(strstr(p, "2 line(s) of the alert file were not alert documents"));
     assert_int_equal(strncmp(p, "<!DOCTYPE html>", 15), 0);
     assert_non_null(strstr(p, "</html>\n"));
-    decoy_buf_free(&page);
+    strbuf_free(&page);
     free(v[0].detail);
     report_alerts_free(&a);
     adseed_inventory_free(&inv);
@@ -185,15 +185,15 @@ static void test_render_minimal(void **state)
 {
     (void)state;
     adseed_inventory inv;
-    decoy_buf page = {0};
+    strbuf page = {0};
     char err[256];
     adseed_inventory_init(&inv);
     report_data r = {.inv = &inv, .inventory_path = "inv.json", .generated = "now"};
     assert_int_equal(report_render_html(&r, &page, err, sizeof err), 0);
-    assert_non_null(strstr(page.s, "The inventory holds no decoy."));
-    assert_non_null(strstr(page.s, "No alert file given"));
-    assert_null(strstr(page.s, "Top sources"));
-    decoy_buf_free(&page);
+    assert_non_null(strstr(page.data, "The inventory holds no decoy."));
+    assert_non_null(strstr(page.data, "No alert file given"));
+    assert_null(strstr(page.data, "Top sources"));
+    strbuf_free(&page);
     adseed_inventory_free(&inv);
 }
 

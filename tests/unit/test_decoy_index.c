@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "adseed/adseed.h"
+#include "svc/base/hash.h"
 #include "svc/detect/decoy_index.h"
 #include "testutil.h"
 
@@ -240,16 +241,6 @@ static void test_key_forms(void **state)
 static const char collide_a[] = "00098613-0000-0000-0000-000000000000";
 static const char collide_b[] = "00514827-0000-0000-0000-000000000000";
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 static void assert_all_keys(const decoy_index *ix, const char *key, const adseed_decoy *want)
 {
     char q[64];
@@ -271,7 +262,7 @@ static void test_collisions(void **state)
     adseed_inventory inv = {.version = 1, .decoys = arr, .cap = NSIMILAR + 2};
     char *spn_a[1], *spn_b[1];
     decoy_index *ix;
-    uint64_t ha = fnv1a(collide_a), hb = fnv1a(collide_b);
+    uint64_t ha = hash_fnv1a(collide_a, strlen(collide_a)), hb = hash_fnv1a(collide_b, strlen(collide_b));
 
     assert_non_null(arr);
     assert_non_null(keys);

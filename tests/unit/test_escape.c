@@ -12,14 +12,14 @@
 #include "svc/sink/escape.h"
 #include "testutil.h"
 
-typedef void (*escaper)(esc_buf *, const char *, size_t);
+typedef void (*escaper)(strbuf *, const char *, size_t);
 
 static char *esc(escaper f, const char *s, size_t len)
 {
-    esc_buf b = {0};
+    strbuf b = {0};
     f(&b, s, len);
-    esc_buf_puts(&b, ""); /* ensure data exists for empty input */
-    assert_false(b.oom);
+    strbuf_puts(&b, ""); /* ensure data exists for empty input */
+    assert_false(b.failed);
     return b.data;
 }
 
@@ -131,13 +131,13 @@ static void test_utf8_prefix(void **state)
 
 static void test_buf_printf(void **state)
 {
-    esc_buf b = {0};
+    strbuf b = {0};
     (void)state;
-    esc_buf_printf(&b, "%d-%s", 42, "x");
-    esc_buf_printf(&b, "%0300d", 7);
+    strbuf_printf(&b, "%d-%s", 42, "x");
+    strbuf_printf(&b, "%0300d", 7);
     assert_int_equal(b.len, 4 + 300);
     assert_memory_equal(b.data, "42-x000", 7);
-    esc_buf_free(&b);
+    strbuf_free(&b);
 }
 
 int main(void)
