@@ -336,6 +336,15 @@ void opt_free(const opt_map *m, void *st)
     }
 }
 
+/* "tcp (tcp|udp)": the default choice, then all of them. */
+static void choice_default(const opt_def *d, char *out, size_t len)
+{
+    const char *p = d->choices;
+    for (int i = 0; p && i < (int)d->def; i++)
+        p = strchr(p, '|'), p = p ? p + 1 : NULL;
+    snprintf(out, len, "%.*s (%s)", p ? (int)strcspn(p, "|") : 0, p ? p : "", d->choices);
+}
+
 void opt_list(FILE *out, const opt_map *m)
 {
     static const char *const types[] = {"string", "secret", "integer", "number", "boolean", "choice", "custom"};
@@ -346,12 +355,14 @@ void opt_list(FILE *out, const opt_map *m)
 
         if (d->type == OPT_STR && d->sdef)
             snprintf(def, sizeof def, "%s", d->sdef);
-        else if (d->type == OPT_INT || d->type == OPT_NUM)
-            snprintf(def, sizeof def, "%g (%g-%g)", d->def, d->min, d->max);
+        else if ((d->type == OPT_INT || d->type == OPT_NUM) && d->def >= d->min)
+            snprintf(def, sizeof def, "%.15g (%.15g-%.15g)", d->def, d->min, d->max);
+        else if (d->type == OPT_INT || d->type == OPT_NUM) /* the default depends on other keys */
+            snprintf(def, sizeof def, "(%.15g-%.15g)", d->min, d->max);
         else if (d->type == OPT_BOOL && d->def >= 0)
             snprintf(def, sizeof def, "%s", d->def ? "true" : "false");
         else if (d->type == OPT_ENUM)
-            snprintf(def, sizeof def, "%s", d->choices);
+            choice_default(d, def, sizeof def);
         fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", m->name, d->key, types[d->type], req, def, d->doc ? d->doc : "");
         if (d->type == OPT_SECRET) {
             fprintf(out, "%s\t%s_file\tsecret\t%s\t\tfile whose first line is %s\n", m->name, d->key, req, d->key);
