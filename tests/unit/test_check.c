@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cmocka.h>
 #include <jansson.h>
 
@@ -25,14 +22,7 @@ static char dir[512];
 static const char *write_file(const char *name, const char *text)
 {
     static char path[600];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
+    return testutil_write(path, sizeof path, dir, name, text);
 }
 
 /* A config with the inventory and an xml input in dir, and the given sinks array. */
@@ -47,26 +37,25 @@ static const char *config_with(const char *sinks)
     return write_file("decoysvc.json", text);
 }
 
+struct check_run {
+    const char *config;
+    int send, rc;
+};
+
+static void check_run_fn(void *arg)
+{
+    struct check_run *r = arg;
+    r->rc = svc_check(r->config, r->send);
+}
+
 /* Runs svc_check with stdout captured; returns its exit code, *out the malloc'd output. */
 static int run_check(const char *config, int send, char **out)
 {
-    char path[600];
-    int saved, fd, rc;
+    struct check_run r = {config, send, -1};
 
-    snprintf(path, sizeof path, "%s/stdout.txt", dir);
-    fflush(stdout);
-    saved = dup(1);
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(saved >= 0 && fd >= 0);
-    dup2(fd, 1);
-    rc = svc_check(config, send);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
-    close(fd);
-    *out = testutil_slurp(path, NULL);
+    *out = testutil_capture(1, check_run_fn, &r, NULL);
     assert_non_null(*out);
-    return rc;
+    return r.rc;
 }
 
 static void expect(const char *out, const char *frag)
@@ -131,36 +120,34 @@ static void test_failed_delivery_fails_the_check(void **state)
     free(out);
 }
 
-static void test_invalid_config(void **state)
+/* A config whose sinks hold SECRET is refused (exit 2) with frag, and the secret is not shown. */
+static void refused(const char *sinks_fmt, int send, const char *frag)
 {
     char *out, sinks[1024];
+
+    snprintf(sinks, sizeof sinks, sinks_fmt, SECRET);
+    assert_int_equal(run_check(config_with(sinks), send, &out), 2);
+    expect(out, frag);
+    expect(out, "check FAILED");
+    assert_null(strstr(out, SECRET));
+    free(out);
+}
+
+static void test_invalid_config(void **state)
+{
+    char *out;
     (void)state;
 
-    assert_int_equal(run_check(config_with("[{\"type\": \"file\", \"path\": \"a\"}, {\"type\": \"file\", \"path\": \"b\"}]"),
-                               0, &out), 2);
-    expect(out, "decoysvc.json: sinks[1]: name: \"file\" is also the name of sinks[0]");
-    expect(out, "check FAILED");
-    free(out);
-
-    snprintf(sinks, sizeof sinks, "[{\"type\": \"hec\", \"url\": \"https://h\", \"token\": \"%s\", \"tokn\": 1}]", SECRET);
-    assert_int_equal(run_check(config_with(sinks), 0, &out), 2);
-    expect(out, "sinks[0]: unknown key 'tokn' (did you mean 'token'?)");
-    assert_null(strstr(out, SECRET));
-    free(out);
-
-    snprintf(sinks, sizeof sinks, "[{\"type\": \"hec\", \"url\": \"http://splunk.example:8088\", \"token\": \"%s\"}]",
-             SECRET);
-    assert_int_equal(run_check(config_with(sinks), 1, &out), 2);
-    expect(out, "sinks[0]: url: http:// would send the token");
-    assert_null(strstr(out, SECRET));
-    free(out);
-
-    snprintf(sinks, sizeof sinks, "[{\"type\": \"webhook\", \"url\": \"ftp://hooks.example/%s\"}]", SECRET);
-    assert_int_equal(run_check(config_with(sinks), 0, &out), 2);
-    expect(out, "sinks[0]: url: must start with https://");
-    assert_null(strstr(out, SECRET));
-    free(out);
-
+    refused("[{\"type\": \"file\", \"path\": \"a\"}, {\"type\": \"file\", \"path\": \"%s\"}]", 0,
+            "decoysvc.json: sinks[1]: name: \"file\" is also the name of sinks[0]");
+    refused("[{\"type\": \"hec\", \"url\": \"https://h\", \"token\": \"%s\", \"tokn\": 1}]", 0,
+            "sinks[0]: unknown key 'tokn' (did you mean 'token'?)");
+    refused("[{\"type\": \"hec\", \"url\": \"http://splunk.example:8088\", \"token\": \"%s\"}]", 1,
+            "sinks[0]: url: http:// would send the token");
+    refused("[{\"type\": \"webhook\", \"url\": \"ftp://hooks.example/%s\"}]", 0,
+            "sinks[0]: url: must start with https://");
+    refused("[{\"type\": \"syslog\", \"host\": \"%s\", \"protocol\": \"tls\"}]", 0,
+            "sinks[0]: protocol: must be \"tcp\" or \"udp\"");
     assert_int_equal(run_check(write_file("broken.json", "{\"inventory\": "), 0, &out), 2);
     expect(out, "broken.json");
     expect(out, "FAILED");
