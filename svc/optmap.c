@@ -110,7 +110,7 @@ static char *read_first_line(const char *path)
     return line;
 }
 
-static void secret_free(char *s)
+void opt_secret_free(char *s)
 {
     if (!s)
         return;
@@ -167,7 +167,7 @@ static int parse_secret(const opt_def *d, const json_t *obj, char **out, char *f
     if (strncmp(*out, SECRET_DPAPI_PREFIX, strlen(SECRET_DPAPI_PREFIX)) == 0) {
         char *plain = NULL;
         int rc = secret_unprotect(*out, &plain, msg, msglen);
-        secret_free(*out);
+        opt_secret_free(*out);
         *out = plain;
         if (rc < 0)
             return -1;
@@ -329,7 +329,7 @@ void opt_free(const opt_map *m, void *st)
         if (d->type != OPT_STR && d->type != OPT_SECRET)
             continue;
         if (d->type == OPT_SECRET)
-            secret_free(*FIELD(st, d, char *));
+            opt_secret_free(*FIELD(st, d, char *));
         else
             free(*FIELD(st, d, char *));
         *FIELD(st, d, char *) = NULL;

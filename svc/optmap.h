@@ -70,6 +70,8 @@ int opt_check_known(const json_t *obj, const opt_map *const *maps, size_t n, int
  * value never appears in a message. Does not check for unknown keys (opt_check_known). */
 int opt_parse(const opt_map *m, const json_t *obj, int variant, void *st, const char *where, char *err,
               size_t errlen);
+/* Overwrites and frees a secret (NULL is fine). */
+void opt_secret_free(char *s);
 /* Frees the strings of st filled by opt_parse (secrets are wiped first) and zeroes them. */
 void opt_free(const opt_map *m, void *st);
 /* The key most like `key` among the maps' keys (edit distance <= 2, or a third of its length), or NULL. */

@@ -3,8 +3,6 @@
  * logs and ISO 8601 time parsing. */
 #include "svc/sink/sink_int.h"
 
-#include "svc/base/crypto.h"
-
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,14 +188,6 @@ void sink_free(sink *s)
     if (s->ops && s->ops->free)
         s->ops->free(s->impl);
     free(s->name);
-    free(s);
-}
-
-void sink_secret_free(char *s)
-{
-    if (!s)
-        return;
-    crypto_wipe(s, strlen(s));
     free(s);
 }
 

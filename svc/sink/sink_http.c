@@ -105,7 +105,7 @@ void sink_http_cleanup(sink_http *h)
 {
     if (h->curl)
         curl_easy_cleanup(h->curl);
-    sink_secret_free(h->url);
+    opt_secret_free(h->url);
     opt_free(&SINK_HTTP_MAP, h);
     memset(h, 0, sizeof *h);
 }

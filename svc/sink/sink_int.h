@@ -45,9 +45,6 @@ extern const opt_map SINK_EVENTLOG_MAP;
 extern const opt_map SINK_COMMON_MAP, SINK_HTTP_MAP, SINK_HEC_MAP, SINK_WEBHOOK_MAP, SINK_FILE_MAP,
     SINK_SYSLOG_MAP;
 
-/* Overwrites and frees a secret. */
-void sink_secret_free(char *s);
-
 /* "scheme://host[:port]" of url (no path, query or credentials) for logs. */
 void sink_url_redact(const char *url, char *out, size_t len);
 /* ISO 8601 UTC time ("2026-11-23T10:00:00.123Z" or with +hh:mm) to epoch milliseconds; 0 or -1. */

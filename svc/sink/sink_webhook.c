@@ -191,7 +191,7 @@ int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err,
         return -1;
     if (w->secret) {
         int rc = parse_secret(w, w->secret, where, err, errlen);
-        sink_secret_free(w->secret);
+        opt_secret_free(w->secret);
         w->secret = NULL;
         if (rc < 0)
             return -1;

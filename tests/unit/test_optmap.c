@@ -143,6 +143,8 @@ static void test_missing_required_and_scope(void **state)
 /* Whatever is wrong with a secret, its value never shows: not in the value, the file or the env. */
 static void test_secret_never_in_the_message(void **state)
 {
+    static char env_bad[] = "ADDECOY_TEST_OPTMAP_TOKEN=ftp://env-" SECRET;
+    static char env_good[] = "ADDECOY_TEST_OPTMAP_TOKEN=https://env-" SECRET;
     char dir[512], path[600], text[1024];
     demo d;
     char err[512];
@@ -160,9 +162,9 @@ static void test_secret_never_in_the_message(void **state)
             "token_file: cannot read /nonexistent/addecoy/token");
     refused("{\"url\": \"https://h\", \"token\": \"dpapi:" SECRET "\"}", -1, "sinks[2]: token: ");
 
-    setenv("ADDECOY_TEST_OPTMAP_TOKEN", "ftp://env-" SECRET, 1);
+    putenv(env_bad); /* putenv, not setenv: also in the Windows C runtime */
     refused("{\"url\": \"https://h\", \"token_env\": \"ADDECOY_TEST_OPTMAP_TOKEN\"}", -1, "must start with https://");
-    setenv("ADDECOY_TEST_OPTMAP_TOKEN", "https://env-" SECRET, 1);
+    putenv(env_good);
     assert_int_equal(parse("{\"url\": \"https://h\", \"token_env\": \"ADDECOY_TEST_OPTMAP_TOKEN\"}", -1, &d, err,
                            sizeof err), 0);
     assert_string_equal(d.token, "https://env-" SECRET);
