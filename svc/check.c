@@ -68,41 +68,45 @@ static int check_inputs(const svc_config *cfg)
     return 0;
 }
 
+/* The sinks were validated with the configuration (svc_config_validate); they are built again here
+ * to send the test alert through each. */
 static int check_sinks(const svc_config *cfg, int send)
 {
-    char *doc = send ? check_test_alert() : NULL;
+    char *doc = send ? check_test_alert() : NULL, err[1024];
+    sink **v = NULL;
+    size_t n = 0;
     int failed = 0;
 
-    for (size_t i = 0; i < json_array_size(cfg->sinks); i++) {
-        char where[600], err[1024];
-        sink *s;
+    if (sink_open_all(cfg->sinks, cfg->path, &v, &n, err, sizeof err) < 0) {
+        printf("sink  %-28s FAILED: %s\n", "?", err); /* e.g. a secret file removed since */
+        failed = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *docs[1] = {doc};
+        size_t lens[1] = {doc ? strlen(doc) : 0};
+        sink_result res;
+        sink_status st;
 
-        snprintf(where, sizeof where, "%s: sinks[%zu]", cfg->path, i);
-        s = sink_new_from_json(json_array_get(cfg->sinks, i), where, err, sizeof err);
-        if (!s) {
-            printf("sink  %-28s FAILED: %s\n", "?", err);
-            failed = 1;
+        if (!doc) {
+            printf("sink  %-28s configuration valid (not sent)\n", sink_name(v[i]));
             continue;
         }
-        if (doc) {
-            const char *docs[1] = {doc};
-            size_t lens[1] = {strlen(doc)};
-            sink_result res;
-            sink_status st;
-
-            memset(&res, 0, sizeof res);
-            st = sink_send(s, docs, lens, 1, &res);
-            printf("sink  %-28s %s%s%s\n", sink_name(s), st == SINK_OK ? "test alert accepted" : "FAILED",
-                   res.message[0] ? ": " : "", res.message);
-            if (st != SINK_OK)
-                failed = 1;
-        } else {
-            printf("sink  %-28s configuration valid (not sent)\n", sink_name(s));
-        }
-        sink_free(s);
+        memset(&res, 0, sizeof res);
+        st = sink_send(v[i], docs, lens, 1, &res);
+        printf("sink  %-28s %s%s%s\n", sink_name(v[i]), st == SINK_OK ? "test alert accepted" : "FAILED",
+               res.message[0] ? ": " : "", res.message);
+        if (st != SINK_OK)
+            failed = 1;
     }
+    sink_free_all(v, n);
     free(doc);
     return failed ? -1 : 0;
+}
+
+void svc_check_list_keys(FILE *out)
+{
+    svc_config_list_keys(out);
+    sink_list_keys(out);
 }
 
 int svc_check(const char *config_path, int send)

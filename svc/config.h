@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "evtx/evtx.h"
 #include "svc/base/log.h"
@@ -70,6 +71,10 @@ typedef struct svc_config {
 /* Loads and validates the file. On error, err names the file and the field. */
 int svc_config_load(svc_config *cfg, const char *path, char *err, size_t errlen);
 void svc_config_free(svc_config *cfg);
+
+/* Every key of the config's option maps (top level, its sections, an input), one per line: see
+ * svc/optmap.h's opt_list (`decoysvc check --list-keys`). */
+void svc_config_list_keys(FILE *out);
 
 /* Resolves a path found in the config relative to the config file's directory (malloc'd). */
 char *svc_config_resolve(const char *config_path, const char *p);

@@ -10,33 +10,12 @@
 
 static int validate_sinks(const svc_config *cfg, char *err, size_t errlen)
 {
-    size_t n = json_array_size(cfg->sinks);
+    sink **v;
+    size_t n;
 
-    for (size_t i = 0; i < n; i++) {
-        char where[600];
-        const char *name;
-        sink *s;
-
-        snprintf(where, sizeof where, "%s: sinks[%zu]", cfg->path, i);
-        if (!(s = sink_new_from_json(json_array_get(cfg->sinks, i), where, err, errlen)))
-            return -1;
-        sink_free(s);
-        /* the name is the key of the sink's spool cursor and quarantine file: it must be unique */
-        name = json_string_value(json_object_get(json_array_get(cfg->sinks, i), "name"));
-        if (!name)
-            name = json_string_value(json_object_get(json_array_get(cfg->sinks, i), "type"));
-        for (size_t j = 0; j < i; j++) {
-            const json_t *o = json_array_get(cfg->sinks, j);
-            const char *other = json_string_value(json_object_get(o, "name"));
-            if (!other)
-                other = json_string_value(json_object_get(o, "type"));
-            if (other && strcmp(other, name) == 0) {
-                snprintf(err, errlen, "%s: sinks[%zu]: name: \"%.100s\" is also the name of sinks[%zu]: give each sink "
-                         "a unique \"name\"", cfg->path, i, name, j);
-                return -1;
-            }
-        }
-    }
+    if (sink_open_all(cfg->sinks, cfg->path, &v, &n, err, errlen) < 0)
+        return -1;
+    sink_free_all(v, n);
     return 0;
 }
 

@@ -263,23 +263,13 @@ static int64_t rewind_to_checkpoint(daemon *d, int64_t now)
 
 static int open_sinks(daemon *d, char *err, size_t errlen)
 {
-    size_t n = json_array_size(d->cfg.sinks);
-    char where[600], path[4096];
+    char path[4096];
 
-    d->sinks = calloc(n ? n : 1, sizeof *d->sinks);
-    if (!d->sinks) {
-        snprintf(err, errlen, "out of memory");
+    if (sink_open_all(d->cfg.sinks, d->cfg.path, &d->sinks, &d->nsinks, err, errlen))
         return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        snprintf(where, sizeof where, "%s: sinks[%zu]", d->cfg.path, i);
-        d->sinks[i] = sink_new_from_json(json_array_get(d->cfg.sinks, i), where, err, errlen);
-        if (!d->sinks[i])
-            return -1;
-        d->nsinks++;
+    for (size_t i = 0; i < d->nsinks; i++)
         if (spool_register_sink(d->sp, sink_name(d->sinks[i]), err, errlen))
             return -1;
-    }
     d->dl = delivery_new(d->sp, d->sinks, d->nsinks, &d->lg);
     snprintf(path, sizeof path, "%s/quarantine", d->cfg.state_dir);
     if (!d->dl || delivery_set_quarantine_dir(d->dl, path) < 0) {
@@ -392,9 +382,7 @@ static void daemon_close(daemon *d)
         pipeline_close(&d->pipe);
     if (d->dl)
         delivery_free(d->dl);
-    for (size_t i = 0; i < d->nsinks; i++)
-        sink_free(d->sinks[i]);
-    free(d->sinks);
+    sink_free_all(d->sinks, d->nsinks);
     if (d->sp)
         spool_close(d->sp);
     json_decref(d->saved);

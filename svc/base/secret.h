@@ -10,7 +10,7 @@
 #define SECRET_DPAPI_PREFIX "dpapi:"
 
 /* Returns 0 and in *out a malloc'd plain copy of value: unprotected when it starts with "dpapi:",
- * a copy otherwise. -1 with a message (naming no field) in err. Free *out with sink_secret_free. */
+ * a copy otherwise. -1 with a message (naming no field) in err. Free *out with opt_secret_free (svc/optmap.h). */
 int secret_unprotect(const char *value, char **out, char *err, size_t errlen);
 
 /* Protects len bytes of plain for this machine; returns 0 and in *out a malloc'd "dpapi:<base64>",

@@ -1,36 +1,52 @@
-/* sink.c - the sink registry (type name -> constructor), the dispatch of sink_send(), and the config
- * helpers every sink uses: typed keys with errors naming the entry, secrets from a value, a file or
- * an environment variable, URL redaction for logs and ISO 8601 time parsing. */
+/* sink.c - the sink registry (type name -> option map and constructor), the keys every sink takes,
+ * the building of a config's sinks (unique names), the dispatch of sink_send(), URL redaction for
+ * logs and ISO 8601 time parsing. */
 #include "svc/sink/sink_int.h"
-
-#include "svc/base/crypto.h"
-#include "svc/base/secret.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The keys every sink takes. */
+typedef struct sink_common {
+    char *type, *name;
+    int heartbeat; /* -1: the type's default */
+    long long reject_retries;
+} sink_common;
+
+static const opt_def COMMON_OPTS[] = {
+    OPT_S(sink_common, type, "type", OPT_REQUIRED, NULL, "hec, webhook, file, syslog (eventlog on Windows)"),
+    OPT_S(sink_common, name, "name", OPT_NONEMPTY, NULL, "unique name (default: the type); keys its spool cursor"),
+    OPT_B(sink_common, heartbeat, "heartbeat", -1, "takes heartbeat documents (default on but for webhook, eventlog)"),
+    OPT_I(sink_common, reject_retries, "reject_retries", 3, 0, 100, "resends of a refused alert before quarantine"),
+    OPT_END,
+};
+const opt_map SINK_COMMON_MAP = {"sink", ": ", NULL, COMMON_OPTS};
+
 static const struct {
     const char *type;
     int (*init)(sink *, const json_t *, const char *, char *, size_t);
+    const opt_map *opts;
+    int http, heartbeat; /* takes SINK_HTTP_MAP; default of "heartbeat" */
 } SINK_TYPES[] = {
-    {"hec", sink_hec_init},
-    {"webhook", sink_webhook_init},
-    {"file", sink_file_init},
-    {"syslog", sink_syslog_init},
+    {"hec", sink_hec_init, &SINK_HEC_MAP, 1, 1},
+    {"webhook", sink_webhook_init, &SINK_WEBHOOK_MAP, 1, 0},
+    {"file", sink_file_init, &SINK_FILE_MAP, 0, 1},
+    {"syslog", sink_syslog_init, &SINK_SYSLOG_MAP, 0, 1},
 #ifdef _WIN32
-    {"eventlog", sink_eventlog_init},
+    {"eventlog", sink_eventlog_init, &SINK_EVENTLOG_MAP, 0, 0},
 #endif
 };
+#define NTYPES (sizeof SINK_TYPES / sizeof SINK_TYPES[0])
 
 sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_t errlen)
 {
+    const opt_map *maps[3] = {&SINK_COMMON_MAP, NULL, NULL};
+    sink_common c = {0};
     const char *type;
     sink *s = NULL;
-    char *name = NULL;
-    long long retries;
-    size_t i, n = sizeof SINK_TYPES / sizeof SINK_TYPES[0];
+    size_t i;
 
     if (!json_is_object(conf)) {
         snprintf(err, errlen, "%s: a sink must be a JSON object", where);
@@ -41,36 +57,85 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
         snprintf(err, errlen, "%s: \"type\" is required (hec, webhook, file or syslog)", where);
         return NULL;
     }
-    for (i = 0; i < n && strcmp(SINK_TYPES[i].type, type) != 0; i++)
+    for (i = 0; i < NTYPES && strcmp(SINK_TYPES[i].type, type) != 0; i++)
         ;
-    if (i == n) {
+    if (i == NTYPES) {
         snprintf(err, errlen, "%s: type: unknown sink type \"%.40s\" (hec, webhook, file or syslog)", where, type);
         return NULL;
     }
-    if (sink_conf_str(conf, "name", where, 0, type, &name, err, errlen) < 0 ||
-        sink_conf_int(conf, "reject_retries", where, 3, 0, 100, &retries, err, errlen) < 0)
+    maps[1] = SINK_TYPES[i].opts;
+    maps[2] = SINK_TYPES[i].http ? &SINK_HTTP_MAP : NULL;
+    if (opt_check_known(conf, maps, SINK_TYPES[i].http ? 3 : 2, 1, where, err, errlen) < 0 ||
+        opt_parse(&SINK_COMMON_MAP, conf, -1, &c, where, err, errlen) < 0)
         goto fail;
-    if (!name || !*name) { /* never NULL (type is the default); -fanalyzer cannot tell */
-        snprintf(err, errlen, "%s: name: must not be empty", where);
-        goto fail;
-    }
     if (!(s = calloc(1, sizeof *s))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    s->name = name;
-    name = NULL;
+    s->name = c.name ? c.name : strdup(type);
+    c.name = NULL;
     s->max_batch = 1;
-    s->reject_retries = (unsigned)retries;
-    if (sink_conf_bool(conf, "heartbeat", where, strcmp(type, "webhook") != 0 && strcmp(type, "eventlog") != 0,
-                       &s->heartbeat, err, errlen) < 0 ||
-        SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
+    s->reject_retries = (unsigned)c.reject_retries;
+    s->heartbeat = c.heartbeat >= 0 ? c.heartbeat : SINK_TYPES[i].heartbeat;
+    if (!s->name) {
+        snprintf(err, errlen, "out of memory");
         goto fail;
+    }
+    if (SINK_TYPES[i].init(s, conf, where, err, errlen) < 0)
+        goto fail;
+    opt_free(&SINK_COMMON_MAP, &c);
     return s;
 fail:
-    free(name);
+    opt_free(&SINK_COMMON_MAP, &c);
     sink_free(s);
     return NULL;
+}
+
+void sink_free_all(sink **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        sink_free(v[i]);
+    free(v);
+}
+
+int sink_open_all(const json_t *arr, const char *file, sink ***out, size_t *n, char *err, size_t errlen)
+{
+    size_t count = json_array_size(arr);
+    sink **v = calloc(count ? count : 1, sizeof *v);
+    size_t i;
+
+    *out = NULL, *n = 0;
+    if (!v) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < count; i++) {
+        char where[600];
+        snprintf(where, sizeof where, "%s: sinks[%zu]", file, i);
+        if (!(v[i] = sink_new_from_json(json_array_get(arr, i), where, err, errlen)))
+            goto fail;
+        /* the name is the key of the sink's spool cursor and quarantine file: it must be unique */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(v[i]->name, v[j]->name) == 0) {
+                snprintf(err, errlen, "%s: name: \"%.100s\" is also the name of sinks[%zu]: give each sink a unique "
+                         "\"name\"", where, v[i]->name, j);
+                i++;
+                goto fail;
+            }
+    }
+    *out = v, *n = count;
+    return 0;
+fail:
+    sink_free_all(v, i);
+    return -1;
+}
+
+void sink_list_keys(FILE *out)
+{
+    opt_list(out, &SINK_COMMON_MAP);
+    opt_list(out, &SINK_HTTP_MAP);
+    for (size_t i = 0; i < NTYPES; i++)
+        opt_list(out, SINK_TYPES[i].opts);
 }
 
 const char *sink_name(const sink *s) { return s->name; }
@@ -124,170 +189,6 @@ void sink_free(sink *s)
         s->ops->free(s->impl);
     free(s->name);
     free(s);
-}
-
-int sink_conf_str(const json_t *conf, const char *key, const char *where, int required, const char *def,
-                  char **out, char *err, size_t errlen)
-{
-    const json_t *v = json_object_get(conf, key);
-    const char *val = def;
-
-    *out = NULL;
-    if (v && !json_is_string(v)) {
-        snprintf(err, errlen, "%s: %s: must be a string", where, key);
-        return -1;
-    }
-    if (v)
-        val = json_string_value(v);
-    else if (required) {
-        snprintf(err, errlen, "%s: %s: is required", where, key);
-        return -1;
-    }
-    if (val && !(*out = strdup(val))) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-int sink_conf_int(const json_t *conf, const char *key, const char *where, long long def, long long min,
-                  long long max, long long *out, char *err, size_t errlen)
-{
-    const json_t *v = json_object_get(conf, key);
-
-    *out = def;
-    if (!v)
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        snprintf(err, errlen, "%s: %s: must be an integer from %lld to %lld", where, key, min, max);
-        return -1;
-    }
-    *out = json_integer_value(v);
-    return 0;
-}
-
-int sink_conf_bool(const json_t *conf, const char *key, const char *where, int def, int *out, char *err,
-                   size_t errlen)
-{
-    const json_t *v = json_object_get(conf, key);
-
-    *out = def;
-    if (!v)
-        return 0;
-    if (!json_is_boolean(v)) {
-        snprintf(err, errlen, "%s: %s: must be true or false", where, key);
-        return -1;
-    }
-    *out = json_is_true(v);
-    return 0;
-}
-
-void sink_secret_free(char *s)
-{
-    if (!s)
-        return;
-    crypto_wipe(s, strlen(s));
-    free(s);
-}
-
-/* The first line of a secret file. Unbuffered, so that no stdio buffer keeps a copy; the stack
- * buffer is wiped before returning. */
-static char *read_first_line(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char buf[8192], *line;
-    size_t n;
-
-    if (!f)
-        return NULL;
-    setvbuf(f, NULL, _IONBF, 0);
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    buf[strcspn(buf, "\r\n")] = '\0';
-    line = strdup(buf);
-    crypto_wipe(buf, sizeof buf);
-    return line;
-}
-
-int sink_conf_secret(const json_t *conf, const char *key, const char *where, int required, char **out,
-                     char *err, size_t errlen)
-{
-    char kfile[64], kenv[64];
-    const json_t *v, *vf, *ve;
-    int count;
-
-    *out = NULL;
-    snprintf(kfile, sizeof kfile, "%s_file", key);
-    snprintf(kenv, sizeof kenv, "%s_env", key);
-    v = json_object_get(conf, key), vf = json_object_get(conf, kfile), ve = json_object_get(conf, kenv);
-    count = !!v + !!vf + !!ve;
-    if (count > 1 || (required && count == 0)) {
-        snprintf(err, errlen, "%s: %s: give exactly one of \"%s\", \"%s\" or \"%s\"", where, key, key, kfile, kenv);
-        return -1;
-    }
-    if ((v && !json_is_string(v)) || (vf && !json_is_string(vf)) || (ve && !json_is_string(ve))) {
-        snprintf(err, errlen, "%s: %s: must be a string", where, v ? key : vf ? kfile : kenv);
-        return -1;
-    }
-    if (v)
-        *out = strdup(json_string_value(v));
-    else if (vf) {
-        if (!(*out = read_first_line(json_string_value(vf)))) {
-            snprintf(err, errlen, "%s: %s: cannot read %s", where, kfile, json_string_value(vf));
-            return -1;
-        }
-    } else if (ve) {
-        const char *e = getenv(json_string_value(ve));
-        if (!e) {
-            snprintf(err, errlen, "%s: %s: environment variable %.60s is not set", where, kenv,
-                     json_string_value(ve));
-            return -1;
-        }
-        *out = strdup(e);
-    } else
-        return 0;
-    if (!*out) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (!**out) {
-        snprintf(err, errlen, "%s: %s: is empty", where, key);
-        sink_secret_free(*out);
-        *out = NULL;
-        return -1;
-    }
-    if (strncmp(*out, SECRET_DPAPI_PREFIX, strlen(SECRET_DPAPI_PREFIX)) == 0) {
-        char *plain = NULL, msg[256];
-        int rc = secret_unprotect(*out, &plain, msg, sizeof msg);
-        sink_secret_free(*out);
-        *out = plain;
-        if (rc < 0) {
-            snprintf(err, errlen, "%s: %s: %s", where, v ? key : vf ? kfile : kenv, msg);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-int sink_conf_known(const json_t *conf, const char *const *keys, const char *where, char *err, size_t errlen)
-{
-    const char *k;
-    const json_t *v;
-
-    json_object_foreach((json_t *)conf, k, v) {
-        size_t i;
-        (void)v;
-        for (i = 0; keys[i] && strcmp(keys[i], k) != 0; i++)
-            ;
-        if (!keys[i] && strcmp(k, "type") != 0 && strcmp(k, "name") != 0 && strcmp(k, "enabled") != 0 &&
-            strcmp(k, "heartbeat") != 0 && strcmp(k, "reject_retries") != 0 &&
-            k[0] != '_' && strncmp(k, "comment", 7) != 0) {
-            snprintf(err, errlen, "%s: %.60s: unknown key", where, k);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 void sink_url_redact(const char *url, char *out, size_t len)

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -32,6 +33,13 @@ typedef struct sink_result {
 /* Builds a sink from its config object, e.g. {"type":"hec","url":...}. `where` names the entry in
  * messages ("config.json: sinks[1]"). Types: hec, webhook, file, syslog. NULL + err on error. */
 sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_t errlen);
+/* Builds every sink of a config's "sinks" array (entries named "FILE: sinks[i]") and checks that
+ * their names are unique. 0 with *out holding *n sinks (free with sink_free_all), or -1 with the
+ * first error in err. The one validation of the sinks: `check`, `run` and a reload all use it. */
+int sink_open_all(const json_t *sinks, const char *file, sink ***out, size_t *n, char *err, size_t errlen);
+void sink_free_all(sink **v, size_t n);
+/* Every sink option map, one key per line (optmap.h's opt_list): `decoysvc check --list-keys`. */
+void sink_list_keys(FILE *out);
 /* Unique name: the config's "name", default the type. */
 const char *sink_name(const sink *s);
 const char *sink_type(const sink *s);

@@ -19,6 +19,18 @@ typedef struct eventlog_sink {
     HANDLE source;
 } eventlog_sink;
 
+typedef struct eventlog_conf {
+    char *source;
+    long long batch; /* alerts per sink_send (each is one ReportEvent) */
+} eventlog_conf;
+
+static const opt_def EVENTLOG_OPTS[] = {
+    OPT_S(eventlog_conf, source, "source", OPT_NONEMPTY, "ADDecoy", "the Application log source"),
+    OPT_I(eventlog_conf, batch, "batch", 50, 1, 10000, "alerts per delivery step (one ReportEvent each)"),
+    OPT_END,
+};
+const opt_map SINK_EVENTLOG_MAP = {"eventlog", ": ", NULL, EVENTLOG_OPTS};
+
 static DWORD event_id_for(const char *doc, size_t len)
 {
     static const struct {
@@ -94,15 +106,15 @@ static const sink_ops eventlog_ops = {"eventlog", eventlog_send, eventlog_free};
 
 int sink_eventlog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"type", "name", "source", "batch", NULL};
     eventlog_sink *e = NULL;
-    char *source = NULL;
+    eventlog_conf c = {0};
+    char *source;
     wchar_t *wsource = NULL;
     int rc = -1;
 
-    if (sink_conf_known(conf, keys, where, err, errlen) ||
-        sink_conf_str(conf, "source", where, 0, "ADDecoy", &source, err, errlen))
+    if (opt_parse(&SINK_EVENTLOG_MAP, conf, -1, &c, where, err, errlen))
         goto out;
+    source = c.source;
     if (!(e = calloc(1, sizeof *e)) || !(wsource = to_wide(source, strlen(source)))) {
         snprintf(err, errlen, "%s: out of memory", where);
         goto out;
@@ -115,12 +127,12 @@ int sink_eventlog_init(sink *s, const json_t *conf, const char *where, char *err
     }
     s->impl = e;
     s->ops = &eventlog_ops;
-    s->max_batch = 50;
+    s->max_batch = (size_t)c.batch;
     e = NULL;
     rc = 0;
 out:
     eventlog_free(e);
-    free(source);
+    opt_free(&SINK_EVENTLOG_MAP, &c);
     free(wsource);
     return rc;
 }

@@ -16,8 +16,16 @@
 
 typedef struct file_sink {
     char *path;
+    long long batch;
     FILE *f;
 } file_sink;
+
+static const opt_def FILE_OPTS[] = {
+    OPT_S(file_sink, path, "path", OPT_REQUIRED, NULL, "the JSON lines file, \"-\" = standard output"),
+    OPT_I(file_sink, batch, "batch", 500, 1, 10000, "alerts per write and fsync"),
+    OPT_END,
+};
+const opt_map SINK_FILE_MAP = {"file", ": ", NULL, FILE_OPTS};
 
 static void file_free(void *impl)
 {
@@ -26,7 +34,7 @@ static void file_free(void *impl)
         return;
     if (fs->f && fs->f != stdout)
         fclose(fs->f);
-    free(fs->path);
+    opt_free(&SINK_FILE_MAP, fs);
     free(fs);
 }
 
@@ -69,9 +77,7 @@ static const sink_ops FILE_OPS = {"file", file_send, file_free};
 
 int sink_file_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"path", "batch", NULL};
     file_sink *fs = calloc(1, sizeof *fs);
-    long long batch;
 
     s->ops = &FILE_OPS;
     s->impl = fs;
@@ -79,14 +85,12 @@ int sink_file_init(sink *s, const json_t *conf, const char *where, char *err, si
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (sink_conf_known(conf, keys, where, err, errlen) < 0 ||
-        sink_conf_str(conf, "path", where, 1, NULL, &fs->path, err, errlen) < 0 ||
-        sink_conf_int(conf, "batch", where, 500, 1, 10000, &batch, err, errlen) < 0)
+    if (opt_parse(&SINK_FILE_MAP, conf, -1, fs, where, err, errlen) < 0)
         return -1;
     if (!*fs->path) {
         snprintf(err, errlen, "%s: path: must not be empty (\"-\" for stdout)", where);
         return -1;
     }
-    s->max_batch = (size_t)batch;
+    s->max_batch = (size_t)fs->batch;
     return 0;
 }

@@ -12,11 +12,28 @@ typedef struct hec_sink {
     sink_http http;
     char *token, *sourcetype, *index, *source;
     char *hb_sourcetype; /* heartbeat (state) documents */
+    char *chan_conf;     /* "channel" as configured */
     char channel[40];
     int ack;
-    long ack_timeout_ms, ack_poll_ms;
+    long long ack_timeout_ms, ack_poll_ms, batch;
     char *event_url, *ack_url;
 } hec_sink;
+
+static const opt_def HEC_OPTS[] = {
+    OPT_S(hec_sink, http.url, "url", OPT_REQUIRED | OPT_HTTP_URL, NULL, "base URL; POSTs to <url>/services/collector/event"),
+    OPT_SECRET_KEY(hec_sink, token, "token", OPT_REQUIRED, "HEC token: Authorization: Splunk <token>"),
+    OPT_S(hec_sink, index, "index", 0, NULL, "target index (default: the token's)"),
+    OPT_S(hec_sink, sourcetype, "sourcetype", 0, "addecoy:alert", "sourcetype of alerts"),
+    OPT_S(hec_sink, hb_sourcetype, "heartbeat_sourcetype", 0, "addecoy:heartbeat", "sourcetype of heartbeats"),
+    OPT_S(hec_sink, source, "source", 0, "addecoy", "source field"),
+    OPT_I(hec_sink, batch, "batch", 100, 1, 10000, "alerts per request"),
+    OPT_B(hec_sink, ack, "ack", 0, "indexer acknowledgment"),
+    OPT_S(hec_sink, chan_conf, "channel", 0, NULL, "fixed X-Splunk-Request-Channel GUID (default: random)"),
+    OPT_I(hec_sink, ack_poll_ms, "ack_poll_ms", 200, 10, 60000, "ack polling interval"),
+    OPT_I(hec_sink, ack_timeout_ms, "ack_timeout_ms", 10000, 0, 600000, "ack wait bound"),
+    OPT_END,
+};
+const opt_map SINK_HEC_MAP = {"hec", ": ", NULL, HEC_OPTS};
 
 static void hec_free(void *impl)
 {
@@ -24,11 +41,7 @@ static void hec_free(void *impl)
     if (!h)
         return;
     sink_http_cleanup(&h->http);
-    sink_secret_free(h->token);
-    free(h->sourcetype);
-    free(h->hb_sourcetype);
-    free(h->index);
-    free(h->source);
+    opt_free(&SINK_HEC_MAP, h);
     free(h->event_url);
     free(h->ack_url);
     free(h);
@@ -158,11 +171,11 @@ static sink_status hec_wait_ack(hec_sink *h, struct curl_slist *hdr, json_int_t 
         if (done)
             return SINK_OK;
         if (waited >= h->ack_timeout_ms) {
-            snprintf(res->message, sizeof res->message, "HEC ack %lld not confirmed within %ld ms: resending",
+            snprintf(res->message, sizeof res->message, "HEC ack %lld not confirmed within %lld ms: resending",
                      (long long)ack_id, h->ack_timeout_ms);
             return SINK_RETRY;
         }
-        sink_sleep_ms(h->ack_poll_ms);
+        sink_sleep_ms((long)h->ack_poll_ms);
         waited += h->ack_poll_ms;
     }
 }
@@ -255,15 +268,8 @@ static int random_guid(char out[40])
 
 int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"url", "token", "token_file", "token_env", "sourcetype", "heartbeat_sourcetype", "source", "index",
-                                       "ack", "channel", "ack_timeout_ms", "ack_poll_ms", "batch", "tls_verify",
-                                       "allow_insecure_http", "ca_file", "proxy", "connect_timeout_ms", "timeout_ms",
-                                       NULL};
     hec_sink *h = calloc(1, sizeof *h);
-    char *chan = NULL;
-    long long batch, ato, apo;
     size_t ul;
-    int rc = -1;
 
     s->ops = &HEC_OPS;
     s->impl = h;
@@ -271,31 +277,22 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (sink_conf_known(conf, keys, where, err, errlen) < 0 || sink_http_init(&h->http, s, conf, where, 0, err, errlen) < 0 ||
-        sink_conf_secret(conf, "token", where, 1, &h->token, err, errlen) < 0 ||
-        sink_conf_str(conf, "sourcetype", where, 0, "addecoy:alert", &h->sourcetype, err, errlen) < 0 ||
-        sink_conf_str(conf, "heartbeat_sourcetype", where, 0, "addecoy:heartbeat", &h->hb_sourcetype, err, errlen) < 0 ||
-        sink_conf_str(conf, "source", where, 0, "addecoy", &h->source, err, errlen) < 0 ||
-        sink_conf_str(conf, "index", where, 0, NULL, &h->index, err, errlen) < 0 ||
-        sink_conf_bool(conf, "ack", where, 0, &h->ack, err, errlen) < 0 ||
-        sink_conf_str(conf, "channel", where, 0, NULL, &chan, err, errlen) < 0 ||
-        sink_conf_int(conf, "batch", where, 100, 1, 10000, &batch, err, errlen) < 0 ||
-        sink_conf_int(conf, "ack_timeout_ms", where, 10000, 0, 600000, &ato, err, errlen) < 0 ||
-        sink_conf_int(conf, "ack_poll_ms", where, 200, 10, 60000, &apo, err, errlen) < 0)
-        goto out;
+    if (opt_parse(&SINK_HEC_MAP, conf, -1, h, where, err, errlen) < 0 ||
+        sink_http_init(&h->http, s, conf, where, 0, err, errlen) < 0)
+        return -1;
     if (strpbrk(h->token, "\r\n")) {
         snprintf(err, errlen, "%s: token: contains a line break", where);
-        goto out;
+        return -1;
     }
-    if (chan) {
-        if (strlen(chan) != 36 || strspn(chan, "0123456789abcdefABCDEF-") != 36) {
+    if (h->chan_conf) {
+        if (strlen(h->chan_conf) != 36 || strspn(h->chan_conf, "0123456789abcdefABCDEF-") != 36) {
             snprintf(err, errlen, "%s: channel: must be a GUID (8-4-4-4-12 hex digits)", where);
-            goto out;
+            return -1;
         }
-        snprintf(h->channel, sizeof h->channel, "%s", chan);
+        snprintf(h->channel, sizeof h->channel, "%s", h->chan_conf);
     } else if (random_guid(h->channel) < 0) {
         snprintf(err, errlen, "%s: cannot generate a channel GUID: no random source", where);
-        goto out;
+        return -1;
     }
     ul = strlen(h->http.url);
     while (ul > 0 && h->http.url[ul - 1] == '/')
@@ -304,14 +301,10 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
     h->ack_url = malloc(ul + 100);
     if (!h->event_url || !h->ack_url) {
         snprintf(err, errlen, "out of memory");
-        goto out;
+        return -1;
     }
     snprintf(h->event_url, ul + 64, "%s/services/collector/event", h->http.url);
     snprintf(h->ack_url, ul + 100, "%s/services/collector/ack?channel=%s", h->http.url, h->channel);
-    h->ack_timeout_ms = (long)ato, h->ack_poll_ms = (long)apo;
-    s->max_batch = (size_t)batch;
-    rc = 0;
-out:
-    free(chan);
-    return rc;
+    s->max_batch = (size_t)h->batch;
+    return 0;
 }

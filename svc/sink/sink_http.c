@@ -63,24 +63,28 @@ int sink_url_is_loopback(const char *url)
     return 0;
 }
 
+static const opt_def HTTP_OPTS[] = {
+    OPT_B(sink_http, tls_verify, "tls_verify", 1, "verify the server certificate and host name"),
+    OPT_B(sink_http, allow_insecure_http, "allow_insecure_http", 0, "allow http:// to a host other than loopback"),
+    OPT_S(sink_http, ca_file, "ca_file", 0, NULL, "PEM bundle of the CAs to trust"),
+    OPT_S(sink_http, proxy, "proxy", 0, NULL, "proxy URL (the environment is ignored)"),
+    OPT_I(sink_http, connect_timeout_ms, "connect_timeout_ms", 5000, 100, 600000, "connection timeout"),
+    OPT_I(sink_http, timeout_ms, "timeout_ms", 20000, 100, 600000, "whole-request timeout"),
+    OPT_END,
+};
+const opt_map SINK_HTTP_MAP = {"http", ": ", NULL, HTTP_OPTS};
+
 int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where, int url_secret, char *err,
                    size_t errlen)
 {
-    long long ct, tt;
-    int insecure_http;
-
-    memset(h, 0, sizeof *h);
-    if (url_secret ? sink_conf_secret(conf, "url", where, 1, &h->url, err, errlen)
-                   : sink_conf_str(conf, "url", where, 1, NULL, &h->url, err, errlen))
+    if (opt_parse(&SINK_HTTP_MAP, conf, -1, h, where, err, errlen) < 0)
         return -1;
-    if (strncmp(h->url, "https://", 8) != 0 && strncmp(h->url, "http://", 7) != 0) {
-        snprintf(err, errlen, "%s: url: must start with https:// (or http://)", where);
+    if (!h->url) {
+        snprintf(err, errlen, "%s: url: is required", where);
         return -1;
     }
-    if (sink_conf_bool(conf, "allow_insecure_http", where, 0, &insecure_http, err, errlen) < 0)
-        return -1;
     if (strncmp(h->url, "http://", 7) == 0 && !sink_url_is_loopback(h->url)) {
-        if (!insecure_http) { /* the URL is not shown: it may be the secret */
+        if (!h->allow_insecure_http) { /* the URL is not shown: it may be the secret */
             snprintf(err, errlen, "%s: url: http:// would send the %s in clear to a remote host; use https://, "
                      "or set \"allow_insecure_http\": true (lab use only)", where,
                      url_secret ? "secret URL and the alerts" : "token and the alerts");
@@ -88,13 +92,6 @@ int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where,
         }
         s->insecure |= SINK_INSECURE_HTTP;
     }
-    if (sink_conf_bool(conf, "tls_verify", where, 1, &h->tls_verify, err, errlen) < 0 ||
-        sink_conf_str(conf, "ca_file", where, 0, NULL, &h->ca_file, err, errlen) < 0 ||
-        sink_conf_str(conf, "proxy", where, 0, NULL, &h->proxy, err, errlen) < 0 ||
-        sink_conf_int(conf, "connect_timeout_ms", where, 5000, 100, 600000, &ct, err, errlen) < 0 ||
-        sink_conf_int(conf, "timeout_ms", where, 20000, 100, 600000, &tt, err, errlen) < 0)
-        return -1;
-    h->connect_timeout_ms = (long)ct, h->timeout_ms = (long)tt;
     if (!h->tls_verify && strncmp(h->url, "https://", 8) == 0)
         s->insecure |= SINK_INSECURE_TLS;
     if (!(h->curl = curl_easy_init())) {
@@ -108,9 +105,8 @@ void sink_http_cleanup(sink_http *h)
 {
     if (h->curl)
         curl_easy_cleanup(h->curl);
-    sink_secret_free(h->url);
-    free(h->ca_file);
-    free(h->proxy);
+    opt_secret_free(h->url);
+    opt_free(&SINK_HTTP_MAP, h);
     memset(h, 0, sizeof *h);
 }
 
@@ -157,8 +153,8 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)h->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)h->timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -1,10 +1,11 @@
 /* sink_int.h - private parts shared by the sink modules: the sink object and its operations,
- * config helpers (typed keys, secrets from value/file/env) and the libcurl HTTP helper. */
+ * each type's option map (svc/optmap.h: every key declared once) and the libcurl HTTP helper. */
 #ifndef ADDECOY_SVC_SINK_INT_H
 #define ADDECOY_SVC_SINK_INT_H
 
 #include "svc/sink/escape.h"
 #include "svc/sink/sink.h"
+#include "svc/optmap.h"
 
 #include <curl/curl.h>
 
@@ -28,29 +29,21 @@ struct sink {
 #define SINK_INSECURE_TLS 1  /* tls_verify false */
 #define SINK_INSECURE_HTTP 2 /* http:// to a remote host, allowed by allow_insecure_http */
 
-/* Constructors of each type: fill s->impl, s->ops, s->max_batch. */
+/* Constructors of each type: fill s->impl, s->ops, s->max_batch. conf has passed opt_check_known
+ * against the type's maps (sink.c); each parses its own map (and sink_http_init the HTTP one). */
 int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_file_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 #ifdef _WIN32
 int sink_eventlog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+extern const opt_map SINK_EVENTLOG_MAP;
 #endif
 
-/* Config helpers; each returns 0, or -1 with "WHERE: key: problem" in err. */
-int sink_conf_str(const json_t *conf, const char *key, const char *where, int required, const char *def,
-                  char **out, char *err, size_t errlen);
-int sink_conf_int(const json_t *conf, const char *key, const char *where, long long def, long long min,
-                  long long max, long long *out, char *err, size_t errlen);
-int sink_conf_bool(const json_t *conf, const char *key, const char *where, int def, int *out, char *err,
-                   size_t errlen);
-/* A secret from "key", "key_file" (first line) or "key_env"; exactly one of them when required. */
-int sink_conf_secret(const json_t *conf, const char *key, const char *where, int required, char **out,
-                     char *err, size_t errlen);
-/* Rejects keys not in the NULL-terminated list (catches typos). */
-int sink_conf_known(const json_t *conf, const char *const *keys, const char *where, char *err, size_t errlen);
-/* Overwrites and frees a secret. */
-void sink_secret_free(char *s);
+/* The option maps: keys every sink takes (sink.c), the HTTP keys of hec and webhook (sink_http.c),
+ * and each type's own. */
+extern const opt_map SINK_COMMON_MAP, SINK_HTTP_MAP, SINK_HEC_MAP, SINK_WEBHOOK_MAP, SINK_FILE_MAP,
+    SINK_SYSLOG_MAP;
 
 /* "scheme://host[:port]" of url (no path, query or credentials) for logs. */
 void sink_url_redact(const char *url, char *out, size_t len);
@@ -60,10 +53,10 @@ int sink_parse_time(const char *s, int64_t *epoch_ms);
 /* HTTP client settings shared by the HTTP sinks. */
 typedef struct sink_http {
     CURL *curl;
-    char *url;     /* may hold a secret (webhook URLs): never logged */
+    char *url;     /* set by the sink's own map; may hold a secret (webhook URLs): never logged */
     char *ca_file, *proxy;
-    int tls_verify;
-    long connect_timeout_ms, timeout_ms;
+    int tls_verify, allow_insecure_http;
+    long long connect_timeout_ms, timeout_ms;
 } sink_http;
 
 typedef struct sink_http_reply {
@@ -75,8 +68,9 @@ typedef struct sink_http_reply {
 
 /* 1 when url's host is a loopback address: 127.0.0.0/8, ::1 or localhost. */
 int sink_url_is_loopback(const char *url);
-/* Reads url (as a secret when url_secret), tls_verify, ca_file, proxy, timeouts. http:// is refused
- * for a host other than a loopback address unless allow_insecure_http is true. */
+/* Reads SINK_HTTP_MAP (tls_verify, ca_file, proxy, timeouts) into h, whose url the sink's own map
+ * has set (a secret when url_secret). http:// is refused for a host other than a loopback address
+ * unless allow_insecure_http is true. h was zeroed by the caller. */
 int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where, int url_secret, char *err,
                    size_t errlen);
 void sink_http_cleanup(sink_http *h);

@@ -31,11 +31,27 @@ typedef int sock_t;
 
 typedef struct syslog_sink {
     char *host, *port, *hostname, *app;
-    int udp;
+    int udp, cef; /* "protocol", "format" */
+    long long portnum, facility, severity, batch, connect_timeout_ms, timeout_ms;
     syslog_fmt fmt;
-    long connect_timeout_ms, timeout_ms;
     sock_t fd;
 } syslog_sink;
+
+static const opt_def SYSLOG_OPTS[] = {
+    OPT_S(syslog_sink, host, "host", OPT_REQUIRED, NULL, "the syslog server"),
+    OPT_I(syslog_sink, portnum, "port", 514, 1, 65535, "its port"),
+    OPT_E(syslog_sink, udp, "protocol", "tcp|udp", 0, "tcp (octet counting) or udp (one datagram per alert)"),
+    OPT_E(syslog_sink, cef, "format", "rfc5424|cef", 0, "message body: the summary, or CEF"),
+    OPT_I(syslog_sink, facility, "facility", 4, 0, 23, "PRI facility (4: auth)"),
+    OPT_I(syslog_sink, severity, "severity", 1, 0, 7, "PRI severity (1: alert)"),
+    OPT_S(syslog_sink, hostname, "hostname", 0, NULL, "RFC 5424 HOSTNAME (default: the system's)"),
+    OPT_S(syslog_sink, app, "app_name", 0, "decoysvc", "RFC 5424 APP-NAME"),
+    OPT_I(syslog_sink, batch, "batch", 100, 1, 10000, "alerts per send"),
+    OPT_I(syslog_sink, connect_timeout_ms, "connect_timeout_ms", 5000, 100, 600000, "TCP connection timeout"),
+    OPT_I(syslog_sink, timeout_ms, "timeout_ms", 20000, 100, 600000, "send timeout"),
+    OPT_END,
+};
+const opt_map SINK_SYSLOG_MAP = {"syslog", ": ", NULL, SYSLOG_OPTS};
 
 static void set_nonblocking(sock_t fd, int on)
 {
@@ -183,10 +199,8 @@ static void syslog_free(void *impl)
     if (!y)
         return;
     disconnect(y);
-    free(y->host);
+    opt_free(&SINK_SYSLOG_MAP, y);
     free(y->port);
-    free(y->hostname);
-    free(y->app);
     free(y);
 #ifdef _WIN32
     WSACleanup();
@@ -211,13 +225,8 @@ static char *default_hostname(void)
 
 int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"host", "port", "protocol", "format", "facility", "severity", "hostname",
-                                       "app_name", "batch", "connect_timeout_ms", "timeout_ms", NULL};
     syslog_sink *y = calloc(1, sizeof *y);
-    char *proto = NULL, *format = NULL;
-    long long port, fac, sev, batch, ct, tt;
     char portbuf[16];
-    int rc = -1;
 
     s->ops = &SYSLOG_OPS;
     s->impl = y;
@@ -232,37 +241,16 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
         WSAStartup(MAKEWORD(2, 2), &wsa);
     }
 #endif
-    if (sink_conf_known(conf, keys, where, err, errlen) < 0 ||
-        sink_conf_str(conf, "host", where, 1, NULL, &y->host, err, errlen) < 0 ||
-        sink_conf_int(conf, "port", where, 514, 1, 65535, &port, err, errlen) < 0 ||
-        sink_conf_str(conf, "protocol", where, 0, "tcp", &proto, err, errlen) < 0 ||
-        sink_conf_str(conf, "format", where, 0, "rfc5424", &format, err, errlen) < 0 ||
-        sink_conf_int(conf, "facility", where, 4, 0, 23, &fac, err, errlen) < 0 ||
-        sink_conf_int(conf, "severity", where, 1, 0, 7, &sev, err, errlen) < 0 ||
-        sink_conf_str(conf, "app_name", where, 0, "decoysvc", &y->app, err, errlen) < 0 ||
-        sink_conf_str(conf, "hostname", where, 0, NULL, &y->hostname, err, errlen) < 0 ||
-        sink_conf_int(conf, "batch", where, 100, 1, 10000, &batch, err, errlen) < 0 ||
-        sink_conf_int(conf, "connect_timeout_ms", where, 5000, 100, 600000, &ct, err, errlen) < 0 ||
-        sink_conf_int(conf, "timeout_ms", where, 20000, 100, 600000, &tt, err, errlen) < 0)
-        goto out;
-    if (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0) {
-        snprintf(err, errlen, "%s: protocol: must be tcp or udp", where);
-        goto out;
-    }
-    if (strcmp(format, "rfc5424") != 0 && strcmp(format, "cef") != 0) {
-        snprintf(err, errlen, "%s: format: must be rfc5424 or cef", where);
-        goto out;
-    }
+    if (opt_parse(&SINK_SYSLOG_MAP, conf, -1, y, where, err, errlen) < 0)
+        return -1;
     if (!y->hostname && !(y->hostname = default_hostname())) {
         snprintf(err, errlen, "out of memory");
-        goto out;
+        return -1;
     }
-    snprintf(portbuf, sizeof portbuf, "%lld", port);
+    snprintf(portbuf, sizeof portbuf, "%lld", y->portnum);
     y->port = strdup(portbuf);
-    y->udp = !strcmp(proto, "udp");
-    y->connect_timeout_ms = (long)ct, y->timeout_ms = (long)tt;
-    y->fmt.pri = (int)(fac * 8 + sev);
-    y->fmt.cef = !strcmp(format, "cef");
+    y->fmt.pri = (int)(y->facility * 8 + y->severity);
+    y->fmt.cef = y->cef;
     y->fmt.hostname = y->hostname;
     y->fmt.app = y->app;
 #ifdef _WIN32
@@ -270,10 +258,6 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
 #else
     y->fmt.procid = (long)getpid();
 #endif
-    s->max_batch = (size_t)batch;
-    rc = y->port ? 0 : -1;
-out:
-    free(proto);
-    free(format);
-    return rc;
+    s->max_batch = (size_t)y->batch;
+    return y->port ? 0 : -1;
 }

@@ -14,11 +14,24 @@ typedef enum { FMT_STANDARD, FMT_SLACK, FMT_TEAMS, FMT_PAGERDUTY } webhook_fmt;
 
 typedef struct webhook_sink {
     sink_http http;
-    webhook_fmt fmt;
+    int fmt;      /* webhook_fmt */
+    char *secret; /* as configured, wiped once decoded into key */
     uint8_t *key; /* decoded signing secret, or NULL: unsigned */
     size_t keylen;
     char *routing_key;
 } webhook_sink;
+
+static const opt_def WEBHOOK_OPTS[] = {
+    OPT_SECRET_KEY(webhook_sink, http.url, "url", OPT_HTTP_URL,
+                   "where alerts are POSTed (required but for pagerduty); a secret for Slack and Teams"),
+    OPT_E(webhook_sink, fmt, "format", "standard|slack|teams|pagerduty", FMT_STANDARD, "the request body"),
+    OPT_SECRET_KEY(webhook_sink, secret, "secret", 0, "whsec_<base64 key> (>= 16 bytes): signs every request"),
+    OPT_SECRET_KEY(webhook_sink, routing_key, "routing_key", 0, "PagerDuty integration key (required for pagerduty)"),
+    OPT_END,
+};
+const opt_map SINK_WEBHOOK_MAP = {"webhook", ": ", NULL, WEBHOOK_OPTS};
+
+#define PAGERDUTY_URL "https://events.pagerduty.com/v2/enqueue"
 
 static void webhook_free(void *impl)
 {
@@ -30,7 +43,7 @@ static void webhook_free(void *impl)
         crypto_wipe(w->key, w->keylen);
         free(w->key);
     }
-    sink_secret_free(w->routing_key);
+    opt_free(&SINK_WEBHOOK_MAP, w);
     free(w);
 }
 
@@ -151,14 +164,7 @@ static int parse_secret(webhook_sink *w, const char *secret, const char *where, 
 
 int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"url", "url_file", "url_env", "format", "secret", "secret_file",
-                                       "secret_env", "routing_key", "routing_key_file", "routing_key_env",
-                                       "tls_verify", "allow_insecure_http", "ca_file", "proxy", "connect_timeout_ms",
-                                       "timeout_ms", NULL};
     webhook_sink *w = calloc(1, sizeof *w);
-    char *fmt = NULL, *secret = NULL;
-    json_t *c = NULL;
-    int rc = -1;
 
     s->ops = &WEBHOOK_OPS;
     s->impl = w;
@@ -166,36 +172,30 @@ int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (sink_conf_known(conf, keys, where, err, errlen) < 0 ||
-        sink_conf_str(conf, "format", where, 0, "standard", &fmt, err, errlen) < 0)
-        goto out;
-    if (!strcmp(fmt, "standard"))
-        w->fmt = FMT_STANDARD;
-    else if (!strcmp(fmt, "slack"))
-        w->fmt = FMT_SLACK;
-    else if (!strcmp(fmt, "teams"))
-        w->fmt = FMT_TEAMS;
-    else if (!strcmp(fmt, "pagerduty"))
-        w->fmt = FMT_PAGERDUTY;
-    else {
-        snprintf(err, errlen, "%s: format: must be standard, slack, teams or pagerduty", where);
-        goto out;
+    if (opt_parse(&SINK_WEBHOOK_MAP, conf, -1, w, where, err, errlen) < 0)
+        return -1;
+    if (!w->http.url && w->fmt != FMT_PAGERDUTY) {
+        snprintf(err, errlen, "%s: url: give exactly one of \"url\", \"url_file\" or \"url_env\"", where);
+        return -1;
     }
-    c = json_deep_copy(conf);
-    if (w->fmt == FMT_PAGERDUTY && !json_object_get(c, "url") && !json_object_get(c, "url_file") &&
-        !json_object_get(c, "url_env"))
-        json_object_set_new(c, "url", json_string("https://events.pagerduty.com/v2/enqueue"));
-    if (sink_http_init(&w->http, s, c, where, 1, err, errlen) < 0 ||
-        sink_conf_secret(conf, "secret", where, 0, &secret, err, errlen) < 0 ||
-        sink_conf_secret(conf, "routing_key", where, w->fmt == FMT_PAGERDUTY, &w->routing_key, err, errlen) < 0)
-        goto out;
-    if (secret && parse_secret(w, secret, where, err, errlen) < 0)
-        goto out;
+    if (!w->http.url && !(w->http.url = strdup(PAGERDUTY_URL))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (w->fmt == FMT_PAGERDUTY && !w->routing_key) {
+        snprintf(err, errlen, "%s: routing_key: give exactly one of \"routing_key\", \"routing_key_file\" or "
+                 "\"routing_key_env\"", where);
+        return -1;
+    }
+    if (sink_http_init(&w->http, s, conf, where, 1, err, errlen) < 0)
+        return -1;
+    if (w->secret) {
+        int rc = parse_secret(w, w->secret, where, err, errlen);
+        opt_secret_free(w->secret);
+        w->secret = NULL;
+        if (rc < 0)
+            return -1;
+    }
     s->max_batch = 1;
-    rc = 0;
-out:
-    json_decref(c);
-    sink_secret_free(secret);
-    free(fmt);
-    return rc;
+    return 0;
 }

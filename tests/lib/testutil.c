@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #ifdef _WIN32
 #include <windows.h>
 #include <direct.h>
+#include <io.h>
 #else
 #include <unistd.h>
 #endif
@@ -122,4 +124,39 @@ char *testutil_slurp(const char *path, size_t *len)
 out:
     fclose(f);
     return data;
+}
+
+const char *testutil_write(char *buf, size_t len, const char *dir, const char *name, const char *text)
+{
+    FILE *f;
+
+    snprintf(buf, len, "%s/%s", dir, name);
+    if (!(f = fopen(buf, "wb")) || fputs(text, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "testutil_write: cannot write %s\n", buf);
+        abort();
+    }
+    return buf;
+}
+
+char *testutil_capture(int fd, void (*fn)(void *), void *arg, size_t *len)
+{
+    char dir[4096], path[4200];
+    FILE *stream = fd == 1 ? stdout : stderr;
+    int saved, tmp;
+
+    testutil_tmpdir(dir, sizeof dir, "capture");
+    snprintf(path, sizeof path, "%s/fd%d.txt", dir, fd);
+    fflush(stream);
+    saved = dup(fd);
+    tmp = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (saved < 0 || tmp < 0 || dup2(tmp, fd) < 0) {
+        fprintf(stderr, "testutil_capture: cannot redirect fd %d\n", fd);
+        abort();
+    }
+    fn(arg);
+    fflush(stream);
+    dup2(saved, fd);
+    close(saved);
+    close(tmp);
+    return testutil_slurp(path, len);
 }

@@ -30,4 +30,11 @@ const char *testutil_tmpdir(char *buf, size_t len, const char *tag);
 /* Reads a whole file into a malloc'd NUL-terminated buffer (NULL on error). */
 char *testutil_slurp(const char *path, size_t *len);
 
+/* Writes text to dir/name (aborts on failure); returns that path, in buf. */
+const char *testutil_write(char *buf, size_t len, const char *dir, const char *name, const char *text);
+
+/* Runs fn(arg) with file descriptor fd (1 stdout or 2 stderr) sent to a file; returns what was
+ * written there (malloc'd, NUL-terminated, its length in *len when len is not NULL). */
+char *testutil_capture(int fd, void (*fn)(void *), void *arg, size_t *len);
+
 #endif

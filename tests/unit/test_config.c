@@ -17,13 +17,7 @@ static char dir[512];
 static const char *write_cfg(const char *name, const char *text)
 {
     static char path[600];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
+    return testutil_write(path, sizeof path, dir, name, text);
 }
 
 /* Loads text and expects an error containing every fragment. */
