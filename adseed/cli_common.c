@@ -1,16 +1,11 @@
 /* cli_common.c - options shared by the adseed subcommands: connection, inventory, help. */
 #include "adseed/cli.h"
+#include "svc/base/platform.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#ifdef _WIN32
-#define DEFAULT_INVENTORY "C:\\ProgramData\\ADDecoy\\inventory.json"
-#else
-#define DEFAULT_INVENTORY "/var/lib/addecoy/inventory.json"
-#endif
 
 void cli_ctx_init(cli_ctx *c)
 {
@@ -21,7 +16,7 @@ void cli_ctx_init(cli_ctx *c)
     c->conn.timeout_s = 10;
     c->inventory = getenv("ADSEED_INVENTORY");
     if (!c->inventory || !*c->inventory)
-        c->inventory = DEFAULT_INVENTORY;
+        c->inventory = svc_default_inventory_path();
 }
 
 int cli_common_opt(cli_ctx *c, int opt, const char *arg)
@@ -63,8 +58,8 @@ void cli_common_help(FILE *f, int with_ldap)
               "  --password-file FILE bind password from a file; else env ADSEED_BIND_PASSWORD;\n"
               "                       else an interactive prompt (never on the command line)\n"
               "  --timeout SECONDS    network timeout (default 10)\n", f);
-    fputs("  --inventory FILE     decoy inventory (env ADSEED_INVENTORY; default " DEFAULT_INVENTORY ")\n"
-          "  --help               this help\n", f);
+    fprintf(f, "  --inventory FILE     decoy inventory (env ADSEED_INVENTORY; default %s)\n"
+               "  --help               this help\n", svc_default_inventory_path());
 }
 
 int cli_connect(cli_ctx *c, adseed_conn *conn)

@@ -13,6 +13,7 @@
 
 #include "adseed/adseed.h"
 #include "adseed/ldap_conn.h"
+#include "svc/base/compiler.h"
 
 /* ---- growable string ------------------------------------------------------------------------ */
 typedef struct decoy_buf {
@@ -20,13 +21,7 @@ typedef struct decoy_buf {
     size_t len, cap;
     int oom;
 } decoy_buf;
-void decoy_buf_printf(decoy_buf *b, const char *fmt, ...)
-#if defined(__MINGW32__) /* MinGW's printf with __USE_MINGW_ANSI_STDIO is C99 (%zu, %lld) */
-    __attribute__((format(gnu_printf, 2, 3)))
-#elif defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+void decoy_buf_printf(decoy_buf *b, const char *fmt, ...) SVC_PRINTF(2, 3);
 void decoy_buf_free(decoy_buf *b);
 
 /* ---- SID / GUID / security descriptor (pure) ------------------------------------------------- */
@@ -47,7 +42,6 @@ int decoy_sd_has_read_audit(const uint8_t *sd, size_t len);
 extern const uint8_t decoy_x500uid_guid[16];
 
 /* ---- passwords (pure except the random source) ------------------------------------------------ */
-int decoy_random_bytes(void *buf, size_t len); /* platform: *_posix.c / *_win.c; 0 ok */
 /* Random password of len (>= 32) characters with upper, lower, digit and symbol. */
 int decoy_password_generate(char *out, size_t len);
 /* Random password of len (>= 16) characters for a breadcrumb: symbols limited to "#+-.:=?@_~" so

@@ -133,3 +133,34 @@ int svc_stderr_is_tty(void)
 {
     return _isatty(_fileno(stderr));
 }
+
+int svc_is_windows(void)
+{
+    return 1;
+}
+
+void svc_gmtime(time_t t, struct tm *out)
+{
+    gmtime_s(out, &t);
+}
+
+long svc_pid(void)
+{
+    return (long)GetCurrentProcessId();
+}
+
+int svc_path_is_absolute(const char *p)
+{
+    return p[0] == '\\' || p[0] == '/' || (p[0] && p[1] == ':');
+}
+
+const char *svc_path_last_sep(const char *p)
+{
+    const char *slash = strrchr(p, '/'), *bs = strrchr(p, '\\');
+    return bs && (!slash || bs > slash) ? bs : slash;
+}
+
+const char *svc_default_inventory_path(void)
+{
+    return "C:\\ProgramData\\ADDecoy\\inventory.json";
+}

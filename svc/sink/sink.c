@@ -19,9 +19,7 @@ static const struct {
     {"webhook", sink_webhook_init},
     {"file", sink_file_init},
     {"syslog", sink_syslog_init},
-#ifdef _WIN32
     {"eventlog", sink_eventlog_init},
-#endif
 };
 
 sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_t errlen)

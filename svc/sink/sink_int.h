@@ -33,9 +33,8 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
 int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_file_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
-#ifdef _WIN32
+/* The Windows Application log (sink_eventlog_win.c); on POSIX an error (sink_eventlog_posix.c). */
 int sink_eventlog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
-#endif
 
 /* Config helpers; each returns 0, or -1 with "WHERE: key: problem" in err. */
 int sink_conf_str(const json_t *conf, const char *key, const char *where, int required, const char *def,
@@ -86,7 +85,6 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
 void sink_http_reply_free(sink_http_reply *r);
 /* Common mapping of a non-2xx reply: 429/5xx RETRY, others CONFIG_ERROR; fills res. */
 sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res);
-void sink_sleep_ms(long ms);
 
 /* sink_webhook_fmt.c: request bodies of the webhook formats (malloc'd compact JSON, NULL on
  * error). Attacker-controlled values are escaped or put where they cannot be markup. */

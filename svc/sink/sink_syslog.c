@@ -2,127 +2,36 @@
  * octet counting ("LEN SP RECORD"), or one UDP datagram each. The TCP connection is kept open and
  * re-established when the peer closed it; a failed batch is resent whole (at-least-once). */
 #include "svc/sink/sink_int.h"
+#include "svc/base/net.h"
+#include "svc/base/platform.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef _WIN32
-#include <winsock2.h>
-#include <ws2tcpip.h>
-typedef SOCKET sock_t;
-#define BAD_SOCK INVALID_SOCKET
-#define sock_close closesocket
-#define sock_poll WSAPoll
-#undef gai_strerror
-#define gai_strerror gai_strerrorA
-#else
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-typedef int sock_t;
-#define BAD_SOCK (-1)
-#define sock_close close
-#define sock_poll poll
-#endif
 
 typedef struct syslog_sink {
     char *host, *port, *hostname, *app;
     int udp;
     syslog_fmt fmt;
     long connect_timeout_ms, timeout_ms;
-    sock_t fd;
+    net_conn *conn;
 } syslog_sink;
-
-static void set_nonblocking(sock_t fd, int on)
-{
-#ifdef _WIN32
-    u_long mode = (u_long)on;
-    ioctlsocket(fd, FIONBIO, &mode);
-#else
-    int fl = fcntl(fd, F_GETFL, 0);
-    fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
-#endif
-}
-
-static void set_send_timeout(sock_t fd, long ms)
-{
-#ifdef _WIN32
-    DWORD t = (DWORD)ms;
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, (const char *)&t, sizeof t);
-#else
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-#endif
-}
 
 static void disconnect(syslog_sink *y)
 {
-    if (y->fd != BAD_SOCK)
-        sock_close(y->fd);
-    y->fd = BAD_SOCK;
+    net_close(y->conn);
+    y->conn = NULL;
 }
 
 /* Connects with a timeout; 0 or -1 with a message. */
 static int connect_to(syslog_sink *y, sink_result *res)
 {
-    struct addrinfo hints, *ai = NULL, *a;
-    int rc;
+    char why[sizeof res->message - 8] = "";
 
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = y->udp ? SOCK_DGRAM : SOCK_STREAM;
-    if ((rc = getaddrinfo(y->host, y->port, &hints, &ai)) != 0) {
-        snprintf(res->message, sizeof res->message, "syslog %s:%s: %s", y->host, y->port, gai_strerror(rc));
+    y->conn = net_connect(y->host, y->port, y->udp, y->connect_timeout_ms, y->timeout_ms, why, sizeof why);
+    if (!y->conn) {
+        snprintf(res->message, sizeof res->message, "syslog %s", why);
         return -1;
-    }
-    for (a = ai; a; a = a->ai_next) {
-        struct pollfd p;
-        int soerr = 0;
-        socklen_t sl = sizeof soerr;
-
-        y->fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-        if (y->fd == BAD_SOCK)
-            continue;
-        set_nonblocking(y->fd, 1);
-        if (connect(y->fd, a->ai_addr, (socklen_t)a->ai_addrlen) != 0) {
-            p.fd = y->fd, p.events = POLLOUT, p.revents = 0;
-            if (sock_poll(&p, 1, (int)y->connect_timeout_ms) != 1 ||
-                getsockopt(y->fd, SOL_SOCKET, SO_ERROR, (char *)&soerr, &sl) != 0 || soerr != 0) {
-                snprintf(res->message, sizeof res->message, "syslog %s:%s: cannot connect: %s", y->host, y->port,
-                         soerr ? strerror(soerr) : "timed out");
-                disconnect(y);
-                continue;
-            }
-        }
-        set_nonblocking(y->fd, 0);
-        set_send_timeout(y->fd, y->timeout_ms);
-        break;
-    }
-    freeaddrinfo(ai);
-    return y->fd == BAD_SOCK ? -1 : 0;
-}
-
-/* A TCP peer that closed the connection shows as readable with nothing to read. */
-static int peer_closed(syslog_sink *y)
-{
-    struct pollfd p = {y->fd, POLLIN, 0};
-    char c;
-
-    if (sock_poll(&p, 1, 0) != 1)
-        return 0;
-    return recv(y->fd, &c, 1, MSG_PEEK) <= 0;
-}
-
-static int send_all(sock_t fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        int n = (int)send(fd, p, len > 0x10000000 ? 0x10000000 : (int)len, 0);
-        if (n <= 0)
-            return -1;
-        p += n, len -= (size_t)n;
     }
     return 0;
 }
@@ -133,10 +42,11 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
     esc_buf out = {0}, rec = {0};
     sink_status st = SINK_RETRY;
     size_t bad = n; /* index of a document that is not an alert, if any */
+    char why[200];
 
-    if (y->fd != BAD_SOCK && !y->udp && peer_closed(y))
+    if (y->conn && net_peer_closed(y->conn))
         disconnect(y);
-    if (y->fd == BAD_SOCK && connect_to(y, res) < 0)
+    if (!y->conn && connect_to(y, res) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         rec.len = 0;
@@ -148,8 +58,8 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
         }
         if (y->udp) {
             size_t l = escape_utf8_prefix(rec.data, rec.len, 65000);
-            if (send(y->fd, rec.data, (int)l, 0) < 0) {
-                snprintf(res->message, sizeof res->message, "syslog udp %s:%s: %s", y->host, y->port, strerror(errno));
+            if (net_send(y->conn, rec.data, l, why, sizeof why) < 0) {
+                snprintf(res->message, sizeof res->message, "syslog udp %s:%s: %s", y->host, y->port, why);
                 disconnect(y);
                 goto out;
             }
@@ -158,9 +68,9 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
             esc_buf_append(&out, rec.data, rec.len);
         }
     }
-    if (!y->udp && out.len && (out.oom || send_all(y->fd, out.data, out.len) < 0)) {
+    if (!y->udp && out.len && (out.oom || net_send(y->conn, out.data, out.len, why, sizeof why) < 0)) {
         snprintf(res->message, sizeof res->message, "syslog tcp %s:%s: send failed: %s", y->host, y->port,
-                 strerror(errno));
+                 out.oom ? "out of memory" : why);
         disconnect(y);
         goto out;
     }
@@ -188,9 +98,6 @@ static void syslog_free(void *impl)
     free(y->hostname);
     free(y->app);
     free(y);
-#ifdef _WIN32
-    WSACleanup();
-#endif
 }
 
 static const sink_ops SYSLOG_OPS = {"syslog", syslog_send, syslog_free};
@@ -198,14 +105,7 @@ static const sink_ops SYSLOG_OPS = {"syslog", syslog_send, syslog_free};
 static char *default_hostname(void)
 {
     char buf[256] = "";
-#ifdef _WIN32
-    const char *e = getenv("COMPUTERNAME");
-    snprintf(buf, sizeof buf, "%s", e ? e : "");
-#else
-    if (gethostname(buf, sizeof buf - 1) != 0)
-        buf[0] = '\0';
-    buf[sizeof buf - 1] = '\0';
-#endif
+    svc_hostname(buf, sizeof buf);
     return strdup(buf);
 }
 
@@ -225,13 +125,6 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    y->fd = BAD_SOCK;
-#ifdef _WIN32
-    {
-        WSADATA wsa;
-        WSAStartup(MAKEWORD(2, 2), &wsa);
-    }
-#endif
     if (sink_conf_known(conf, keys, where, err, errlen) < 0 ||
         sink_conf_str(conf, "host", where, 1, NULL, &y->host, err, errlen) < 0 ||
         sink_conf_int(conf, "port", where, 514, 1, 65535, &port, err, errlen) < 0 ||
@@ -265,11 +158,7 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
     y->fmt.cef = !strcmp(format, "cef");
     y->fmt.hostname = y->hostname;
     y->fmt.app = y->app;
-#ifdef _WIN32
-    y->fmt.procid = (long)GetCurrentProcessId();
-#else
-    y->fmt.procid = (long)getpid();
-#endif
+    y->fmt.procid = svc_pid();
     s->max_batch = (size_t)batch;
     rc = y->port ? 0 : -1;
 out:

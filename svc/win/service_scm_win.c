@@ -349,7 +349,7 @@ static int read_secret_line(char *buf, size_t cap)
         fputs("\n", stderr);
         w[ok ? n : 0] = L'\0';
         w[wcscspn(w, L"\r\n")] = L'\0';
-        m = ok ? WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, (int)cap, NULL, NULL) : 0;
+        m = ok && utf8_from_utf16_buf(w, buf, cap) == 0 ? (int)strlen(buf) + 1 : 0;
         SecureZeroMemory(w, sizeof w);
         return m > 0 ? m - 1 : -1;
     }
