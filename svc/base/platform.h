@@ -18,6 +18,10 @@ long svc_pid(void);
 int svc_path_is_absolute(const char *p);
 /* The last directory separator in p ('/'; on Windows also '\\'), or NULL. */
 const char *svc_path_last_sep(const char *p);
+/* The command line as UTF-8, like every string in the tree: argv itself on POSIX; on Windows the
+ * UTF-16 command line (GetCommandLineW) converted, since the CRT's argv is in the ANSI code page.
+ * The array lives until the process exits; argv is returned when the conversion fails. */
+char **svc_utf8_argv(int argc, char **argv);
 /* The default path of the decoy inventory adseed writes and decoysvc reads. */
 const char *svc_default_inventory_path(void);
 /* Wall-clock time in ms since the epoch. */

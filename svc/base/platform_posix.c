@@ -174,3 +174,9 @@ const char *svc_default_inventory_path(void)
 {
     return "/var/lib/addecoy/inventory.json";
 }
+
+char **svc_utf8_argv(int argc, char **argv)
+{
+    (void)argc;
+    return argv;
+}

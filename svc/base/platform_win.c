@@ -1,11 +1,14 @@
 /* platform_win.c - Windows implementation of platform.h. */
 #include "svc/base/platform.h"
+#include "svc/base/utf16.h"
 
 #include <windows.h>
+#include <shellapi.h>
 #include <direct.h>
 #include <errno.h>
 #include <io.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -163,4 +166,22 @@ const char *svc_path_last_sep(const char *p)
 const char *svc_default_inventory_path(void)
 {
     return "C:\\ProgramData\\ADDecoy\\inventory.json";
+}
+
+char **svc_utf8_argv(int argc, char **argv)
+{
+    int n = 0;
+    wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
+    char **out = w && n == argc ? calloc((size_t)n + 1, sizeof *out) : NULL;
+
+    for (int i = 0; out && i < n; i++)
+        if (!(out[i] = utf8_from_utf16(w[i]))) {
+            while (i-- > 0)
+                free(out[i]);
+            free(out);
+            out = NULL;
+        }
+    if (w)
+        LocalFree(w);
+    return out ? out : argv;
 }

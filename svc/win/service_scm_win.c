@@ -141,7 +141,7 @@ int svc_scm_install(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             wchar_t rel[MAX_PATH];
-            if (!MultiByteToWideChar(CP_ACP, 0, argv[++i], -1, rel, MAX_PATH) ||
+            if (utf16_from_utf8_buf(argv[++i], rel, MAX_PATH) < 0 ||
                 !GetFullPathNameW(rel, MAX_PATH, config, NULL)) {
                 fprintf(stderr, "decoysvc install: bad --config path\n");
                 return 2;

@@ -138,7 +138,7 @@ static int cmd_service(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-            if (!MultiByteToWideChar(CP_ACP, 0, argv[++i], -1, ctx.config, MAX_PATH)) {
+            if (utf16_from_utf8_buf(argv[++i], ctx.config, MAX_PATH) < 0) {
                 fprintf(stderr, "decoysvc service: --config path too long\n");
                 return 2;
             }
