@@ -1,7 +1,7 @@
 /* test_platform.c - the portability layer's portable answers: UTC broken-down time, absolute paths
  * and separators (Windows also takes '\' and drive letters), IP parsing (IPv4 as IPv4-mapped
- * IPv6), the atomic write (replaces, leaves no temporary file, reports a missing directory), the
- * svc_dir_list of what it wrote, and argv passed through as UTF-8. */
+ * IPv6), the socket layer's errors and a UDP send, the atomic write (replaces, leaves no temporary
+ * file, reports a missing directory), and argv passed through as UTF-8. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -64,6 +64,26 @@ static void test_parse_ip(void **state)
     assert_int_equal(net_parse_ip("", a), 0);
 }
 
+/* The socket layer's failures say where: a name that does not resolve, a port nobody listens on;
+ * a UDP "connection" needs no peer and takes a datagram. */
+static void test_net_connect(void **state)
+{
+    char err[256] = "";
+    net_conn *c;
+    (void)state;
+    assert_null(net_connect("no-such-host.invalid", "514", 0, 2000, 2000, err, sizeof err));
+    assert_non_null(strstr(err, "no-such-host.invalid:514: "));
+    err[0] = '\0';
+    assert_null(net_connect("127.0.0.1", "1", 0, 2000, 2000, err, sizeof err));
+    assert_non_null(strstr(err, "127.0.0.1:1: cannot connect: "));
+    c = net_connect("127.0.0.1", "9", 1, 2000, 2000, err, sizeof err);
+    assert_non_null(c);
+    assert_int_equal(net_send(c, "<13>1 - - - - - - test", 22, err, sizeof err), 0);
+    assert_int_equal(net_peer_closed(c), 0); /* never for UDP */
+    net_close(c);
+    net_close(NULL);
+}
+
 struct listing {
     int files, others;
     char name[64];
@@ -123,6 +143,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gmtime),      cmocka_unit_test(test_paths),        cmocka_unit_test(test_parse_ip),
+        cmocka_unit_test(test_net_connect),
         cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_utf8_argv),
     };
     testutil_init();
