@@ -8,6 +8,7 @@
  */
 #include "adseed/cli.h"
 #include "adseed/lure.h"
+#include "svc/base/crypto.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,7 @@ static int lure_when(adseed_lure kind, char *out, size_t outlen)
 {
     uint32_t r;
     time_t t;
-    if (decoy_random_bytes(&r, sizeof r))
+    if (crypto_random(&r, sizeof r))
         return -1;
     if (kind == ADSEED_LURE_GPP)
         t = (time_t)1356998400 + (time_t)(r % (480u * 86400u)); /* 2013-01-01 + up to 480 days */
@@ -106,7 +107,7 @@ static int lure_when(adseed_lure kind, char *out, size_t outlen)
 int cli_breadcrumb_new_id(char *out, size_t outlen)
 {
     uint8_t b[6];
-    if (decoy_random_bytes(b, sizeof b))
+    if (crypto_random(b, sizeof b))
         return -1;
     snprintf(out, outlen, "bc-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
     return 0;
@@ -192,7 +193,7 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
     p.dns_domain = conn->dns_domain;
     p.powershell = o->out && strlen(o->out) > 4 && !strcasecmp(o->out + strlen(o->out) - 4, ".ps1");
     if (decoy_password_generate_lure(pw, LURE_PASSWORD_LEN) || lure_when(o->kind, when, sizeof when) ||
-        decoy_random_bytes(p.uid, sizeof p.uid) || cli_breadcrumb_new_id(id, sizeof id)) {
+        crypto_random(p.uid, sizeof p.uid) || cli_breadcrumb_new_id(id, sizeof id)) {
         fprintf(stderr, "adseed breadcrumb: no random numbers from the system\n");
         goto out;
     }

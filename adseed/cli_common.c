@@ -1,17 +1,12 @@
 /* cli_common.c - what the adseed subcommands share: the connection, inventory and help options
  * (declared once here), connecting, loading and saving the inventory, usage errors. */
 #include "adseed/cli.h"
+#include "svc/base/platform.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#ifdef _WIN32
-#define DEFAULT_INVENTORY "C:\\ProgramData\\ADDecoy\\inventory.json"
-#else
-#define DEFAULT_INVENTORY "/var/lib/addecoy/inventory.json"
-#endif
 
 enum { OPT_URI = 1000, OPT_STARTTLS, OPT_BIND, OPT_USER, OPT_CA_FILE, OPT_PASSWORD_FILE, OPT_TIMEOUT,
        OPT_INVENTORY, OPT_HELP };
@@ -34,7 +29,7 @@ const cli_opt cli_conn_options[] = {
 
 const cli_opt cli_base_options[] = {
     {"inventory", required_argument, OPT_INVENTORY, "FILE",
-     "decoy inventory (env ADSEED_INVENTORY; default " DEFAULT_INVENTORY ")"},
+     "decoy inventory (env ADSEED_INVENTORY; default " SVC_DEFAULT_INVENTORY ")"},
     {"help", no_argument, OPT_HELP, NULL, "this help"},
     {0}};
 
@@ -47,7 +42,7 @@ void cli_ctx_init(cli_ctx *c)
     c->conn.timeout_s = 10;
     c->inventory = getenv("ADSEED_INVENTORY");
     if (!c->inventory || !*c->inventory)
-        c->inventory = DEFAULT_INVENTORY;
+        c->inventory = svc_default_inventory_path();
 }
 
 int cli_common_opt(cli_ctx *c, int id, const char *arg)

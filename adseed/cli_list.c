@@ -52,14 +52,7 @@ static void filetime_iso(const char *s, char *out, size_t outlen)
         snprintf(out, outlen, "never");
         return;
     }
-    time_t t = (time_t)(ft / 10000000ULL - 11644473600ULL);
-    struct tm tm;
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
-    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    decoy_time_format((time_t)(ft / 10000000ULL - 11644473600ULL), "%Y-%m-%dT%H:%M:%SZ", out, outlen);
 }
 
 static int probe(adseed_conn *c, const adseed_decoy *d, live *l, char *err, size_t errlen)

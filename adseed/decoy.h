@@ -33,7 +33,6 @@ int decoy_sd_has_read_audit(const uint8_t *sd, size_t len);
 extern const uint8_t decoy_x500uid_guid[16];
 
 /* ---- passwords (pure except the random source) ------------------------------------------------ */
-int decoy_random_bytes(void *buf, size_t len); /* platform: *_posix.c / *_win.c; 0 ok */
 /* Random password of len (>= 32) characters with upper, lower, digit and symbol. */
 int decoy_password_generate(char *out, size_t len);
 /* Random password of len (>= 16) characters for a breadcrumb: symbols limited to "#+-.:=?@_~" so

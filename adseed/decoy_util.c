@@ -3,6 +3,8 @@
  * decoy passwords and their unicodePwd encoding, and the current time in ISO 8601.
  */
 #include "adseed/decoy.h"
+#include "svc/base/crypto.h"
+#include "svc/base/platform.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,7 @@ static int pick(const char *set, char *out)
     uint32_t r;
     uint32_t limit = UINT32_MAX - UINT32_MAX % (uint32_t)n;
     do {
-        if (decoy_random_bytes(&r, sizeof r))
+        if (crypto_random(&r, sizeof r))
             return -1;
     } while (r >= limit); /* no modulo bias */
     *out = set[r % n];
@@ -37,7 +39,7 @@ static int password_from(char *out, size_t len, const char *symbols)
     /* shuffle so the class-guaranteed characters are not always first */
     for (size_t i = len - 1; i > 0; i--) {
         uint32_t r;
-        if (decoy_random_bytes(&r, sizeof r))
+        if (crypto_random(&r, sizeof r))
             return -1;
         size_t j = r % (i + 1);
         char t = out[i];
@@ -78,11 +80,7 @@ uint8_t *decoy_unicodepwd(const char *password, size_t *outlen)
 void decoy_time_format(time_t t, const char *fmt, char *out, size_t outlen)
 {
     struct tm tm;
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
+    svc_gmtime(t, &tm);
     strftime(out, outlen, fmt, &tm);
 }
 

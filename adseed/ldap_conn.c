@@ -1,20 +1,16 @@
 /*
  * ldap_conn.c - opens an authenticated connection to an AD domain controller: URI, TLS
- * (certificate verification always on), StartTLS, simple or SASL (GSSAPI / GSS-SPNEGO, NOCANON)
- * bind, referrals off, and discovery of the domain from the RootDSE.
+ * (certificate verification always on), StartTLS, simple or Kerberos (ldap_gss.h: GSSAPI /
+ * GSS-SPNEGO) bind, referrals off, and discovery of the domain from the RootDSE.
  */
 #include "adseed/ldap_conn.h"
-#include "adseed/ldap_sspi.h"
+#include "adseed/ldap_gss.h"
+#include "svc/base/timeval.h"
 
-#ifdef _WIN32
-#include <winsock2.h> /* struct timeval */
-#endif
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sasl/sasl.h>
 
 int adseed_bind_mech_parse(const char *s, adseed_bind_mech *out)
 {
@@ -32,18 +28,6 @@ int adseed_bind_mech_parse(const char *s, adseed_bind_mech *out)
 }
 
 /* SASL interaction: GSSAPI needs no prompts; answer defaults (empty authzid). */
-static int sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
-{
-    (void)ld;
-    (void)flags;
-    (void)defaults;
-    for (sasl_interact_t *i = in; i && i->id != SASL_CB_LIST_END; i++) {
-        i->result = i->defresult ? i->defresult : "";
-        i->len = (unsigned)strlen(i->result);
-    }
-    return LDAP_SUCCESS;
-}
-
 /* A new per-handle TLS context starts empty: carry over the library defaults (LDAPTLS_CACERT,
  * ldap.conf TLS_CACERT/TLS_CACERTDIR) unless --ca-file replaces them. */
 static void inherit_tls_default(LDAP *ld, int opt)
@@ -120,28 +104,7 @@ static int do_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t 
         }
         return 0;
     }
-#ifdef _WIN32
-    /* no GSSAPI plugin in cyrus-sasl on Windows: gssapi and spnego are both SSPI GSS-SPNEGO */
-    return adseed_sspi_bind(c, o->uri, err, errlen);
-#endif
-    const char *mech = o->bind == ADSEED_BIND_GSSAPI ? "GSSAPI" : "GSS-SPNEGO";
-    if (ldap_set_option(c->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON) != LDAP_OPT_SUCCESS) {
-        snprintf(err, errlen, "%s: cannot set LDAP_OPT_X_SASL_NOCANON", o->uri);
-        return -1;
-    }
-    rc = ldap_sasl_interactive_bind_s(c->ld, NULL, mech, NULL, NULL, LDAP_SASL_QUIET, sasl_interact,
-                                      NULL);
-    if (rc != LDAP_SUCCESS) {
-        char what[300];
-        snprintf(what, sizeof what, "%s: SASL %s bind (Kerberos credentials from kinit / KRB5CCNAME)",
-                 o->uri, mech);
-        adseed_ldap_fail(c, err, errlen, what, rc);
-        return -1;
-    }
-    ber_len_t ssf = 0;
-    if (ldap_get_option(c->ld, LDAP_OPT_X_SASL_SSF, &ssf) == LDAP_OPT_SUCCESS)
-        c->sasl_ssf = (unsigned)ssf;
-    return 0;
+    return adseed_gss_bind(c, o, err, errlen);
 }
 
 static char *domain_from_dn(const char *dn)

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adseed/ldap_sspi.h"
+#include "adseed/ldap_gss.h"
+#include "svc/base/utf16.h"
 
 #define SSPI_PACKAGE L"Negotiate"
 #define SASL_MECH "GSS-SPNEGO"
@@ -85,7 +86,7 @@ static int make_spn(const char *uri, wchar_t *wspn, size_t wlen, char *spn, size
     }
     int n = snprintf(spn, len, "ldap/%s", lud->lud_host);
     if (n < 0 || (size_t)n >= len ||
-        !MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, spn, -1, wspn, (int)wlen)) {
+        utf16_from_utf8_buf(spn, wspn, wlen) < 0) {
         snprintf(err, errlen, "%s: the host name is too long or not valid UTF-8", uri);
         goto out;
     }
@@ -104,7 +105,7 @@ static void negotiated_package(CtxtHandle *ctx, char *buf, size_t len)
     memset(&ni, 0, sizeof ni);
     if (QueryContextAttributesW(ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni) == SEC_E_OK && ni.PackageInfo) {
         if (ni.PackageInfo->Name)
-            WideCharToMultiByte(CP_UTF8, 0, ni.PackageInfo->Name, -1, buf, (int)len, NULL, NULL);
+            utf8_from_utf16_buf(ni.PackageInfo->Name, buf, len);
         FreeContextBuffer(ni.PackageInfo);
     }
 }
@@ -139,8 +140,9 @@ static int send_token(adseed_conn *c, const char *uri, const SecBuffer *tok, str
     return -1;
 }
 
-int adseed_sspi_bind(adseed_conn *c, const char *uri, char *err, size_t errlen)
+int adseed_gss_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t errlen)
 {
+    const char *uri = o->uri; /* gssapi and spnego alike: SSPI GSS-SPNEGO */
     wchar_t wspn[600];
     char spn[600], pkg[64];
     CredHandle cred;

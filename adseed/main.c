@@ -1,6 +1,7 @@
 /* main.c - the adseed command: dispatches to the subcommands (create, list, verify, trip, remove,
  * export, suggest, report, breadcrumb). */
 #include "adseed/cli.h"
+#include "svc/base/platform.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    argv = svc_utf8_argv(argc, argv); /* UTF-8 on Windows too */
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

@@ -15,6 +15,7 @@
 
 #include "evtx/eventlog.h"
 #include "evtx/eventlog_int.h"
+#include "svc/base/utf16.h"
 
 #ifndef RPC_S_INVALID_BOUND
 #define RPC_S_INVALID_BOUND 1734
@@ -59,17 +60,6 @@ static void notice(evtx_eventlog *el, const char *fmt, const char *a, const char
         return;
     snprintf(msg, sizeof msg, fmt, a, b);
     el->notice(el->notice_ctx, msg);
-}
-
-static wchar_t *utf8_to_wide(const char *s)
-{
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-    if (w && !MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n)) {
-        free(w);
-        w = NULL;
-    }
-    return w;
 }
 
 static char *channel_utf8(const evtx_eventlog *el)
@@ -176,7 +166,7 @@ static int load_bookmark(evtx_eventlog *el, const char *xml, char *err, size_t e
     el->bookmark = NULL;
     el->have_position = 0;
     if (xml && *xml) {
-        if (!(w = utf8_to_wide(xml))) {
+        if (!(w = utf16_from_utf8(xml, UTF16_NUL, 0))) {
             snprintf(err, errlen, "bookmark is not valid UTF-8");
             return -1;
         }
@@ -271,8 +261,8 @@ evtx_eventlog *evtx_eventlog_open(const evtx_eventlog_opts *o, char *err, size_t
         snprintf(err, errlen, "event ID filter too long");
         goto fail;
     }
-    el->channel = o->channel ? utf8_to_wide(o->channel) : NULL;
-    el->query = utf8_to_wide(xpath);
+    el->channel = o->channel ? utf16_from_utf8(o->channel, UTF16_NUL, 0) : NULL;
+    el->query = utf16_from_utf8(xpath, UTF16_NUL, 0);
     if (!el->channel || !el->query || !*el->channel) {
         snprintf(err, errlen, "invalid channel name");
         goto fail;

@@ -5,6 +5,7 @@
  * rotation; a size below our offset means truncation.
  */
 #include "evtx/evtx.h"
+#include "svc/base/utf16.h"
 
 #include <windows.h>
 #include <stdio.h>
@@ -71,18 +72,16 @@ evtx_follow *evtx_follow_open(const char *path, uint64_t offset, char *err, size
 {
     evtx_follow *f = calloc(1, sizeof *f);
     uint64_t size = 0;
-    int n, rc;
+    int rc;
 
     if (!f)
         goto nomem;
     f->h = INVALID_HANDLE_VALUE;
     snprintf(f->identity, sizeof f->identity, "none");
     f->path = malloc(strlen(path) + 1);
-    n = MultiByteToWideChar(CP_UTF8, 0, path, -1, NULL, 0);
-    if (!f->path || n <= 0 || !(f->wpath = calloc((size_t)n, sizeof(wchar_t))))
+    if (!f->path || !(f->wpath = utf16_from_utf8(path, UTF16_NUL, 0)))
         goto nomem;
     memcpy(f->path, path, strlen(path) + 1);
-    MultiByteToWideChar(CP_UTF8, 0, path, -1, f->wpath, n);
     rc = open_current(f, &size, err, errlen);
     if (rc < 0) {
         evtx_follow_close(f);

@@ -58,12 +58,10 @@ static int check_inputs(const svc_config *cfg)
             printf("input %-28s %s%s\n", in->name, paths[j],
                    svc_file_stamp(paths[j]) ? "" : "  (does not exist yet: it will be waited for)");
         }
-#ifndef _WIN32
-        if (in->type == SVC_INPUT_EVENTLOG) {
+        if (in->type == SVC_INPUT_EVENTLOG && !svc_is_windows()) {
             printf("input %-28s FAILED: the eventlog input exists only on Windows\n", in->name);
             return -1;
         }
-#endif
     }
     return 0;
 }

@@ -11,9 +11,7 @@
 #include "svc/signals.h"
 #include "svc/status.h"
 #include "svc/svc.h"
-#ifdef _WIN32
 #include "svc/win/service.h"
-#endif
 
 static const char usage_main[] =
     "usage: decoysvc <command> [options]\n"
@@ -29,11 +27,9 @@ static const char usage_main[] =
     "                                      or directories) offline; a summary of what was read\n"
     "  check   --config FILE [--no-send]   validate config and inventory, send a test alert\n"
     "  status  --config FILE [--format text|json]\n"
-    "                                      is the service running and healthy (exit 0/1/2)\n"
-#ifdef _WIN32
-    "  install | uninstall | start | stop | status | protect-secret\n"
-    "                                      manage the Windows service (see `decoysvc install --help`)\n"
-#endif
+    "                                      is the service running and healthy (exit 0/1/2)\n";
+/* then the Windows service's commands (svc_service_usage), then: */
+static const char usage_main_end[] =
     "\n"
     "  --help, --version\n";
 
@@ -81,11 +77,19 @@ static const char usage_status[] =
     "  the service.\n"
     "  --max-pending-age MINUTES  pending alerts older than this are a problem (default 10)\n"
     "  exit status (Nagios): 0 healthy, 1 degraded (a sink failing or paused, alerts pending too long,\n"
-    "  an input lost or blind, status.json stale), 2 down (not running) or unreadable.\n"
-#ifdef _WIN32
-    "  Without --config: the Windows service's state (see `decoysvc install --help`).\n"
-#endif
-    ;
+    "  an input lost or blind, status.json stale), 2 down (not running) or unreadable.\n";
+/* then svc_service_status_usage(). */
+
+/* Prints a usage text with the Windows service's lines where there is one (svc/win/service.h). */
+static void put_usage(FILE *f, const char *usage)
+{
+    fputs(usage, f);
+    if (usage == usage_main) {
+        fputs(svc_service_usage(), f);
+        fputs(usage_main_end, f);
+    } else if (usage == usage_status)
+        fputs(svc_service_status_usage(), f);
+}
 
 static int want_help(int argc, char **argv)
 {
@@ -107,7 +111,8 @@ static const char *opt_value(int argc, char **argv, int *i)
 
 static int bad_option(const char *cmd, const char *arg, const char *usage)
 {
-    fprintf(stderr, "decoysvc %s: unknown option '%s'\n%s", cmd, arg, usage);
+    fprintf(stderr, "decoysvc %s: unknown option '%s'\n", cmd, arg);
+    put_usage(stderr, usage);
     return 2;
 }
 
@@ -301,12 +306,12 @@ static int cmd_status(int argc, char **argv)
         }
     }
     if (!o.config_path) {
-#ifdef _WIN32
-        return svc_service_command(argc, argv); /* the SCM's view of the Windows service */
-#else
-        fprintf(stderr, "decoysvc status: --config FILE is required\n%s", usage_status);
+        int rc = svc_service_command(argc, argv); /* Windows: the SCM's view of the service */
+        if (rc != SVC_NOT_A_SERVICE_COMMAND)
+            return rc;
+        fputs("decoysvc status: --config FILE is required\n", stderr);
+        put_usage(stderr, usage_status);
         return 2;
-#endif
     }
     return svc_status(&o);
 }
@@ -321,7 +326,7 @@ int svc_main(int argc, char **argv)
                  {"status", cmd_status, usage_status}};
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-        fputs(usage_main, argc < 2 ? stderr : stdout);
+        put_usage(argc < 2 ? stderr : stdout, usage_main);
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
@@ -332,18 +337,17 @@ int svc_main(int argc, char **argv)
         if (strcmp(argv[1], cmds[i].name) != 0)
             continue;
         if (want_help(argc - 1, argv + 1)) {
-            fputs(cmds[i].usage, stdout);
+            put_usage(stdout, cmds[i].usage);
             return 0;
         }
         return cmds[i].fn(argc - 1, argv + 1);
     }
-#ifdef _WIN32
     {
-        int rc = svc_service_command(argc - 1, argv + 1);
+        int rc = svc_service_command(argc - 1, argv + 1); /* Windows: install, start ... */
         if (rc != SVC_NOT_A_SERVICE_COMMAND)
             return rc;
     }
-#endif
-    fprintf(stderr, "decoysvc: unknown command '%s'\n%s", argv[1], usage_main);
+    fprintf(stderr, "decoysvc: unknown command '%s'\n", argv[1]);
+    put_usage(stderr, usage_main);
     return 2;
 }

@@ -3,6 +3,7 @@
  * keys are an option map (svc/optmap.h); the inputs are in config_input.c. */
 #include "svc/config_int.h"
 #include "svc/detect/inventory_source.h"
+#include "svc/base/platform.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,31 +19,15 @@ static char *dupstr(const char *s)
     return d;
 }
 
-static int is_abs(const char *p)
-{
-#ifdef _WIN32
-    return p[0] == '\\' || p[0] == '/' || (p[0] && p[1] == ':');
-#else
-    return p[0] == '/';
-#endif
-}
-
 char *svc_config_resolve(const char *config_path, const char *p)
 {
     const char *slash;
     size_t dirlen;
     char *out;
 
-    if (!p || is_abs(p) || !config_path || strcmp(p, "-") == 0)
+    if (!p || svc_path_is_absolute(p) || !config_path || strcmp(p, "-") == 0)
         return p ? dupstr(p) : NULL;
-    slash = strrchr(config_path, '/');
-#ifdef _WIN32
-    {
-        const char *bs = strrchr(config_path, '\\');
-        if (bs && (!slash || bs > slash))
-            slash = bs;
-    }
-#endif
+    slash = svc_path_last_sep(config_path);
     if (!slash)
         return dupstr(p);
     dirlen = (size_t)(slash - config_path);
@@ -232,13 +217,11 @@ static int parse_self_test(svc_config *cfg, const json_t *root, const char *file
         CFG_ERR("%s.canary: missing (the name of a decoy with an SPN, from the inventory)", where);
         goto out;
     }
-#ifndef _WIN32
-    if (c->interval_ms > 0 && (!c->keytab || !c->principal)) {
+    if (!svc_is_windows() && c->interval_ms > 0 && (!c->keytab || !c->principal)) {
         CFG_ERR("%s: \"keytab\" and \"principal\" (a dedicated low-privilege principal) are needed on this platform",
                 where);
         goto out;
     }
-#endif
     if (c->interval_ms > 0 && c->interval_ms <= c->expect_ms) {
         CFG_ERR("%s: the interval must be longer than expect_within_seconds", where);
         goto out;

@@ -6,6 +6,7 @@
 
 #include "adseed/adseed.h"
 #include "svc/detect/inventory_source.h"
+#include "svc/base/platform.h"
 #include "svc/sink/sink.h"
 
 static int validate_sinks(const svc_config *cfg, char *err, size_t errlen)
@@ -21,15 +22,11 @@ static int validate_sinks(const svc_config *cfg, char *err, size_t errlen)
 
 static int validate_inputs(const svc_config *cfg, char *err, size_t errlen)
 {
-#ifndef _WIN32
-    for (size_t i = 0; i < cfg->ninputs; i++)
+    for (size_t i = 0; i < cfg->ninputs && !svc_is_windows(); i++)
         if (cfg->inputs[i].type == SVC_INPUT_EVENTLOG) {
             snprintf(err, errlen, "%s: inputs[%zu]: type: the eventlog input exists only on Windows", cfg->path, i);
             return -1;
         }
-#else
-    (void)cfg, (void)err, (void)errlen;
-#endif
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * locks are mandatory, so the lock is taken on one byte far past the pid text (offset 4 GiB): other
  * processes can still read the pid. The system releases the lock when the holder's process ends. */
 #include "svc/base/instance_lock.h"
+#include "svc/base/utf16.h"
 
 #include <windows.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@ static HANDLE open_lock_file(const char *state_dir, int create, DWORD *gle)
     HANDLE h;
 
     snprintf(path, sizeof path, "%s\\%s", state_dir, INSTANCE_LOCK_FILE);
-    if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, MAX_PATH * 2) <= 0) {
+    if (utf16_from_utf8_buf(path, w, MAX_PATH * 2) < 0) {
         *gle = ERROR_INVALID_NAME;
         return INVALID_HANDLE_VALUE;
     }

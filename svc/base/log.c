@@ -1,5 +1,6 @@
 /* log.c - decoysvc's diagnostic log: formatting, control-character neutralising, stderr writer. */
 #include "svc/base/log.h"
+#include "svc/base/platform.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,11 +36,7 @@ static void stderr_write(void *ctx, svc_log_level level, const char *msg)
     struct tm tm;
 
     (void)ctx;
-#ifdef _WIN32
-    gmtime_s(&tm, &now);
-#else
-    gmtime_r(&now, &tm);
-#endif
+    svc_gmtime(now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(stderr, "%s decoysvc[%s]: %s\n", stamp, svc_log_level_name(level), msg);
     fflush(stderr);

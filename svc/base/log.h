@@ -3,6 +3,8 @@
 #ifndef ADDECOY_SVC_LOG_H
 #define ADDECOY_SVC_LOG_H
 
+#include "svc/base/compiler.h"
+
 typedef enum svc_log_level { SVC_LOG_ERR = 0, SVC_LOG_WARN, SVC_LOG_INFO, SVC_LOG_DEBUG } svc_log_level;
 
 typedef struct svc_logger {
@@ -10,14 +12,6 @@ typedef struct svc_logger {
     void *ctx;
     svc_log_level min; /* messages above this level are dropped */
 } svc_logger;
-
-#if defined(__MINGW32__)
-#define SVC_PRINTF(a, b) __attribute__((format(gnu_printf, a, b))) /* with __USE_MINGW_ANSI_STDIO */
-#elif defined(__GNUC__)
-#define SVC_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define SVC_PRINTF(a, b)
-#endif
 
 /* Formats and writes one message; a NULL logger writes nothing. Control characters in the
  * formatted text are replaced so that attacker-controlled values cannot forge log lines. */

@@ -5,7 +5,25 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
+/* 1 when this build runs on Windows (for the few choices that depend on it: the eventlog input and
+ * sink, the Windows service commands, Kerberos through the logged-on session). */
+int svc_is_windows(void);
+/* Broken-down UTC time of t (gmtime_r / gmtime_s). */
+void svc_gmtime(time_t t, struct tm *out);
+/* This process's id. */
+long svc_pid(void);
+/* 1 when p is an absolute path ("/x"; on Windows also "\\x", "C:..."), else 0. */
+int svc_path_is_absolute(const char *p);
+/* The last directory separator in p ('/'; on Windows also '\\'), or NULL. */
+const char *svc_path_last_sep(const char *p);
+/* The command line as UTF-8, like every string in the tree: argv itself on POSIX; on Windows the
+ * UTF-16 command line (GetCommandLineW) converted, since the CRT's argv is in the ANSI code page.
+ * The array lives until the process exits; argv is returned when the conversion fails. */
+char **svc_utf8_argv(int argc, char **argv);
+/* The default path of the decoy inventory adseed writes and decoysvc reads. */
+const char *svc_default_inventory_path(void);
 /* Wall-clock time in ms since the epoch. */
 int64_t svc_now_ms(void);
 /* Sleeps for ms milliseconds (returns early on a signal). */

@@ -144,3 +144,39 @@ int svc_stderr_is_tty(void)
 {
     return isatty(2);
 }
+
+int svc_is_windows(void)
+{
+    return 0;
+}
+
+void svc_gmtime(time_t t, struct tm *out)
+{
+    gmtime_r(&t, out);
+}
+
+long svc_pid(void)
+{
+    return (long)getpid();
+}
+
+int svc_path_is_absolute(const char *p)
+{
+    return p[0] == '/';
+}
+
+const char *svc_path_last_sep(const char *p)
+{
+    return strrchr(p, '/');
+}
+
+const char *svc_default_inventory_path(void)
+{
+    return "/var/lib/addecoy/inventory.json";
+}
+
+char **svc_utf8_argv(int argc, char **argv)
+{
+    (void)argc;
+    return argv;
+}

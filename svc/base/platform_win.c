@@ -1,11 +1,14 @@
 /* platform_win.c - Windows implementation of platform.h. */
 #include "svc/base/platform.h"
+#include "svc/base/utf16.h"
 
 #include <windows.h>
+#include <shellapi.h>
 #include <direct.h>
 #include <errno.h>
 #include <io.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -132,4 +135,53 @@ int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t er
 int svc_stderr_is_tty(void)
 {
     return _isatty(_fileno(stderr));
+}
+
+int svc_is_windows(void)
+{
+    return 1;
+}
+
+void svc_gmtime(time_t t, struct tm *out)
+{
+    gmtime_s(out, &t);
+}
+
+long svc_pid(void)
+{
+    return (long)GetCurrentProcessId();
+}
+
+int svc_path_is_absolute(const char *p)
+{
+    return p[0] == '\\' || p[0] == '/' || (p[0] && p[1] == ':');
+}
+
+const char *svc_path_last_sep(const char *p)
+{
+    const char *slash = strrchr(p, '/'), *bs = strrchr(p, '\\');
+    return bs && (!slash || bs > slash) ? bs : slash;
+}
+
+const char *svc_default_inventory_path(void)
+{
+    return "C:\\ProgramData\\ADDecoy\\inventory.json";
+}
+
+char **svc_utf8_argv(int argc, char **argv)
+{
+    int n = 0;
+    wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
+    char **out = w && n == argc ? calloc((size_t)n + 1, sizeof *out) : NULL;
+
+    for (int i = 0; out && i < n; i++)
+        if (!(out[i] = utf8_from_utf16(w[i]))) {
+            while (i-- > 0)
+                free(out[i]);
+            free(out);
+            out = NULL;
+        }
+    if (w)
+        LocalFree(w);
+    return out ? out : argv;
 }

@@ -4,23 +4,12 @@
  * service's account as TargetUserName). keytab/principal are not used here. */
 #define SECURITY_WIN32
 #include "svc/base/ticket.h"
+#include "svc/base/utf16.h"
 
 #include <windows.h>
 #include <security.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static wchar_t *to_wide(const char *s)
-{
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-
-    if (w && MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n) <= 0) {
-        free(w);
-        w = NULL;
-    }
-    return w;
-}
 
 static void own_account(char *who, size_t wholen)
 {
@@ -29,7 +18,7 @@ static void own_account(char *who, size_t wholen)
 
     who[0] = '\0';
     if (GetUserNameExW(NameSamCompatible, name, &n) &&
-        WideCharToMultiByte(CP_UTF8, 0, name, -1, who, (int)wholen, NULL, NULL) > 0)
+        utf8_from_utf16_buf(name, who, wholen) == 0)
         return;
     snprintf(who, wholen, "unknown");
 }
@@ -44,7 +33,7 @@ int svc_ticket_request(const svc_ticket_conf *c, const char *spn, char *who, siz
     ULONG attrs = 0;
     TimeStamp expiry;
     SECURITY_STATUS ss;
-    wchar_t *target = to_wide(spn);
+    wchar_t *target = utf16_from_utf8(spn, UTF16_NUL, 0);
     int rc = -1, have_cred = 0, have_ctx = 0;
 
     (void)c;

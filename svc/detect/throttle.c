@@ -5,17 +5,12 @@
  * table is bounded; a full table degrades to unfolded alerts, never to lost counts.
  */
 #include "svc/detect/throttle_internal.h"
+#include "svc/base/net.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef _WIN32
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#else
-#include <arpa/inet.h>
-#endif
 
 throttle *throttle_new(int64_t window_ms)
 {
@@ -54,23 +49,6 @@ void throttle_set_max_keys(throttle *t, size_t max_keys)
 size_t throttle_keys(const throttle *t) { return t->nkeys; }
 
 /* ---- allowlist ------------------------------------------------------------------------------ */
-static int parse_addr(const char *s, uint8_t out[16])
-{
-    struct in_addr a4;
-    struct in6_addr a6;
-    if (inet_pton(AF_INET, s, &a4) == 1) {
-        memset(out, 0, 10);
-        out[10] = out[11] = 0xff;
-        memcpy(out + 12, &a4, 4);
-        return 4;
-    }
-    if (inet_pton(AF_INET6, s, &a6) == 1) {
-        memcpy(out, &a6, 16);
-        return 6;
-    }
-    return 0;
-}
-
 int throttle_allow(throttle *t, const char *cidr, char *err, size_t errlen)
 {
     char buf[64];
@@ -86,7 +64,7 @@ int throttle_allow(throttle *t, const char *cidr, char *err, size_t errlen)
         goto bad;
     memcpy(buf, cidr, alen);
     buf[alen] = '\0';
-    fam = parse_addr(buf, net.addr);
+    fam = net_parse_ip(buf, net.addr);
     if (!fam)
         goto bad;
     prefix = fam == 4 ? 32 : 128;
@@ -124,7 +102,7 @@ int throttle_is_allowed(const throttle *t, const char *ip)
         if (pct)
             *pct = '\0';
     }
-    if (!parse_addr(norm, a))
+    if (!net_parse_ip(norm, a))
         return 0;
     for (size_t i = 0; i < t->nallow; i++) {
         const throttle_net *n = &t->allow[i];

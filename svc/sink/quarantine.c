@@ -13,7 +13,7 @@
 #include "svc/base/platform.h"
 #include "svc/sink/escape.h"
 #include "svc/spool/spool.h"
-#include "svc/spool/spool_fs.h"
+#include "svc/base/fs.h"
 
 void quarantine_path(const char *dir, const char *sink, char *buf, size_t len)
 {
@@ -70,15 +70,15 @@ int quarantine_append(const char *dir, const char *sink, const char *doc, size_t
     }
     n = strlen(text);
     text[n] = '\n'; /* json_dumps leaves room for the NUL: the newline replaces it */
-    if ((fd = spool_fs_open_append(path, 1)) < 0 || spool_fs_write_all(fd, text, n + 1) < 0 ||
-        spool_fs_fsync(fd) < 0) {
+    if ((fd = fs_open_append(path, 1)) < 0 || fs_write_all(fd, text, n + 1) < 0 ||
+        fs_fsync(fd) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         goto out;
     }
     rc = 0;
 out:
     if (fd >= 0)
-        spool_fs_close(fd);
+        fs_close(fd);
     free(text);
     return rc;
 }

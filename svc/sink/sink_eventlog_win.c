@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "svc/sink/sink_int.h"
+#include "svc/base/utf16.h"
 
 #define EVENTLOG_MSG_MAX 31839 /* ReportEvent's limit for one insertion string (characters) */
 
@@ -60,17 +61,9 @@ static DWORD event_id_for(const char *doc, size_t len)
 /* UTF-8 -> UTF-16, cut to the event log's limit (invalid bytes become U+FFFD). */
 static wchar_t *to_wide(const char *s, size_t len)
 {
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, (int)len, NULL, 0);
-    wchar_t *w;
-    if (n <= 0)
-        return NULL;
-    if (n > EVENTLOG_MSG_MAX)
-        n = EVENTLOG_MSG_MAX;
-    w = malloc(((size_t)n + 1) * sizeof *w);
-    if (!w)
-        return NULL;
-    n = MultiByteToWideChar(CP_UTF8, 0, s, (int)len, w, n);
-    w[n > 0 ? n : 0] = 0;
+    wchar_t *w = utf16_from_utf8(s, len, 0);
+    if (w && wcslen(w) > EVENTLOG_MSG_MAX)
+        w[EVENTLOG_MSG_MAX] = L'\0';
     return w;
 }
 

@@ -1,18 +1,12 @@
 /* sink_file.c - the "file" sink: alerts as JSON lines appended to a file (fsync after each batch)
  * or written to stdout with "path": "-". The documents are compact JSON, so one alert = one line. */
 #include "svc/sink/sink_int.h"
+#include "svc/base/fs.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _WIN32
-#include <io.h>
-#define fsync_file(f) _commit(_fileno(f))
-#else
-#include <unistd.h>
-#define fsync_file(f) fsync(fileno(f))
-#endif
 
 typedef struct file_sink {
     char *path;
@@ -62,7 +56,7 @@ static sink_status file_send(sink *s, const char *const *docs, const size_t *len
         if (fwrite(docs[i], 1, len, fs->f) != len || fputc('\n', fs->f) == EOF)
             goto io_error;
     }
-    if (fflush(fs->f) != 0 || (!is_stdout && fsync_file(fs->f) != 0))
+    if (fflush(fs->f) != 0 || (!is_stdout && fs_fsync_stream(fs->f) != 0))
         goto io_error;
     return SINK_OK;
 io_error:

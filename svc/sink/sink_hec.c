@@ -3,6 +3,7 @@
  * indexer acknowledgment (channel GUID, ackId, /services/collector/ack polling) before OK. */
 #include "svc/sink/sink_int.h"
 #include "svc/base/crypto.h"
+#include "svc/base/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,7 @@ static sink_status hec_wait_ack(hec_sink *h, struct curl_slist *hdr, json_int_t 
                      (long long)ack_id, h->ack_timeout_ms);
             return SINK_RETRY;
         }
-        sink_sleep_ms((long)h->ack_poll_ms);
+        svc_sleep_ms(h->ack_poll_ms);
         waited += h->ack_poll_ms;
     }
 }

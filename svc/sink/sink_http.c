@@ -3,32 +3,12 @@
  * off, optional CA file, proxy only from the config (never from the environment). */
 #include "svc/sink/sink_int.h"
 #include "svc/base/backoff.h"
+#include "svc/base/net.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef _WIN32
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-#else
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <strings.h>
-#define _stricmp strcasecmp
-#endif
-
-void sink_sleep_ms(long ms)
-{
-#ifdef _WIN32
-    Sleep((DWORD)ms);
-#else
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-#endif
-}
 
 int sink_url_is_loopback(const char *url)
 {
@@ -52,15 +32,16 @@ int sink_url_is_loopback(const char *url)
         n = strcspn(p, ":/?#");
     if (n == 0 || n >= sizeof host)
         return 0;
-    memcpy(host, p, n);
+    for (size_t i = 0; i < n; i++) /* ASCII lower case: "LocalHost" */
+        host[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
     host[n] = '\0';
-    if (_stricmp(host, "localhost") == 0 || _stricmp(host, "localhost.") == 0)
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "localhost.") == 0)
         return 1;
-    if (inet_pton(AF_INET, host, a) == 1)
-        return a[0] == 127;
-    if (inet_pton(AF_INET6, host, a) == 1)
-        return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
-    return 0;
+    switch (net_parse_ip(host, a)) {
+    case 4: return a[12] == 127;
+    case 6: return memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+    default: return 0;
+    }
 }
 
 static const opt_def HTTP_OPTS[] = {

@@ -35,10 +35,10 @@ int sink_hec_init(sink *s, const json_t *conf, const char *where, char *err, siz
 int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_file_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
 int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
-#ifdef _WIN32
+/* The Windows Application log (sink_eventlog_win.c); on POSIX an error (sink_eventlog_posix.c). */
 int sink_eventlog_init(sink *s, const json_t *conf, const char *where, char *err, size_t errlen);
+/* Its keys; on POSIX a map without rows (defs NULL), which sink.c and --list-keys skip. */
 extern const opt_map SINK_EVENTLOG_MAP;
-#endif
 
 /* The option maps: keys every sink takes (sink.c), the HTTP keys of hec and webhook (sink_http.c),
  * and each type's own. */
@@ -80,7 +80,6 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
 void sink_http_reply_free(sink_http_reply *r);
 /* Common mapping of a non-2xx reply: 429/5xx RETRY, others CONFIG_ERROR; fills res. */
 sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res);
-void sink_sleep_ms(long ms);
 
 /* sink_webhook_fmt.c: request bodies of the webhook formats (malloc'd compact JSON, NULL on
  * error). Attacker-controlled values are escaped or put where they cannot be markup. */

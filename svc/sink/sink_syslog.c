@@ -2,38 +2,19 @@
  * octet counting ("LEN SP RECORD"), or one UDP datagram each. The TCP connection is kept open and
  * re-established when the peer closed it; a failed batch is resent whole (at-least-once). */
 #include "svc/sink/sink_int.h"
+#include "svc/base/net.h"
+#include "svc/base/platform.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef _WIN32
-#include <winsock2.h>
-#include <ws2tcpip.h>
-typedef SOCKET sock_t;
-#define BAD_SOCK INVALID_SOCKET
-#define sock_close closesocket
-#define sock_poll WSAPoll
-#undef gai_strerror
-#define gai_strerror gai_strerrorA
-#else
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-typedef int sock_t;
-#define BAD_SOCK (-1)
-#define sock_close close
-#define sock_poll poll
-#endif
 
 typedef struct syslog_sink {
     char *host, *port, *hostname, *app;
     int udp, cef; /* "protocol", "format" */
     long long portnum, facility, severity, batch, connect_timeout_ms, timeout_ms;
     syslog_fmt fmt;
+<<<<<<< HEAD
     sock_t fd;
 } syslog_sink;
 
@@ -75,70 +56,27 @@ static void set_send_timeout(sock_t fd, long ms)
 #endif
 }
 
+=======
+    long connect_timeout_ms, timeout_ms;
+    net_conn *conn;
+} syslog_sink;
+
+>>>>>>> platform
 static void disconnect(syslog_sink *y)
 {
-    if (y->fd != BAD_SOCK)
-        sock_close(y->fd);
-    y->fd = BAD_SOCK;
+    net_close(y->conn);
+    y->conn = NULL;
 }
 
 /* Connects with a timeout; 0 or -1 with a message. */
 static int connect_to(syslog_sink *y, sink_result *res)
 {
-    struct addrinfo hints, *ai = NULL, *a;
-    int rc;
+    char why[sizeof res->message - 8] = "";
 
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = y->udp ? SOCK_DGRAM : SOCK_STREAM;
-    if ((rc = getaddrinfo(y->host, y->port, &hints, &ai)) != 0) {
-        snprintf(res->message, sizeof res->message, "syslog %s:%s: %s", y->host, y->port, gai_strerror(rc));
+    y->conn = net_connect(y->host, y->port, y->udp, y->connect_timeout_ms, y->timeout_ms, why, sizeof why);
+    if (!y->conn) {
+        snprintf(res->message, sizeof res->message, "syslog %s", why);
         return -1;
-    }
-    for (a = ai; a; a = a->ai_next) {
-        struct pollfd p;
-        int soerr = 0;
-        socklen_t sl = sizeof soerr;
-
-        y->fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-        if (y->fd == BAD_SOCK)
-            continue;
-        set_nonblocking(y->fd, 1);
-        if (connect(y->fd, a->ai_addr, (socklen_t)a->ai_addrlen) != 0) {
-            p.fd = y->fd, p.events = POLLOUT, p.revents = 0;
-            if (sock_poll(&p, 1, (int)y->connect_timeout_ms) != 1 ||
-                getsockopt(y->fd, SOL_SOCKET, SO_ERROR, (char *)&soerr, &sl) != 0 || soerr != 0) {
-                snprintf(res->message, sizeof res->message, "syslog %s:%s: cannot connect: %s", y->host, y->port,
-                         soerr ? strerror(soerr) : "timed out");
-                disconnect(y);
-                continue;
-            }
-        }
-        set_nonblocking(y->fd, 0);
-        set_send_timeout(y->fd, y->timeout_ms);
-        break;
-    }
-    freeaddrinfo(ai);
-    return y->fd == BAD_SOCK ? -1 : 0;
-}
-
-/* A TCP peer that closed the connection shows as readable with nothing to read. */
-static int peer_closed(syslog_sink *y)
-{
-    struct pollfd p = {y->fd, POLLIN, 0};
-    char c;
-
-    if (sock_poll(&p, 1, 0) != 1)
-        return 0;
-    return recv(y->fd, &c, 1, MSG_PEEK) <= 0;
-}
-
-static int send_all(sock_t fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        int n = (int)send(fd, p, len > 0x10000000 ? 0x10000000 : (int)len, 0);
-        if (n <= 0)
-            return -1;
-        p += n, len -= (size_t)n;
     }
     return 0;
 }
@@ -149,10 +87,11 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
     strbuf out = {0}, rec = {0};
     sink_status st = SINK_RETRY;
     size_t bad = n; /* index of a document that is not an alert, if any */
+    char why[200];
 
-    if (y->fd != BAD_SOCK && !y->udp && peer_closed(y))
+    if (y->conn && net_peer_closed(y->conn))
         disconnect(y);
-    if (y->fd == BAD_SOCK && connect_to(y, res) < 0)
+    if (!y->conn && connect_to(y, res) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         rec.len = 0;
@@ -164,8 +103,8 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
         }
         if (y->udp) {
             size_t l = escape_utf8_prefix(rec.data, rec.len, 65000);
-            if (send(y->fd, rec.data, (int)l, 0) < 0) {
-                snprintf(res->message, sizeof res->message, "syslog udp %s:%s: %s", y->host, y->port, strerror(errno));
+            if (net_send(y->conn, rec.data, l, why, sizeof why) < 0) {
+                snprintf(res->message, sizeof res->message, "syslog udp %s:%s: %s", y->host, y->port, why);
                 disconnect(y);
                 goto out;
             }
@@ -174,9 +113,13 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
             strbuf_append(&out, rec.data, rec.len);
         }
     }
+<<<<<<< HEAD
     if (!y->udp && out.len && (out.failed || send_all(y->fd, out.data, out.len) < 0)) {
+=======
+    if (!y->udp && out.len && (out.oom || net_send(y->conn, out.data, out.len, why, sizeof why) < 0)) {
+>>>>>>> platform
         snprintf(res->message, sizeof res->message, "syslog tcp %s:%s: send failed: %s", y->host, y->port,
-                 strerror(errno));
+                 out.oom ? "out of memory" : why);
         disconnect(y);
         goto out;
     }
@@ -202,9 +145,6 @@ static void syslog_free(void *impl)
     opt_free(&SINK_SYSLOG_MAP, y);
     free(y->port);
     free(y);
-#ifdef _WIN32
-    WSACleanup();
-#endif
 }
 
 static const sink_ops SYSLOG_OPS = {"syslog", syslog_send, syslog_free};
@@ -212,14 +152,7 @@ static const sink_ops SYSLOG_OPS = {"syslog", syslog_send, syslog_free};
 static char *default_hostname(void)
 {
     char buf[256] = "";
-#ifdef _WIN32
-    const char *e = getenv("COMPUTERNAME");
-    snprintf(buf, sizeof buf, "%s", e ? e : "");
-#else
-    if (gethostname(buf, sizeof buf - 1) != 0)
-        buf[0] = '\0';
-    buf[sizeof buf - 1] = '\0';
-#endif
+    svc_hostname(buf, sizeof buf);
     return strdup(buf);
 }
 
@@ -234,6 +167,7 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+<<<<<<< HEAD
     y->fd = BAD_SOCK;
 #ifdef _WIN32
     {
@@ -243,6 +177,29 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
 #endif
     if (opt_parse(&SINK_SYSLOG_MAP, conf, -1, y, where, err, errlen) < 0)
         return -1;
+=======
+    if (sink_conf_known(conf, keys, where, err, errlen) < 0 ||
+        sink_conf_str(conf, "host", where, 1, NULL, &y->host, err, errlen) < 0 ||
+        sink_conf_int(conf, "port", where, 514, 1, 65535, &port, err, errlen) < 0 ||
+        sink_conf_str(conf, "protocol", where, 0, "tcp", &proto, err, errlen) < 0 ||
+        sink_conf_str(conf, "format", where, 0, "rfc5424", &format, err, errlen) < 0 ||
+        sink_conf_int(conf, "facility", where, 4, 0, 23, &fac, err, errlen) < 0 ||
+        sink_conf_int(conf, "severity", where, 1, 0, 7, &sev, err, errlen) < 0 ||
+        sink_conf_str(conf, "app_name", where, 0, "decoysvc", &y->app, err, errlen) < 0 ||
+        sink_conf_str(conf, "hostname", where, 0, NULL, &y->hostname, err, errlen) < 0 ||
+        sink_conf_int(conf, "batch", where, 100, 1, 10000, &batch, err, errlen) < 0 ||
+        sink_conf_int(conf, "connect_timeout_ms", where, 5000, 100, 600000, &ct, err, errlen) < 0 ||
+        sink_conf_int(conf, "timeout_ms", where, 20000, 100, 600000, &tt, err, errlen) < 0)
+        goto out;
+    if (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0) {
+        snprintf(err, errlen, "%s: protocol: must be tcp or udp", where);
+        goto out;
+    }
+    if (strcmp(format, "rfc5424") != 0 && strcmp(format, "cef") != 0) {
+        snprintf(err, errlen, "%s: format: must be rfc5424 or cef", where);
+        goto out;
+    }
+>>>>>>> platform
     if (!y->hostname && !(y->hostname = default_hostname())) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -253,6 +210,7 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
     y->fmt.cef = y->cef;
     y->fmt.hostname = y->hostname;
     y->fmt.app = y->app;
+<<<<<<< HEAD
 #ifdef _WIN32
     y->fmt.procid = (long)GetCurrentProcessId();
 #else
@@ -260,4 +218,13 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
 #endif
     s->max_batch = (size_t)y->batch;
     return y->port ? 0 : -1;
+=======
+    y->fmt.procid = svc_pid();
+    s->max_batch = (size_t)batch;
+    rc = y->port ? 0 : -1;
+out:
+    free(proto);
+    free(format);
+    return rc;
+>>>>>>> platform
 }

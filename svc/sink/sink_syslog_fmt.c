@@ -2,6 +2,7 @@
  * [addecoy@32473 k="v"] with " \ ] escaped, and a message that is either the alert's summary or a
  * CEF:0 line with header and extension escaping. Control characters never reach the record. */
 #include "svc/sink/sink_int.h"
+#include "svc/base/platform.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,11 +44,7 @@ static void timestamp(strbuf *b, const json_t *alert)
     if (sink_parse_time(json_string_value(json_object_get(alert, "@timestamp")), &ms) < 0)
         ms = (int64_t)time(NULL) * 1000;
     t = (time_t)(ms / 1000);
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
+    svc_gmtime(t, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     strbuf_printf(b, "%s.%03dZ", buf, (int)(ms % 1000));
 }

@@ -3,7 +3,7 @@
  * deleting segments once every registered sink has passed them. Recovery: spool_recover.c. */
 #include "svc/spool/spool_int.h"
 #include "svc/base/crypto.h"
-#include "svc/spool/spool_fs.h"
+#include "svc/base/fs.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,7 +31,7 @@ spool *spool_open(const char *dir, uint64_t max_bytes, const svc_logger *lg, cha
     if (sp->seg_max > 16 * 1024 * 1024)
         sp->seg_max = 16 * 1024 * 1024;
     snprintf(path, sizeof path, "%s/cursors", dir);
-    if (spool_fs_mkdir(dir) < 0 || spool_fs_mkdir(path) < 0) {
+    if (fs_mkdir(dir) < 0 || fs_mkdir(path) < 0) {
         snprintf(err, errlen, "%s: cannot create spool directory: %s", dir, strerror(errno));
         goto fail;
     }
@@ -50,7 +50,7 @@ void spool_close(spool *sp)
     if (!sp)
         return;
     if (sp->wfd >= 0)
-        spool_fs_close(sp->wfd);
+        fs_close(sp->wfd);
     for (size_t i = 0; i < sp->ncur; i++)
         free(sp->cur[i].name);
     free(sp->cur);
@@ -156,11 +156,11 @@ static int take_back_torn_tail(spool *sp, char *err, size_t errlen)
     char path[4096];
 
     spool_seg_path(sp, last->id, path, sizeof path);
-    if (sp->wfd < 0 && (sp->wfd = spool_fs_open_append(path, 0)) < 0) {
+    if (sp->wfd < 0 && (sp->wfd = fs_open_append(path, 0)) < 0) {
         snprintf(err, errlen, "%.400s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    if (spool_fs_truncate(sp->wfd, last->size) < 0 || spool_fs_fsync(sp->wfd) < 0) {
+    if (fs_truncate(sp->wfd, last->size) < 0 || fs_fsync(sp->wfd) < 0) {
         snprintf(err, errlen, "%.400s: cannot take back a failed write: %s", path, strerror(errno));
         return -1;
     }
@@ -178,21 +178,21 @@ static int open_active(spool *sp, char *err, size_t errlen)
         return -1;
     if (last && last->size < sp->seg_max && last->id == sp->next_seg - 1) {
         spool_seg_path(sp, last->id, path, sizeof path);
-        if (sp->wfd < 0 && (sp->wfd = spool_fs_open_append(path, 0)) < 0) {
+        if (sp->wfd < 0 && (sp->wfd = fs_open_append(path, 0)) < 0) {
             snprintf(err, errlen, "%.400s: cannot open: %s", path, strerror(errno));
             return -1;
         }
         return 0;
     }
     if (sp->wfd >= 0)
-        spool_fs_close(sp->wfd);
+        fs_close(sp->wfd);
     sp->wfd = -1;
     spool_seg_path(sp, sp->next_seg, path, sizeof path);
-    if ((sp->wfd = spool_fs_open_append(path, 1)) < 0 || spool_fs_fsync_dir(sp->dir) < 0 ||
+    if ((sp->wfd = fs_open_append(path, 1)) < 0 || fs_fsync_dir(sp->dir) < 0 ||
         spool_add_seg(sp, sp->next_seg, 0) < 0) {
         snprintf(err, errlen, "%.400s: cannot create spool segment: %s", path, strerror(errno));
         if (sp->wfd >= 0)
-            spool_fs_close(sp->wfd);
+            fs_close(sp->wfd);
         sp->wfd = -1; /* never keep a descriptor the index does not describe */
         return -1;
     }
@@ -215,11 +215,11 @@ int spool_commit(spool *sp, char *err, size_t errlen)
     if (open_active(sp, msg, sizeof msg) < 0)
         return fail_sticky(sp, err, errlen, "spool %s: %s", msg);
     seg = &sp->segs[sp->nseg - 1];
-    if (spool_fs_write_all(sp->wfd, sp->pending.data, sp->pending.len) < 0 || spool_fs_fsync(sp->wfd) < 0) {
+    if (fs_write_all(sp->wfd, sp->pending.data, sp->pending.len) < 0 || fs_fsync(sp->wfd) < 0) {
         snprintf(msg, sizeof msg, "write failed: %s", strerror(errno));
         /* take back the partial write so that the segment stays well-formed; if that fails too, the
          * next commit takes it back before writing anything */
-        if (spool_fs_truncate(sp->wfd, seg->size) < 0)
+        if (fs_truncate(sp->wfd, seg->size) < 0)
             sp->torn_tail = 1;
         return fail_sticky(sp, err, errlen, "spool %s: %s", msg);
     }

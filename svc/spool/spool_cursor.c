@@ -4,7 +4,7 @@
  * memory (delivery goes on and frees space; a crash would only deliver those records again) and
  * its save is retried by spool_save_cursors(). */
 #include "svc/spool/spool_int.h"
-#include "svc/spool/spool_fs.h"
+#include "svc/base/fs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -130,20 +130,20 @@ static int save_cursor(spool *sp, const char *sink, spool_pos p)
     cursor_path(sp, sink, ".cur", path, sizeof path);
     snprintf(dir, sizeof dir, "%s/cursors", sp->dir);
     n = snprintf(text, sizeof text, "%lu %llu\n", (unsigned long)p.seg, (unsigned long long)p.off);
-    if ((fd = spool_fs_create(tmp)) < 0) {
+    if ((fd = fs_create(tmp)) < 0) {
         snprintf(sp->error, sizeof sp->error, "%.400s: cannot create: %s", tmp, strerror(errno));
         return -1;
     }
-    ok = spool_fs_write_all(fd, text, (size_t)n) == 0 && spool_fs_fsync(fd) == 0;
+    ok = fs_write_all(fd, text, (size_t)n) == 0 && fs_fsync(fd) == 0;
     if (!ok)
         snprintf(sp->error, sizeof sp->error, "%.400s: cannot write: %s", tmp, strerror(errno));
-    if (spool_fs_close(fd) < 0 && ok) {
+    if (fs_close(fd) < 0 && ok) {
         snprintf(sp->error, sizeof sp->error, "%.400s: cannot close: %s", tmp, strerror(errno));
         ok = 0;
     }
     if (!ok)
         return -1;
-    if (spool_fs_replace(tmp, path) < 0 || spool_fs_fsync_dir(dir) < 0) {
+    if (fs_replace(tmp, path) < 0 || fs_fsync_dir(dir) < 0) {
         snprintf(sp->error, sizeof sp->error, "%.400s: cannot replace: %s", path, strerror(errno));
         return -1;
     }
@@ -167,11 +167,11 @@ static void collect(spool *sp)
             break;
         spool_seg_path(sp, id, path, sizeof path);
         if (sp->wfd >= 0 && id + 1 == sp->next_seg) {
-            spool_fs_close(sp->wfd);
+            fs_close(sp->wfd);
             sp->wfd = -1;
             sp->torn_tail = 0; /* the file goes, and its tail with it */
         }
-        if (spool_fs_remove(path) < 0) {
+        if (fs_remove(path) < 0) {
             svc_log(sp->lg, SVC_LOG_WARN, "spool: cannot delete %s: %s", path, strerror(errno));
             break;
         }
@@ -187,7 +187,7 @@ static void collect(spool *sp)
     sp->nseg -= nseg_drop;
     for (size_t i = 0; i < sp->ncur; i++)
         sp->cur[i].idx -= drop;
-    spool_fs_fsync_dir(sp->dir);
+    fs_fsync_dir(sp->dir);
 }
 
 int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)

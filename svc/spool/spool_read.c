@@ -4,7 +4,7 @@
  * length, bad CRC, cut short by the end of its segment) is copied to the quarantine, with its
  * reason logged, and skipped. Nothing leaves the spool any other way. */
 #include "svc/spool/spool_int.h"
-#include "svc/spool/spool_fs.h"
+#include "svc/base/fs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -60,9 +60,9 @@ static rec_status read_record(spool *sp, const spool_rec *r, int *fd, uint32_t *
     spool_seg_path(sp, r->seg, path, sizeof path);
     if (*fd < 0 || *fdseg != r->seg) {
         if (*fd >= 0)
-            spool_fs_close(*fd);
+            fs_close(*fd);
         *fdseg = r->seg;
-        if ((*fd = spool_fs_open_read(path)) < 0) {
+        if ((*fd = fs_open_read(path)) < 0) {
             snprintf(sp->error, sizeof sp->error, "%.400s: cannot open: %s", path, strerror(errno));
             return REC_RETRY;
         }
@@ -71,8 +71,8 @@ static rec_status read_record(spool *sp, const spool_rec *r, int *fd, uint32_t *
         snprintf(sp->error, sizeof sp->error, "out of memory reading %.400s", path);
         return REC_RETRY;
     }
-    rc = spool_fs_pread_all(*fd, buf, SPOOL_FRAME(r->len), r->off);
-    if (rc == SPOOL_FS_SHORT) {
+    rc = fs_pread_all(*fd, buf, SPOOL_FRAME(r->len), r->off);
+    if (rc == FS_SHORT) {
         free(buf);
         return quarantine_corrupt(sp, r, "", 0, "cut short by the end of the segment") < 0 ? REC_RETRY : REC_CORRUPT;
     }
@@ -148,7 +148,7 @@ int spool_read(spool *sp, const char *sink, size_t max, spool_batch *out)
         out->n++;
     }
     if (fd >= 0)
-        spool_fs_close(fd);
+        fs_close(fd);
     if (out->n == 0) {
         int rc = out->end.seg ? spool_ack(sp, sink, out) : 0; /* step over the quarantined ones */
         spool_batch_free(out);

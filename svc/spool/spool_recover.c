@@ -4,7 +4,7 @@
 #include "svc/spool/spool_int.h"
 #include "svc/base/analyzer.h"
 #include "svc/base/crypto.h"
-#include "svc/spool/spool_fs.h"
+#include "svc/base/fs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,7 +88,7 @@ int spool_quarantine_bytes(spool *sp, const char *tag, const void *data, size_t 
     int rc = -1;
 
     snprintf(path, sizeof path, "%s/quarantine", sp->dir);
-    if (spool_fs_mkdir(path) < 0)
+    if (fs_mkdir(path) < 0)
         return -1;
     snprintf(path, sizeof path, "%s/quarantine/%s.txt", sp->dir, tag);
     if (!(f = fopen(path, "wb")))
@@ -117,24 +117,24 @@ static uint64_t next_valid(const unsigned char *buf, uint64_t size, uint64_t p)
 
 static int read_whole(const char *path, unsigned char **out, uint64_t *size, int *fd_out)
 {
-    int fd = spool_fs_open_append(path, 0);
+    int fd = fs_open_append(path, 0);
     int64_t n;
     unsigned char *buf = NULL;
 
     if (fd < 0)
         return -1;
-    n = spool_fs_size(fd);
+    n = fs_size(fd);
     /* calloc: -fanalyzer does not see that pread_all fills the n bytes and reports reads of
      * uninitialised bytes in spool_valid_at */
     if (n < 0 || (uint64_t)n > SIZE_MAX - 1 || !(buf = calloc((size_t)n + 1, 1)))
         goto fail;
-    if (n > 0 && spool_fs_pread_all(fd, buf, (size_t)n, 0) < 0)
+    if (n > 0 && fs_pread_all(fd, buf, (size_t)n, 0) < 0)
         goto fail;
     *out = buf, *size = (uint64_t)n, *fd_out = fd;
     return 0;
 fail:
     free(buf);
-    spool_fs_close(fd);
+    fs_close(fd);
     return -1;
 }
 
@@ -174,7 +174,7 @@ static int scan_segment(spool *sp, uint32_t id, int last, char *err, size_t errl
             svc_log(sp->lg, SVC_LOG_WARN, "spool: %s; copied to quarantine/%s.bad and skipped", reason, tag);
         }
         if (q == size) {
-            if (spool_fs_truncate(fd, p) < 0 || spool_fs_fsync(fd) < 0) {
+            if (fs_truncate(fd, p) < 0 || fs_fsync(fd) < 0) {
                 snprintf(err, errlen, "%s: cannot truncate: %s", path, strerror(errno));
                 goto out;
             }
@@ -190,7 +190,7 @@ oom:
     snprintf(err, errlen, "out of memory scanning %s", path);
 out:
     free(buf);
-    spool_fs_close(fd);
+    fs_close(fd);
     return rc;
 }
 

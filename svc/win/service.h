@@ -1,7 +1,8 @@
 /* service.h - decoysvc as a Windows service (service_win.c): the SCM entry point (ServiceMain and
  * its control handler) and the `install | uninstall | start | stop | status | service` commands.
  * The service runs the portable daemon (svc_daemon_run in daemon.h) with its stop and reload flags
- * set by SERVICE_CONTROL_STOP/SHUTDOWN and SERVICE_CONTROL_PARAMCHANGE. Windows only. */
+ * set by SERVICE_CONTROL_STOP/SHUTDOWN and SERVICE_CONTROL_PARAMCHANGE. On POSIX there is no such
+ * service (service_posix.c): no commands and no usage lines. */
 #ifndef ADDECOY_SVC_SERVICE_H
 #define ADDECOY_SVC_SERVICE_H
 
@@ -18,5 +19,8 @@
  * SVC_NOT_A_SERVICE_COMMAND. "service" is what the SCM starts (ImagePath "decoysvc.exe service");
  * run from a console it says so and returns 1. */
 int svc_service_command(int argc, char **argv);
+/* The lines `decoysvc --help` and `decoysvc status --help` add for the service ("" on POSIX). */
+const char *svc_service_usage(void);
+const char *svc_service_status_usage(void);
 
 #endif

@@ -1,5 +1,5 @@
 /* service_env_win.c - the Windows service's surroundings: its diagnostic log (Application event
- * log + decoysvc.log), Win32 error text, UTF-16 conversions, %ProgramData%\ADDecoy with an ACL that
+ * log + decoysvc.log), Win32 error text, %ProgramData%\ADDecoy with an ACL that
  * keeps ordinary users out, and the configuration written at first start from the installed example
  * and the settings the MSI stored in the registry. */
 #include <windows.h>
@@ -31,32 +31,10 @@ const char *svc_win_error(DWORD code, char *buf, size_t len)
     while (n > 0 && (w[n - 1] == L'\r' || w[n - 1] == L'\n' || w[n - 1] == L' ' || w[n - 1] == L'.'))
         w[--n] = 0;
     if (n > 0)
-        u = svc_wide_to_utf8(w);
+        u = utf8_from_utf16(w);
     snprintf(buf, len, "%s (error %lu)", u ? u : "Windows error", (unsigned long)code);
     free(u);
     return buf;
-}
-
-char *svc_wide_to_utf8(const wchar_t *w)
-{
-    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
-    char *s = n > 0 ? malloc((size_t)n) : NULL;
-    if (s && !WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL)) {
-        free(s);
-        s = NULL;
-    }
-    return s;
-}
-
-wchar_t *svc_utf8_to_wide(const char *s)
-{
-    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
-    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-    if (w && !MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n)) {
-        free(w);
-        w = NULL;
-    }
-    return w;
 }
 
 /* ---- the diagnostic log ------------------------------------------------------------------------ */
@@ -70,7 +48,7 @@ static void winlog_write(void *ctx, svc_log_level level, const char *msg)
     int lv = level <= SVC_LOG_DEBUG ? (int)level : (int)SVC_LOG_DEBUG;
 
     if (w->event_source && level <= SVC_LOG_INFO) {
-        wchar_t *wm = svc_utf8_to_wide(msg);
+        wchar_t *wm = utf16_from_utf8(msg, UTF16_NUL, 1);
         const wchar_t *strings[1] = {wm ? wm : L"(message not valid UTF-8)"};
         ReportEventW(w->event_source, types[lv], 0, ids[lv], NULL, 1, 0, strings, NULL);
         free(wm);
@@ -108,7 +86,7 @@ void svc_winlog_open(svc_winlog *w, const wchar_t *config_path)
     if (!slash)
         return;
     wcscpy(slash + 1, L"decoysvc.log");
-    u = svc_wide_to_utf8(dir);
+    u = utf8_from_utf16(dir);
     if (u && strlen(u) < sizeof w->file_path) {
         strcpy(w->file_path, u);
         w->file = _wfopen(dir, L"a");
@@ -226,7 +204,7 @@ static char *registry_setting(const wchar_t *name)
                               NULL, buf, &size);
     if (st != ERROR_SUCCESS || !buf[0])
         return NULL;
-    return svc_wide_to_utf8(buf);
+    return utf8_from_utf16(buf);
 }
 
 /* Writes text to dir\name (created or replaced; the directory's ACL protects it). */
@@ -308,7 +286,7 @@ int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, 
                     "applied because a configuration already exists; edit it instead");
         return 0;
     }
-    config_u = svc_wide_to_utf8(config_path);
+    config_u = utf8_from_utf16(config_path);
     wcsncpy(dir, config_path, MAX_PATH - 1);
     dir[MAX_PATH - 1] = 0;
     if (!(slash = wcsrchr(dir, L'\\')) || !config_u) {
@@ -319,7 +297,7 @@ int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, 
     root = first_config(dir, &applied);
     _snwprintf(tmp, sizeof tmp / sizeof *tmp, L"%ls.tmp", config_path);
     tmp[sizeof tmp / sizeof *tmp - 1] = 0;
-    tmp_u = svc_wide_to_utf8(tmp);
+    tmp_u = utf8_from_utf16(tmp);
     if (!root || !tmp_u || json_dump_file(root, tmp_u, JSON_INDENT(2)) != 0) {
         snprintf(err, errlen, "cannot write %s", tmp_u ? tmp_u : "the configuration");
         goto out;

@@ -141,7 +141,7 @@ int svc_scm_install(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             wchar_t rel[MAX_PATH];
-            if (!MultiByteToWideChar(CP_ACP, 0, argv[++i], -1, rel, MAX_PATH) ||
+            if (utf16_from_utf8_buf(argv[++i], rel, MAX_PATH) < 0 ||
                 !GetFullPathNameW(rel, MAX_PATH, config, NULL)) {
                 fprintf(stderr, "decoysvc install: bad --config path\n");
                 return 2;
@@ -349,7 +349,7 @@ static int read_secret_line(char *buf, size_t cap)
         fputs("\n", stderr);
         w[ok ? n : 0] = L'\0';
         w[wcscspn(w, L"\r\n")] = L'\0';
-        m = ok ? WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, (int)cap, NULL, NULL) : 0;
+        m = ok && utf8_from_utf16_buf(w, buf, cap) == 0 ? (int)strlen(buf) + 1 : 0;
         SecureZeroMemory(w, sizeof w);
         return m > 0 ? m - 1 : -1;
     }

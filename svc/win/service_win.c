@@ -86,7 +86,7 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
 
     svc_winlog_open(&s->log, s->config);
     lg = svc_winlog_logger(&s->log, SVC_LOG_INFO);
-    config = svc_wide_to_utf8(s->config);
+    config = utf8_from_utf16(s->config);
     if (!config) {
         svc_log(&lg, SVC_LOG_ERR, "the configuration path is not valid UTF-16");
         goto out;
@@ -138,7 +138,7 @@ static int cmd_service(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-            if (!MultiByteToWideChar(CP_ACP, 0, argv[++i], -1, ctx.config, MAX_PATH)) {
+            if (utf16_from_utf8_buf(argv[++i], ctx.config, MAX_PATH) < 0) {
                 fprintf(stderr, "decoysvc service: --config path too long\n");
                 return 2;
             }
@@ -181,6 +181,17 @@ static const char usage_service[] =
     "             echoed on a console, and prints it protected with DPAPI for this machine as\n"
     "             dpapi:<base64>, to use as the value of token, secret, url or routing_key (or in a\n"
     "             *_file); never give the secret on the command line\n";
+
+const char *svc_service_usage(void)
+{
+    return "  install | uninstall | start | stop | status | protect-secret\n"
+           "                                      manage the Windows service (see `decoysvc install --help`)\n";
+}
+
+const char *svc_service_status_usage(void)
+{
+    return "  Without --config: the Windows service's state (see `decoysvc install --help`).\n";
+}
 
 int svc_service_command(int argc, char **argv)
 {

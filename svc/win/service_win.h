@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "svc/base/log.h"
+#include "svc/base/utf16.h"
 
 /* Event IDs of the message table (installer/decoysvc.mc): one per severity, text "%1". */
 #define SVC_MSG_INFO 1000
@@ -29,9 +30,6 @@ void svc_winlog_close(svc_winlog *w);
 
 /* Text of a Win32 error code ("Access is denied. (5)") into buf; returns buf. */
 const char *svc_win_error(DWORD code, char *buf, size_t len);
-/* UTF-16 <-> UTF-8 (malloc'd, NULL on failure). */
-char *svc_wide_to_utf8(const wchar_t *w);
-wchar_t *svc_utf8_to_wide(const char *s);
 
 /* %ProgramData%\ADDecoy\decoysvc.json. */
 int svc_default_config_path(wchar_t *buf, size_t cap, char *err, size_t errlen);

@@ -1,6 +1,7 @@
-/* spool_fs_win.c - Windows implementation of the spool's file-system calls (spool_fs.h), on the
- * CRT's file descriptors; paths are converted from UTF-8. */
-#include "svc/spool/spool_fs.h"
+/* fs_win.c - Windows implementation of the file-system calls of fs.h, on the CRT's file
+ * descriptors; paths are converted from UTF-8. */
+#include "svc/base/fs.h"
+#include "svc/base/utf16.h"
 
 #include <windows.h>
 #include <errno.h>
@@ -30,17 +31,12 @@ static int fail_win32(void)
     return -1;
 }
 
-static int to_wide(const char *s, wchar_t *w, int cap)
-{
-    return MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, cap) > 0 ? 0 : -1;
-}
-
-int spool_fs_mkdir(const char *path)
+int fs_mkdir(const char *path)
 {
     wchar_t w[MAX_PATH * 2];
     DWORD attr;
 
-    if (to_wide(path, w, MAX_PATH * 2) < 0)
+    if (utf16_from_utf8_buf(path, w, MAX_PATH * 2) < 0)
         return -1;
     if (CreateDirectoryW(w, NULL)) /* inherits the service directory's ACL (SYSTEM/Administrators) */
         return 0;
@@ -53,32 +49,32 @@ int spool_fs_mkdir(const char *path)
 static int open_w(const char *path, int flags)
 {
     wchar_t w[MAX_PATH * 2];
-    if (to_wide(path, w, MAX_PATH * 2) < 0)
+    if (utf16_from_utf8_buf(path, w, MAX_PATH * 2) < 0)
         return -1;
     return _wopen(w, flags | _O_BINARY | _O_NOINHERIT, _S_IREAD | _S_IWRITE);
 }
 
-int spool_fs_open_append(const char *path, int create)
+int fs_open_append(const char *path, int create)
 {
     return open_w(path, _O_RDWR | _O_APPEND | (create ? _O_CREAT : 0));
 }
 
-int spool_fs_open_read(const char *path)
+int fs_open_read(const char *path)
 {
     return open_w(path, _O_RDONLY);
 }
 
-int spool_fs_create(const char *path)
+int fs_create(const char *path)
 {
     return open_w(path, _O_WRONLY | _O_CREAT | _O_TRUNC);
 }
 
-int spool_fs_close(int fd)
+int fs_close(int fd)
 {
     return _close(fd);
 }
 
-int spool_fs_write_all(int fd, const void *buf, size_t len)
+int fs_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
 
@@ -92,7 +88,7 @@ int spool_fs_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
+int fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
     char *p = buf;
 
@@ -102,7 +98,7 @@ int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
         unsigned chunk = len > 0x40000000 ? 0x40000000 : (unsigned)len;
         int n = _read(fd, p, chunk);
         if (n == 0)
-            return SPOOL_FS_SHORT;
+            return FS_SHORT;
         if (n < 0)
             return -1;
         p += n, len -= (size_t)n;
@@ -110,41 +106,56 @@ int spool_fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
     return 0;
 }
 
-int spool_fs_fsync(int fd)
+int fs_fsync(int fd)
 {
     return _commit(fd);
 }
 
-int spool_fs_fsync_dir(const char *dir)
+int fs_fsync_dir(const char *dir)
 {
     (void)dir; /* NTFS makes metadata changes durable with the file's own flush */
     return 0;
 }
 
-int spool_fs_truncate(int fd, uint64_t size)
+int fs_truncate(int fd, uint64_t size)
 {
     return _chsize_s(fd, (__int64)size) == 0 ? 0 : -1;
 }
 
-int64_t spool_fs_size(int fd)
+int64_t fs_size(int fd)
 {
     __int64 n = _filelengthi64(fd);
     return n < 0 ? -1 : (int64_t)n;
 }
 
-int spool_fs_replace(const char *from, const char *to)
+int fs_replace(const char *from, const char *to)
 {
     wchar_t wf[MAX_PATH * 2], wt[MAX_PATH * 2];
 
-    if (to_wide(from, wf, MAX_PATH * 2) < 0 || to_wide(to, wt, MAX_PATH * 2) < 0)
+    if (utf16_from_utf8_buf(from, wf, MAX_PATH * 2) < 0 || utf16_from_utf8_buf(to, wt, MAX_PATH * 2) < 0)
         return -1;
     return MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : fail_win32();
 }
 
-int spool_fs_remove(const char *path)
+int fs_remove(const char *path)
 {
     wchar_t w[MAX_PATH * 2];
-    if (to_wide(path, w, MAX_PATH * 2) < 0)
+    if (utf16_from_utf8_buf(path, w, MAX_PATH * 2) < 0)
         return -1;
     return DeleteFileW(w) ? 0 : fail_win32();
+}
+
+int fs_create_temp(const char *path, int mode, char *tmp, size_t tmpcap)
+{
+    (void)mode; /* the file inherits the directory's ACL */
+    if ((size_t)snprintf(tmp, tmpcap, "%s.tmp.%lu", path, (unsigned long)GetCurrentProcessId()) >= tmpcap) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return open_w(tmp, _O_WRONLY | _O_CREAT | _O_TRUNC);
+}
+
+int fs_fsync_stream(FILE *f)
+{
+    return _commit(_fileno(f));
 }

@@ -1,0 +1,151 @@
+/* test_platform.c - the portability layer's portable answers: UTC broken-down time, absolute paths
+ * and separators (Windows also takes '\' and drive letters), IP parsing (IPv4 as IPv4-mapped
+ * IPv6), the socket layer's errors and a UDP send, the atomic write (replaces, leaves no temporary
+ * file, reports a missing directory), and argv passed through as UTF-8. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc/base/fs.h"
+#include "svc/base/net.h"
+#include "svc/base/platform.h"
+#include "testutil.h"
+
+static void test_gmtime(void **state)
+{
+    struct tm tm;
+    (void)state;
+    svc_gmtime((time_t)1795428000, &tm); /* 2026-11-23T10:00:00Z */
+    assert_int_equal(tm.tm_year, 126);
+    assert_int_equal(tm.tm_mon, 10);
+    assert_int_equal(tm.tm_mday, 23);
+    assert_int_equal(tm.tm_hour, 10);
+    assert_int_equal(tm.tm_min, 0);
+    assert_true(svc_pid() > 0);
+}
+
+static void test_paths(void **state)
+{
+    const char *p = "C:\\ProgramData\\ADDecoy/x\\decoysvc.json";
+    (void)state;
+    assert_true(svc_path_is_absolute("/etc/addecoy/decoysvc.json"));
+    assert_false(svc_path_is_absolute("inventory.json"));
+    assert_false(svc_path_is_absolute("./inventory.json"));
+    assert_int_equal(svc_path_is_absolute("C:\\ProgramData"), svc_is_windows());
+    assert_int_equal(svc_path_is_absolute("\\\\server\\share"), svc_is_windows());
+    assert_null(svc_path_last_sep("decoysvc.json"));
+    assert_string_equal(svc_path_last_sep("/a/b/c.json"), "/c.json");
+    assert_string_equal(svc_path_last_sep(p), svc_is_windows() ? "\\decoysvc.json" : "/x\\decoysvc.json");
+    assert_non_null(strstr(svc_default_inventory_path(), "inventory.json"));
+    assert_true(svc_path_is_absolute(svc_default_inventory_path()));
+}
+
+static void test_parse_ip(void **state)
+{
+    uint8_t a[16];
+    static const uint8_t v4[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3};
+    static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    (void)state;
+    assert_int_equal(net_parse_ip("10.1.2.3", a), 4);
+    assert_memory_equal(a, v4, 16);
+    assert_int_equal(net_parse_ip("2001:db8::1", a), 6);
+    assert_memory_equal(a, v6, 16);
+    assert_int_equal(net_parse_ip("::ffff:10.1.2.3", a), 6);
+    assert_memory_equal(a, v4, 16); /* the same address either way */
+    assert_int_equal(net_parse_ip("10.1.2", a), 0);
+    assert_int_equal(net_parse_ip("256.1.2.3", a), 0);
+    assert_int_equal(net_parse_ip("dc01.corp.example", a), 0);
+    assert_int_equal(net_parse_ip("", a), 0);
+}
+
+/* The socket layer's failures say where: a name that does not resolve, a port nobody listens on;
+ * a UDP "connection" needs no peer and takes a datagram. */
+static void test_net_connect(void **state)
+{
+    char err[256] = "";
+    net_conn *c;
+    (void)state;
+    assert_null(net_connect("no-such-host.invalid", "514", 0, 2000, 2000, err, sizeof err));
+    assert_non_null(strstr(err, "no-such-host.invalid:514: "));
+    err[0] = '\0';
+    assert_null(net_connect("127.0.0.1", "1", 0, 2000, 2000, err, sizeof err));
+    assert_non_null(strstr(err, "127.0.0.1:1: cannot connect: "));
+    c = net_connect("127.0.0.1", "9", 1, 2000, 2000, err, sizeof err);
+    assert_non_null(c);
+    assert_int_equal(net_send(c, "<13>1 - - - - - - test", 22, err, sizeof err), 0);
+    assert_int_equal(net_peer_closed(c), 0); /* never for UDP */
+    net_close(c);
+    net_close(NULL);
+}
+
+struct listing {
+    int files, others;
+    char name[64];
+};
+
+static int count_entry(void *ctx, const char *name, int kind)
+{
+    struct listing *l = ctx;
+    if (kind == 0) {
+        l->files++;
+        snprintf(l->name, sizeof l->name, "%s", name);
+    } else
+        l->others++;
+    return 0;
+}
+
+static void test_write_atomic(void **state)
+{
+    char dir[512], path[600], bad[700], err[512];
+    struct listing l = {0};
+    char *got;
+    (void)state;
+    testutil_tmpdir(dir, sizeof dir, "platform");
+    snprintf(path, sizeof path, "%s/inventory.json", dir);
+    assert_int_equal(fs_write_atomic(path, "first", 5, 0600, err, sizeof err), 0);
+    assert_int_equal(fs_write_atomic(path, "second\n", 7, 0600, err, sizeof err), 0);
+    got = testutil_slurp(path, NULL);
+    assert_string_equal(got, "second\n");
+    free(got);
+    /* one regular file and nothing else: no temporary file left behind */
+    assert_int_equal(svc_dir_list(dir, count_entry, &l, err, sizeof err), 0);
+    assert_int_equal(l.files, 1);
+    assert_int_equal(l.others, 0);
+    assert_string_equal(l.name, "inventory.json");
+    /* a directory that does not exist: an error naming the file, nothing created */
+    snprintf(bad, sizeof bad, "%s/missing/inventory.json", dir);
+    err[0] = '\0';
+    assert_int_equal(fs_write_atomic(bad, "x", 1, 0600, err, sizeof err), -1);
+    assert_non_null(strstr(err, "inventory.json"));
+    assert_int_equal(svc_path_kind(bad), -1);
+}
+
+static void test_utf8_argv(void **state)
+{
+    char a0[] = "decoysvc", a1[] = "--config", a2[] = "d\xc3\xa9" "coy.json";
+    char *argv[] = {a0, a1, a2, NULL};
+    char **u;
+    (void)state;
+    u = svc_utf8_argv(3, argv);
+    assert_non_null(u);
+    assert_string_equal(u[1], "--config");
+    if (!svc_is_windows())
+        assert_ptr_equal(u, argv); /* already UTF-8 */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gmtime),      cmocka_unit_test(test_paths),        cmocka_unit_test(test_parse_ip),
+        cmocka_unit_test(test_net_connect),
+        cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_utf8_argv),
+    };
+    testutil_init();
+    return testutil_run(tests);
+}
