@@ -22,7 +22,13 @@ const char *svc_path_last_sep(const char *p);
  * UTF-16 command line (GetCommandLineW) converted, since the CRT's argv is in the ANSI code page.
  * The array lives until the process exits; argv is returned when the conversion fails. */
 char **svc_utf8_argv(int argc, char **argv);
-/* The default path of the decoy inventory adseed writes and decoysvc reads. */
+/* The default path of the decoy inventory adseed writes and decoysvc reads (also as a constant, for
+ * help texts built at compile time). */
+#ifdef _WIN32
+#define SVC_DEFAULT_INVENTORY "C:\\ProgramData\\ADDecoy\\inventory.json"
+#else
+#define SVC_DEFAULT_INVENTORY "/var/lib/addecoy/inventory.json"
+#endif
 const char *svc_default_inventory_path(void);
 /* Wall-clock time in ms since the epoch. */
 int64_t svc_now_ms(void);

@@ -172,7 +172,7 @@ const char *svc_path_last_sep(const char *p)
 
 const char *svc_default_inventory_path(void)
 {
-    return "/var/lib/addecoy/inventory.json";
+    return SVC_DEFAULT_INVENTORY;
 }
 
 char **svc_utf8_argv(int argc, char **argv)

@@ -14,8 +14,7 @@ typedef struct syslog_sink {
     int udp, cef; /* "protocol", "format" */
     long long portnum, facility, severity, batch, connect_timeout_ms, timeout_ms;
     syslog_fmt fmt;
-<<<<<<< HEAD
-    sock_t fd;
+    net_conn *conn;
 } syslog_sink;
 
 static const opt_def SYSLOG_OPTS[] = {
@@ -34,34 +33,6 @@ static const opt_def SYSLOG_OPTS[] = {
 };
 const opt_map SINK_SYSLOG_MAP = {"syslog", ": ", NULL, SYSLOG_OPTS};
 
-static void set_nonblocking(sock_t fd, int on)
-{
-#ifdef _WIN32
-    u_long mode = (u_long)on;
-    ioctlsocket(fd, FIONBIO, &mode);
-#else
-    int fl = fcntl(fd, F_GETFL, 0);
-    fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
-#endif
-}
-
-static void set_send_timeout(sock_t fd, long ms)
-{
-#ifdef _WIN32
-    DWORD t = (DWORD)ms;
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, (const char *)&t, sizeof t);
-#else
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-#endif
-}
-
-=======
-    long connect_timeout_ms, timeout_ms;
-    net_conn *conn;
-} syslog_sink;
-
->>>>>>> platform
 static void disconnect(syslog_sink *y)
 {
     net_close(y->conn);
@@ -73,7 +44,7 @@ static int connect_to(syslog_sink *y, sink_result *res)
 {
     char why[sizeof res->message - 8] = "";
 
-    y->conn = net_connect(y->host, y->port, y->udp, y->connect_timeout_ms, y->timeout_ms, why, sizeof why);
+    y->conn = net_connect(y->host, y->port, y->udp, (long)y->connect_timeout_ms, (long)y->timeout_ms, why, sizeof why);
     if (!y->conn) {
         snprintf(res->message, sizeof res->message, "syslog %s", why);
         return -1;
@@ -113,13 +84,9 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
             strbuf_append(&out, rec.data, rec.len);
         }
     }
-<<<<<<< HEAD
-    if (!y->udp && out.len && (out.failed || send_all(y->fd, out.data, out.len) < 0)) {
-=======
-    if (!y->udp && out.len && (out.oom || net_send(y->conn, out.data, out.len, why, sizeof why) < 0)) {
->>>>>>> platform
+    if (!y->udp && out.len && (out.failed || net_send(y->conn, out.data, out.len, why, sizeof why) < 0)) {
         snprintf(res->message, sizeof res->message, "syslog tcp %s:%s: send failed: %s", y->host, y->port,
-                 out.oom ? "out of memory" : why);
+                 out.failed ? "out of memory" : why);
         disconnect(y);
         goto out;
     }
@@ -167,39 +134,8 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-<<<<<<< HEAD
-    y->fd = BAD_SOCK;
-#ifdef _WIN32
-    {
-        WSADATA wsa;
-        WSAStartup(MAKEWORD(2, 2), &wsa);
-    }
-#endif
     if (opt_parse(&SINK_SYSLOG_MAP, conf, -1, y, where, err, errlen) < 0)
         return -1;
-=======
-    if (sink_conf_known(conf, keys, where, err, errlen) < 0 ||
-        sink_conf_str(conf, "host", where, 1, NULL, &y->host, err, errlen) < 0 ||
-        sink_conf_int(conf, "port", where, 514, 1, 65535, &port, err, errlen) < 0 ||
-        sink_conf_str(conf, "protocol", where, 0, "tcp", &proto, err, errlen) < 0 ||
-        sink_conf_str(conf, "format", where, 0, "rfc5424", &format, err, errlen) < 0 ||
-        sink_conf_int(conf, "facility", where, 4, 0, 23, &fac, err, errlen) < 0 ||
-        sink_conf_int(conf, "severity", where, 1, 0, 7, &sev, err, errlen) < 0 ||
-        sink_conf_str(conf, "app_name", where, 0, "decoysvc", &y->app, err, errlen) < 0 ||
-        sink_conf_str(conf, "hostname", where, 0, NULL, &y->hostname, err, errlen) < 0 ||
-        sink_conf_int(conf, "batch", where, 100, 1, 10000, &batch, err, errlen) < 0 ||
-        sink_conf_int(conf, "connect_timeout_ms", where, 5000, 100, 600000, &ct, err, errlen) < 0 ||
-        sink_conf_int(conf, "timeout_ms", where, 20000, 100, 600000, &tt, err, errlen) < 0)
-        goto out;
-    if (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0) {
-        snprintf(err, errlen, "%s: protocol: must be tcp or udp", where);
-        goto out;
-    }
-    if (strcmp(format, "rfc5424") != 0 && strcmp(format, "cef") != 0) {
-        snprintf(err, errlen, "%s: format: must be rfc5424 or cef", where);
-        goto out;
-    }
->>>>>>> platform
     if (!y->hostname && !(y->hostname = default_hostname())) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -210,21 +146,7 @@ int sink_syslog_init(sink *s, const json_t *conf, const char *where, char *err, 
     y->fmt.cef = y->cef;
     y->fmt.hostname = y->hostname;
     y->fmt.app = y->app;
-<<<<<<< HEAD
-#ifdef _WIN32
-    y->fmt.procid = (long)GetCurrentProcessId();
-#else
-    y->fmt.procid = (long)getpid();
-#endif
+    y->fmt.procid = svc_pid();
     s->max_batch = (size_t)y->batch;
     return y->port ? 0 : -1;
-=======
-    y->fmt.procid = svc_pid();
-    s->max_batch = (size_t)batch;
-    rc = y->port ? 0 : -1;
-out:
-    free(proto);
-    free(format);
-    return rc;
->>>>>>> platform
 }
