@@ -70,6 +70,7 @@ int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where,
     int insecure_http;
 
     memset(h, 0, sizeof *h);
+    h->owner = s;
     if (url_secret ? sink_conf_secret(conf, "url", where, 1, &h->url, err, errlen)
                    : sink_conf_str(conf, "url", where, 1, NULL, &h->url, err, errlen))
         return -1;
@@ -143,6 +144,28 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
+int sink_http_pause(const sink_http *h, long ms)
+{
+    while (ms > 0) {
+        long slice = ms < 50 ? ms : 50;
+        if (h->owner && sink_cancelled(h->owner))
+            return -1;
+        sink_sleep_ms(slice);
+        ms -= slice;
+    }
+    return h->owner && sink_cancelled(h->owner) ? -1 : 0;
+}
+
+/* libcurl's progress callback: a non-zero return aborts the transfer (the service is stopping). */
+static int on_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return sink_cancelled(p);
+}
+
 int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, const char *body, size_t len,
                    sink_http_reply *r)
 {
@@ -172,6 +195,11 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
     curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    if (h->owner && h->owner->cancel) {
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)h->owner);
+    }
     rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         snprintf(r->err, sizeof r->err, "%s", curl_easy_strerror(rc));

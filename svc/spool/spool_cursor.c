@@ -57,7 +57,7 @@ size_t spool_index_of(const spool *sp, spool_pos p)
     return lo;
 }
 
-int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
+static int register_locked(spool *sp, const char *sink, char *err, size_t errlen)
 {
     char path[4096];
     spool_cursor *c;
@@ -80,6 +80,7 @@ int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
     }
     c->idx = 0;
     c->unsaved = 0;
+    c->error[0] = '\0';
     cursor_path(sp, sink, ".cur", path, sizeof path);
     if ((f = fopen(path, "rb")) != NULL) {
         if (fscanf(f, "%lu %llu", &seg, &off) == 2 && seg < UINT32_MAX) {
@@ -98,10 +99,25 @@ int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
     return 0;
 }
 
+int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
+{
+    int rc;
+    svc_mutex_lock(sp->mu);
+    rc = register_locked(sp, sink, err, errlen);
+    svc_mutex_unlock(sp->mu);
+    return rc;
+}
+
 int64_t spool_pending(spool *sp, const char *sink)
 {
-    spool_cursor *c = spool_find_cursor(sp, sink);
-    return c ? (int64_t)(sp->nrec - c->idx) : -1;
+    spool_cursor *c;
+    int64_t n;
+
+    svc_mutex_lock(sp->mu);
+    c = spool_find_cursor(sp, sink);
+    n = c ? (int64_t)(sp->nrec - c->idx) : -1;
+    svc_mutex_unlock(sp->mu);
+    return n;
 }
 
 /* The position a cursor index stands for: the record it points at, or the end of the last one. */
@@ -150,8 +166,7 @@ static int save_cursor(spool *sp, const char *sink, spool_pos p)
     return 0;
 }
 
-/* Deletes the segments that every registered sink has passed. */
-static void collect(spool *sp)
+void spool_collect(spool *sp)
 {
     size_t min = sp->nrec, drop = 0, nseg_drop = 0;
     char path[4096];
@@ -190,7 +205,7 @@ static void collect(spool *sp)
     spool_fs_fsync_dir(sp->dir);
 }
 
-int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
+int spool_ack_n_locked(spool *sp, const char *sink, const spool_batch *b, size_t count)
 {
     spool_cursor *c = spool_find_cursor(sp, sink);
     spool_pos p;
@@ -206,13 +221,23 @@ int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
     if (idx <= c->idx)
         return 0;
     if (save_cursor(sp, sink, p) < 0) {
+        snprintf(c->error, sizeof c->error, "%s", sp->error);
         c->unsaved = 1;
         rc = 1;
     } else {
         c->unsaved = 0;
     }
     c->idx = idx;
-    collect(sp);
+    spool_collect(sp);
+    return rc;
+}
+
+int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
+{
+    int rc;
+    svc_mutex_lock(sp->mu);
+    rc = spool_ack_n_locked(sp, sink, b, count);
+    svc_mutex_unlock(sp->mu);
     return rc;
 }
 
@@ -221,31 +246,50 @@ int spool_ack(spool *sp, const char *sink, const spool_batch *b)
     return spool_ack_n(sp, sink, b, SIZE_MAX);
 }
 
-int spool_save_cursors(spool *sp)
+int spool_save_cursors(spool *sp, char *err, size_t errlen)
 {
     int rc = 0;
 
+    svc_mutex_lock(sp->mu);
     for (size_t i = 0; i < sp->ncur; i++) {
         spool_cursor *c = &sp->cur[i];
         if (!c->unsaved)
             continue;
-        if (save_cursor(sp, c->name, pos_of_index(sp, c->idx)) < 0)
+        if (save_cursor(sp, c->name, pos_of_index(sp, c->idx)) < 0) {
+            snprintf(c->error, sizeof c->error, "%s", sp->error);
+            if (rc == 0)
+                snprintf(err, errlen, "%s", sp->error);
             rc = -1;
-        else
+        } else {
             c->unsaved = 0;
+        }
     }
+    svc_mutex_unlock(sp->mu);
     return rc;
 }
 
 int spool_cursors_unsaved(const spool *sp)
 {
-    for (size_t i = 0; i < sp->ncur; i++)
-        if (sp->cur[i].unsaved)
-            return 1;
-    return 0;
+    int unsaved = 0;
+
+    svc_mutex_lock(sp->mu);
+    for (size_t i = 0; i < sp->ncur && !unsaved; i++)
+        unsaved = sp->cur[i].unsaved;
+    svc_mutex_unlock(sp->mu);
+    return unsaved;
 }
 
 const char *spool_error(const spool *sp)
 {
     return sp->error;
+}
+
+void spool_sink_error(spool *sp, const char *sink, char *buf, size_t len)
+{
+    spool_cursor *c;
+
+    svc_mutex_lock(sp->mu);
+    c = spool_find_cursor(sp, sink);
+    snprintf(buf, len, "%s", c ? c->error : "not a registered sink");
+    svc_mutex_unlock(sp->mu);
 }
