@@ -55,8 +55,10 @@ void spool_close(spool *sp)
         return;
     if (sp->wfd >= 0)
         spool_fs_close(sp->wfd);
-    for (size_t i = 0; i < sp->ncur; i++)
+    for (size_t i = 0; i < sp->ncur; i++) {
         free(sp->cur[i].name);
+        svc_mutex_free(sp->cur[i].save);
+    }
     free(sp->cur);
     free(sp->segs);
     free(sp->recs);

@@ -18,9 +18,10 @@
  * saved again later.
  *
  * Threads: every function may be called from any thread (an internal mutex serialises them, never
- * held across anything but local file I/O): the detector appends and commits while each sink's
- * delivery thread reads and acknowledges from its own cursor. spool_open() and spool_close() run
- * with no other thread using the spool. */
+ * held across anything but local file I/O; a cursor file is written and fsynced outside it): the
+ * detector appends and commits while each sink's delivery thread reads and acknowledges from its
+ * own cursor. spool_open(), spool_register_sink() and spool_close() run with no other thread using
+ * the spool. */
 #ifndef ADDECOY_SVC_SPOOL_H
 #define ADDECOY_SVC_SPOOL_H
 
@@ -70,7 +71,8 @@ int spool_failed(const spool *sp);
 void spool_discard_pending(spool *sp);
 
 /* Declares a sink that reads from the spool; its cursor is loaded from dir/cursors (a new sink
- * starts at the oldest record). Only registered sinks hold segments. */
+ * starts at the oldest record). Only registered sinks hold segments. Register every sink before
+ * a second thread uses the spool. */
 int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen);
 
 /* Reads up to max committed records after the sink's cursor. Returns the count (0 = nothing

@@ -81,6 +81,11 @@ static int register_locked(spool *sp, const char *sink, char *err, size_t errlen
     c->idx = 0;
     c->unsaved = 0;
     c->error[0] = '\0';
+    if (!(c->save = svc_mutex_new())) {
+        free(c->name);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     cursor_path(sp, sink, ".cur", path, sizeof path);
     if ((f = fopen(path, "rb")) != NULL) {
         if (fscanf(f, "%lu %llu", &seg, &off) == 2 && seg < UINT32_MAX) {
@@ -137,7 +142,8 @@ static spool_pos pos_of_index(const spool *sp, size_t idx)
     return p;
 }
 
-static int save_cursor(spool *sp, const char *sink, spool_pos p)
+/* Writes the sink's cursor file; the caller holds the cursor's save mutex (one writer per file). */
+static int save_cursor(const spool *sp, const char *sink, spool_pos p, char *err, size_t errlen)
 {
     char tmp[4096], path[4096], dir[4096], text[64];
     int fd, n, ok;
@@ -147,20 +153,20 @@ static int save_cursor(spool *sp, const char *sink, spool_pos p)
     snprintf(dir, sizeof dir, "%s/cursors", sp->dir);
     n = snprintf(text, sizeof text, "%lu %llu\n", (unsigned long)p.seg, (unsigned long long)p.off);
     if ((fd = spool_fs_create(tmp)) < 0) {
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot create: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot create: %s", tmp, strerror(errno));
         return -1;
     }
     ok = spool_fs_write_all(fd, text, (size_t)n) == 0 && spool_fs_fsync(fd) == 0;
     if (!ok)
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot write: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot write: %s", tmp, strerror(errno));
     if (spool_fs_close(fd) < 0 && ok) {
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot close: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot close: %s", tmp, strerror(errno));
         ok = 0;
     }
     if (!ok)
         return -1;
     if (spool_fs_replace(tmp, path) < 0 || spool_fs_fsync_dir(dir) < 0) {
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot replace: %s", path, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot replace: %s", path, strerror(errno));
         return -1;
     }
     return 0;
@@ -220,7 +226,7 @@ int spool_ack_n_locked(spool *sp, const char *sink, const spool_batch *b, size_t
     idx = spool_index_of(sp, p);
     if (idx <= c->idx)
         return 0;
-    if (save_cursor(sp, sink, p) < 0) {
+    if (save_cursor(sp, sink, p, sp->error, sizeof sp->error) < 0) {
         snprintf(c->error, sizeof c->error, "%s", sp->error);
         c->unsaved = 1;
         rc = 1;
@@ -232,12 +238,41 @@ int spool_ack_n_locked(spool *sp, const char *sink, const spool_batch *b, size_t
     return rc;
 }
 
+/* The cursor file is written with only the cursor's save mutex held, not the spool's: the
+ * detector's appends and commits and the other sinks never wait for this sink's fsync. */
 int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
 {
-    int rc;
+    spool_cursor *c = spool_find_cursor(sp, sink); /* the cursor table is fixed once threads run */
+    spool_pos p = count < b->n ? b->pos[count] : b->end;
+    char err[512];
+    int saved, rc = 0;
+
+    if (!c)
+        return -1;
+    if (p.seg == 0)
+        return 0; /* empty batch */
+    svc_mutex_lock(c->save);
     svc_mutex_lock(sp->mu);
-    rc = spool_ack_n_locked(sp, sink, b, count);
+    saved = spool_index_of(sp, p) > c->idx; /* (saved: here, "to be saved") */
     svc_mutex_unlock(sp->mu);
+    if (!saved) {
+        svc_mutex_unlock(c->save);
+        return 0;
+    }
+    saved = save_cursor(sp, sink, p, err, sizeof err) == 0;
+    svc_mutex_lock(sp->mu);
+    if (!saved) {
+        snprintf(sp->error, sizeof sp->error, "%s", err);
+        snprintf(c->error, sizeof c->error, "%s", err);
+        rc = 1;
+    }
+    c->unsaved = !saved;
+    /* indexes may have moved while unlocked (another sink's ack deleted segments): find p again;
+     * it cannot have been deleted, this cursor was still before it */
+    c->idx = spool_index_of(sp, p);
+    spool_collect(sp);
+    svc_mutex_unlock(sp->mu);
+    svc_mutex_unlock(c->save);
     return rc;
 }
 
@@ -250,21 +285,20 @@ int spool_save_cursors(spool *sp, char *err, size_t errlen)
 {
     int rc = 0;
 
-    svc_mutex_lock(sp->mu);
-    for (size_t i = 0; i < sp->ncur; i++) {
+    for (size_t i = 0; i < sp->ncur; i++) { /* a retry after a failure: rare, all under mu */
         spool_cursor *c = &sp->cur[i];
-        if (!c->unsaved)
-            continue;
-        if (save_cursor(sp, c->name, pos_of_index(sp, c->idx)) < 0) {
-            snprintf(c->error, sizeof c->error, "%s", sp->error);
+        svc_mutex_lock(c->save);
+        svc_mutex_lock(sp->mu);
+        if (c->unsaved && save_cursor(sp, c->name, pos_of_index(sp, c->idx), c->error, sizeof c->error) < 0) {
             if (rc == 0)
-                snprintf(err, errlen, "%s", sp->error);
+                snprintf(err, errlen, "%s", c->error);
             rc = -1;
         } else {
             c->unsaved = 0;
         }
+        svc_mutex_unlock(sp->mu);
+        svc_mutex_unlock(c->save);
     }
-    svc_mutex_unlock(sp->mu);
     return rc;
 }
 

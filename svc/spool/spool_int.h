@@ -26,11 +26,15 @@ typedef struct spool_cursor {
     size_t idx;  /* index in recs of the next record to deliver */
     int unsaved; /* idx is ahead of the cursor file (saving it failed): spool_save_cursors() retries */
     char error[512]; /* this sink's last read or cursor error, for spool_sink_error() */
+    svc_mutex *save; /* one writer of the cursor file at a time; taken before mu */
 } spool_cursor;
 
-/* Thread safety: every public function takes mu for its whole duration (the detector thread appends
- * and commits while the sinks' delivery threads read and acknowledge); the functions below expect
- * it held, or run before any other thread exists (spool_open). */
+/* Thread safety: every public function takes mu (the detector thread appends and commits while the
+ * sinks' delivery threads read and acknowledge); the functions below expect it held, or run before
+ * any other thread exists (spool_open). An acknowledgment writes and fsyncs its cursor file with only
+ * that cursor's save mutex held (order: save, then mu). The cursor table (names, save mutexes) is
+ * fixed once the sinks are registered, before any thread uses the spool, so finding a cursor needs
+ * no lock. */
 struct spool {
     svc_mutex *mu;
     char *dir;

@@ -161,13 +161,17 @@ static int read_locked(spool *sp, const char *sink, size_t max, spool_batch *out
 
 int spool_read(spool *sp, const char *sink, size_t max, spool_batch *out)
 {
-    spool_cursor *c;
+    spool_cursor *c = spool_find_cursor(sp, sink); /* the cursor table is fixed once threads run */
     int n;
 
+    if (c) /* stepping over a quarantined record saves the cursor: one writer of its file at a time */
+        svc_mutex_lock(c->save);
     svc_mutex_lock(sp->mu);
     n = read_locked(sp, sink, max, out);
-    if (n < 0 && (c = spool_find_cursor(sp, sink)) != NULL)
+    if (n < 0 && c)
         snprintf(c->error, sizeof c->error, "%s", sp->error);
     svc_mutex_unlock(sp->mu);
+    if (c)
+        svc_mutex_unlock(c->save);
     return n;
 }
