@@ -77,15 +77,6 @@ static uint64_t bytes_locked(const spool *sp)
     return n;
 }
 
-uint64_t spool_bytes(const spool *sp)
-{
-    uint64_t n;
-    svc_mutex_lock(sp->mu);
-    n = bytes_locked(sp);
-    svc_mutex_unlock(sp->mu);
-    return n;
-}
-
 static void put_u32(unsigned char *p, uint32_t v)
 {
     p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8);
@@ -97,13 +88,24 @@ static uint64_t used_locked(const spool *sp)
     return bytes_locked(sp) + sp->pending.len;
 }
 
-uint64_t spool_used(const spool *sp)
+/* Segment bytes, plus the pending ones when with_pending, read under the spool's mutex. */
+static uint64_t size_of(const spool *sp, int with_pending)
 {
     uint64_t n;
     svc_mutex_lock(sp->mu);
-    n = used_locked(sp);
+    n = with_pending ? used_locked(sp) : bytes_locked(sp);
     svc_mutex_unlock(sp->mu);
     return n;
+}
+
+uint64_t spool_bytes(const spool *sp)
+{
+    return size_of(sp, 0);
+}
+
+uint64_t spool_used(const spool *sp)
+{
+    return size_of(sp, 1);
 }
 
 /* A failure that cost buffered records: sticky until spool_discard_pending(), so that nothing can be
