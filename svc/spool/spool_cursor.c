@@ -269,7 +269,8 @@ int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
     c->unsaved = !saved;
     /* indexes may have moved while unlocked (another sink's ack deleted segments): find p again;
      * it cannot have been deleted, this cursor was still before it */
-    c->idx = spool_index_of(sp, p);
+    if (spool_index_of(sp, p) > c->idx)
+        c->idx = spool_index_of(sp, p);
     spool_collect(sp);
     svc_mutex_unlock(sp->mu);
     svc_mutex_unlock(c->save);
