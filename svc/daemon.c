@@ -1,4 +1,6 @@
-/* daemon.c - `decoysvc run`: inputs -> pipeline -> spool (fsync) -> checkpoint -> sinks.
+/* daemon.c - `decoysvc run`: inputs -> pipeline -> spool (fsync) -> checkpoint on this thread;
+ * spool -> sinks on one delivery thread per sink (delivery.h), woken after each commit, so that
+ * reading and detecting never wait for a sink.
  *
  * The contract: an input's position is written to checkpoint.json only after every alert that
  * its events produced is committed (fsynced) to the spool, and the throttle's pending counts are
@@ -39,6 +41,7 @@
 #define SPOOL_ALERT_MARGIN (128 * 1024) /* input back-off after the spool refused an alert */
 #define FAULT_COMMIT_BYTES (256 * 1024) /* during a storage fault, commit in steps this small ... */
 #define FAULT_STEP_GRACE_MS (30 * 1000)  /* ... and for this long after it cleared */
+#define RELOAD_SEND_GRACE_MS 3000        /* a reload lets a send in flight finish this long (stop: 0) */
 
 typedef struct daemon {
     svc_config cfg;
@@ -188,6 +191,7 @@ static int commit_and_checkpoint(daemon *d, int64_t now, int force)
         }
         d->dirty = 0;
         force = wrote = 1;
+        delivery_wake(d->dl); /* the sinks' threads read what was just committed */
     }
     if (!force && now - d->last_save_ms < CHECKPOINT_EVERY_MS)
         goto done;
@@ -365,6 +369,8 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
         if (!(d->hm = health_open(&he, svc_now_ms(), err, errlen)))
             return -1;
     }
+    if (delivery_start(d->dl, err, errlen))
+        return -1;
     svc_log(&d->lg, SVC_LOG_INFO, "started: %zu decoys, %zu inputs, %zu sinks, state in %s",
             adseed_pack_count(d->pipe.pack), d->cfg.ninputs, d->nsinks, d->cfg.state_dir);
     return 0;
@@ -372,6 +378,8 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
 
 static void daemon_close(daemon *d)
 {
+    if (d->dl)
+        delivery_stop(d->dl, 0); /* (already stopped after a run) */
     self_trip_close(d->trip);
     health_close(d->hm, json_object_get(d->saved, "inputs"), svc_now_ms());
     if (d->inputs)
@@ -445,19 +453,13 @@ static void trip_tick(daemon *d, int64_t now)
     free(doc);
 }
 
-/* With --once: deliver what is spooled, bounded in time. */
-static void drain(daemon *d)
+/* With --once: let the sinks' threads deliver what is spooled, bounded in time. */
+static void drain(daemon *d, volatile int *stop)
 {
-    int64_t start = svc_now_ms();
+    int left = delivery_drain(d->dl, DRAIN_TIMEOUT_MS, stop);
 
-    while (delivery_pending(d->dl) > 0 && svc_now_ms() - start < DRAIN_TIMEOUT_MS) {
-        int64_t wait = delivery_step(d->dl, svc_now_ms());
-        if (delivery_pending(d->dl) > 0)
-            svc_sleep_ms(wait < 10 ? 10 : wait > 500 ? 500 : wait);
-    }
-    if (delivery_pending(d->dl) > 0)
-        svc_log(&d->lg, SVC_LOG_WARN, "%zu alerts still undelivered: they stay in the spool for the next run",
-                (size_t)delivery_pending(d->dl));
+    if (left > 0)
+        svc_log(&d->lg, SVC_LOG_WARN, "%d alerts still undelivered: they stay in the spool for the next run", left);
 }
 
 /* Sleeps in short slices so that a stop request (signal, service control) is honoured within
@@ -479,7 +481,7 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
     svc_hostname(host, sizeof host);
     audit_watch_init(&d->audit, audit_query, NULL, host);
     while (!*o->stop_flag) {
-        int64_t now = svc_now_ms(), wait;
+        int64_t now = svc_now_ms();
         int finished = 0, progress;
 
         audit_watch_tick(&d->audit, now, &d->lg, audit_raise, d);
@@ -500,7 +502,6 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         trip_tick(d, now);
         if (health_tick(d->hm, json_object_get(d->saved, "inputs"), now)) /* sensor alerts: durable first */
             health_committed(d->hm, commit_and_checkpoint(d, now, 1) == 0);
-        wait = delivery_step(d->dl, svc_now_ms());
         if (o->once && !progress && !d->storage.active)
             break;
         if (finished) {
@@ -517,13 +518,16 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
         if (d->inv_src)
             inventory_source_poll(d->inv_src, svc_now_ms());
         pipeline_reload_if_changed(&d->pipe);
-        if (!progress) /* wait: delivery's next due work (-1: none pending), capped by the poll period */
-            sleep_unless_stopped(o->stop_flag, wait >= 0 && wait < d->cfg.poll_ms ? (wait < 5 ? 5 : wait) : d->cfg.poll_ms);
+        if (!progress) /* the sinks deliver on their own threads: nothing else to wait for */
+            sleep_unless_stopped(o->stop_flag, d->cfg.poll_ms);
     }
     if (commit_and_checkpoint(d, svc_now_ms(), 1) < 0 && storage_failed(d))
         svc_log(&d->lg, SVC_LOG_WARN, "stopping during a storage fault: the inputs resume from the last checkpoint");
     if (o->once)
-        drain(d);
+        drain(d, o->stop_flag);
+    /* a reload lets a send in flight finish briefly (no duplicate); a stop gives up at once: the
+     * batch stays in the spool and is sent again on the next start */
+    delivery_stop(d->dl, *o->stop_flag ? 0 : RELOAD_SEND_GRACE_MS);
 }
 
 int svc_daemon_run_opts(const svc_daemon_opts *o)

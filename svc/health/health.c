@@ -1,7 +1,8 @@
 /* health.c - drives statistics, status.json, heartbeat and blind-sensor alerts from the daemon's
- * loop (see health.h). The heartbeat is sent directly to each sink that takes it and is ready (not
- * paused, not waiting after a failure), never spooled: it is a state, superseded by the next one,
- * and a spooled heartbeat would fill the spool during an outage and arrive stale. */
+ * loop (see health.h). The heartbeat is handed to each sink's delivery thread, which sends it when
+ * the sink is ready (not paused, not waiting after a failure), never spooled: it is a state,
+ * superseded by the next one, and a spooled heartbeat would fill the spool during an outage and
+ * arrive stale. */
 #include "svc/health/health.h"
 #include "svc/health/self_trip.h"
 
@@ -23,7 +24,6 @@ struct health {
     char status_path[4200], sensors_path[4200];
     int64_t start_ms, next_status_ms, next_heartbeat_ms, last_heartbeat_ms;
     int emitted;         /* alerts emitted since the last commit */
-    int *hb_failing;     /* per sink: the last heartbeat failed (logged once) */
 };
 
 static const char *input_type_name(svc_input_type t)
@@ -65,8 +65,7 @@ health *health_open(const health_env *env, int64_t now_ms, char *err, size_t err
 {
     health *h = calloc(1, sizeof *h);
 
-    if (!h || !(h->in = calloc(env->cfg->ninputs ? env->cfg->ninputs : 1, sizeof *h->in)) ||
-        !(h->hb_failing = calloc(env->nsinks ? env->nsinks : 1, sizeof *h->hb_failing))) {
+    if (!h || !(h->in = calloc(env->cfg->ninputs ? env->cfg->ninputs : 1, sizeof *h->in))) {
         snprintf(err, errlen, "out of memory");
         health_close(h, NULL, now_ms);
         return NULL;
@@ -239,21 +238,8 @@ static void send_heartbeat(health *h, int64_t now_ms)
     json_decref(doc);
     if (!text)
         return;
-    for (size_t i = 0; i < h->env.nsinks; i++) {
-        sink *s = h->env.sinks[i];
-        sink_result res;
-        const char *docs[1] = {text};
-        if (!sink_wants_heartbeat(s) || !delivery_sink_ready(h->env.dl, i, now_ms))
-            continue; /* a failing sink: its state is in status.json, the SIEM sees the heartbeat stop */
-        if (sink_send(s, docs, &len, 1, &res) != SINK_OK) {
-            if (!h->hb_failing[i])
-                svc_log(h->env.lg, SVC_LOG_WARN, "sink %s: heartbeat not delivered (the next one replaces it): %s",
-                        sink_name(s), res.message);
-            h->hb_failing[i] = 1;
-        } else {
-            h->hb_failing[i] = 0;
-        }
-    }
+    /* sent by each sink's delivery thread when that sink is ready: never waited for here */
+    delivery_offer_heartbeat(h->env.dl, text, len);
     h->last_heartbeat_ms = now_ms;
     free(text);
 }
@@ -324,6 +310,5 @@ void health_close(health *h, const json_t *cp_inputs, int64_t now_ms)
         save_sensors(h);
     }
     free(h->in);
-    free(h->hb_failing);
     free(h);
 }

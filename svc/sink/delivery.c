@@ -1,35 +1,14 @@
-/* delivery.c - moves records from the spool to the sinks (see delivery.h): per-sink cursor, batch,
- * acknowledge on OK, backoff on RETRY, pause on CONFIG_ERROR, bounded retries then the sink's
- * quarantine on REJECTED; a spool record that cannot be read now is retried with backoff. */
-#include "svc/sink/delivery.h"
+/* delivery.c - moves records from the spool to the sinks (see delivery.h): one sink's turn reads
+ * a batch from its cursor, sends it, and acknowledges on OK, backs off on RETRY, pauses on
+ * CONFIG_ERROR, retries a bounded number of times then quarantines on REJECTED; a spool record that
+ * cannot be read now is retried with backoff. The threads that run the turns: delivery_thread.c. */
+#include "svc/sink/delivery_int.h"
 #include "svc/base/crypto.h"
-#include "svc/base/fault.h"
 #include "svc/sink/quarantine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct dsink {
-    sink *s;
-    int64_t due_ms;        /* not before this time */
-    unsigned attempts;     /* consecutive failures */
-    int paused;            /* configuration error */
-    fault_state read_fault; /* the head record cannot be read now */
-    spool_pos reject_pos;  /* the alert the sink refused last, and how many times in a row */
-    unsigned rejects;
-    delivery_sink_info info; /* for status and heartbeat */
-} dsink;
-
-struct delivery {
-    spool *sp;
-    dsink *v;
-    size_t n;
-    const svc_logger *lg;
-    backoff_policy bp;
-    fault_state cursor_fault; /* a cursor could not be saved */
-    char *qdir;               /* per-sink quarantine files */
-};
 
 delivery *delivery_new(spool *sp, sink **sinks, size_t n, const svc_logger *lg)
 {
@@ -41,7 +20,9 @@ delivery *delivery_new(spool *sp, sink **sinks, size_t n, const svc_logger *lg)
         goto fail;
     }
     d->sp = sp, d->n = n, d->lg = lg, d->bp = backoff_default();
-    if (delivery_set_quarantine_dir(d, NULL) < 0) {
+    atomic_init(&d->cancel, 0);
+    if (!(d->mu = svc_mutex_new()) || !(d->wake = svc_mutex_new()) || !(d->cond = svc_cond_new()) ||
+        delivery_set_quarantine_dir(d, NULL) < 0) {
         svc_log(lg, SVC_LOG_ERR, "delivery: out of memory");
         goto fail;
     }
@@ -57,7 +38,9 @@ delivery *delivery_new(spool *sp, sink **sinks, size_t n, const svc_logger *lg)
             goto fail;
         }
         d->v[i].s = sinks[i];
+        d->v[i].d = d;
         sink_set_logger(sinks[i], lg);
+        sink_set_cancel(sinks[i], &d->cancel);
     }
     return d;
 fail:
@@ -90,6 +73,15 @@ void delivery_free(delivery *d)
 {
     if (!d)
         return;
+    delivery_stop(d, 0);
+    for (size_t i = 0; d->v && i < d->n; i++) {
+        free(d->v[i].heartbeat);
+        if (d->v[i].s) /* NULL when delivery_new failed before it */
+            sink_set_cancel(d->v[i].s, NULL);
+    }
+    svc_cond_free(d->cond);
+    svc_mutex_free(d->wake);
+    svc_mutex_free(d->mu);
     free(d->qdir);
     free(d->v);
     free(d);
@@ -97,23 +89,40 @@ void delivery_free(delivery *d)
 
 void delivery_resume(delivery *d)
 {
+    svc_mutex_lock(d->mu);
     for (size_t i = 0; i < d->n; i++)
         d->v[i].due_ms = 0, d->v[i].paused = 0;
+    svc_mutex_unlock(d->mu);
+    delivery_wake(d);
 }
 
-int delivery_sink_get_info(const delivery *d, size_t i, delivery_sink_info *out)
+int delivery_sink_get_info(delivery *d, size_t i, delivery_sink_info *out)
 {
     if (i >= d->n)
         return -1;
+    svc_mutex_lock(d->mu);
     *out = d->v[i].info;
     out->paused = d->v[i].paused;
     out->attempts = d->v[i].attempts;
+    svc_mutex_unlock(d->mu);
     return 0;
 }
 
-int delivery_sink_ready(const delivery *d, size_t i, int64_t now_ms)
+static int ready_locked(const dsink *ds, int64_t now_ms)
 {
-    return i < d->n && !d->v[i].paused && (d->v[i].attempts == 0 || now_ms >= d->v[i].due_ms);
+    return !ds->paused && (ds->attempts == 0 || now_ms >= ds->due_ms);
+}
+
+int delivery_sink_ready(delivery *d, size_t i, int64_t now_ms)
+{
+    int ready;
+
+    if (i >= d->n)
+        return 0;
+    svc_mutex_lock(d->mu);
+    ready = ready_locked(&d->v[i], now_ms);
+    svc_mutex_unlock(d->mu);
+    return ready;
 }
 
 static void note_error(dsink *ds, const sink_result *res, int64_t now_ms)
@@ -157,17 +166,22 @@ static void on_retry(delivery *d, dsink *ds, const sink_result *res, int64_t now
     note_error(ds, res, now_ms);
     delay = backoff_delay_ms(&d->bp, ds->attempts, rnd, res->retry_after_ms);
     ds->due_ms = now_ms + delay;
-    /* log the first failure and then every 10th so that a long outage does not flood the log */
-    if (ds->attempts == 1 || ds->attempts % 10 == 0)
+    /* log the first failure and then every 10th so that a long outage does not flood the log; a send
+     * given up because the service stops is not a failure of the sink */
+    if ((ds->attempts == 1 || ds->attempts % 10 == 0) && !atomic_load(&d->cancel))
         svc_log(d->lg, SVC_LOG_WARN, "sink %s: delivery failed (attempt %u), retrying in %lld ms: %s",
                 sink_name(ds->s), ds->attempts, (long long)delay, res->message);
 }
 
 /* After an acknowledgment: a cursor that could not be saved is logged once and saved again later. */
-static void note_ack(delivery *d, int rc, int64_t now_ms)
+static void note_ack(delivery *d, const dsink *ds, int rc, int64_t now_ms)
 {
+    char why[512];
+
     if (rc == 1)
-        fault_fail(&d->cursor_fault, d->lg, now_ms, "spool", spool_error(d->sp),
+        spool_sink_error(d->sp, sink_name(ds->s), why, sizeof why);
+    if (rc == 1)
+        fault_fail(&d->cursor_fault, d->lg, now_ms, "spool", why,
                    "delivery goes on and the cursor is saved again shortly (a restart before that "
                    "delivers those alerts again)");
     else if (rc == 0 && d->cursor_fault.active && !spool_cursors_unsaved(d->sp))
@@ -194,7 +208,7 @@ static void on_rejected(delivery *d, dsink *ds, const spool_batch *b, const sink
     char id[80], err[600], qpath[4096];
     uint32_t rnd = 0;
 
-    note_ack(d, spool_ack_n(d->sp, name, b, i), now_ms);
+    note_ack(d, ds, spool_ack_n(d->sp, name, b, i), now_ms);
     note_sent(ds, b, i, now_ms);
     note_error(ds, res, now_ms);
     if (ds->rejects && ds->reject_pos.seg == b->pos[i].seg && ds->reject_pos.off == b->pos[i].off)
@@ -223,83 +237,165 @@ static void on_rejected(delivery *d, dsink *ds, const spool_batch *b, const sink
     svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %s refused %u times: moved to this sink's quarantine %s (other "
             "sinks still deliver it), delivering the alerts behind it: %s", name, id, ds->rejects, qpath,
             res->message);
-    note_ack(d, spool_ack_n(d->sp, name, b, i + 1), now_ms);
+    note_ack(d, ds, spool_ack_n(d->sp, name, b, i + 1), now_ms);
     ds->info.quarantined++;
     ds->rejects = 0;
     ds->due_ms = now_ms;
 }
 
-/* One batch for one sink. */
+/* Acts on what the sink answered for the batch; mu held. */
+static void on_result(delivery *d, dsink *ds, const spool_batch *b, sink_status st, const sink_result *res,
+                      int64_t now_ms)
+{
+    const char *name = sink_name(ds->s);
+
+    switch (st) {
+    case SINK_OK:
+        if (ds->attempts || ds->paused)
+            svc_log(d->lg, SVC_LOG_INFO, "sink %s: delivering again after %u failed attempts", name, ds->attempts);
+        ds->attempts = 0, ds->paused = 0, ds->due_ms = now_ms, ds->rejects = 0;
+        note_sent(ds, b, b->n, now_ms);
+        note_ack(d, ds, spool_ack(d->sp, name, b), now_ms);
+        break;
+    case SINK_RETRY:
+        on_retry(d, ds, res, now_ms);
+        break;
+    case SINK_CONFIG_ERROR:
+        svc_log(d->lg, SVC_LOG_ERR, "sink %s: refused by the destination (authentication, authorisation or "
+                "configuration), not retried as is: %s; delivery to this sink paused for %d s (or until the config "
+                "is reloaded), %d alerts kept in the spool", name, res->message, DELIVERY_CONFIG_PAUSE_MS / 1000,
+                (int)spool_pending(d->sp, name));
+        ds->paused = 1;
+        note_error(ds, res, now_ms);
+        ds->due_ms = now_ms + DELIVERY_CONFIG_PAUSE_MS;
+        break;
+    case SINK_REJECTED:
+        on_rejected(d, ds, b, res, now_ms);
+        break;
+    }
+}
+
+/* One batch for one sink, when it is due. The spool is read and the batch sent with no lock of
+ * the delivery held: a slow sink holds up nothing but itself. */
 static void step_sink(delivery *d, dsink *ds, int64_t now_ms)
 {
     spool_batch b;
     sink_result res;
     sink_status st;
     const char *name = sink_name(ds->s);
-    char subject[300];
-    int n = spool_read(d->sp, name, sink_max_batch(ds->s), &b);
+    char subject[300], why[512];
+    int n;
 
+    svc_mutex_lock(d->mu);
+    n = now_ms >= ds->due_ms;
+    svc_mutex_unlock(d->mu);
+    if (!n)
+        return;
+    n = spool_read(d->sp, name, sink_max_batch(ds->s), &b);
     snprintf(subject, sizeof subject, "sink %s", name);
     if (n < 0) {
-        fault_fail(&ds->read_fault, d->lg, now_ms, subject, spool_error(d->sp),
+        spool_sink_error(d->sp, name, why, sizeof why);
+        svc_mutex_lock(d->mu);
+        fault_fail(&ds->read_fault, d->lg, now_ms, subject, why,
                    "that spool record stays at the head of the queue and is read again");
         ds->due_ms = ds->read_fault.retry_at_ms;
+        svc_mutex_unlock(d->mu);
         return;
     }
-    if (ds->read_fault.active)
+    if (ds->read_fault.active) /* read_fault is this sink's own: only its turn touches it */
         fault_clear(&ds->read_fault, d->lg, now_ms, subject);
     if (n == 0)
         return;
     st = sink_send(ds->s, (const char *const *)b.docs, b.lens, b.n, &res);
-    switch (st) {
-    case SINK_OK:
-        if (ds->attempts || ds->paused)
-            svc_log(d->lg, SVC_LOG_INFO, "sink %s: delivering again after %u failed attempts", name, ds->attempts);
-        ds->attempts = 0, ds->paused = 0, ds->due_ms = now_ms, ds->rejects = 0;
-        note_sent(ds, &b, b.n, now_ms);
-        note_ack(d, spool_ack(d->sp, name, &b), now_ms);
-        break;
-    case SINK_RETRY:
-        on_retry(d, ds, &res, now_ms);
-        break;
-    case SINK_CONFIG_ERROR:
-        svc_log(d->lg, SVC_LOG_ERR, "sink %s: refused by the destination (authentication, authorisation or "
-                "configuration), not retried as is: %s; delivery to this sink paused for %d s (or until the config "
-                "is reloaded), %d alerts kept in the spool", name, res.message, DELIVERY_CONFIG_PAUSE_MS / 1000,
-                (int)spool_pending(d->sp, name));
-        ds->paused = 1;
-        note_error(ds, &res, now_ms);
-        ds->due_ms = now_ms + DELIVERY_CONFIG_PAUSE_MS;
-        break;
-    case SINK_REJECTED:
-        on_rejected(d, ds, &b, &res, now_ms);
-        break;
-    }
+    svc_mutex_lock(d->mu);
+    on_result(d, ds, &b, st, &res, now_ms);
+    svc_mutex_unlock(d->mu);
     spool_batch_free(&b);
+}
+
+/* The offered heartbeat, sent when the sink is ready (not paused, not waiting after a failure);
+ * otherwise dropped: a failing sink's state is in status.json, the SIEM sees the heartbeat stop. */
+static void send_heartbeat(delivery *d, dsink *ds, int64_t now_ms)
+{
+    char *doc;
+    size_t len;
+    sink_result res;
+    sink_status st;
+
+    svc_mutex_lock(d->mu);
+    doc = ds->heartbeat, len = ds->heartbeat_len;
+    ds->heartbeat = NULL;
+    if (doc && !ready_locked(ds, now_ms)) {
+        free(doc);
+        doc = NULL;
+    }
+    svc_mutex_unlock(d->mu);
+    if (!doc)
+        return;
+    st = sink_send(ds->s, (const char *const *)&doc, &len, 1, &res);
+    svc_mutex_lock(d->mu);
+    if (st != SINK_OK && !ds->heartbeat_failing)
+        svc_log(d->lg, SVC_LOG_WARN, "sink %s: heartbeat not delivered (the next one replaces it): %s",
+                sink_name(ds->s), res.message);
+    ds->heartbeat_failing = st != SINK_OK;
+    svc_mutex_unlock(d->mu);
+    free(doc);
+}
+
+void delivery_offer_heartbeat(delivery *d, const char *doc, size_t len)
+{
+    svc_mutex_lock(d->mu);
+    for (size_t i = 0; i < d->n; i++) {
+        dsink *ds = &d->v[i];
+        char *copy;
+        if (!sink_wants_heartbeat(ds->s) || !(copy = malloc(len + 1)))
+            continue;
+        memcpy(copy, doc, len);
+        copy[len] = '\0';
+        free(ds->heartbeat);
+        ds->heartbeat = copy, ds->heartbeat_len = len;
+    }
+    svc_mutex_unlock(d->mu);
+    delivery_wake(d);
+}
+
+/* A cursor that could not be saved is saved again when its retry is due. */
+static void retry_cursors(delivery *d, int64_t now_ms)
+{
+    char err[512];
+
+    svc_mutex_lock(d->mu);
+    if (spool_cursors_unsaved(d->sp) && fault_due(&d->cursor_fault, now_ms)) {
+        if (spool_save_cursors(d->sp, err, sizeof err) == 0)
+            fault_clear(&d->cursor_fault, d->lg, now_ms, "spool cursors");
+        else
+            fault_fail(&d->cursor_fault, d->lg, now_ms, "spool", err, "retrying");
+    }
+    svc_mutex_unlock(d->mu);
+}
+
+int64_t delivery_sink_turn(delivery *d, dsink *ds, int64_t now_ms)
+{
+    int64_t wait = -1;
+
+    retry_cursors(d, now_ms);
+    step_sink(d, ds, now_ms);
+    send_heartbeat(d, ds, now_ms);
+    if (spool_pending(d->sp, sink_name(ds->s)) > 0) {
+        svc_mutex_lock(d->mu);
+        wait = ds->due_ms > now_ms ? ds->due_ms - now_ms : 0;
+        svc_mutex_unlock(d->mu);
+    }
+    return wait;
 }
 
 int64_t delivery_step(delivery *d, int64_t now_ms)
 {
     int64_t next = -1;
 
-    if (spool_cursors_unsaved(d->sp) && fault_due(&d->cursor_fault, now_ms)) {
-        if (spool_save_cursors(d->sp) == 0)
-            fault_clear(&d->cursor_fault, d->lg, now_ms, "spool cursors");
-        else
-            fault_fail(&d->cursor_fault, d->lg, now_ms, "spool", spool_error(d->sp), "retrying");
-    }
     for (size_t i = 0; i < d->n; i++) {
-        dsink *ds = &d->v[i];
-        if (now_ms >= ds->due_ms)
-            step_sink(d, ds, now_ms);
-    }
-    for (size_t i = 0; i < d->n; i++) {
-        dsink *ds = &d->v[i];
-        int64_t wait;
-        if (spool_pending(d->sp, sink_name(ds->s)) <= 0)
-            continue;
-        wait = ds->due_ms > now_ms ? ds->due_ms - now_ms : 0;
-        if (next < 0 || wait < next)
+        int64_t wait = delivery_sink_turn(d, &d->v[i], now_ms);
+        if (wait >= 0 && (next < 0 || wait < next))
             next = wait;
     }
     return next;

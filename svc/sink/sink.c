@@ -170,6 +170,16 @@ void sink_set_logger(sink *s, const svc_logger *lg)
                 "sink's secret (token or URL) travel UNENCRYPTED over http:// to a remote host", s->name);
 }
 
+void sink_set_cancel(sink *s, const atomic_int *flag)
+{
+    s->cancel = flag;
+}
+
+int sink_cancelled(const sink *s)
+{
+    return s->cancel && atomic_load(s->cancel) != 0;
+}
+
 sink_status sink_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res)
 {
     memset(res, 0, sizeof *res);

@@ -4,6 +4,7 @@
 #ifndef ADDECOY_SVC_SINK_H
 #define ADDECOY_SVC_SINK_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +58,9 @@ int sink_doc_is_state(const json_t *doc);
 int64_t sink_doc_time_ms(const json_t *doc);
 /* Logger for the sink's own diagnostics (e.g. the loud warning when tls_verify is off). */
 void sink_set_logger(sink *s, const svc_logger *lg);
+/* A flag another thread sets (non-zero) to make a send in flight give up at once (HTTP transfers
+ * are aborted, HEC ack waits end): the send then returns SINK_RETRY. NULL: none. */
+void sink_set_cancel(sink *s, const atomic_int *flag);
 /* Sends n documents (compact JSON alert texts). res is always filled. */
 sink_status sink_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res);
 const char *sink_status_name(sink_status st);

@@ -176,7 +176,11 @@ static sink_status hec_wait_ack(hec_sink *h, struct curl_slist *hdr, json_int_t 
                      (long long)ack_id, h->ack_timeout_ms);
             return SINK_RETRY;
         }
-        svc_sleep_ms(h->ack_poll_ms);
+        if (sink_http_pause(&h->http, h->ack_poll_ms) < 0) {
+            snprintf(res->message, sizeof res->message, "HEC ack %lld: the service is stopping: sent again later",
+                     (long long)ack_id);
+            return SINK_RETRY;
+        }
         waited += h->ack_poll_ms;
     }
 }

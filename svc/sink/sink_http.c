@@ -4,6 +4,7 @@
 #include "svc/sink/sink_int.h"
 #include "svc/base/backoff.h"
 #include "svc/base/net.h"
+#include "svc/base/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where,
 {
     if (opt_parse(&SINK_HTTP_MAP, conf, -1, h, where, err, errlen) < 0)
         return -1;
+    h->owner = s;
     if (!h->url) {
         snprintf(err, errlen, "%s: url: is required", where);
         return -1;
@@ -120,6 +122,28 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
+int sink_http_pause(const sink_http *h, long ms)
+{
+    while (ms > 0) {
+        long slice = ms < 50 ? ms : 50;
+        if (h->owner && sink_cancelled(h->owner))
+            return -1;
+        svc_sleep_ms(slice);
+        ms -= slice;
+    }
+    return h->owner && sink_cancelled(h->owner) ? -1 : 0;
+}
+
+/* libcurl's progress callback: a non-zero return aborts the transfer (the service is stopping). */
+static int on_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return sink_cancelled(p);
+}
+
 int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, const char *body, size_t len,
                    sink_http_reply *r)
 {
@@ -149,6 +173,11 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
     curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    if (h->owner && h->owner->cancel) {
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)h->owner);
+    }
     rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         snprintf(r->err, sizeof r->err, "%s", curl_easy_strerror(rc));

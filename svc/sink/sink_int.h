@@ -8,6 +8,7 @@
 #include "svc/optmap.h"
 
 #include <curl/curl.h>
+#include <stdatomic.h>
 
 typedef struct sink_ops {
     const char *type;
@@ -24,6 +25,7 @@ struct sink {
     int heartbeat; /* takes heartbeat (state) documents */
     unsigned reject_retries; /* an alert the destination refuses is sent this many times more, then quarantined */
     const svc_logger *lg;
+    const atomic_int *cancel; /* sink_set_cancel(): set when a send in flight must give up */
 };
 
 #define SINK_INSECURE_TLS 1  /* tls_verify false */
@@ -52,6 +54,7 @@ int sink_parse_time(const char *s, int64_t *epoch_ms);
 
 /* HTTP client settings shared by the HTTP sinks. */
 typedef struct sink_http {
+    const sink *owner; /* for its cancel flag */
     CURL *curl;
     char *url;     /* set by the sink's own map; may hold a secret (webhook URLs): never logged */
     char *ca_file, *proxy;
@@ -80,6 +83,10 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
 void sink_http_reply_free(sink_http_reply *r);
 /* Common mapping of a non-2xx reply: 429/5xx RETRY, others CONFIG_ERROR; fills res. */
 sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res);
+/* 1 when the sink's send in flight must give up (the service is stopping). */
+int sink_cancelled(const sink *s);
+/* Sleeps ms (a wait between polls) unless cancelled: 0, or -1 when cancelled. */
+int sink_http_pause(const sink_http *h, long ms);
 
 /* sink_webhook_fmt.c: request bodies of the webhook formats (malloc'd compact JSON, NULL on
  * error). Attacker-controlled values are escaped or put where they cannot be markup. */

@@ -24,6 +24,10 @@ spool *spool_open(const char *dir, uint64_t max_bytes, const svc_logger *lg, cha
     }
     sp->wfd = -1;
     sp->lg = lg;
+    if (!(sp->mu = svc_mutex_new())) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     sp->max_bytes = max_bytes ? max_bytes : SPOOL_DEFAULT_MAX;
     sp->seg_max = sp->max_bytes / 8;
     if (sp->seg_max < 64 * 1024)
@@ -51,18 +55,21 @@ void spool_close(spool *sp)
         return;
     if (sp->wfd >= 0)
         fs_close(sp->wfd);
-    for (size_t i = 0; i < sp->ncur; i++)
+    for (size_t i = 0; i < sp->ncur; i++) {
         free(sp->cur[i].name);
+        svc_mutex_free(sp->cur[i].save);
+    }
     free(sp->cur);
     free(sp->segs);
     free(sp->recs);
     free(sp->pending_lens);
     strbuf_free(&sp->pending);
     free(sp->dir);
+    svc_mutex_free(sp->mu);
     free(sp);
 }
 
-uint64_t spool_bytes(const spool *sp)
+static uint64_t bytes_locked(const spool *sp)
 {
     uint64_t n = 0;
     for (size_t i = 0; i < sp->nseg; i++)
@@ -76,9 +83,29 @@ static void put_u32(unsigned char *p, uint32_t v)
     p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
 }
 
+static uint64_t used_locked(const spool *sp)
+{
+    return bytes_locked(sp) + sp->pending.len;
+}
+
+/* Segment bytes, plus the pending ones when with_pending, read under the spool's mutex. */
+static uint64_t size_of(const spool *sp, int with_pending)
+{
+    uint64_t n;
+    svc_mutex_lock(sp->mu);
+    n = with_pending ? used_locked(sp) : bytes_locked(sp);
+    svc_mutex_unlock(sp->mu);
+    return n;
+}
+
+uint64_t spool_bytes(const spool *sp)
+{
+    return size_of(sp, 0);
+}
+
 uint64_t spool_used(const spool *sp)
 {
-    return spool_bytes(sp) + sp->pending.len;
+    return size_of(sp, 1);
 }
 
 /* A failure that cost buffered records: sticky until spool_discard_pending(), so that nothing can be
@@ -100,7 +127,7 @@ static int refuse_while_failed(spool *sp, char *err, size_t errlen)
     return SPOOL_ERROR;
 }
 
-int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errlen)
+static int append_locked(spool *sp, const char *doc, size_t len, char *err, size_t errlen)
 {
     unsigned char hdr[SPOOL_HDR] = {0xAD, 0xDE};
 
@@ -110,7 +137,7 @@ int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errle
         snprintf(err, errlen, "document of %zu bytes is larger than the spool accepts", len);
         return SPOOL_ERROR;
     }
-    if (spool_used(sp) + SPOOL_FRAME(len) > sp->max_bytes) {
+    if (used_locked(sp) + SPOOL_FRAME(len) > sp->max_bytes) {
         snprintf(err, errlen, "spool %s is full (%" PRIu64 " bytes): waiting for delivery", sp->dir,
                  sp->max_bytes);
         return SPOOL_FULL;
@@ -135,17 +162,33 @@ int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errle
     return SPOOL_OK;
 }
 
+int spool_append(spool *sp, const char *doc, size_t len, char *err, size_t errlen)
+{
+    int rc;
+    svc_mutex_lock(sp->mu);
+    rc = append_locked(sp, doc, len, err, errlen);
+    svc_mutex_unlock(sp->mu);
+    return rc;
+}
+
 int spool_failed(const spool *sp)
 {
-    return sp->failed;
+    int failed;
+    svc_mutex_lock(sp->mu);
+    failed = sp->failed;
+    svc_mutex_unlock(sp->mu);
+    return failed;
 }
 
 void spool_discard_pending(spool *sp)
 {
+    svc_mutex_lock(sp->mu);
     sp->pending.len = 0;
     sp->npending = 0;
     sp->failed = 0;
     sp->failure[0] = '\0';
+    spool_collect(sp);
+    svc_mutex_unlock(sp->mu);
 }
 
 /* Takes back the tail a failed write left in the last segment (the truncate right after the
@@ -200,7 +243,7 @@ static int open_active(spool *sp, char *err, size_t errlen)
     return 0;
 }
 
-int spool_commit(spool *sp, char *err, size_t errlen)
+static int commit_locked(spool *sp, char *err, size_t errlen)
 {
     spool_seg *seg;
     uint64_t off;
@@ -232,6 +275,17 @@ int spool_commit(spool *sp, char *err, size_t errlen)
     sp->pending.len = 0;
     sp->npending = 0;
     return SPOOL_OK;
+}
+
+int spool_commit(spool *sp, char *err, size_t errlen)
+{
+    int rc;
+    svc_mutex_lock(sp->mu);
+    rc = commit_locked(sp, err, errlen);
+    if (rc == SPOOL_OK)
+        spool_collect(sp); /* the sinks may have passed segments while appends were pending */
+    svc_mutex_unlock(sp->mu);
+    return rc;
 }
 
 const char *spool_dir(const spool *sp)

@@ -15,7 +15,13 @@
  * caller, having rewound its input to before those records, calls spool_discard_pending(): so no
  * input position can be made durable past a record that was lost. A record that cannot be read now
  * stays at the head of its sink's queue; a cursor that cannot be saved is advanced in memory and
- * saved again later. */
+ * saved again later.
+ *
+ * Threads: every function may be called from any thread (an internal mutex serialises them, never
+ * held across anything but local file I/O; a cursor file is written and fsynced outside it): the
+ * detector appends and commits while each sink's delivery thread reads and acknowledges from its
+ * own cursor. spool_open(), spool_register_sink() and spool_close() run with no other thread using
+ * the spool. */
 #ifndef ADDECOY_SVC_SPOOL_H
 #define ADDECOY_SVC_SPOOL_H
 
@@ -65,7 +71,8 @@ int spool_failed(const spool *sp);
 void spool_discard_pending(spool *sp);
 
 /* Declares a sink that reads from the spool; its cursor is loaded from dir/cursors (a new sink
- * starts at the oldest record). Only registered sinks hold segments. */
+ * starts at the oldest record). Only registered sinks hold segments. Register every sink before
+ * a second thread uses the spool. */
 int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen);
 
 /* Reads up to max committed records after the sink's cursor. Returns the count (0 = nothing
@@ -79,11 +86,14 @@ void spool_batch_free(spool_batch *b);
  * retries; a crash before that delivers those records again); -1 for an unknown sink. */
 int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count);
 int spool_ack(spool *sp, const char *sink, const spool_batch *b);
-/* Saves the cursors that could not be saved. 0, or -1 (spool_error()). */
-int spool_save_cursors(spool *sp);
+/* Saves the cursors that could not be saved. 0, or -1 with the first failure in err. */
+int spool_save_cursors(spool *sp, char *err, size_t errlen);
 int spool_cursors_unsaved(const spool *sp);
-/* The last read or cursor error. */
+/* The last read or cursor error of any sink: for single-threaded use (tests). */
 const char *spool_error(const spool *sp);
+/* A copy of the sink's own last read or cursor error (what a failed spool_read() or an
+ * spool_ack_n() returning 1 means for that sink): safe while other threads use the spool. */
+void spool_sink_error(spool *sp, const char *sink, char *buf, size_t len);
 /* dir/<name><ext> with anything in name but [A-Za-z0-9_.-] (or a leading '.') as %XX: a file name
  * for a sink (cursor, quarantine file) that no sink name can turn into another path. */
 void spool_file_name(const char *dir, const char *name, const char *ext, char *buf, size_t len);

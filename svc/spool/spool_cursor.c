@@ -57,7 +57,7 @@ size_t spool_index_of(const spool *sp, spool_pos p)
     return lo;
 }
 
-int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
+static int register_locked(spool *sp, const char *sink, char *err, size_t errlen)
 {
     char path[4096];
     spool_cursor *c;
@@ -80,6 +80,12 @@ int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
     }
     c->idx = 0;
     c->unsaved = 0;
+    c->error[0] = '\0';
+    if (!(c->save = svc_mutex_new())) {
+        free(c->name);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     cursor_path(sp, sink, ".cur", path, sizeof path);
     if ((f = fopen(path, "rb")) != NULL) {
         if (fscanf(f, "%lu %llu", &seg, &off) == 2 && seg < UINT32_MAX) {
@@ -98,10 +104,25 @@ int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
     return 0;
 }
 
+int spool_register_sink(spool *sp, const char *sink, char *err, size_t errlen)
+{
+    int rc;
+    svc_mutex_lock(sp->mu);
+    rc = register_locked(sp, sink, err, errlen);
+    svc_mutex_unlock(sp->mu);
+    return rc;
+}
+
 int64_t spool_pending(spool *sp, const char *sink)
 {
-    spool_cursor *c = spool_find_cursor(sp, sink);
-    return c ? (int64_t)(sp->nrec - c->idx) : -1;
+    spool_cursor *c;
+    int64_t n;
+
+    svc_mutex_lock(sp->mu);
+    c = spool_find_cursor(sp, sink);
+    n = c ? (int64_t)(sp->nrec - c->idx) : -1;
+    svc_mutex_unlock(sp->mu);
+    return n;
 }
 
 /* The position a cursor index stands for: the record it points at, or the end of the last one. */
@@ -121,7 +142,8 @@ static spool_pos pos_of_index(const spool *sp, size_t idx)
     return p;
 }
 
-static int save_cursor(spool *sp, const char *sink, spool_pos p)
+/* Writes the sink's cursor file; the caller holds the cursor's save mutex (one writer per file). */
+static int save_cursor(const spool *sp, const char *sink, spool_pos p, char *err, size_t errlen)
 {
     char tmp[4096], path[4096], dir[4096], text[64];
     int fd, n, ok;
@@ -131,27 +153,26 @@ static int save_cursor(spool *sp, const char *sink, spool_pos p)
     snprintf(dir, sizeof dir, "%s/cursors", sp->dir);
     n = snprintf(text, sizeof text, "%lu %llu\n", (unsigned long)p.seg, (unsigned long long)p.off);
     if ((fd = fs_create(tmp)) < 0) {
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot create: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot create: %s", tmp, strerror(errno));
         return -1;
     }
     ok = fs_write_all(fd, text, (size_t)n) == 0 && fs_fsync(fd) == 0;
     if (!ok)
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot write: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot write: %s", tmp, strerror(errno));
     if (fs_close(fd) < 0 && ok) {
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot close: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot close: %s", tmp, strerror(errno));
         ok = 0;
     }
     if (!ok)
         return -1;
     if (fs_replace(tmp, path) < 0 || fs_fsync_dir(dir) < 0) {
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot replace: %s", path, strerror(errno));
+        snprintf(err, errlen, "%.400s: cannot replace: %s", path, strerror(errno));
         return -1;
     }
     return 0;
 }
 
-/* Deletes the segments that every registered sink has passed. */
-static void collect(spool *sp)
+void spool_collect(spool *sp)
 {
     size_t min = sp->nrec, drop = 0, nseg_drop = 0;
     char path[4096];
@@ -190,7 +211,7 @@ static void collect(spool *sp)
     fs_fsync_dir(sp->dir);
 }
 
-int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
+int spool_ack_n_locked(spool *sp, const char *sink, const spool_batch *b, size_t count)
 {
     spool_cursor *c = spool_find_cursor(sp, sink);
     spool_pos p;
@@ -205,14 +226,54 @@ int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
     idx = spool_index_of(sp, p);
     if (idx <= c->idx)
         return 0;
-    if (save_cursor(sp, sink, p) < 0) {
+    if (save_cursor(sp, sink, p, sp->error, sizeof sp->error) < 0) {
+        snprintf(c->error, sizeof c->error, "%s", sp->error);
         c->unsaved = 1;
         rc = 1;
     } else {
         c->unsaved = 0;
     }
     c->idx = idx;
-    collect(sp);
+    spool_collect(sp);
+    return rc;
+}
+
+/* The cursor file is written with only the cursor's save mutex held, not the spool's: the
+ * detector's appends and commits and the other sinks never wait for this sink's fsync. */
+int spool_ack_n(spool *sp, const char *sink, const spool_batch *b, size_t count)
+{
+    spool_cursor *c = spool_find_cursor(sp, sink); /* the cursor table is fixed once threads run */
+    spool_pos p = count < b->n ? b->pos[count] : b->end;
+    char err[512];
+    int saved, rc = 0;
+
+    if (!c)
+        return -1;
+    if (p.seg == 0)
+        return 0; /* empty batch */
+    svc_mutex_lock(c->save);
+    svc_mutex_lock(sp->mu);
+    saved = spool_index_of(sp, p) > c->idx; /* (saved: here, "to be saved") */
+    svc_mutex_unlock(sp->mu);
+    if (!saved) {
+        svc_mutex_unlock(c->save);
+        return 0;
+    }
+    saved = save_cursor(sp, sink, p, err, sizeof err) == 0;
+    svc_mutex_lock(sp->mu);
+    if (!saved) {
+        snprintf(sp->error, sizeof sp->error, "%s", err);
+        snprintf(c->error, sizeof c->error, "%s", err);
+        rc = 1;
+    }
+    c->unsaved = !saved;
+    /* indexes may have moved while unlocked (another sink's ack deleted segments): find p again;
+     * it cannot have been deleted, this cursor was still before it */
+    if (spool_index_of(sp, p) > c->idx)
+        c->idx = spool_index_of(sp, p);
+    spool_collect(sp);
+    svc_mutex_unlock(sp->mu);
+    svc_mutex_unlock(c->save);
     return rc;
 }
 
@@ -221,31 +282,49 @@ int spool_ack(spool *sp, const char *sink, const spool_batch *b)
     return spool_ack_n(sp, sink, b, SIZE_MAX);
 }
 
-int spool_save_cursors(spool *sp)
+int spool_save_cursors(spool *sp, char *err, size_t errlen)
 {
     int rc = 0;
 
-    for (size_t i = 0; i < sp->ncur; i++) {
+    for (size_t i = 0; i < sp->ncur; i++) { /* a retry after a failure: rare, all under mu */
         spool_cursor *c = &sp->cur[i];
-        if (!c->unsaved)
-            continue;
-        if (save_cursor(sp, c->name, pos_of_index(sp, c->idx)) < 0)
+        svc_mutex_lock(c->save);
+        svc_mutex_lock(sp->mu);
+        if (c->unsaved && save_cursor(sp, c->name, pos_of_index(sp, c->idx), c->error, sizeof c->error) < 0) {
+            if (rc == 0)
+                snprintf(err, errlen, "%s", c->error);
             rc = -1;
-        else
+        } else {
             c->unsaved = 0;
+        }
+        svc_mutex_unlock(sp->mu);
+        svc_mutex_unlock(c->save);
     }
     return rc;
 }
 
 int spool_cursors_unsaved(const spool *sp)
 {
-    for (size_t i = 0; i < sp->ncur; i++)
-        if (sp->cur[i].unsaved)
-            return 1;
-    return 0;
+    int unsaved = 0;
+
+    svc_mutex_lock(sp->mu);
+    for (size_t i = 0; i < sp->ncur && !unsaved; i++)
+        unsaved = sp->cur[i].unsaved;
+    svc_mutex_unlock(sp->mu);
+    return unsaved;
 }
 
 const char *spool_error(const spool *sp)
 {
     return sp->error;
+}
+
+void spool_sink_error(spool *sp, const char *sink, char *buf, size_t len)
+{
+    spool_cursor *c;
+
+    svc_mutex_lock(sp->mu);
+    c = spool_find_cursor(sp, sink);
+    snprintf(buf, len, "%s", c ? c->error : "not a registered sink");
+    svc_mutex_unlock(sp->mu);
 }

@@ -3,6 +3,7 @@
 #ifndef ADDECOY_SVC_SPOOL_INT_H
 #define ADDECOY_SVC_SPOOL_INT_H
 
+#include "svc/base/thread.h"
 #include "svc/sink/escape.h"
 #include "svc/spool/spool.h"
 
@@ -24,9 +25,18 @@ typedef struct spool_cursor {
     char *name;
     size_t idx;  /* index in recs of the next record to deliver */
     int unsaved; /* idx is ahead of the cursor file (saving it failed): spool_save_cursors() retries */
+    char error[512]; /* this sink's last read or cursor error, for spool_sink_error() */
+    svc_mutex *save; /* one writer of the cursor file at a time; taken before mu */
 } spool_cursor;
 
+/* Thread safety: every public function takes mu (the detector thread appends and commits while the
+ * sinks' delivery threads read and acknowledge); the functions below expect it held, or run before
+ * any other thread exists (spool_open). An acknowledgment writes and fsyncs its cursor file with only
+ * that cursor's save mutex held (order: save, then mu). The cursor table (names, save mutexes) is
+ * fixed once the sinks are registered, before any thread uses the spool, so finding a cursor needs
+ * no lock. */
 struct spool {
+    svc_mutex *mu;
     char *dir;
     uint64_t max_bytes, seg_max;
     const svc_logger *lg;
@@ -60,6 +70,10 @@ size_t spool_index_of(const spool *sp, spool_pos p);
 /* Frame checks: a complete, valid record starts at p in buf (size bytes)? Returns its payload
  * length, or -1. */
 int64_t spool_valid_at(const unsigned char *buf, uint64_t size, uint64_t p);
+/* Deletes the segments that every registered sink has passed (not while appends are pending). */
+void spool_collect(spool *sp);
+/* spool_ack_n with mu held (spool_read steps over quarantined records with it). */
+int spool_ack_n_locked(spool *sp, const char *sink, const spool_batch *b, size_t count);
 /* Lists and scans every segment in sp->dir, filling segs and recs; recovers torn tails and
  * quarantines corrupt records. 0 or -1 with err. */
 int spool_recover(spool *sp, char *err, size_t errlen);

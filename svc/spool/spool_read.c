@@ -103,7 +103,7 @@ void spool_batch_free(spool_batch *b)
     memset(b, 0, sizeof *b);
 }
 
-int spool_read(spool *sp, const char *sink, size_t max, spool_batch *out)
+static int read_locked(spool *sp, const char *sink, size_t max, spool_batch *out)
 {
     spool_cursor *c = spool_find_cursor(sp, sink);
     size_t i, avail;
@@ -150,11 +150,28 @@ int spool_read(spool *sp, const char *sink, size_t max, spool_batch *out)
     if (fd >= 0)
         fs_close(fd);
     if (out->n == 0) {
-        int rc = out->end.seg ? spool_ack(sp, sink, out) : 0; /* step over the quarantined ones */
+        int rc = out->end.seg ? spool_ack_n_locked(sp, sink, out, SIZE_MAX) : 0; /* step over the quarantined */
         spool_batch_free(out);
         if (stuck || rc < 0)
             return -1; /* the head record cannot be read now: sp->error says why */
-        return spool_read(sp, sink, max, out);
+        return read_locked(sp, sink, max, out);
     }
     return (int)out->n;
+}
+
+int spool_read(spool *sp, const char *sink, size_t max, spool_batch *out)
+{
+    spool_cursor *c = spool_find_cursor(sp, sink); /* the cursor table is fixed once threads run */
+    int n;
+
+    if (c) /* stepping over a quarantined record saves the cursor: one writer of its file at a time */
+        svc_mutex_lock(c->save);
+    svc_mutex_lock(sp->mu);
+    n = read_locked(sp, sink, max, out);
+    if (n < 0 && c)
+        snprintf(c->error, sizeof c->error, "%s", sp->error);
+    svc_mutex_unlock(sp->mu);
+    if (c)
+        svc_mutex_unlock(c->save);
+    return n;
 }

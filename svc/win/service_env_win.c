@@ -53,6 +53,8 @@ static void winlog_write(void *ctx, svc_log_level level, const char *msg)
         ReportEventW(w->event_source, types[lv], 0, ids[lv], NULL, 1, 0, strings, NULL);
         free(wm);
     }
+    if (w->mu)
+        svc_mutex_lock(w->mu);
     if (w->file) {
         char stamp[32];
         time_t now = time(NULL);
@@ -70,6 +72,8 @@ static void winlog_write(void *ctx, svc_log_level level, const char *msg)
             w->file = fopen(w->file_path, "a");
         }
     }
+    if (w->mu)
+        svc_mutex_unlock(w->mu);
 }
 
 void svc_winlog_open(svc_winlog *w, const wchar_t *config_path)
@@ -79,6 +83,7 @@ void svc_winlog_open(svc_winlog *w, const wchar_t *config_path)
     char *u;
 
     memset(w, 0, sizeof *w);
+    w->mu = svc_mutex_new(); /* NULL (out of memory): unlocked, as before threads */
     w->event_source = RegisterEventSourceW(NULL, SVC_EVENT_SOURCE);
     wcsncpy(dir, config_path, MAX_PATH - 1);
     dir[MAX_PATH - 1] = 0;
@@ -106,6 +111,7 @@ void svc_winlog_close(svc_winlog *w)
         DeregisterEventSource(w->event_source);
     if (w->file)
         fclose(w->file);
+    svc_mutex_free(w->mu);
     memset(w, 0, sizeof *w);
 }
 

@@ -11,14 +11,16 @@
 
 #include "svc/base/log.h"
 #include "svc/base/utf16.h"
+#include "svc/base/thread.h"
 
 /* Event IDs of the message table (installer/decoysvc.mc): one per severity, text "%1". */
 #define SVC_MSG_INFO 1000
 #define SVC_MSG_WARNING 1001
 #define SVC_MSG_ERROR 1002
 
-/* The service's diagnostic log. */
+/* The service's diagnostic log; written from the daemon's thread and the sinks' delivery threads. */
 typedef struct svc_winlog {
+    svc_mutex *mu;       /* one line at a time, and the rotation */
     HANDLE event_source; /* RegisterEventSourceW, NULL when unavailable */
     FILE *file;          /* decoysvc.log next to the configuration, NULL when it cannot be opened */
     char file_path[MAX_PATH * 3];
