@@ -27,81 +27,6 @@ enum {
 };
 #define TYPE_BINXML 0x21
 
-/* ---- output buffer --------------------------------------------------------------------------- */
-
-static int buf_reserve(binxml_buf *b, size_t n)
-{
-    size_t need, ncap;
-    char *nd;
-
-    if (b->failed)
-        return -1;
-    if (n > SIZE_MAX / 2 - b->len) {
-        b->failed = 1;
-        return -1;
-    }
-    need = b->len + n + 1;
-    if (b->limit && need > b->limit + 1) {
-        b->failed = 2;
-        return -1;
-    }
-    if (need <= b->cap)
-        return 0;
-    ncap = b->cap ? b->cap : 1024;
-    while (ncap < need)
-        ncap *= 2;
-    nd = realloc(b->data, ncap);
-    if (!nd) {
-        b->failed = 1;
-        return -1;
-    }
-    b->data = nd;
-    b->cap = ncap;
-    return 0;
-}
-
-void binxml_buf_free(binxml_buf *b)
-{
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
-
-void binxml_buf_put(binxml_buf *b, const char *s, size_t n)
-{
-    if (buf_reserve(b, n) != 0)
-        return;
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void binxml_buf_puts(binxml_buf *b, const char *s)
-{
-    binxml_buf_put(b, s, strlen(s));
-}
-
-void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n)
-{
-    size_t i, run = 0;
-
-    for (i = 0; i < n; i++) {
-        const char *ent = s[i] == '&'    ? "&amp;"
-                          : s[i] == '<'  ? "&lt;"
-                          : s[i] == '>'  ? "&gt;"
-                          : s[i] == '\'' ? "&apos;"
-                          : s[i] == '"'  ? "&quot;"
-                                         : NULL;
-        if (!ent)
-            continue;
-        binxml_buf_put(b, s + run, i - run);
-        binxml_buf_puts(b, ent);
-        run = i + 1;
-    }
-    binxml_buf_put(b, s + run, n - run);
-}
-
 /* ---- the renderer -------------------------------------------------------------------------- */
 
 struct bx {
@@ -177,25 +102,11 @@ static int step(struct bx *b, size_t at)
 }
 
 
-/* A name structure at chunk offset 'off': 4 bytes next-in-hash-chain, 2 hash, 2 count, UTF-16
- * characters, NUL. Returns its length in bytes, 0 when it does not fit in the chunk. */
-static size_t name_size(const struct bx *b, size_t off)
-{
-    size_t n;
-    if (off > b->clen || b->clen - off < 8)
-        return 0;
-    n = rd16(b->c + off + 6);
-    if ((b->clen - off - 8) / 2 < n + 1)
-        return 0;
-    return 8 + 2 * n + 2;
-}
-
-/* The name at 'off' as UTF-8 reduced to XML name characters (malloc'd); steps over an inline
- * name (one stored right where the cursor is). */
+/* The name at 'off' as UTF-8 reduced to XML name characters (malloc'd, binxml_name.c); steps
+ * over an inline name (one stored right where the cursor is). */
 static char *take_name(struct bx *b, struct cur *cu, uint32_t off)
 {
-    size_t sz = name_size(b, off), n, i;
-    uint16_t *u;
+    size_t sz = binxml_name_size(b->c, b->clen, off);
     char *s;
 
     if (!sz) {
@@ -207,37 +118,8 @@ static char *take_name(struct bx *b, struct cur *cu, uint32_t off)
             return NULL;
         cu->pos += sz;
     }
-    n = (sz - 10) / 2;
-    u = malloc((n ? n : 1) * sizeof *u);
-    if (!u) {
+    if ((s = binxml_name_utf8(b->c, off, sz, NULL)) == NULL)
         fail(b, off, "out of memory");
-        return NULL;
-    }
-    for (i = 0; i < n; i++)
-        u[i] = rd16(b->c + off + 8 + 2 * i);
-    s = evtx_utf16_to_utf8(u, n);
-    free(u);
-    if (!s) {
-        fail(b, off, "out of memory");
-        return NULL;
-    }
-    for (i = 0; s[i]; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.' || ch == ':'))
-            s[i] = '_';
-    }
-    if (!s[0] || (s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.') {
-        char *p = malloc(i + 2);
-        if (p) {
-            p[0] = '_';
-            memcpy(p + 1, s, i + 1);
-        }
-        free(s);
-        s = p;
-        if (!s)
-            fail(b, off, "out of memory");
-    }
     return s;
 }
 

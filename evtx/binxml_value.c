@@ -46,30 +46,68 @@ static void put_hex(binxml_buf *out, const uint8_t *v, size_t n)
     binxml_buf_put(out, tmp, k);
 }
 
-/* UTF-16LE text up to the first NUL (the value may be unaligned: copy it first). */
+/* UTF-16LE text up to the first NUL unit, converted in place into the buffer (the value may be
+ * unaligned: read byte-wise); a lone surrogate becomes U+FFFD, as evtx_utf16_to_utf8 does. */
 static void put_utf16(binxml_buf *out, const uint8_t *v, size_t n)
 {
-    uint16_t small[256], *u = small;
-    size_t units = n / 2, i;
-    char *s;
+    size_t units = n / 2, i, o = 0, limit = out->limit;
+    int special = 0, rc;
+    char *dst;
 
-    if (units > sizeof small / sizeof small[0] && (u = malloc(units * sizeof *u)) == NULL) {
-        out->failed = 1;
+    out->limit = 0; /* the bound applies to what is written, not to this worst case */
+    rc = binxml_buf_reserve(out, 3 * units);
+    out->limit = limit;
+    if (rc != 0)
+        return;
+    dst = out->data + out->len;
+    for (i = 0; i < units; i++) {
+        unsigned long cp = (unsigned long)(v[2 * i] | (v[2 * i + 1] << 8)), lo;
+        if (cp == 0)
+            break;
+        if (cp < 0x80) {
+            dst[o++] = (char)cp;
+            special |= cp == '&' || cp == '<' || cp == '>' || cp == '\'' || cp == '"';
+            continue;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < units &&
+            (lo = (unsigned long)(v[2 * i + 2] | (v[2 * i + 3] << 8))) >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i++;
+            dst[o++] = (char)(0xF0 | (cp >> 18));
+            dst[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            dst[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            dst[o++] = (char)(0x80 | (cp & 0x3F));
+            continue;
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            cp = 0xFFFD;
+        if (cp < 0x800) {
+            dst[o++] = (char)(0xC0 | (cp >> 6));
+        } else {
+            dst[o++] = (char)(0xE0 | (cp >> 12));
+            dst[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        }
+        dst[o++] = (char)(0x80 | (cp & 0x3F));
+    }
+    if (special && !out->raw) { /* escape: move the text out of the way first */
+        char *tmp = malloc(o);
+        if (!tmp) {
+            out->failed = 1;
+            return;
+        }
+        memcpy(tmp, dst, o);
+        out->data[out->len] = '\0';
+        binxml_buf_put_escaped(out, tmp, o);
+        free(tmp);
         return;
     }
-    for (i = 0; i < units; i++) {
-        u[i] = (uint16_t)(v[2 * i] | (v[2 * i + 1] << 8));
-        if (u[i] == 0)
-            break;
+    if (limit && o > limit - out->len) {
+        out->data[out->len] = '\0';
+        out->failed = 2;
+        return;
     }
-    s = evtx_utf16_to_utf8(u, i);
-    if (s)
-        binxml_buf_put_escaped(out, s, strlen(s));
-    else
-        out->failed = 1;
-    free(s);
-    if (u != small)
-        free(u);
+    out->len += o;
+    out->data[out->len] = '\0';
 }
 
 static void put_ansi(binxml_buf *out, const uint8_t *v, size_t n)

@@ -1,8 +1,12 @@
 /*
  * evtx_file.c - reads binary Windows .evtx files ("ElfFile"): the 4 KiB file header, then every
- * 64 KiB "ElfChnk" chunk present in the file, then each "**" event record in a chunk. A record's
- * BinXML is rendered to EvtRender's XML text (binxml.c) and parsed by the same parser as rendered
- * XML (xml_record.c), so a record read here equals the one read from `wevtutil qe /f:xml`.
+ * 64 KiB "ElfChnk" chunk present in the file, then each "**" event record in a chunk. A record
+ * that instantiates a template of the plain form Windows writes is read directly from its values
+ * (binxml_direct.c: EventID and the prefilter's fields first, the event only for a record that may
+ * matter); any other is rendered to EvtRender's XML text (binxml.c) and parsed by the same parser
+ * as rendered XML (xml_record.c). Either way a record read here equals the one read from
+ * `wevtutil qe /f:xml`. Both paths spend the same work bounds (a direct record is charged the
+ * renderer's steps and an upper bound of its XML; one that would pass a bound takes the XML path).
  *
  * Damage policy (files are attacker-controllable; Windows leaves dirty files behind on a crash):
  * - the header's chunk count and dirty flag are not trusted: all chunks in the file are read;
@@ -16,6 +20,7 @@
  * - a file cut inside a chunk: the partial chunk is reported and its complete records are read.
  */
 #include "evtx/binxml.h"
+#include "evtx/binxml_direct.h"
 #include "evtx/evtx.h"
 #include "evtx/xml_record.h"
 
@@ -38,6 +43,7 @@ struct reader {
     xml_record_parser *parser;
     evtx_event ev;
     binxml_buf xml;
+    binxml_direct *dx;  /* the direct path (NULL with opts.xml_only) */
     uint8_t *chunk;
     uint64_t chunk_no;  /* index of the chunk in the file */
     uint64_t chunk_off; /* its file offset */
@@ -120,7 +126,42 @@ static int record_ok(const uint8_t *c, size_t avail, size_t off, uint32_t *size)
     return 1;
 }
 
-/* Renders, parses, filters and delivers one record at chunk offset 'off'. */
+/* Reads the record at chunk offset 'off' directly when it is of the plain form and within the
+ * bounds the XML path would apply (room: XML the chunk and file may still render). 1 when done,
+ * 0 when the XML path must read it. */
+static int read_direct(struct reader *r, size_t off, uint32_t size, uint64_t room, uint64_t end_off)
+{
+    uint64_t steps, bound;
+    unsigned id;
+    char err[64];
+
+    if (!r->dx || binxml_direct_open(r->dx, off + RECORD_HEADER_SIZE, off + size - 4, &id, &steps, &bound) != 1)
+        return 0;
+    if (steps > BINXML_MAX_STEPS || r->xml.steps + steps > r->xml.step_limit || bound > room ||
+        bound > EVTX_RECORD_MAX)
+        return 0; /* near a bound: the XML path decides exactly as before */
+    r->xml.steps += steps;
+    r->chunk_xml += bound;
+    r->st.xml_bytes += bound;
+    r->st.direct++;
+    if (!wanted(r, id) || (r->o.value_prefilter && !r->o.value_prefilter(r->o.ctx, id, binxml_direct_values(r->dx)))) {
+        r->st.filtered++;
+        return 1;
+    }
+    if (binxml_direct_build(r->dx, &r->ev) != 0) {
+        r->st.bad_records++;
+        snprintf(err, sizeof err, "out of memory");
+        report(r, EVTX_SKIP_MALFORMED, r->chunk_off + off, "record %llu at file offset %llu: %s: skipped",
+               (unsigned long long)rd64(r->chunk + off + 8), (unsigned long long)(r->chunk_off + off), err);
+        return 1;
+    }
+    r->st.delivered++;
+    if (r->o.on_event)
+        r->stopped = r->o.on_event(r->o.ctx, &r->ev, end_off);
+    return 1;
+}
+
+/* Reads (directly, or rendered and parsed), filters and delivers one record at chunk offset 'off'. */
 static void read_record(struct reader *r, size_t off, uint32_t size)
 {
     uint64_t file_off = r->chunk_off + off, end_off = file_off + size;
@@ -146,6 +187,8 @@ static void read_record(struct reader *r, size_t off, uint32_t size)
         room = r->file_budget - r->st.xml_bytes;
         bound = "the file's XML bound";
     }
+    if (read_direct(r, off, size, room < EVTX_RECORD_MAX ? room : EVTX_RECORD_MAX, end_off))
+        return;
     r->xml.len = 0;
     r->xml.failed = 0;
     r->xml.limit = room < EVTX_RECORD_MAX ? (size_t)room : EVTX_RECORD_MAX;
@@ -244,6 +287,8 @@ static void read_chunk(struct reader *r, size_t avail)
         return;
     }
     r->st.chunks++;
+    if (r->dx)
+        binxml_direct_chunk(r->dx, c, CHUNK_SIZE);
     r->chunk_xml = 0;
     r->xml.steps = 0;
     r->spent = NULL;
@@ -346,7 +391,8 @@ int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats 
         report(&r, EVTX_SKIP_MALFORMED, 0, "file header checksum mismatch: chunks still read");
     r.parser = xml_record_parser_new();
     r.chunk = malloc(CHUNK_SIZE);
-    if (!r.parser || !r.chunk) {
+    r.dx = r.o.xml_only ? NULL : binxml_direct_new();
+    if (!r.parser || !r.chunk || (!r.o.xml_only && !r.dx)) {
         snprintf(err, errlen, "%s: out of memory", path);
         goto out;
     }
@@ -360,6 +406,7 @@ out:
         fclose(f);
     free(r.chunk);
     binxml_buf_free(&r.xml);
+    binxml_direct_free(r.dx);
     evtx_event_free(&r.ev);
     xml_record_parser_free(r.parser);
     return rc;

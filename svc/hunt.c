@@ -98,6 +98,15 @@ static int hunt_prefilter(void *ctx, unsigned event_id, const char *rec, size_t 
     return keep;
 }
 
+static int hunt_prefilter_values(void *ctx, unsigned event_id, const evtx_values *v)
+{
+    hunt_ctx *h = ctx;
+    int keep = pipeline_prefilter_values(&h->pipe, event_id, v);
+    if (!keep)
+        hunt_summary_tick(&h->sum);
+    return keep;
+}
+
 static void hunt_json_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const char *detail)
 {
     hunt_ctx *h = ctx;
@@ -125,7 +134,7 @@ static hunt_input input_kind(const hunt_ctx *h, const char *path)
 
 static int hunt_json_file(hunt_ctx *h, const char *path)
 {
-    evtx_json_opts jo = {{hunt_event, hunt_json_skip, h, h->pipe.want_ids, 0, NULL}, EVTX_JSON_AUTO, 1};
+    evtx_json_opts jo = {{hunt_event, hunt_json_skip, h, h->pipe.want_ids, 0, NULL, NULL, 0}, EVTX_JSON_AUTO, 1};
     evtx_stream_stats st;
     char err[1024];
 
@@ -149,7 +158,7 @@ static int hunt_json_file(hunt_ctx *h, const char *path)
 
 static int hunt_file(hunt_ctx *h, const char *path)
 {
-    evtx_xml_opts xo = {hunt_event, hunt_skip, h, h->pipe.want_ids, 0, hunt_prefilter};
+    evtx_xml_opts xo = {hunt_event, hunt_skip, h, h->pipe.want_ids, 0, hunt_prefilter, hunt_prefilter_values, 0};
     evtx_stream_stats st;
     char err[1024];
     hunt_input kind = input_kind(h, path);
