@@ -29,15 +29,21 @@ struct evtx_values {
     binxml_direct *d;
 };
 
+/* A template instance of the opened record: its template and values. */
+struct inst {
+    binxml_tpl *t;
+    struct dsub *sub;
+    size_t nsub, sub_cap;
+};
+
 struct binxml_direct {
     const uint8_t *c;
     size_t clen;
     binxml_tpl *tpl;
     size_t ntpl;
     uint64_t compile_steps; /* spent on this chunk's templates */
-    binxml_tpl *cur;        /* the opened record's template */
-    struct dsub *sub;
-    size_t nsub, sub_cap;
+    binxml_tpl *cur;        /* the opened record's template (NULL: none opened) */
+    struct inst outer, inner; /* the record's instance; the nested one (inner.t NULL: none) */
     unsigned event_id;
     binxml_buf val, norm;
     evtx_values view;
@@ -90,7 +96,8 @@ void binxml_direct_free(binxml_direct *d)
         return;
     binxml_direct_chunk(d, NULL, 0);
     free(d->tpl);
-    free(d->sub);
+    free(d->outer.sub);
+    free(d->inner.sub);
     binxml_buf_free(&d->val);
     binxml_buf_free(&d->norm);
     free(d);
@@ -136,19 +143,19 @@ const char *binxml_text_as_parsed(const char *s, size_t n, int attr, binxml_buf 
     return out->data;
 }
 
-static binxml_tpl *find_template(binxml_direct *d, uint32_t def_off)
+static binxml_tpl *find_template(binxml_direct *d, uint32_t def_off, int base)
 {
     binxml_tpl *t;
     uint64_t spent;
     size_t i;
 
     for (i = 0; i < d->ntpl; i++)
-        if (d->tpl[i].def_off == def_off)
+        if (d->tpl[i].def_off == def_off && d->tpl[i].base == base)
             return &d->tpl[i];
     if (d->ntpl == MAX_TEMPLATES || d->compile_steps >= EVTX_CHUNK_STEPS_MAX)
         return NULL;
     t = &d->tpl[d->ntpl];
-    if (binxml_tpl_compile(t, d->c, d->clen, def_off, EVTX_CHUNK_STEPS_MAX - d->compile_steps, &spent) != 0) {
+    if (binxml_tpl_compile(t, d->c, d->clen, def_off, base, EVTX_CHUNK_STEPS_MAX - d->compile_steps, &spent) != 0) {
         binxml_tpl_free(t);
         return NULL;
     }
@@ -172,8 +179,9 @@ static uint64_t value_bound(unsigned type, uint64_t n)
     }
 }
 
-/* Locates the substitution values of the template instance at cu..end (the renderer's checks). */
-static int read_values(binxml_direct *d, size_t pos, size_t end, size_t *after)
+/* Locates the values of the template instance at pos..end (the renderer's checks); a BinXML
+ * value (0x21) only where 'nested' says. 1, 0 (the XML path reads it) or -1 (no memory). */
+static int read_values(binxml_direct *d, struct inst *in, size_t pos, size_t end, int nested, size_t *after)
 {
     size_t n, i, off;
 
@@ -183,31 +191,77 @@ static int read_values(binxml_direct *d, size_t pos, size_t end, size_t *after)
     pos += 4;
     if (n > (end - pos) / 4)
         return 0;
-    if (n > d->sub_cap) {
-        struct dsub *ns = realloc(d->sub, n * sizeof *ns);
+    if (n > in->sub_cap) {
+        struct dsub *ns = realloc(in->sub, n * sizeof *ns);
         if (!ns)
             return -1;
-        d->sub = ns;
-        d->sub_cap = n;
+        in->sub = ns;
+        in->sub_cap = n;
     }
     off = pos + 4 * n;
     for (i = 0; i < n; i++) {
-        struct dsub *s = &d->sub[i];
+        struct dsub *s = &in->sub[i];
         s->size = rd16(d->c + pos + 4 * i);
         s->type = d->c[pos + 4 * i + 2];
         s->off = (uint32_t)off;
-        if (end - off < s->size || s->type == 0x21)
-            return 0; /* the renderer's error, or a nested BinXML value: the XML path reads it */
+        if (end - off < s->size || (s->type == 0x21 && (int)i != nested))
+            return 0; /* the renderer's error, or a BinXML value elsewhere: the XML path reads it */
         off += s->size;
     }
-    d->nsub = n;
+    in->nsub = n;
     *after = off;
     return 1;
 }
 
+/* A template instance at off..end: fragment header, instance, values, [end of fragment], nothing
+ * else. 1 with *in set and *steps the renderer's tokens, 0 or -1 as read_values. */
+static int open_instance(binxml_direct *d, struct inst *in, size_t off, size_t end, int base, uint64_t *steps)
+{
+    const uint8_t *c = d->c;
+    size_t pos = off, after;
+    uint32_t def_off;
+    int rc;
+
+    in->t = NULL;
+    if (end - pos < 14 || c[pos] != 0x0f || c[pos + 4] != 0x0c)
+        return 0;
+    pos += 4;
+    def_off = rd32(c + pos + 6);
+    pos += 10;
+    if (def_off == pos) { /* the definition inline: skip it */
+        size_t dsize;
+        if (end - pos < 24)
+            return 0;
+        dsize = rd32(c + pos + 20);
+        if (end - pos - 24 < dsize)
+            return 0;
+        pos += 24 + dsize;
+    }
+    if ((in->t = find_template(d, def_off, base)) == NULL || !in->t->ok)
+        return 0;
+    if ((rc = read_values(d, in, pos, end, base ? -1 : in->t->nested_sub, &after)) != 1)
+        return rc;
+    if (after < end && c[after] != 0x00)
+        return 0;
+    *steps = 2 + in->t->steps + (after < end); /* fragment header, instance, [end of fragment] */
+    return 1;
+}
+
+static uint64_t instance_bound(const struct inst *in)
+{
+    uint64_t bound = in->t->static_len;
+    for (size_t i = 0; i < in->t->nref; i++) {
+        const struct dsub *s = in->t->ref[i].sub < in->nsub ? &in->sub[in->t->ref[i].sub] : NULL;
+        if (s && s->type != 0x21) /* a nested instance is counted on its own */
+            bound += in->t->ref[i].count * value_bound(s->type, s->size);
+    }
+    return bound;
+}
+
 /* The text of action a for the opened record, as the parser reads it. *omitted = 1 for an
  * attribute whose only value is an absent optional substitution (the renderer leaves it out). */
-static const char *action_text(binxml_direct *d, const dx_action *a, size_t *len, int *omitted)
+static const char *action_text(binxml_direct *d, const struct inst *in, const dx_action *a, size_t *len,
+                               int *omitted)
 {
     const struct dsub *s;
     *omitted = 0;
@@ -215,14 +269,14 @@ static const char *action_text(binxml_direct *d, const dx_action *a, size_t *len
     switch (a->src) {
     case DX_TEXT:
         *len = a->text_len;
-        return d->cur->str + a->text;
+        return in->t->str + a->text;
     case DX_SUB:
     case DX_OPTSUB:
         break;
     default:
         return "";
     }
-    s = a->sub < d->nsub ? &d->sub[a->sub] : NULL;
+    s = a->sub < in->nsub ? &in->sub[a->sub] : NULL;
     if (!s || s->type == 0x00 || (a->src == DX_OPTSUB && s->size == 0)) {
         *omitted = a->attr && a->src == DX_OPTSUB;
         return "";
@@ -238,9 +292,9 @@ static const char *action_text(binxml_direct *d, const dx_action *a, size_t *len
 }
 
 /* A number as the parser reads it (the common binary types without formatting). -1 = not one. */
-static int action_number(binxml_direct *d, const dx_action *a, uint64_t max, uint64_t *v)
+static int action_number(binxml_direct *d, const struct inst *in, const dx_action *a, uint64_t max, uint64_t *v)
 {
-    const struct dsub *s = a->src == DX_SUB && a->sub < d->nsub ? &d->sub[a->sub] : NULL;
+    const struct dsub *s = a->src == DX_SUB && a->sub < in->nsub ? &in->sub[a->sub] : NULL;
     const char *t;
     size_t n;
     int om;
@@ -251,7 +305,7 @@ static int action_number(binxml_direct *d, const dx_action *a, uint64_t max, uin
                                           : s->size == 4 ? rd32(d->c + s->off) : rd64(d->c + s->off);
         return *v <= max ? 0 : -1;
     }
-    if ((t = action_text(d, a, &n, &om)) == NULL)
+    if ((t = action_text(d, in, a, &n, &om)) == NULL)
         return -1;
     return xml_record_parse_u64(t, n, max, v);
 }
@@ -259,47 +313,34 @@ static int action_number(binxml_direct *d, const dx_action *a, uint64_t max, uin
 int binxml_direct_open(binxml_direct *d, size_t off, size_t end, unsigned *event_id, uint64_t *steps,
                        uint64_t *xml_bound)
 {
-    const uint8_t *c = d->c;
-    size_t pos = off, after;
-    uint32_t def_off;
-    uint64_t id, bound;
+    uint64_t id, st, nst = 0, bound;
     binxml_tpl *t;
     int rc;
 
     d->cur = NULL;
-    /* fragment header, template instance, values, end of fragment: nothing else */
-    if (end > d->clen || off > end || end - pos < 14 || c[pos] != 0x0f || c[pos + 4] != 0x0c)
+    d->inner.t = NULL;
+    if (end > d->clen || off > end)
         return 0;
-    pos += 4;
-    def_off = rd32(c + pos + 6);
-    pos += 10;
-    if (def_off == pos) { /* the definition inline: skip it */
-        size_t dsize;
-        if (end - pos < 24)
-            return 0;
-        dsize = rd32(c + pos + 20);
-        if (end - pos - 24 < dsize)
-            return 0;
-        pos += 24 + dsize;
-    }
-    if ((t = find_template(d, def_off)) == NULL || !t->ok)
-        return 0;
-    if ((rc = read_values(d, pos, end, &after)) != 1)
+    if ((rc = open_instance(d, &d->outer, off, end, 0, &st)) != 1)
         return rc;
-    if (after < end && c[after] != 0x00)
-        return 0;
-    d->cur = t;
-    if (action_number(d, &t->act[t->id_act], UINT_MAX, &id) != 0) {
-        d->cur = NULL;
+    t = d->outer.t;
+    bound = instance_bound(&d->outer);
+    if (t->nested_sub >= 0 && (size_t)t->nested_sub < d->outer.nsub && d->outer.sub[t->nested_sub].type == 0x21) {
+        const struct dsub *v = &d->outer.sub[t->nested_sub];
+        if ((rc = open_instance(d, &d->inner, v->off, (size_t)v->off + v->size, 1, &nst)) != 1) {
+            d->inner.t = NULL;
+            return rc;
+        }
+        bound += instance_bound(&d->inner);
+    }
+    if (action_number(d, &d->outer, &t->act[t->id_act], UINT_MAX, &id) != 0) {
+        d->inner.t = NULL;
         return 0; /* "System/EventID is not a number": the XML path says so */
     }
-    bound = t->static_len;
-    for (size_t i = 0; i < t->nref; i++)
-        if (t->ref[i].sub < d->nsub)
-            bound += t->ref[i].count * value_bound(d->sub[t->ref[i].sub].type, d->sub[t->ref[i].sub].size);
+    d->cur = t;
     d->event_id = (unsigned)id;
     *event_id = (unsigned)id;
-    *steps = 2 + t->steps + (after < end); /* fragment header, instance, [end of fragment] */
+    *steps = st + nst;
     *xml_bound = bound;
     return 1;
 }
@@ -309,43 +350,53 @@ const evtx_values *binxml_direct_values(binxml_direct *d)
     return &d->view;
 }
 
-/* The action of the first field named 'name' among those the event keeps; -1 none, -2 unsure. */
-static int field_action(binxml_tpl *t, const char *name)
+/* The first field named 'name' among those the event keeps: its instance and action; 0 none,
+ * -1 unsure (past EVTX_MAX_FIELDS). Fields come in document order: the record's template's, with
+ * the nested instance's at its place. */
+static int find_field(binxml_direct *d, const char *name, const struct inst **in, const dx_action **act)
 {
-    size_t i, k = 0;
-    int a = -1;
+    const struct inst *ins[2] = {&d->outer, &d->inner};
+    size_t k = 0;
 
-    for (i = 0; i < t->nmemo; i++)
-        if (t->memo[i].name == name)
-            return t->memo[i].act;
-    for (i = 0; i < t->nact; i++) {
-        if (t->act[i].kind != DX_FIELD)
-            continue;
-        if (strcmp(t->str + t->act[i].name, name) == 0) {
-            a = k < EVTX_MAX_FIELDS ? (int)i : -2;
-            break;
+    for (size_t i = 0; i < d->outer.t->nact; i++) {
+        const dx_action *a = &d->outer.t->act[i];
+        const struct inst *src = ins[0];
+        size_t j, nj = 1;
+        if (a->kind == DX_NESTED) {
+            if (!d->inner.t)
+                continue;
+            src = ins[1];
+            nj = d->inner.t->nact;
         }
-        k++;
+        for (j = 0; j < nj; j++) {
+            const dx_action *f = a->kind == DX_NESTED ? &d->inner.t->act[j] : a;
+            if (f->kind != DX_FIELD)
+                continue;
+            if (strcmp(src->t->str + f->name, name) == 0) {
+                *in = src;
+                *act = f;
+                return k < EVTX_MAX_FIELDS ? 1 : -1;
+            }
+            k++;
+        }
     }
-    if (t->nmemo < sizeof t->memo / sizeof t->memo[0]) {
-        t->memo[t->nmemo].name = name;
-        t->memo[t->nmemo++].act = a;
-    }
-    return a;
+    return 0;
 }
 
 int evtx_values_get(const evtx_values *v, const char *name, const char **val, size_t *vlen)
 {
     binxml_direct *d = v ? v->d : NULL;
+    const struct inst *in;
+    const dx_action *a;
     const char *s;
     size_t n;
-    int a, om;
+    int rc, om;
 
     if (!d || !d->cur)
         return -1;
-    if ((a = field_action(d->cur, name)) < 0)
-        return a == -1 ? 0 : -1;
-    if ((s = action_text(d, &d->cur->act[a], &n, &om)) == NULL || n > EVTX_FIELD_MAX)
+    if ((rc = find_field(d, name, &in, &a)) != 1)
+        return rc;
+    if ((s = action_text(d, in, a, &n, &om)) == NULL || n > EVTX_FIELD_MAX)
         return -1; /* a value the event would hold truncated: the full path decides */
     *val = s;
     *vlen = n;
@@ -353,9 +404,9 @@ int evtx_values_get(const evtx_values *v, const char *name, const char **val, si
 }
 
 /* TimeCreated/@SystemTime: a FILETIME is converted without going through its text. */
-static int build_time(binxml_direct *d, const dx_action *a, evtx_event *ev)
+static int build_time(binxml_direct *d, const struct inst *in, const dx_action *a, evtx_event *ev)
 {
-    const struct dsub *s = (a->src == DX_SUB || a->src == DX_OPTSUB) && a->sub < d->nsub ? &d->sub[a->sub] : NULL;
+    const struct dsub *s = (a->src == DX_SUB || a->src == DX_OPTSUB) && a->sub < in->nsub ? &in->sub[a->sub] : NULL;
     const char *t;
     size_t n;
     int om;
@@ -364,12 +415,12 @@ static int build_time(binxml_direct *d, const dx_action *a, evtx_event *ev)
         evtx_event_set_time_ms(ev, (int64_t)(rd64(d->c + s->off) / 10000) - INT64_C(11644473600000));
         return ev->time_created[0] ? 0 : -1;
     }
-    if ((t = action_text(d, a, &n, &om)) == NULL)
+    if ((t = action_text(d, in, a, &n, &om)) == NULL)
         return -1;
     return om ? 0 : evtx_event_set_time(ev, t);
 }
 
-static int build_action(binxml_direct *d, const dx_action *a, evtx_event *ev)
+static int build_action(binxml_direct *d, const struct inst *in, const dx_action *a, evtx_event *ev)
 {
     const char *t;
     uint64_t v;
@@ -381,13 +432,19 @@ static int build_action(binxml_direct *d, const dx_action *a, evtx_event *ev)
         ev->event_id = d->event_id;
         return 0;
     case DX_VERSION:
-        ev->version = action_number(d, a, UINT_MAX, &v) == 0 ? (unsigned)v : 0;
+        ev->version = action_number(d, in, a, UINT_MAX, &v) == 0 ? (unsigned)v : 0;
         return 0;
     case DX_RECORDID:
-        ev->record_id = action_number(d, a, UINT64_MAX, &v) == 0 ? v : 0;
+        ev->record_id = action_number(d, in, a, UINT64_MAX, &v) == 0 ? v : 0;
         return 0;
     case DX_TIME:
-        return build_time(d, a, ev);
+        return build_time(d, in, a, ev);
+    case DX_NESTED:
+        if (d->inner.t)
+            for (size_t i = 0; i < d->inner.t->nact; i++)
+                if (build_action(d, &d->inner, &d->inner.t->act[i], ev) != 0)
+                    return -1;
+        return 0;
     case DX_FIELD:
         if (ev->nfields >= EVTX_MAX_FIELDS)
             return evtx_event_add_field(ev, "", "", 0); /* counted as dropped */
@@ -395,13 +452,13 @@ static int build_action(binxml_direct *d, const dx_action *a, evtx_event *ev)
     default:
         break;
     }
-    if ((t = action_text(d, a, &n, &om)) == NULL)
+    if ((t = action_text(d, in, a, &n, &om)) == NULL)
         return -1;
     switch (a->kind) {
     case DX_CHANNEL: return evtx_event_set_channel(ev, t, n);
     case DX_COMPUTER: return evtx_event_set_computer(ev, t, n);
     case DX_PROVIDER: return om ? 0 : evtx_event_set_provider(ev, t, n);
-    default: return evtx_event_add_field(ev, d->cur->str + a->name, t, n);
+    default: return evtx_event_add_field(ev, in->t->str + a->name, t, n);
     }
 }
 
@@ -413,7 +470,7 @@ int binxml_direct_build(binxml_direct *d, evtx_event *ev)
     if (!t)
         return -1;
     for (size_t i = 0; i < t->nact; i++)
-        if (build_action(d, &t->act[i], ev) != 0) {
+        if (build_action(d, &d->outer, &t->act[i], ev) != 0) {
             evtx_event_reset(ev);
             return -1;
         }

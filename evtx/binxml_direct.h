@@ -14,7 +14,8 @@
 #include "evtx/evtx.h"
 
 /* What the XML parser does with a piece of the template, in document order. */
-enum dx_kind { DX_EVENTID, DX_VERSION, DX_RECORDID, DX_CHANNEL, DX_COMPUTER, DX_PROVIDER, DX_TIME, DX_FIELD };
+enum dx_kind { DX_EVENTID, DX_VERSION, DX_RECORDID, DX_CHANNEL, DX_COMPUTER, DX_PROVIDER, DX_TIME, DX_FIELD,
+               DX_NESTED /* the nested template instance (a BinXML value) holding the sections */ };
 /* Where its text comes from: nothing, the template's own text, a (normal/optional) substitution. */
 enum dx_src { DX_EMPTY, DX_TEXT, DX_SUB, DX_OPTSUB };
 
@@ -31,7 +32,10 @@ typedef struct dx_ref { /* a substitution rendered 'count' times by the template
 } dx_ref;
 
 typedef struct binxml_tpl {
-    uint32_t def_off; /* chunk offset of the definition: the template's key within its chunk */
+    uint32_t def_off; /* chunk offset of the definition: with 'base', the template's key in its chunk */
+    int base;         /* 0: a record's template (<Event>); 1: one in a BinXML value inside <Event>
+                         (System's template holding the EventData's, as Windows writes many logs) */
+    int nested_sub;   /* base 0: the substitution in <Event>'s content that may hold such a value, -1 */
     int ok;           /* 1 = of the plain form: its records are read directly */
     dx_action *act;
     size_t nact, act_cap;
@@ -49,8 +53,8 @@ typedef struct binxml_tpl {
 /* binxml_template.c: compiles the definition at chunk offset def_off, spending at most step_room
  * tokens (*spent receives those used). t->ok = 0 when the template is not of the plain form or
  * the room is spent. -1 only when out of memory. */
-int binxml_tpl_compile(binxml_tpl *t, const uint8_t *c, size_t clen, uint32_t def_off, uint64_t step_room,
-                       uint64_t *spent);
+int binxml_tpl_compile(binxml_tpl *t, const uint8_t *c, size_t clen, uint32_t def_off, int base,
+                       uint64_t step_room, uint64_t *spent);
 void binxml_tpl_free(binxml_tpl *t);
 
 /* binxml_direct.c */

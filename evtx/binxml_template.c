@@ -43,6 +43,7 @@ struct cw {
     int sect;
     int nid;
     int oom;
+    int base;
     struct part *leaf; /* content of the captured leaf element being walked, or NULL */
 };
 
@@ -355,7 +356,7 @@ out:
 /* The renderer's render_content, one step per token. */
 static int walk_content(struct cw *w, struct cur *cu, int xdepth, int in_el, unsigned *roots)
 {
-    if (xdepth + 1 > BINXML_MAX_DEPTH)
+    if (xdepth + 1 + 2 * w->base > BINXML_MAX_DEPTH) /* the renderer's depth */
         return -1;
     for (;;) {
         unsigned tok;
@@ -392,7 +393,17 @@ static int walk_content(struct cw *w, struct cur *cu, int xdepth, int in_el, uns
             break;
         case TOK_SUB:
         case TOK_OPTSUB:
-            if ((tok & TOK_MORE) || !in_el || sub_token(w, cu, leaf) != 0)
+            if ((tok & TOK_MORE) || !in_el)
+                return -1;
+            if (!leaf && xdepth == 1 && w->base == 0) { /* in <Event>: maybe the sections' value */
+                struct part p;
+                memset(&p, 0, sizeof p);
+                if (w->t->nested_sub >= 0 || sub_token(w, cu, &p) != 0 || add_action(w, DX_NESTED, &p, 0, 0) != 0)
+                    return -1;
+                w->t->nested_sub = p.sub;
+                break;
+            }
+            if (sub_token(w, cu, leaf) != 0)
                 return -1;
             break;
         case TOK_FRAGMENT:
@@ -416,7 +427,8 @@ static int cmp_ref(const void *a, const void *b)
 static void merge_refs(binxml_tpl *t)
 {
     size_t i, o = 0;
-    qsort(t->ref, t->nref, sizeof *t->ref, cmp_ref);
+    if (t->nref)
+        qsort(t->ref, t->nref, sizeof *t->ref, cmp_ref);
     for (i = 0; i < t->nref; i++) {
         if (o && t->ref[o - 1].sub == t->ref[i].sub)
             t->ref[o - 1].count++;
@@ -426,8 +438,17 @@ static void merge_refs(binxml_tpl *t)
     t->nref = o;
 }
 
-int binxml_tpl_compile(binxml_tpl *t, const uint8_t *c, size_t clen, uint32_t def_off, uint64_t step_room,
-                       uint64_t *spent)
+/* 1 when the nested value's substitution is rendered nowhere else. */
+static int nested_alone(const binxml_tpl *t)
+{
+    for (size_t i = 0; i < t->nref; i++)
+        if (t->ref[i].sub == (uint32_t)t->nested_sub)
+            return t->ref[i].count == 1;
+    return 0;
+}
+
+int binxml_tpl_compile(binxml_tpl *t, const uint8_t *c, size_t clen, uint32_t def_off, int base,
+                       uint64_t step_room, uint64_t *spent)
 {
     struct cw w;
     struct cur cu;
@@ -437,7 +458,10 @@ int binxml_tpl_compile(binxml_tpl *t, const uint8_t *c, size_t clen, uint32_t de
     memset(t, 0, sizeof *t);
     memset(&w, 0, sizeof w);
     t->def_off = def_off;
+    t->base = base;
+    t->nested_sub = -1;
     t->id_act = -1;
+    w.base = base;
     w.c = c;
     w.clen = clen;
     w.t = t;
@@ -450,10 +474,11 @@ int binxml_tpl_compile(binxml_tpl *t, const uint8_t *c, size_t clen, uint32_t de
         return 0;
     cu.pos = def_off + 24;
     cu.end = cu.pos + dsize;
-    if (walk_content(&w, &cu, 0, 0, &roots) == 0 && roots == 1 && w.nid == 1 && !w.tmp.failed) {
+    if (walk_content(&w, &cu, base, 0, &roots) == 0 && !w.tmp.failed &&
+        (base ? roots >= 1 && w.nid == 0 : roots == 1 && w.nid == 1)) {
         merge_refs(t);
         t->steps = w.steps;
-        t->ok = 1;
+        t->ok = t->nested_sub < 0 || nested_alone(t);
     }
     *spent = w.steps;
     binxml_buf_free(&w.tmp);
