@@ -329,6 +329,98 @@ static void test_crafted_records(void **state)
     }
 }
 
+/* The form Windows writes most Security logs in: the record's template holds System and, inside
+ * <Event>, substitution %2: a BinXML value that instantiates the event's own template (EventData). */
+static void system_template(struct bld *b)
+{
+    fragment_header(b);
+    open_el(b, "Event", 0); p8(b, 0x02);
+    open_el(b, "System", 0); p8(b, 0x02);
+    leaf_sub(b, "EventID", 0, 0x06);
+    leaf_sub(b, "Computer", 1, 0x01);
+    p8(b, 0x04);
+    sub(b, 2, 0x21, 1);
+    p8(b, 0x04); p8(b, 0x00);
+}
+
+static void eventdata_template(struct bld *b)
+{
+    fragment_header(b);
+    open_el(b, "EventData", 0); p8(b, 0x02);
+    data_el(b, "TargetUserName", 1); sub(b, 0, 0x01, 0); p8(b, 0x04);
+    data_el(b, "ServiceName", 1); sub(b, 1, 0x01, 0); p8(b, 0x04);
+    p8(b, 0x04); p8(b, 0x00);
+}
+
+enum nest_kind { NEST_OK, NEST_SHORT_ARRAY, NEST_INNER_BINXML, NEST_TRAILING, NEST_TEXT };
+
+static void nested_record(struct bld *b, uint64_t no, size_t *def, size_t *idef, enum nest_kind k)
+{
+    size_t start = b->len, size_at = record_begin(b, no), nv_at, v_at, dsize_at;
+    uint16_t id = 4769;
+    uint8_t name[32], svc[32];
+    size_t nn = u16(name, "alice"), ns = u16(svc, "MSSQLSvc/db01");
+
+    fragment_header(b);
+    if (!*def) {
+        dsize_at = template_def_begin(b, def);
+        system_template(b);
+        template_def_end(b, dsize_at);
+    } else {
+        p8(b, 0x0c); p8(b, 1); p32(b, 0x1234); p32(b, (uint32_t)*def);
+    }
+    p32(b, 3);
+    p16(b, 2); p8(b, 0x06); p8(b, 0);
+    p16(b, 8); p8(b, 0x01); p8(b, 0);
+    nv_at = b->len; p16(b, 0); p8(b, k == NEST_TEXT ? 0x01 : 0x21); p8(b, 0);
+    p16(b, id);
+    pstr16(b, "dc01");
+    v_at = b->len;
+    if (k == NEST_TEXT)
+        pstr16(b, "text");
+    else {
+        fragment_header(b);
+        if (!*idef) {
+            dsize_at = template_def_begin(b, idef);
+            eventdata_template(b);
+            template_def_end(b, dsize_at);
+        } else {
+            p8(b, 0x0c); p8(b, 1); p32(b, 0x1234); p32(b, (uint32_t)*idef);
+        }
+        p32(b, k == NEST_SHORT_ARRAY ? 9 : 2);
+        p16(b, (unsigned)nn); p8(b, k == NEST_INNER_BINXML ? 0x21 : 0x01); p8(b, 0);
+        p16(b, (unsigned)ns); p8(b, 0x01); p8(b, 0);
+        memcpy(b->c + b->len, name, nn); b->len += nn;
+        memcpy(b->c + b->len, svc, ns); b->len += ns;
+        p8(b, k == NEST_TRAILING ? 0x05 : 0x00);
+    }
+    b->c[nv_at] = (uint8_t)(b->len - v_at);
+    b->c[nv_at + 1] = (uint8_t)((b->len - v_at) >> 8);
+    p8(b, 0x00);
+    record_end(b, start, size_at);
+}
+
+static void test_crafted_nested(void **state)
+{
+    static struct bld b;
+    static const enum nest_kind kinds[] = {NEST_OK, NEST_OK, NEST_SHORT_ARRAY, NEST_INNER_BINXML, NEST_TRAILING,
+                                           NEST_TEXT, NEST_OK};
+    size_t def = 0, idef = 0;
+    uint64_t records, direct;
+    char path[700];
+    (void)state;
+
+    memset(&b, 0, sizeof b);
+    b.len = 512;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        nested_record(&b, i + 1, &def, &idef, kinds[i]);
+    chunk_finish(&b, 1, sizeof kinds / sizeof kinds[0]);
+    write_chunk_file(&b, "nested.evtx", path, sizeof path);
+    direct = check_file(path, &records);
+    assert_int_equal(records, 7);
+    assert_int_equal(direct, 4); /* the three NEST_OK and NEST_TEXT; the damaged ones via XML */
+}
+
 /* ---- real logs ------------------------------------------------------------------------------ */
 
 static uint64_t check_dir(const char *dir, uint64_t *records, unsigned *files)
@@ -381,6 +473,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crafted_records),
+        cmocka_unit_test(test_crafted_nested),
         cmocka_unit_test(test_corpus_same_events),
     };
     testutil_init();
