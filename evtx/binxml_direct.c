@@ -213,19 +213,20 @@ static int read_values(binxml_direct *d, struct inst *in, size_t pos, size_t end
     return 1;
 }
 
-/* A template instance at off..end: fragment header, instance, values, [end of fragment], nothing
+/* A template instance at off..end: [fragment header], instance, values, [end of fragment], nothing
  * else. 1 with *in set and *steps the renderer's tokens, 0 or -1 as read_values. */
 static int open_instance(binxml_direct *d, struct inst *in, size_t off, size_t end, int base, uint64_t *steps)
 {
     const uint8_t *c = d->c;
     size_t pos = off, after;
     uint32_t def_off;
-    int rc;
+    int rc, frag;
 
     in->t = NULL;
-    if (end - pos < 14 || c[pos] != 0x0f || c[pos + 4] != 0x0c)
+    frag = end - pos >= 4 && c[pos] == 0x0f; /* a fragment header (a nested value may go without) */
+    pos += frag ? 4 : 0;
+    if (end - pos < 10 || c[pos] != 0x0c)
         return 0;
-    pos += 4;
     def_off = rd32(c + pos + 6);
     pos += 10;
     if (def_off == pos) { /* the definition inline: skip it */
@@ -243,7 +244,7 @@ static int open_instance(binxml_direct *d, struct inst *in, size_t off, size_t e
         return rc;
     if (after < end && c[after] != 0x00)
         return 0;
-    *steps = 2 + in->t->steps + (after < end); /* fragment header, instance, [end of fragment] */
+    *steps = (uint64_t)frag + 1 + in->t->steps + (after < end); /* [fragment header], instance, [end] */
     return 1;
 }
 
