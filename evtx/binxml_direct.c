@@ -45,6 +45,7 @@ struct binxml_direct {
     binxml_tpl *cur;        /* the opened record's template (NULL: none opened) */
     struct inst outer, inner; /* the record's instance; the nested one (inner.t NULL: none) */
     unsigned event_id;
+    evtx_event scratch; /* evtx_values_time_ms */
     binxml_buf val, norm;
     evtx_values view;
 };
@@ -75,6 +76,7 @@ binxml_direct *binxml_direct_new(void)
         return NULL;
     }
     d->val.raw = d->norm.raw = 1;
+    evtx_event_init(&d->scratch);
     d->view.d = d;
     return d;
 }
@@ -100,6 +102,7 @@ void binxml_direct_free(binxml_direct *d)
     free(d->inner.sub);
     binxml_buf_free(&d->val);
     binxml_buf_free(&d->norm);
+    evtx_event_free(&d->scratch);
     free(d);
 }
 
@@ -461,6 +464,25 @@ static int build_action(binxml_direct *d, const struct inst *in, const dx_action
     case DX_PROVIDER: return om ? 0 : evtx_event_set_provider(ev, t, n);
     default: return evtx_event_add_field(ev, in->t->str + a->name, t, n);
     }
+}
+
+int64_t evtx_values_time_ms(const evtx_values *v)
+{
+    binxml_direct *d = v ? v->d : NULL;
+    const binxml_tpl *t = d ? d->cur : NULL;
+
+    if (!t)
+        return -1;
+    evtx_event_reset(&d->scratch);
+    for (size_t i = 0; i < t->nact; i++) { /* every TimeCreated, in order: the last one holds */
+        if (t->act[i].kind == DX_TIME)
+            build_time(d, &d->outer, &t->act[i], &d->scratch);
+        else if (t->act[i].kind == DX_NESTED && d->inner.t)
+            for (size_t j = 0; j < d->inner.t->nact; j++)
+                if (d->inner.t->act[j].kind == DX_TIME)
+                    build_time(d, &d->inner, &d->inner.t->act[j], &d->scratch);
+    }
+    return d->scratch.time_ms;
 }
 
 int binxml_direct_build(binxml_direct *d, evtx_event *ev)

@@ -152,6 +152,9 @@ typedef struct evtx_xml_opts {
  * valid until the next call), 0 when the record has no such field, -1 when only building the
  * event can tell (then build it). */
 int evtx_values_get(const evtx_values *v, const char *name, const char **val, size_t *vlen);
+/* The record's System/TimeCreated as the event's time_ms would hold it (-1 unknown): a consumer
+ * whose clock follows the events (hunt's throttle) advances it over a skipped record too. */
+int64_t evtx_values_time_ms(const evtx_values *v);
 
 /* A raw view of a record's EventData, for prefilters: only records in the canonical form Windows
  * writes qualify (one plain <EventData>, only <Data Name="..."> children, no entity or character

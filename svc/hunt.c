@@ -102,8 +102,13 @@ static int hunt_prefilter_values(void *ctx, unsigned event_id, const evtx_values
 {
     hunt_ctx *h = ctx;
     int keep = pipeline_prefilter_values(&h->pipe, event_id, v);
-    if (!keep)
+    int64_t t;
+    if (!keep) { /* the skipped record's time still drives the throttle, as if examined */
         hunt_summary_tick(&h->sum);
+        if ((t = evtx_values_time_ms(v)) >= 0)
+            h->clock = t;
+        pipeline_flush(&h->pipe, h->clock, 0);
+    }
     return keep;
 }
 
