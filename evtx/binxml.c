@@ -7,7 +7,7 @@
  *
  * The input is attacker-controlled: every offset and length is checked against the chunk and
  * the enclosing item, nesting is bounded (BINXML_MAX_DEPTH), the work per record is bounded
- * (BINXML_MAX_STEPS) and so is the output (binxml_buf.text.max), so a hostile template that refers
+ * (BINXML_MAX_STEPS) and so is the output (binxml_buf.limit), so a hostile template that refers
  * to itself or expands exponentially ends in an error, never a crash or a hang.
  * Element and attribute names are reduced to XML name characters so that a name can never
  * inject markup. Processing instructions are dropped (the event parser ignores them anyway).
@@ -26,28 +26,6 @@ enum {
     TOK_SUB = 0x0d, TOK_OPTSUB = 0x0e, TOK_FRAGMENT = 0x0f, TOK_MORE = 0x40,
 };
 #define TYPE_BINXML 0x21
-
-/* ---- output buffer --------------------------------------------------------------------------- */
-
-void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n)
-{
-    size_t i, run = 0;
-
-    for (i = 0; i < n; i++) {
-        const char *ent = s[i] == '&'    ? "&amp;"
-                          : s[i] == '<'  ? "&lt;"
-                          : s[i] == '>'  ? "&gt;"
-                          : s[i] == '\'' ? "&apos;"
-                          : s[i] == '"'  ? "&quot;"
-                                         : NULL;
-        if (!ent)
-            continue;
-        strbuf_append(&b->text, s + run, i - run);
-        strbuf_puts(&b->text, ent);
-        run = i + 1;
-    }
-    strbuf_append(&b->text, s + run, n - run);
-}
 
 /* ---- the renderer -------------------------------------------------------------------------- */
 
@@ -106,9 +84,8 @@ static int need(struct bx *b, const struct cur *cu, size_t n)
 
 static const char *failure(const binxml_buf *out)
 {
-    return out->text.failed == STRBUF_TOO_LONG      ? "rendered record too large"
-           : out->text.failed == BINXML_OVER_STEPS ? "BinXML work budget spent"
-                                                   : "out of memory";
+    return out->failed == 2 ? "rendered record too large" : out->failed == 3 ? "BinXML work budget spent"
+                                                                             : "out of memory";
 }
 
 static int step(struct bx *b, size_t at)
@@ -116,34 +93,20 @@ static int step(struct bx *b, size_t at)
     if (++b->steps > BINXML_MAX_STEPS)
         return fail(b, at, "too many BinXML tokens");
     if (b->out->step_limit && b->out->steps + b->steps > b->out->step_limit) {
-        b->out->text.failed = BINXML_OVER_STEPS;
+        b->out->failed = 3;
         return fail(b, at, "BinXML work budget spent");
     }
-    if (b->out->text.failed)
+    if (b->out->failed)
         return fail(b, at, failure(b->out));
     return 0;
 }
 
 
-/* A name structure at chunk offset 'off': 4 bytes next-in-hash-chain, 2 hash, 2 count, UTF-16
- * characters, NUL. Returns its length in bytes, 0 when it does not fit in the chunk. */
-static size_t name_size(const struct bx *b, size_t off)
-{
-    size_t n;
-    if (off > b->clen || b->clen - off < 8)
-        return 0;
-    n = rd16(b->c + off + 6);
-    if ((b->clen - off - 8) / 2 < n + 1)
-        return 0;
-    return 8 + 2 * n + 2;
-}
-
-/* The name at 'off' as UTF-8 reduced to XML name characters (malloc'd); steps over an inline
- * name (one stored right where the cursor is). */
+/* The name at 'off' as UTF-8 reduced to XML name characters (malloc'd, binxml_name.c); steps
+ * over an inline name (one stored right where the cursor is). */
 static char *take_name(struct bx *b, struct cur *cu, uint32_t off)
 {
-    size_t sz = name_size(b, off), n, i;
-    uint16_t *u;
+    size_t sz = binxml_name_size(b->c, b->clen, off);
     char *s;
 
     if (!sz) {
@@ -155,37 +118,8 @@ static char *take_name(struct bx *b, struct cur *cu, uint32_t off)
             return NULL;
         cu->pos += sz;
     }
-    n = (sz - 10) / 2;
-    u = malloc((n ? n : 1) * sizeof *u);
-    if (!u) {
+    if ((s = binxml_name_utf8(b->c, off, sz, NULL)) == NULL)
         fail(b, off, "out of memory");
-        return NULL;
-    }
-    for (i = 0; i < n; i++)
-        u[i] = rd16(b->c + off + 8 + 2 * i);
-    s = evtx_utf16_to_utf8(u, n);
-    free(u);
-    if (!s) {
-        fail(b, off, "out of memory");
-        return NULL;
-    }
-    for (i = 0; s[i]; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.' || ch == ':'))
-            s[i] = '_';
-    }
-    if (!s[0] || (s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.') {
-        char *p = malloc(i + 2);
-        if (p) {
-            p[0] = '_';
-            memcpy(p + 1, s, i + 1);
-        }
-        free(s);
-        s = p;
-        if (!s)
-            fail(b, off, "out of memory");
-    }
     return s;
 }
 
@@ -235,9 +169,9 @@ static int render_charref(struct bx *b, struct cur *cu)
     cu->pos += 3;
     if (v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD)) {
         snprintf(tmp, sizeof tmp, "&#%u;", v);
-        strbuf_puts(&b->out->text, tmp);
+        binxml_buf_puts(b->out, tmp);
     } else {
-        strbuf_puts(&b->out->text, "\xEF\xBF\xBD"); /* not an XML character */
+        binxml_buf_puts(b->out, "\xEF\xBF\xBD"); /* not an XML character */
     }
     return 0;
 }
@@ -255,9 +189,9 @@ static int render_entityref(struct bx *b, struct cur *cu)
         return -1;
     for (i = 0; i < sizeof known / sizeof known[0] && strcmp(name, known[i]) != 0; i++)
         ;
-    strbuf_puts(&b->out->text, i < sizeof known / sizeof known[0] ? "&" : "&amp;");
-    strbuf_puts(&b->out->text, name);
-    strbuf_puts(&b->out->text, ";");
+    binxml_buf_puts(b->out, i < sizeof known / sizeof known[0] ? "&" : "&amp;");
+    binxml_buf_puts(b->out, name);
+    binxml_buf_puts(b->out, ";");
     free(name);
     return 0;
 }
@@ -313,7 +247,7 @@ static int render_sub(struct bx *b, struct cur *cu, const struct subs *s, int de
 
 static int render_attribute(struct bx *b, struct cur *cu, const struct subs *s, int depth)
 {
-    size_t mark = b->out->text.len;
+    size_t mark = b->out->len;
     unsigned emitted = 0, omitted = 0;
     int om;
     char *name;
@@ -323,9 +257,9 @@ static int render_attribute(struct bx *b, struct cur *cu, const struct subs *s, 
     cu->pos += 5;
     if ((name = take_name(b, cu, rd32(b->c + cu->pos - 4))) == NULL)
         return -1;
-    strbuf_puts(&b->out->text, " ");
-    strbuf_puts(&b->out->text, name);
-    strbuf_puts(&b->out->text, "='");
+    binxml_buf_puts(b->out, " ");
+    binxml_buf_puts(b->out, name);
+    binxml_buf_puts(b->out, "='");
     free(name);
     while (cu->pos < cu->end) {
         unsigned t = b->c[cu->pos] & ~TOK_MORE;
@@ -349,13 +283,13 @@ static int render_attribute(struct bx *b, struct cur *cu, const struct subs *s, 
         emitted += t == TOK_VALUE || t == TOK_CHARREF || t == TOK_ENTITYREF;
     }
     if (!emitted && omitted) { /* only absent optional values: Windows leaves the attribute out */
-        if (!b->out->text.failed && b->out->text.data) {
-            b->out->text.len = mark;
-            b->out->text.data[mark] = '\0';
+        if (!b->out->failed && b->out->data) {
+            b->out->len = mark;
+            b->out->data[mark] = '\0';
         }
         return 0;
     }
-    strbuf_puts(&b->out->text, "'");
+    binxml_buf_puts(b->out, "'");
     return 0;
 }
 
@@ -380,8 +314,8 @@ static int render_element(struct bx *b, struct cur *cu, const struct subs *s, in
             goto out;
         cu->pos += 4;
     }
-    strbuf_puts(&b->out->text, "<");
-    strbuf_puts(&b->out->text, name);
+    binxml_buf_puts(b->out, "<");
+    binxml_buf_puts(b->out, name);
     while (cu->pos < cu->end && (b->c[cu->pos] & ~TOK_MORE) == TOK_ATTR) {
         if (step(b, cu->pos) != 0 || render_attribute(b, cu, s, depth) != 0)
             goto out;
@@ -390,7 +324,7 @@ static int render_element(struct bx *b, struct cur *cu, const struct subs *s, in
         goto out;
     tok = b->c[cu->pos++];
     if (tok == TOK_CLOSE_EMPTY) {
-        strbuf_puts(&b->out->text, "/>");
+        binxml_buf_puts(b->out, "/>");
         rc = 0;
         goto out;
     }
@@ -398,12 +332,12 @@ static int render_element(struct bx *b, struct cur *cu, const struct subs *s, in
         rc = fail(b, cu->pos - 1, "start tag not closed");
         goto out;
     }
-    strbuf_puts(&b->out->text, ">");
+    binxml_buf_puts(b->out, ">");
     if (render_content(b, cu, s, depth + 1, 1) != 0)
         goto out;
-    strbuf_puts(&b->out->text, "</");
-    strbuf_puts(&b->out->text, name);
-    strbuf_puts(&b->out->text, ">");
+    binxml_buf_puts(b->out, "</");
+    binxml_buf_puts(b->out, name);
+    binxml_buf_puts(b->out, ">");
     rc = 0;
 out:
     free(name);
@@ -547,18 +481,18 @@ int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end
 {
     struct bx b = {chunk, chunk_len, out, 0, err, errlen};
     struct cur cu = {off, end, 0};
-    size_t start = out->text.len;
+    size_t start = out->len;
     int rc = -1;
 
     if (end > chunk_len || off > end)
         return fail(&b, off, "record outside the chunk");
     if (render_content(&b, &cu, NULL, 0, 0) != 0)
         goto out;
-    if (out->text.failed) {
+    if (out->failed) {
         fail(&b, off, failure(out));
         goto out;
     }
-    if (out->text.len == start) {
+    if (out->len == start) {
         fail(&b, off, "record renders to nothing");
         goto out;
     }

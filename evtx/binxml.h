@@ -9,24 +9,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "svc/base/strbuf.h"
-
 #define BINXML_MAX_DEPTH 48          /* nested elements + template instances + BinXML values */
 #define BINXML_MAX_STEPS (1u << 18)  /* tokens and substitutions rendered per record */
 
-/* The output text, and the work it took. text.max bounds the text (0 = unlimited); text.failed
- * is STRBUF_NOMEM, STRBUF_TOO_LONG past text.max, or BINXML_OVER_STEPS. 'steps' accumulates the
- * tokens rendered by every binxml_render call into this buffer; when 'step_limit' is set, a render
- * that would take it past the limit fails (BINXML_OVER_STEPS): the caller's work budget over many
- * records (a chunk), on top of BINXML_MAX_STEPS per record. */
-#define BINXML_OVER_STEPS 3
+/* Growable output text. 'failed' is set on allocation failure or when 'limit' is exceeded.
+ * 'steps' accumulates the tokens rendered by every binxml_render call into this buffer; when
+ * 'step_limit' is set, a render that would take it past the limit fails (failed = 3): the caller's
+ * work budget over many records (a chunk), on top of BINXML_MAX_STEPS per record. */
 typedef struct binxml_buf {
-    strbuf text;
+    char *data;
+    size_t len, cap;
+    size_t limit;        /* maximum len (0 = unlimited) */
+    int failed;          /* 1 = out of memory, 2 = over limit, 3 = over step_limit */
     uint64_t steps;      /* tokens rendered so far (the caller resets it) */
     uint64_t step_limit; /* maximum steps (0 = unlimited) */
+    int raw;             /* 1 = values are written as plain text, not XML-escaped (direct path) */
 } binxml_buf;
 
-/* Appends s[0..n) with & < > ' " escaped. */
+/* binxml_buf.c */
+int binxml_buf_reserve(binxml_buf *b, size_t n); /* room for n more bytes and a NUL; -1 = failed */
+void binxml_buf_free(binxml_buf *b);
+void binxml_buf_put(binxml_buf *b, const char *s, size_t n);
+void binxml_buf_puts(binxml_buf *b, const char *s);
+/* Appends s[0..n) with & < > ' " escaped (as is in raw mode). */
 void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n);
 
 /*
@@ -41,5 +46,11 @@ int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end
 /* Formats one substitution value of BinXML value type 'type' (bytes v[0..n)) as escaped XML text.
  * Returns 0, or -1 when the type is not a plain value (BinXML 0x21 is rendered by the caller). */
 int binxml_format_value(binxml_buf *out, unsigned type, const uint8_t *v, size_t n);
+
+/* binxml_name.c: the size in bytes of the name structure at chunk offset 'off' (0 when it does
+ * not fit in the chunk), and its text reduced to XML name characters (malloc'd; NULL = no memory).
+ * *changed (may be NULL) is set to 1 when the text is not a plain ASCII name without ':' as is. */
+size_t binxml_name_size(const uint8_t *c, size_t clen, size_t off);
+char *binxml_name_utf8(const uint8_t *c, size_t off, size_t sz, int *changed);
 
 #endif

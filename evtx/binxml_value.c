@@ -39,37 +39,75 @@ static void put_hex(binxml_buf *out, const uint8_t *v, size_t n)
         tmp[k++] = digits[v[i] >> 4];
         tmp[k++] = digits[v[i] & 15];
         if (k == sizeof tmp) {
-            strbuf_append(&out->text, tmp, k);
+            binxml_buf_put(out, tmp, k);
             k = 0;
         }
     }
-    strbuf_append(&out->text, tmp, k);
+    binxml_buf_put(out, tmp, k);
 }
 
-/* UTF-16LE text up to the first NUL (the value may be unaligned: copy it first). */
+/* UTF-16LE text up to the first NUL unit, converted in place into the buffer (the value may be
+ * unaligned: read byte-wise); a lone surrogate becomes U+FFFD, as evtx_utf16_to_utf8 does. */
 static void put_utf16(binxml_buf *out, const uint8_t *v, size_t n)
 {
-    uint16_t small[256], *u = small;
-    size_t units = n / 2, i;
-    char *s;
+    size_t units = n / 2, i, o = 0, limit = out->limit;
+    int special = 0, rc;
+    char *dst;
 
-    if (units > sizeof small / sizeof small[0] && (u = malloc(units * sizeof *u)) == NULL) {
-        out->text.failed = STRBUF_NOMEM;
+    out->limit = 0; /* the bound applies to what is written, not to this worst case */
+    rc = binxml_buf_reserve(out, 3 * units);
+    out->limit = limit;
+    if (rc != 0)
+        return;
+    dst = out->data + out->len;
+    for (i = 0; i < units; i++) {
+        unsigned long cp = (unsigned long)(v[2 * i] | (v[2 * i + 1] << 8)), lo;
+        if (cp == 0)
+            break;
+        if (cp < 0x80) {
+            dst[o++] = (char)cp;
+            special |= cp == '&' || cp == '<' || cp == '>' || cp == '\'' || cp == '"';
+            continue;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < units &&
+            (lo = (unsigned long)(v[2 * i + 2] | (v[2 * i + 3] << 8))) >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i++;
+            dst[o++] = (char)(0xF0 | (cp >> 18));
+            dst[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            dst[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            dst[o++] = (char)(0x80 | (cp & 0x3F));
+            continue;
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            cp = 0xFFFD;
+        if (cp < 0x800) {
+            dst[o++] = (char)(0xC0 | (cp >> 6));
+        } else {
+            dst[o++] = (char)(0xE0 | (cp >> 12));
+            dst[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        }
+        dst[o++] = (char)(0x80 | (cp & 0x3F));
+    }
+    if (special && !out->raw) { /* escape: move the text out of the way first */
+        char *tmp = malloc(o);
+        if (!tmp) {
+            out->failed = 1;
+            return;
+        }
+        memcpy(tmp, dst, o);
+        out->data[out->len] = '\0';
+        binxml_buf_put_escaped(out, tmp, o);
+        free(tmp);
         return;
     }
-    for (i = 0; i < units; i++) {
-        u[i] = (uint16_t)(v[2 * i] | (v[2 * i + 1] << 8));
-        if (u[i] == 0)
-            break;
+    if (limit && o > limit - out->len) {
+        out->data[out->len] = '\0';
+        out->failed = 2;
+        return;
     }
-    s = evtx_utf16_to_utf8(u, i);
-    if (s)
-        binxml_buf_put_escaped(out, s, strlen(s));
-    else
-        out->text.failed = STRBUF_NOMEM;
-    free(s);
-    if (u != small)
-        free(u);
+    out->len += o;
+    out->data[out->len] = '\0';
 }
 
 static void put_ansi(binxml_buf *out, const uint8_t *v, size_t n)
@@ -80,7 +118,7 @@ static void put_ansi(binxml_buf *out, const uint8_t *v, size_t n)
     if (nul)
         n = (size_t)(nul - v);
     if ((s = malloc(3 * n + 1)) == NULL) {
-        out->text.failed = STRBUF_NOMEM;
+        out->failed = 1;
         return;
     }
     n = evtx_utf8_repair(s, (const char *)v, n);
@@ -124,7 +162,7 @@ static void put_filetime(binxml_buf *out, uint64_t ft)
     snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07u00Z", y, m, d,
              (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
              (unsigned)(ft % 10000000u));
-    strbuf_puts(&out->text, tmp);
+    binxml_buf_puts(out, tmp);
 }
 
 static void put_systemtime(binxml_buf *out, const uint8_t *v)
@@ -134,7 +172,7 @@ static void put_systemtime(binxml_buf *out, const uint8_t *v)
              (unsigned)rd_le(v + 2, 2) % 100u, (unsigned)rd_le(v + 6, 2) % 100u,
              (unsigned)rd_le(v + 8, 2) % 100u, (unsigned)rd_le(v + 10, 2) % 100u,
              (unsigned)rd_le(v + 12, 2) % 100u, (unsigned)rd_le(v + 14, 2) % 1000u);
-    strbuf_puts(&out->text, tmp);
+    binxml_buf_puts(out, tmp);
 }
 
 static void put_guid(binxml_buf *out, const uint8_t *v)
@@ -143,7 +181,7 @@ static void put_guid(binxml_buf *out, const uint8_t *v)
     snprintf(tmp, sizeof tmp, "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
              (uint32_t)rd_le(v, 4), (unsigned)rd_le(v + 4, 2), (unsigned)rd_le(v + 6, 2), v[8],
              v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
-    strbuf_puts(&out->text, tmp);
+    binxml_buf_puts(out, tmp);
 }
 
 /* SID: revision, sub-authority count, 48-bit big-endian authority, 32-bit sub-authorities.
@@ -160,10 +198,10 @@ static size_t put_sid(binxml_buf *out, const uint8_t *v, size_t n)
     for (i = 2; i < 8; i++)
         auth = (auth << 8) | v[i];
     snprintf(tmp, sizeof tmp, "S-%u-%" PRIu64, v[0], auth);
-    strbuf_puts(&out->text, tmp);
+    binxml_buf_puts(out, tmp);
     for (i = 0; i < cnt; i++) {
         snprintf(tmp, sizeof tmp, "-%" PRIu32, (uint32_t)rd_le(v + 8 + 4 * i, 4));
-        strbuf_puts(&out->text, tmp);
+        binxml_buf_puts(out, tmp);
     }
     return 8 + 4 * cnt;
 }
@@ -209,7 +247,7 @@ static void put_fixed(binxml_buf *out, unsigned type, const uint8_t *v, size_t n
     case V_GUID: put_guid(out, v); return;
     default: put_hex(out, v, n); return;
     }
-    strbuf_puts(&out->text, tmp);
+    binxml_buf_puts(out, tmp);
 }
 
 static void put_array(binxml_buf *out, unsigned type, const uint8_t *v, size_t n)
@@ -219,7 +257,7 @@ static void put_array(binxml_buf *out, unsigned type, const uint8_t *v, size_t n
 
     while (i < n) {
         if (!first)
-            strbuf_puts(&out->text, ", ");
+            binxml_buf_puts(out, ", ");
         first = 0;
         if (type == V_STRING) { /* NUL-separated UTF-16 strings */
             size_t j = i;

@@ -126,6 +126,9 @@ typedef int (*evtx_event_fn)(void *ctx, const evtx_event *ev, uint64_t end_offse
 /* Called for each skipped record; 'offset' is where the bad record started. */
 typedef void (*evtx_skip_fn)(void *ctx, evtx_skip_reason why, uint64_t offset, const char *detail);
 
+/* A binary .evtx record's values, for value_prefilter (below). */
+typedef struct evtx_values evtx_values;
+
 typedef struct evtx_xml_opts {
     evtx_event_fn on_event;
     evtx_skip_fn on_skip;     /* may be NULL */
@@ -137,7 +140,21 @@ typedef struct evtx_xml_opts {
        to skip the record (counted as filtered), 1 to parse it. Only skip what the consumer is sure
        not to need (see evtx_raw_view below). NULL = parse every wanted record. */
     int (*prefilter)(void *ctx, unsigned event_id, const char *rec, size_t len);
+    /* optional: the same filter for a binary .evtx record read directly (without XML): its
+       values by field name (evtx_values_get). Same contract as prefilter. */
+    int (*value_prefilter)(void *ctx, unsigned event_id, const evtx_values *v);
+    int xml_only;             /* .evtx: 1 = render every record to XML and parse that (the reference
+                                 path the direct one is checked against: tests, comparisons) */
 } evtx_xml_opts;
+
+/* The EventData values of a binary .evtx record read directly, for value_prefilter: 1 and the
+ * value's text when the field is present (exactly what the event would hold, "" when empty;
+ * valid until the next call), 0 when the record has no such field, -1 when only building the
+ * event can tell (then build it). */
+int evtx_values_get(const evtx_values *v, const char *name, const char **val, size_t *vlen);
+/* The record's System/TimeCreated as the event's time_ms would hold it (-1 unknown): a consumer
+ * whose clock follows the events (hunt's throttle) advances it over a skipped record too. */
+int64_t evtx_values_time_ms(const evtx_values *v);
 
 /* A raw view of a record's EventData, for prefilters: only records in the canonical form Windows
  * writes qualify (one plain <EventData>, only <Data Name="..."> children, no entity or character
@@ -257,8 +274,10 @@ typedef struct evtx_file_stats {
     uint64_t bad_records; /* records skipped: bad header, BinXML or rendered XML */
     uint64_t over_budget; /* records skipped because their chunk's or the file's work bound
                              (EVTX_CHUNK_XML_MAX, EVTX_CHUNK_STEPS_MAX, EVTX_FILE_XML_RATIO) was spent */
-    uint64_t xml_bytes;   /* XML rendered from the file */
-    uint64_t max_chunk_xml; /* most XML rendered from one chunk */
+    uint64_t xml_bytes;   /* XML rendered from the file (for a record read directly, without
+                             XML, an upper bound of the XML it renders to: the bounds hold alike) */
+    uint64_t max_chunk_xml; /* most XML rendered from one chunk (likewise) */
+    uint64_t direct;      /* records read directly from their BinXML values, not rendered to XML */
 } evtx_file_stats;
 
 /* Reads a binary .evtx file and hands each record, normalised, to opts->on_event (end_offset =

@@ -1,8 +1,12 @@
 /*
  * evtx_file.c - reads binary Windows .evtx files ("ElfFile"): the 4 KiB file header, then every
- * 64 KiB "ElfChnk" chunk present in the file, then each "**" event record in a chunk. A record's
- * BinXML is rendered to EvtRender's XML text (binxml.c) and parsed by the same parser as rendered
- * XML (xml_record.c), so a record read here equals the one read from `wevtutil qe /f:xml`.
+ * 64 KiB "ElfChnk" chunk present in the file, then each "**" event record in a chunk. A record
+ * that instantiates a template of the plain form Windows writes is read directly from its values
+ * (binxml_direct.c: EventID and the prefilter's fields first, the event only for a record that may
+ * matter); any other is rendered to EvtRender's XML text (binxml.c) and parsed by the same parser
+ * as rendered XML (xml_record.c). Either way a record read here equals the one read from
+ * `wevtutil qe /f:xml`. Both paths spend the same work bounds (a direct record is charged the
+ * renderer's steps and an upper bound of its XML; one that would pass a bound takes the XML path).
  *
  * Damage policy (files are attacker-controllable; Windows leaves dirty files behind on a crash):
  * - the header's chunk count and dirty flag are not trusted: all chunks in the file are read;
@@ -16,8 +20,10 @@
  * - a file cut inside a chunk: the partial chunk is reported and its complete records are read.
  */
 #include "evtx/binxml.h"
+#include "evtx/binxml_direct.h"
 #include "evtx/evtx.h"
 #include "evtx/xml_record.h"
+#include "svc/base/crypto.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -38,6 +44,7 @@ struct reader {
     xml_record_parser *parser;
     evtx_event ev;
     binxml_buf xml;
+    binxml_direct *dx;  /* the direct path (NULL with opts.xml_only) */
     uint8_t *chunk;
     uint64_t chunk_no;  /* index of the chunk in the file */
     uint64_t chunk_off; /* its file offset */
@@ -58,21 +65,10 @@ static uint64_t rd64(const uint8_t *p)
     return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
 }
 
-/* CRC32 (IEEE 802.3, as zlib), four bits at a time. */
+/* CRC32 (IEEE 802.3) from zlib: the checksums are most of the work of a chunk read directly. */
 static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
 {
-    static const uint32_t t[16] = {
-        0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
-        0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-        0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-    };
-    crc = ~crc;
-    while (n--) {
-        crc ^= *p++;
-        crc = (crc >> 4) ^ t[crc & 15];
-        crc = (crc >> 4) ^ t[crc & 15];
-    }
-    return ~crc;
+    return crypto_crc32(crc, p, n);
 }
 
 static void report(struct reader *r, evtx_skip_reason why, uint64_t off, const char *fmt, ...)
@@ -120,7 +116,42 @@ static int record_ok(const uint8_t *c, size_t avail, size_t off, uint32_t *size)
     return 1;
 }
 
-/* Renders, parses, filters and delivers one record at chunk offset 'off'. */
+/* Reads the record at chunk offset 'off' directly when it is of the plain form and within the
+ * bounds the XML path would apply (room: XML the chunk and file may still render). 1 when done,
+ * 0 when the XML path must read it. */
+static int read_direct(struct reader *r, size_t off, uint32_t size, uint64_t room, uint64_t end_off)
+{
+    uint64_t steps, bound;
+    unsigned id;
+    char err[64];
+
+    if (!r->dx || binxml_direct_open(r->dx, off + RECORD_HEADER_SIZE, off + size - 4, &id, &steps, &bound) != 1)
+        return 0;
+    if (steps > BINXML_MAX_STEPS || r->xml.steps + steps > r->xml.step_limit || bound > room ||
+        bound > EVTX_RECORD_MAX)
+        return 0; /* near a bound: the XML path decides exactly as before */
+    r->xml.steps += steps;
+    r->chunk_xml += bound;
+    r->st.xml_bytes += bound;
+    r->st.direct++;
+    if (!wanted(r, id) || (r->o.value_prefilter && !r->o.value_prefilter(r->o.ctx, id, binxml_direct_values(r->dx)))) {
+        r->st.filtered++;
+        return 1;
+    }
+    if (binxml_direct_build(r->dx, &r->ev) != 0) {
+        r->st.bad_records++;
+        snprintf(err, sizeof err, "out of memory");
+        report(r, EVTX_SKIP_MALFORMED, r->chunk_off + off, "record %llu at file offset %llu: %s: skipped",
+               (unsigned long long)rd64(r->chunk + off + 8), (unsigned long long)(r->chunk_off + off), err);
+        return 1;
+    }
+    r->st.delivered++;
+    if (r->o.on_event)
+        r->stopped = r->o.on_event(r->o.ctx, &r->ev, end_off);
+    return 1;
+}
+
+/* Reads (directly, or rendered and parsed), filters and delivers one record at chunk offset 'off'. */
 static void read_record(struct reader *r, size_t off, uint32_t size)
 {
     uint64_t file_off = r->chunk_off + off, end_off = file_off + size;
@@ -146,13 +177,15 @@ static void read_record(struct reader *r, size_t off, uint32_t size)
         room = r->file_budget - r->st.xml_bytes;
         bound = "the file's XML bound";
     }
-    strbuf_reset(&r->xml.text);
-    r->xml.text.max = room < EVTX_RECORD_MAX ? (size_t)room : EVTX_RECORD_MAX;
+    if (read_direct(r, off, size, room < EVTX_RECORD_MAX ? room : EVTX_RECORD_MAX, end_off))
+        return;
+    r->xml.len = 0;
+    r->xml.failed = 0;
+    r->xml.limit = room < EVTX_RECORD_MAX ? (size_t)room : EVTX_RECORD_MAX;
     if (binxml_render(r->chunk, CHUNK_SIZE, off + RECORD_HEADER_SIZE, off + size - 4, &r->xml, err,
                       sizeof err) != 0) {
-        if (r->xml.text.failed == BINXML_OVER_STEPS ||
-            (r->xml.text.failed == STRBUF_TOO_LONG && room < EVTX_RECORD_MAX)) {
-            r->spent = r->xml.text.failed == BINXML_OVER_STEPS ? "the chunk's BinXML work bound" : bound;
+        if (r->xml.failed == 3 || (r->xml.failed == 2 && room < EVTX_RECORD_MAX)) {
+            r->spent = r->xml.failed == 3 ? "the chunk's BinXML work bound" : bound;
             r->chunk_over++;
             return;
         }
@@ -161,13 +194,13 @@ static void read_record(struct reader *r, size_t off, uint32_t size)
                (unsigned long long)rec_no, (unsigned long long)file_off, err);
         return;
     }
-    r->chunk_xml += r->xml.text.len;
-    r->st.xml_bytes += r->xml.text.len;
-    if (r->o.want_ids && xml_record_peek_id(r->xml.text.data, r->xml.text.len, &id) && !wanted(r, id)) {
+    r->chunk_xml += r->xml.len;
+    r->st.xml_bytes += r->xml.len;
+    if (r->o.want_ids && xml_record_peek_id(r->xml.data, r->xml.len, &id) && !wanted(r, id)) {
         r->st.filtered++;
         return;
     }
-    if (xml_record_parse(r->parser, r->xml.text.data, r->xml.text.len, &r->ev, err, sizeof err) != 0) {
+    if (xml_record_parse(r->parser, r->xml.data, r->xml.len, &r->ev, err, sizeof err) != 0) {
         r->st.bad_records++;
         report(r, EVTX_SKIP_MALFORMED, file_off, "record %llu at file offset %llu: %s: skipped",
                (unsigned long long)rec_no, (unsigned long long)file_off, err);
@@ -244,6 +277,8 @@ static void read_chunk(struct reader *r, size_t avail)
         return;
     }
     r->st.chunks++;
+    if (r->dx)
+        binxml_direct_chunk(r->dx, c, CHUNK_SIZE);
     r->chunk_xml = 0;
     r->xml.steps = 0;
     r->spent = NULL;
@@ -326,7 +361,7 @@ int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats 
     if (opts)
         r.o = *opts;
     evtx_event_init(&r.ev);
-    r.xml.text.max = EVTX_RECORD_MAX;
+    r.xml.limit = EVTX_RECORD_MAX;
     r.xml.step_limit = EVTX_CHUNK_STEPS_MAX;
     if ((f = fopen(path, "rb")) == NULL) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -346,7 +381,8 @@ int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats 
         report(&r, EVTX_SKIP_MALFORMED, 0, "file header checksum mismatch: chunks still read");
     r.parser = xml_record_parser_new();
     r.chunk = malloc(CHUNK_SIZE);
-    if (!r.parser || !r.chunk) {
+    r.dx = r.o.xml_only ? NULL : binxml_direct_new();
+    if (!r.parser || !r.chunk || (!r.o.xml_only && !r.dx)) {
         snprintf(err, errlen, "%s: out of memory", path);
         goto out;
     }
@@ -359,7 +395,8 @@ out:
     if (f)
         fclose(f);
     free(r.chunk);
-    strbuf_free(&r.xml.text);
+    binxml_buf_free(&r.xml);
+    binxml_direct_free(r.dx);
     evtx_event_free(&r.ev);
     xml_record_parser_free(r.parser);
     return rc;

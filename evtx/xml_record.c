@@ -148,7 +148,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 
 /* ---- numbers ----------------------------------------------------------------------------- */
 
-static int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
+int xml_record_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
     size_t i = 0, end = len;
     uint64_t v = 0;
@@ -193,7 +193,7 @@ int xml_record_peek_id(const char *xml, size_t len, unsigned *id)
         num = ++q;
         while (q < end && *q != '<')
             q++;
-        if (q >= end || parse_u64(num, (size_t)(q - num), UINT_MAX, &v) != 0)
+        if (q >= end || xml_record_parse_u64(num, (size_t)(q - num), UINT_MAX, &v) != 0)
             return 0;
         *id = (unsigned)v;
         return 1;
@@ -246,7 +246,7 @@ static int commit(xml_record_parser *p, struct walk *w, evtx_event *ev)
     w->cap = CAP_NONE;
     switch (cap) {
     case CAP_EVENTID:
-        if (parse_u64(val, p->val_len, UINT_MAX, &v) != 0) {
+        if (xml_record_parse_u64(val, p->val_len, UINT_MAX, &v) != 0) {
             snprintf(w->err, w->errlen, "System/EventID is not a number");
             return -1;
         }
@@ -254,10 +254,10 @@ static int commit(xml_record_parser *p, struct walk *w, evtx_event *ev)
         w->have_id = 1;
         return 0;
     case CAP_VERSION:
-        ev->version = parse_u64(val, p->val_len, UINT_MAX, &v) == 0 ? (unsigned)v : 0;
+        ev->version = xml_record_parse_u64(val, p->val_len, UINT_MAX, &v) == 0 ? (unsigned)v : 0;
         return 0;
     case CAP_RECORDID:
-        ev->record_id = parse_u64(val, p->val_len, UINT64_MAX, &v) == 0 ? v : 0;
+        ev->record_id = xml_record_parse_u64(val, p->val_len, UINT64_MAX, &v) == 0 ? v : 0;
         return 0;
     case CAP_CHANNEL:
         return evtx_event_set_channel(ev, val, p->val_len);

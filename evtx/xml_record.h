@@ -21,4 +21,8 @@ int xml_record_parse(xml_record_parser *p, const char *xml, size_t len, evtx_eve
  * unambiguously, 0 when only a full parse can tell. */
 int xml_record_peek_id(const char *xml, size_t len, unsigned *id);
 
+/* Decimal number of XML text (surrounding whitespace allowed) up to max: 0, or -1 when it is not
+ * one. Shared with the direct .evtx path (binxml_direct.c) so both read numbers alike. */
+int xml_record_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
+
 #endif

@@ -135,6 +135,8 @@ size_t detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size
 /* Cheap look at a raw rendered record before full parsing (detect_prefilter.c): 0 when it is a
  * 4624 or 4769 in canonical form that surely names no decoy, 1 when it must be parsed. */
 int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, size_t len);
+/* The same for a binary .evtx record read directly (evtx_values_get), with the same fields. */
+int detect_prefilter_values(const decoy_index *ix, unsigned event_id, const evtx_values *v);
 
 /* Decoders, exposed for the alert document and tests. */
 int detect_parse_hex(const char *s, uint32_t *out);             /* "0x17", "0x00000017", "23" */

@@ -214,6 +214,14 @@ int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t l
     return keep;
 }
 
+int pipeline_prefilter_values(pipeline *p, unsigned event_id, const evtx_values *v)
+{
+    int keep = detect_prefilter_values(p->index, event_id, v);
+    if (!keep)
+        p->stats.prefiltered++;
+    return keep;
+}
+
 const char *pipeline_resolve_spn(void *ctx, const char *spn)
 {
     pipeline *p = ctx;

@@ -83,6 +83,8 @@ int pipeline_reload_if_changed(pipeline *p);
 size_t pipeline_event_ids(const char *channel, unsigned *out, size_t cap);
 /* The detector's cheap look at a raw record before full parsing (0: surely no decoy, skip it). */
 int pipeline_prefilter(pipeline *p, unsigned event_id, const char *rec, size_t len);
+/* The same for a binary .evtx record's values (evtx_xml_opts.value_prefilter). */
+int pipeline_prefilter_values(pipeline *p, unsigned event_id, const evtx_values *v);
 /* The SPN -> account name resolver handed to the Samba source. */
 const char *pipeline_resolve_spn(void *p, const char *spn);
 

@@ -60,10 +60,10 @@ static int xml_prefilter(void *ctx, unsigned event_id, const char *rec, size_t l
 static int xml_reset_stream(svc_input *in, uint64_t start, uint64_t line)
 {
     xml_input *x = in->impl;
-    evtx_xml_opts o = {xml_on_event, xml_on_skip, in, in->pipe->want_ids, start, xml_prefilter};
+    evtx_xml_opts o = {xml_on_event, xml_on_skip, in, in->pipe->want_ids, start, xml_prefilter, NULL, 0};
 
     if (in->conf->type == SVC_INPUT_JSON) {
-        evtx_json_opts jo = {{xml_on_event, json_on_skip, in, in->pipe->want_ids, start, NULL}, in->conf->format,
+        evtx_json_opts jo = {{xml_on_event, json_on_skip, in, in->pipe->want_ids, start, NULL, NULL, 0}, in->conf->format,
                              start == 0 ? 1 : line};
         evtx_json_free(x->js);
         x->dup_reported = 0;

@@ -2,20 +2,23 @@
 # bench_evtx.sh - `decoysvc hunt` side by side with its peers, on this machine, in one run:
 #   .evtx: libevtx's `evtxexport -f xml` and python-evtx's `evtx_dump.py`;
 #   rendered XML: `xmllint --stream` (parsing only).
-# Inputs: a large Security .evtx built by repeating the chunks of the corpus' baseline-security.evtx
-# (tests/bench/evtx_repeat.py), every corpus .evtx file at once, and baseline-security.xml repeated.
+# Inputs: a Security .evtx of SEC_RECORDS 4624/4769 events laid out as Windows writes them
+# (tests/bench/evtx_security.py: the direct path's target case), a large Security .evtx built by
+# repeating the chunks of the corpus' baseline-security.evtx (tests/bench/evtx_repeat.py), every
+# corpus .evtx file at once, and baseline-security.xml repeated.
 # decoysvc runs with an inventory naming no account of the logs ("no decoy") and with one naming an
 # account that logs on hundreds of times in them ("decoy"). Each figure: the median CPU time (user +
 # sys, what matters on a shared machine) and the median wall time of RUNS runs (python-evtx: PY_RUNS
 # runs, on the single corpus file only: it is ~100x slower); records/s = records / CPU time, with the
 # record count evtxexport reports. Nothing here asserts on time.
-#   [RUNS=5] [PY_RUNS=3] [EVTX_TIMES=6] [XML_TIMES=40] tests/bench/bench_evtx.sh [CORPUS_DIR]
+#   [RUNS=5] [PY_RUNS=3] [SEC_RECORDS=50000] [EVTX_TIMES=6] [XML_TIMES=40] tests/bench/bench_evtx.sh [CORPUS_DIR]
 # Installs the peers with apt-get when missing (as root). Needs a release build (build/release).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CORPUS=${1:-${ADDECOY_CORPUS:-$ROOT/../shared/corpus}}
 RUNS=${RUNS:-5}
 PY_RUNS=${PY_RUNS:-3}
+SEC_RECORDS=${SEC_RECORDS:-50000}
 EVTX_TIMES=${EVTX_TIMES:-6}
 XML_TIMES=${XML_TIMES:-40}
 DECOYSVC=${DECOYSVC:-$ROOT/build/release/svc/decoysvc}
@@ -33,6 +36,7 @@ fi
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+python3 "$ROOT/tests/bench/evtx_security.py" "$T/sec.evtx" "$SEC_RECORDS"
 python3 "$ROOT/tests/bench/evtx_repeat.py" "$CORPUS/evtx/baseline-security.evtx" "$T/big.evtx" "$EVTX_TIMES"
 # one root for xmllint; control characters that XML 1.0 forbids (the corpus file has two) are
 # dropped, else xmllint stops at the first one: every reader gets the same bytes
@@ -44,6 +48,7 @@ python3 "$ROOT/tests/bench/evtx_repeat.py" "$CORPUS/evtx/baseline-security.evtx"
 xmllint --stream --noout "$T/big.xml" || { echo "bench_evtx.sh: xmllint cannot parse $T/big.xml" >&2; exit 1; }
 echo '{"version":1,"decoys":[{"name":"bench-absent-decoy","kind":"kerberoast"}]}' >"$T/nodecoy.json"
 echo '{"version":1,"decoys":[{"name":"fsir","kind":"kerberoast"}]}' >"$T/decoy.json"
+echo '{"version":1,"decoys":[{"name":"user00001","kind":"kerberoast"}]}' >"$T/secdecoy.json"
 
 # "CPU WALL": median CPU seconds (user + sys, the figure that matters on a shared machine) and
 # median wall seconds of N runs of a command (its output discarded)
@@ -61,13 +66,14 @@ median() {
 }
 records_evtx() { evtxexport -f xml "$@" 2>/dev/null | grep -c '^<Event[ >]' || true; }
 alerts() { "$DECOYSVC" hunt --inventory "$1" --format jsonl "${@:2}" 2>/dev/null | grep -c . || true; }
-# decoysvc on FILE with N records, without and with a decoy: two rows; BASE = the first's times
+# decoysvc on FILE with N records, without and with a decoy (INVENTORY, default decoy.json): two
+# rows; BASE = the first's times
 hunt_rows() {
-    local h1
+    local h1 inv=${3:-$T/decoy.json}
     BASE=$(median "$RUNS" "$DECOYSVC" hunt --inventory "$T/nodecoy.json" "$1")
-    h1=$(median "$RUNS" "$DECOYSVC" hunt --inventory "$T/decoy.json" "$1")
+    h1=$(median "$RUNS" "$DECOYSVC" hunt --inventory "$inv" "$1")
     row "decoysvc hunt, no decoy" "$2" "$BASE"
-    row "decoysvc hunt, decoy ($(alerts "$T/decoy.json" "$1") alerts)" "$2" "$h1"
+    row "decoysvc hunt, decoy ($(alerts "$inv" "$1") alerts)" "$2" "$h1"
 }
 row() { # label records "CPU WALL" [peer]: a peer's row carries its CPU time / decoysvc's ($BASE)
     local cpu wall rps ratio=""
@@ -82,11 +88,19 @@ echo "# bench_evtx $(date -u +%Y-%m-%dT%H:%MZ): $(nproc) vCPUs, $cpu; load avera
 echo "# decoysvc $("$DECOYSVC" --version 2>/dev/null | head -1); $(evtxexport -V 2>/dev/null | head -1); python-evtx $(dpkg-query -W -f='${Version}' python3-evtx); xmllint $(dpkg-query -W -f='${Version}' libxml2-utils)"
 echo "# medians of $RUNS runs (python-evtx: $PY_RUNS); CPU = user + sys of the process; the ratio is the peer's CPU time / decoysvc's (no decoy)"
 
+sec_n=$(records_evtx "$T/sec.evtx")
 big_n=$(records_evtx "$T/big.evtx")
 one_n=$(records_evtx "$CORPUS/evtx/baseline-security.evtx")
 all_n=0
 for f in "$CORPUS"/evtx/*.evtx; do all_n=$((all_n + $(records_evtx "$f"))); done
 
+echo
+echo "## .evtx: $sec_n 4624/4769 events as Windows lays them out ($(du -m "$T/sec.evtx" | cut -f1) MB, tests/bench/evtx_security.py)"
+echo "| reader | records | CPU (median) | wall (median) | records/s of CPU | peer CPU / decoysvc CPU |"
+echo "|---|---|---|---|---|---|"
+se=$(median "$RUNS" evtxexport -f xml "$T/sec.evtx")
+hunt_rows "$T/sec.evtx" "$sec_n" "$T/secdecoy.json"
+row "evtxexport -f xml" "$sec_n" "$se" peer
 echo
 echo "## .evtx: $EVTX_TIMES x baseline-security.evtx ($(du -m "$T/big.evtx" | cut -f1) MB, $big_n records)"
 echo "| reader | records | CPU (median) | wall (median) | records/s of CPU | peer CPU / decoysvc CPU |"

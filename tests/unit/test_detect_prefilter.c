@@ -166,8 +166,8 @@ static void test_corpus_same_detections(void **state)
         char path[4096], err[512];
         evtx_stream_stats st;
         count_ctx with = {detector_new(f->ix), f->ix, 0, 0}, without = {detector_new(f->ix), f->ix, 0, 0};
-        evtx_xml_opts o1 = {count_event, NULL, &without, NULL, 0, NULL};
-        evtx_xml_opts o2 = {count_event, NULL, &with, NULL, 0, count_prefilter};
+        evtx_xml_opts o1 = {count_event, NULL, &without, NULL, 0, NULL, NULL, 0};
+        evtx_xml_opts o2 = {count_event, NULL, &with, NULL, 0, count_prefilter, NULL, 0};
         snprintf(path, sizeof path, "%s/xml/%s.xml", corpus, files[i]);
         assert_int_equal(evtx_xml_read_file(path, &o1, &st, err, sizeof err), 0);
         assert_int_equal(st.malformed + st.truncated + st.oversized, 0); /* every record read */

@@ -90,7 +90,7 @@ static const detection *by_record(fx *f, uint64_t rec)
 static void read_windows(fx *f)
 {
     char path[4096], err[256];
-    evtx_xml_opts o = {on_event, NULL, f, NULL, 0, NULL};
+    evtx_xml_opts o = {on_event, NULL, f, NULL, 0, NULL, NULL, 0};
     evtx_stream_stats st;
     testutil_fixture(path, sizeof path, "events/tamper.xml");
     assert_int_equal(evtx_xml_read_file(path, &o, &st, err, sizeof err), 0);

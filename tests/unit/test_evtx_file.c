@@ -280,12 +280,12 @@ static void test_synthetic_render(void **state)
     build_file(file);
     assert_int_equal(binxml_render(c, CHUNK, 512 + 24, 512 + (c[516] | (c[517] << 8)) - 4, &out,
                                    err, sizeof err), 0);
-    assert_non_null(strstr(out.text.data, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"));
-    assert_non_null(strstr(out.text.data, "<Correlation/>"));
-    assert_non_null(strstr(out.text.data, "<TimeCreated SystemTime='2020-08-02T11:33:06.521059600Z'/>"));
-    assert_non_null(strstr(out.text.data, "<Data Name='TargetUserName'>a&amp;&lt;&gt;&apos;&quot;\xEF\xBF\xBDz</Data>"));
-    assert_non_null(strstr(out.text.data, "<Data Name='Empty'/></EventData></Event>"));
-    strbuf_free(&out.text);
+    assert_non_null(strstr(out.data, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"));
+    assert_non_null(strstr(out.data, "<Correlation/>"));
+    assert_non_null(strstr(out.data, "<TimeCreated SystemTime='2020-08-02T11:33:06.521059600Z'/>"));
+    assert_non_null(strstr(out.data, "<Data Name='TargetUserName'>a&amp;&lt;&gt;&apos;&quot;\xEF\xBF\xBDz</Data>"));
+    assert_non_null(strstr(out.data, "<Data Name='Empty'/></EventData></Event>"));
+    binxml_buf_free(&out);
 }
 
 static void read_damaged(const uint8_t *bad, size_t n, struct got *g, evtx_file_stats *st)
@@ -384,14 +384,14 @@ static void test_hostile_templates(void **state)
             p16(b, (unsigned)(12 - i - 1) * 18 + 1); p8(b, 0x21); p8(b, 0);
         }
         p8(b, 0);
-        strbuf_reset(&out.text);
-        out.text.max = 1 << 20;
+        out.len = 0;
+        out.limit = 1 << 20;
         assert_int_equal(binxml_render(b->c, CHUNK, start, b->len, &out, err, sizeof err), -1);
         if (!strstr(err, "too many BinXML tokens") && !strstr(err, "too large"))
             fail_msg("%s", err);
         free(b);
     }
-    strbuf_free(&out.text);
+    binxml_buf_free(&out);
 }
 
 static void test_not_evtx(void **state)
