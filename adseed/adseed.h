@@ -49,26 +49,26 @@ typedef enum adseed_lure {
 } adseed_lure;
 
 typedef struct adseed_breadcrumb {
-    char *id;          /* "bc-" + 12 hex digits, unique in the inventory, required */
+    char *id; /* "bc-" + 12 hex digits, unique in the inventory, required */
     adseed_lure kind;
-    char *location;    /* where it was planted (free text), required */
+    char *location;             /* where it was planted (free text), required */
     char *planted, *planted_by; /* ISO 8601 UTC; admin who planted it */
-    char *fingerprint; /* description: "sha256:<hex>" of the planted value (verify); else NULL */
-    char *removed;     /* ISO 8601 UTC when retired; NULL while active */
+    char *fingerprint;          /* description: "sha256:<hex>" of the planted value (verify); else NULL */
+    char *removed;              /* ISO 8601 UTC when retired; NULL while active */
 } adseed_breadcrumb;
 
 typedef struct adseed_decoy {
-    char *name;      /* sAMAccountName, required */
-    char *domain;    /* NetBIOS or DNS domain / realm, optional */
-    char *sid;       /* objectSid as S-1-5-21-..., optional */
-    char *guid;      /* objectGUID, lower-case 8-4-4-4-12 without braces, optional */
-    char *dn;        /* distinguishedName, optional */
+    char *name;   /* sAMAccountName, required */
+    char *domain; /* NetBIOS or DNS domain / realm, optional */
+    char *sid;    /* objectSid as S-1-5-21-..., optional */
+    char *guid;   /* objectGUID, lower-case 8-4-4-4-12 without braces, optional */
+    char *dn;     /* distinguishedName, optional */
     char *spns[ADSEED_MAX_SPNS];
     size_t nspns;
     adseed_kind kind;
     char *memo, *location, *owner, *runbook;
-    char *created, *created_by; /* ISO 8601 UTC; admin who created it */
-    char *retired;   /* ISO 8601 UTC when removed from the directory; NULL while active */
+    char *created, *created_by;     /* ISO 8601 UTC; admin who created it */
+    char *retired;                  /* ISO 8601 UTC when removed from the directory; NULL while active */
     adseed_breadcrumb *breadcrumbs; /* lures that lead to this decoy, oldest first */
     size_t nbreadcrumbs;
 } adseed_decoy;
@@ -79,25 +79,24 @@ typedef struct adseed_inventory {
     size_t ndecoys, cap;
 } adseed_inventory;
 
-const char *adseed_kind_name(adseed_kind k);              /* "kerberoast", ... */
-int adseed_kind_parse(const char *s, adseed_kind *out);   /* -1 when unknown */
-const char *adseed_lure_name(adseed_lure k);              /* "description", "gpp", ... */
-int adseed_lure_parse(const char *s, adseed_lure *out);   /* -1 when unknown */
+const char *adseed_kind_name(adseed_kind k);            /* "kerberoast", ... */
+int adseed_kind_parse(const char *s, adseed_kind *out); /* -1 when unknown */
+const char *adseed_lure_name(adseed_lure k);            /* "description", "gpp", ... */
+int adseed_lure_parse(const char *s, adseed_lure *out); /* -1 when unknown */
 /* The decoy's newest breadcrumb that is not removed; NULL when none. */
 const adseed_breadcrumb *adseed_decoy_active_breadcrumb(const adseed_decoy *d);
 /* Appends a deep copy of b to d's breadcrumbs; -1 when full or out of memory. */
 int adseed_decoy_add_breadcrumb(adseed_decoy *d, const adseed_breadcrumb *b, char *err, size_t errlen);
 /* Finds a breadcrumb by id in the whole inventory (case-insensitive); *owner receives its decoy. */
-adseed_breadcrumb *adseed_inventory_find_breadcrumb(adseed_inventory *inv, const char *id,
-                                                    adseed_decoy **owner);
+adseed_breadcrumb *adseed_inventory_find_breadcrumb(adseed_inventory *inv, const char *id, adseed_decoy **owner);
 
 void adseed_inventory_init(adseed_inventory *inv);
 void adseed_inventory_free(adseed_inventory *inv);
 /* Strict load: unknown kind, wrong types, duplicate names, malformed SID/GUID are errors that name
  * "file: decoys[3] (svc_x): field 'sid': ...". A missing file is an error (ENOENT in message). */
 int adseed_inventory_load(adseed_inventory *inv, const char *path, char *err, size_t errlen);
-int adseed_inventory_parse(adseed_inventory *inv, const char *json, size_t len, const char *origin,
-                           char *err, size_t errlen);
+int adseed_inventory_parse(adseed_inventory *inv, const char *json, size_t len, const char *origin, char *err,
+                           size_t errlen);
 /* Atomic write: temp file in the same directory, fsync, rename (and fsync of the directory). */
 int adseed_inventory_save(const adseed_inventory *inv, const char *path, char *err, size_t errlen);
 /* Find by sAMAccountName, case-insensitive; NULL when absent. */
@@ -129,8 +128,7 @@ const adseed_decoy *adseed_pack_decoy(const adseed_pack *p, size_t i, adseed_dec
 
 /* ---- small portable file helpers (used by adseed and decoysvc) -------------------------------- */
 /* Writes data to path atomically (temp + fsync + rename); mode applies on POSIX (e.g. 0600). */
-int adseed_write_file_atomic(const char *path, const void *data, size_t len, int mode,
-                             char *err, size_t errlen);
+int adseed_write_file_atomic(const char *path, const void *data, size_t len, int mode, char *err, size_t errlen);
 /* Reads a whole file into a malloc'd NUL-terminated buffer. */
 char *adseed_read_file(const char *path, size_t *len, char *err, size_t errlen);
 

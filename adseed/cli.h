@@ -36,8 +36,8 @@ typedef struct cli_opt {
 typedef struct cli_group {
     const char *title; /* printed after a blank line; NULL: none */
     const cli_opt *opts;
-    int width;         /* the "--name META" column is this wide (texts start at width + 3) */
-    int hidden;        /* accepted but not listed (another line describes them) */
+    int width;  /* the "--name META" column is this wide (texts start at width + 3) */
+    int hidden; /* accepted but not listed (another line describes them) */
 } cli_group;
 
 #define CLI_MAX_GROUPS 3
@@ -45,8 +45,8 @@ typedef struct cli_group {
 /* A subcommand: its help text and its own options. The shared options (connection, inventory,
  * --help: cli_conn_options, cli_base_options) are accepted by every command. */
 typedef struct cli_cmd {
-    const char *name;   /* "create", "breadcrumb create": for messages */
-    const char *usage;  /* --help text before the options (a newline is added) */
+    const char *name;  /* "create", "breadcrumb create": for messages */
+    const char *usage; /* --help text before the options (a newline is added) */
     cli_group groups[CLI_MAX_GROUPS];
     const char *footer; /* --help text after the command's own options, or NULL */
     const char *args;   /* its arguments: NULL none, CLI_ARGS_ANY the command checks them, else

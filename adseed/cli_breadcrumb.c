@@ -48,8 +48,10 @@ static int create_opt(void *st, int id, const char *arg)
     switch (id) {
     case O_KIND:
         if (adseed_lure_parse(arg, &o->kind))
-            return cli_usage_error("breadcrumb create", "--kind %s: expected description, gpp, "
-                                   "script, cmdkey or unattend", arg);
+            return cli_usage_error("breadcrumb create",
+                                   "--kind %s: expected description, gpp, "
+                                   "script, cmdkey or unattend",
+                                   arg);
         o->have_kind = 1;
         break;
     case O_DECOY: o->decoy = arg; break;
@@ -114,8 +116,7 @@ int cli_breadcrumb_new_id(char *out, size_t outlen)
 }
 
 /* The decoy to carry the lure: from the inventory, or created with the safe defaults. */
-static adseed_decoy *decoy_for_lure(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv,
-                                    const bc_opts *o)
+static adseed_decoy *decoy_for_lure(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const bc_opts *o)
 {
     adseed_decoy *d = adseed_inventory_find(inv, o->decoy), rec;
     const adseed_breadcrumb *old;
@@ -127,17 +128,20 @@ static adseed_decoy *decoy_for_lure(cli_ctx *cli, adseed_conn *conn, adseed_inve
         return NULL;
     }
     if (d && (old = adseed_decoy_active_breadcrumb(d)) != NULL) {
-        fprintf(stderr, "adseed breadcrumb: %s already carries breadcrumb %s (%s at %s): give each "
+        fprintf(stderr,
+                "adseed breadcrumb: %s already carries breadcrumb %s (%s at %s): give each "
                 "lure its own decoy (--decoy NEW --create) so that an alert tells them apart, or "
-                "'adseed breadcrumb remove %s' first\n", d->name, old->id, adseed_lure_name(old->kind),
-                old->location, old->id);
+                "'adseed breadcrumb remove %s' first\n",
+                d->name, old->id, adseed_lure_name(old->kind), old->location, old->id);
         return NULL;
     }
     if (d)
         return d;
     if (!o->create) {
-        fprintf(stderr, "adseed breadcrumb: %s: not in the inventory %s (add --create to create it "
-                "with the safe defaults)\n", o->decoy, cli->inventory);
+        fprintf(stderr,
+                "adseed breadcrumb: %s: not in the inventory %s (add --create to create it "
+                "with the safe defaults)\n",
+                o->decoy, cli->inventory);
         return NULL;
     }
     if (decoy_create(conn, &s, &rec, pw, sizeof pw, err, sizeof err)) {
@@ -180,8 +184,7 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
     char id[32], *dn = NULL;
     strbuf art = {0};
     lure_params p = {.kind = o->kind, .target = o->target, .when = when, .password = pw};
-    adseed_breadcrumb b = {.kind = o->kind, .location = (char *)o->location, .id = id,
-                           .planted = now};
+    adseed_breadcrumb b = {.kind = o->kind, .location = (char *)o->location, .id = id, .planted = now};
     adseed_decoy *d = decoy_for_lure(cli, conn, inv, o);
     int ret = CLI_EXIT_FAIL, written = 0;
 
@@ -207,8 +210,7 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
             goto out;
         written = 1;
     }
-    if (lure_set_password(conn, dn, pw, o->kind == ADSEED_LURE_DESCRIPTION ? art.data : NULL, err,
-                          sizeof err)) {
+    if (lure_set_password(conn, dn, pw, o->kind == ADSEED_LURE_DESCRIPTION ? art.data : NULL, err, sizeof err)) {
         fprintf(stderr, "adseed breadcrumb: %s: %s\n", d->name, err);
         goto out;
     }
@@ -235,7 +237,8 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
             o->location, o->out && strcmp(o->out, "-") ? "; artefact written to " : "",
             o->out && strcmp(o->out, "-") ? o->out : "",
             o->out && strcmp(o->out, "-") ? " (mode 0600, it holds the decoy's password: place it, "
-                                            "then delete this copy)" : "");
+                                            "then delete this copy)"
+                                          : "");
     ret = CLI_EXIT_OK;
 out:
     if (written)
@@ -285,7 +288,8 @@ static void help(FILE *f)
           "  create   plant a lure (description, gpp, script, cmdkey, unattend) with a decoy's password\n"
           "  list     the breadcrumbs of the inventory\n"
           "  remove   retire a breadcrumb: rotate the decoy's password, restore its description\n"
-          "Run 'adseed breadcrumb COMMAND --help' for the options; see docs/adseed.md.\n", f);
+          "Run 'adseed breadcrumb COMMAND --help' for the options; see docs/adseed.md.\n",
+          f);
 }
 
 int cli_breadcrumb(int argc, char **argv)

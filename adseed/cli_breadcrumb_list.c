@@ -17,8 +17,7 @@ enum { O_FORMAT = OPT_CMD_BASE, O_KEEP_PASSWORD };
 #define DEFAULT_DESCRIPTION "Legacy backup service (do not use)"
 
 static const cli_opt list_options[] = {
-    {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"},
-    {0}};
+    {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"}, {0}};
 
 static const cli_cmd list_cmd = {
     .name = "breadcrumb list",
@@ -28,11 +27,10 @@ static const cli_cmd list_cmd = {
     .groups = {{NULL, list_options, 20, 0}},
     .opt = cli_opt_string};
 
-static const cli_opt remove_options[] = {
-    {"keep-password", no_argument, O_KEEP_PASSWORD, NULL,
-     "leave the password as it is (the lure keeps working but its\n"
-     "alerts no longer name it)"},
-    {0}};
+static const cli_opt remove_options[] = {{"keep-password", no_argument, O_KEEP_PASSWORD, NULL,
+                                          "leave the password as it is (the lure keeps working but its\n"
+                                          "alerts no longer name it)"},
+                                         {0}};
 
 static const cli_cmd remove_cmd = {
     .name = "breadcrumb remove",
@@ -70,14 +68,14 @@ int cli_breadcrumb_list(int argc, char **argv)
             const char *state = b->removed ? "removed" : d->retired ? "retired" : "active";
             if (json) {
                 json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "id", b->id, "kind",
-                                      adseed_lure_name(b->kind), "decoy", d->name, "state", state,
-                                      "location", b->location, "planted", b->planted, "planted_by",
-                                      b->planted_by, "removed", b->removed);
+                                      adseed_lure_name(b->kind), "decoy", d->name, "state", state, "location",
+                                      b->location, "planted", b->planted, "planted_by", b->planted_by,
+                                      "removed", b->removed);
                 if (o)
                     json_array_append_new(arr, o);
             } else {
-                printf("%-16s %-11s %-20s %-8s %-20s %s\n", b->id, adseed_lure_name(b->kind), d->name,
-                       state, b->planted ? b->planted : "-", b->location);
+                printf("%-16s %-11s %-20s %-8s %-20s %s\n", b->id, adseed_lure_name(b->kind), d->name, state,
+                       b->planted ? b->planted : "-", b->location);
             }
         }
     }
@@ -88,8 +86,7 @@ int cli_breadcrumb_list(int argc, char **argv)
 }
 
 /* Rotates the decoy's password (and restores a description lure's description). */
-static int retire_in_directory(cli_ctx *cli, const adseed_decoy *d, const adseed_breadcrumb *b,
-                               int keep_password)
+static int retire_in_directory(cli_ctx *cli, const adseed_decoy *d, const adseed_breadcrumb *b, int keep_password)
 {
     adseed_conn conn;
     char pw[48], err[1536], *dn = NULL;
@@ -115,9 +112,8 @@ static int retire_in_directory(cli_ctx *cli, const adseed_decoy *d, const adseed
             fprintf(stderr, "adseed breadcrumb remove: no random numbers from the system\n");
             goto out;
         }
-        if (lure_set_password(&conn, dn, pw,
-                              b->kind == ADSEED_LURE_DESCRIPTION ? DEFAULT_DESCRIPTION : NULL, err,
-                              sizeof err)) {
+        if (lure_set_password(&conn, dn, pw, b->kind == ADSEED_LURE_DESCRIPTION ? DEFAULT_DESCRIPTION : NULL,
+                              err, sizeof err)) {
             fprintf(stderr, "adseed breadcrumb remove: %s: %s\n", d->name, err);
             goto out;
         }
@@ -148,8 +144,10 @@ int cli_breadcrumb_remove(int argc, char **argv)
         return CLI_EXIT_FAIL;
     b = adseed_inventory_find_breadcrumb(&inv, argv[optind], &d);
     if (!b) {
-        fprintf(stderr, "adseed breadcrumb remove: %s: no such breadcrumb in %s (adseed breadcrumb "
-                "list)\n", argv[optind], cli.inventory);
+        fprintf(stderr,
+                "adseed breadcrumb remove: %s: no such breadcrumb in %s (adseed breadcrumb "
+                "list)\n",
+                argv[optind], cli.inventory);
         goto out;
     }
     if (b->removed) {

@@ -8,16 +8,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { OPT_URI = 1000, OPT_STARTTLS, OPT_BIND, OPT_USER, OPT_CA_FILE, OPT_PASSWORD_FILE, OPT_TIMEOUT,
-       OPT_INVENTORY, OPT_HELP };
+enum {
+    OPT_URI = 1000,
+    OPT_STARTTLS,
+    OPT_BIND,
+    OPT_USER,
+    OPT_CA_FILE,
+    OPT_PASSWORD_FILE,
+    OPT_TIMEOUT,
+    OPT_INVENTORY,
+    OPT_HELP
+};
 
 /* No --password: a password on the command line is visible to every local user (ps, /proc). */
 const cli_opt cli_conn_options[] = {
-    {"uri", required_argument, OPT_URI, "URI",
-     "ldaps://dc.example:636 or ldap://dc.example (env ADSEED_URI)"},
+    {"uri", required_argument, OPT_URI, "URI", "ldaps://dc.example:636 or ldap://dc.example (env ADSEED_URI)"},
     {"starttls", no_argument, OPT_STARTTLS, NULL, "upgrade ldap:// with StartTLS"},
-    {"bind", required_argument, OPT_BIND, "MECH",
-     "simple (default), gssapi or spnego (Kerberos: kinit first)"},
+    {"bind", required_argument, OPT_BIND, "MECH", "simple (default), gssapi or spnego (Kerberos: kinit first)"},
     {"user", required_argument, OPT_USER, "USER", "simple bind identity, UPN or DN (env ADSEED_USER)"},
     {"ca-file", required_argument, OPT_CA_FILE, "FILE",
      "CA certificate(s) to verify the DC (verification is always on)"},
@@ -27,11 +34,10 @@ const cli_opt cli_conn_options[] = {
     {"timeout", required_argument, OPT_TIMEOUT, "SECONDS", "network timeout (default 10)"},
     {0}};
 
-const cli_opt cli_base_options[] = {
-    {"inventory", required_argument, OPT_INVENTORY, "FILE",
-     "decoy inventory (env ADSEED_INVENTORY; default " SVC_DEFAULT_INVENTORY ")"},
-    {"help", no_argument, OPT_HELP, NULL, "this help"},
-    {0}};
+const cli_opt cli_base_options[] = {{"inventory", required_argument, OPT_INVENTORY, "FILE",
+                                     "decoy inventory (env ADSEED_INVENTORY; default " SVC_DEFAULT_INVENTORY ")"},
+                                    {"help", no_argument, OPT_HELP, NULL, "this help"},
+                                    {0}};
 
 void cli_ctx_init(cli_ctx *c)
 {
@@ -134,8 +140,10 @@ char *cli_decoy_dn(adseed_conn *conn, const adseed_decoy *d, const char *cmd)
     char err[1024], *dn = NULL;
     int found = decoy_account_dn(conn, d, &dn, err, sizeof err);
     if (found == 0)
-        fprintf(stderr, "adseed %s: the decoy's account is not in the directory (adseed verify; "
-                "adseed create to re-create it)\n", cmd);
+        fprintf(stderr,
+                "adseed %s: the decoy's account is not in the directory (adseed verify; "
+                "adseed create to re-create it)\n",
+                cmd);
     else if (found < 0)
         fprintf(stderr, "adseed %s: %s%s\n", cmd, err, found == DECOY_NOT_OURS ? ", left alone" : "");
     return found > 0 ? dn : NULL;

@@ -8,8 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_KIND = OPT_CMD_BASE, O_SPN, O_OU, O_DESC, O_DISPLAY, O_MEMO, O_LOCATION, O_OWNER,
-       O_RUNBOOK, O_WS, O_AUDIT, O_ALLOW_HOURS, O_ALLOW_WS, O_KEEP_USERS, O_SHOW_PW, O_FROM };
+enum {
+    O_KIND = OPT_CMD_BASE,
+    O_SPN,
+    O_OU,
+    O_DESC,
+    O_DISPLAY,
+    O_MEMO,
+    O_LOCATION,
+    O_OWNER,
+    O_RUNBOOK,
+    O_WS,
+    O_AUDIT,
+    O_ALLOW_HOURS,
+    O_ALLOW_WS,
+    O_KEEP_USERS,
+    O_SHOW_PW,
+    O_FROM
+};
 
 static const cli_opt decoy_options[] = {
     {"kind", required_argument, O_KIND, "KIND",
@@ -90,9 +106,9 @@ static int create_opt(void *st, int id, const char *arg)
 static const cli_cmd create_cmd = {
     .name = "create",
     .usage = "Usage: adseed create NAME [OPTIONS]\n"
-    "       adseed create --from FILE.csv [OPTIONS]\n"
-    "Creates an enabled decoy user with a random 32+ character password (never shown unless\n"
-    "--show-password) and records it, with its objectSid and objectGUID, in the inventory.",
+             "       adseed create --from FILE.csv [OPTIONS]\n"
+             "Creates an enabled decoy user with a random 32+ character password (never shown unless\n"
+             "--show-password) and records it, with its objectSid and objectGUID, in the inventory.",
     .groups = {{"Decoy:", decoy_options, 20, 0},
                {"Relaxing the safe defaults (each one is a risk, see docs/adseed.md):", risk_options, 24, 0}},
     .args = CLI_ARGS_ANY,
@@ -124,9 +140,10 @@ static int create_one(create_run *r, decoy_spec *s, const char *tag)
             return -1;
         }
         if (found > 0) {
-            fprintf(stderr, "%sadseed create: %s: an account with this name exists but its objectGUID "
-                    "%s differs from the inventory's %s: left alone\n", tag, s->name, guid,
-                    have->guid ? have->guid : "(none)");
+            fprintf(stderr,
+                    "%sadseed create: %s: an account with this name exists but its objectGUID "
+                    "%s differs from the inventory's %s: left alone\n",
+                    tag, s->name, guid, have->guid ? have->guid : "(none)");
             return -1;
         }
         /* in the inventory but gone from the directory: re-create below */
@@ -155,8 +172,8 @@ static int create_one(create_run *r, decoy_spec *s, const char *tag)
     return rc ? -1 : 0;
 }
 
-static const char *const columns[] = {"name", "kind", "spns", "ou", "description", "memo",
-                                      "location", "owner", "runbook", NULL};
+static const char *const columns[] = {"name", "kind",     "spns",  "ou",      "description",
+                                      "memo", "location", "owner", "runbook", NULL};
 
 static int col_index(const char *h)
 {
@@ -178,15 +195,15 @@ static int create_from_csv(create_run *r, const decoy_spec *base, const char *fi
         goto out;
     }
     if (nrows == 0) {
-        fprintf(stderr, "adseed create: %s: empty file (expected a header row: name,kind,spns,...)\n",
-                file);
+        fprintf(stderr, "adseed create: %s: empty file (expected a header row: name,kind,spns,...)\n", file);
         goto out;
     }
     for (size_t i = 0; i < rows[0].nfields && i < 16; i++) {
         if ((map[i] = col_index(rows[0].fields[i])) < 0) {
-            fprintf(stderr, "adseed create: %s:%zu: unknown column '%s' (known: name, kind, spns, ou, "
-                    "description, memo, location, owner, runbook)\n", file, rows[0].line,
-                    rows[0].fields[i]);
+            fprintf(stderr,
+                    "adseed create: %s:%zu: unknown column '%s' (known: name, kind, spns, ou, "
+                    "description, memo, location, owner, runbook)\n",
+                    file, rows[0].line, rows[0].fields[i]);
             goto out;
         }
     }
@@ -205,8 +222,7 @@ static int create_from_csv(create_run *r, const decoy_spec *base, const char *fi
             continue;
         }
         if (f[1] && adseed_kind_parse(f[1], &s.kind)) {
-            fprintf(stderr, "%sadseed create: %s:%zu: unknown kind '%s'\n", tag, file, rows[n].line,
-                    f[1]);
+            fprintf(stderr, "%sadseed create: %s:%zu: unknown kind '%s'\n", tag, file, rows[n].line, f[1]);
             failed++;
             continue;
         }
@@ -222,17 +238,23 @@ static int create_from_csv(create_run *r, const decoy_spec *base, const char *fi
                     *t++ = '\0';
             }
         }
-        if (f[3]) s.ou = f[3];
-        if (f[4]) s.description = f[4];
-        if (f[5]) s.memo = f[5];
-        if (f[6]) s.location = f[6];
-        if (f[7]) s.owner = f[7];
-        if (f[8]) s.runbook = f[8];
+        if (f[3])
+            s.ou = f[3];
+        if (f[4])
+            s.description = f[4];
+        if (f[5])
+            s.memo = f[5];
+        if (f[6])
+            s.location = f[6];
+        if (f[7])
+            s.owner = f[7];
+        if (f[8])
+            s.runbook = f[8];
         int rc = create_one(r, &s, tag);
         free(spncopy);
         rc == 0 ? ok++ : rc == 1 ? same++ : failed++;
-        fprintf(stderr, "\rprogress: %zu/%zu rows (%zu created, %zu unchanged, %zu failed)\n", n,
-                nrows - 1, ok, same, failed);
+        fprintf(stderr, "\rprogress: %zu/%zu rows (%zu created, %zu unchanged, %zu failed)\n", n, nrows - 1,
+                ok, same, failed);
     }
     printf("%s: %zu created, %zu already present, %zu failed\n", file, ok, same, failed);
     ret = failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -12,8 +12,7 @@
 enum { O_FORMAT = OPT_CMD_BASE };
 
 static const cli_opt list_options[] = {
-    {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"},
-    {0}};
+    {"format", required_argument, O_FORMAT, "FORMAT", "table (default) or json"}, {0}};
 
 static const cli_cmd list_cmd = {
     .name = "list",
@@ -73,8 +72,8 @@ static int probe(adseed_conn *c, const adseed_decoy *d, live *l, char *err, size
         filetime_iso(ll, l->last_logon, sizeof l->last_logon);
         size_t n = 0;
         for (size_t i = 0; s && s[i] && n < sizeof l->spns; i++)
-            n += (size_t)snprintf(l->spns + n, sizeof l->spns - n, "%s%.*s", i ? "," : "",
-                                  (int)s[i]->bv_len, s[i]->bv_val);
+            n += (size_t)snprintf(l->spns + n, sizeof l->spns - n, "%s%.*s", i ? "," : "", (int)s[i]->bv_len,
+                                  s[i]->bv_val);
         ldap_value_free_len(s);
         free(uac);
         free(ll);
@@ -100,8 +99,8 @@ int cli_list(int argc, char **argv)
         return CLI_EXIT_FAIL;
     json_t *arr = json ? json_array() : NULL;
     if (!json)
-        printf("%-20s %-10s %-8s %-7s %-20s %-30s %s\n", "NAME", "KIND", "STATE", "ENABLED",
-               "LAST_LOGON", "BREADCRUMBS", "SPNS");
+        printf("%-20s %-10s %-8s %-7s %-20s %-30s %s\n", "NAME", "KIND", "STATE", "ENABLED", "LAST_LOGON",
+               "BREADCRUMBS", "SPNS");
     for (size_t i = 0; i < inv.ndecoys; i++) {
         const adseed_decoy *d = &inv.decoys[i];
         live l;
@@ -112,20 +111,18 @@ int cli_list(int argc, char **argv)
             ret = CLI_EXIT_FAIL;
             continue;
         }
-        const char *state = d->retired ? (l.exists ? "retired!" : "retired")
-                                       : (l.exists ? "present" : "MISSING");
+        const char *state =
+            d->retired ? (l.exists ? "retired!" : "retired") : (l.exists ? "present" : "MISSING");
         if (json) {
-            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s}", "name",
-                                  d->name, "kind", adseed_kind_name(d->kind), "state", state,
-                                  "exists", l.exists, "enabled", l.enabled, "spns", l.spns,
-                                  "last_logon", l.last_logon, "sid", d->sid, "retired", d->retired,
-                                  "breadcrumbs", lu);
+            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s}", "name", d->name,
+                                  "kind", adseed_kind_name(d->kind), "state", state, "exists", l.exists,
+                                  "enabled", l.enabled, "spns", l.spns, "last_logon", l.last_logon, "sid",
+                                  d->sid, "retired", d->retired, "breadcrumbs", lu);
             if (o)
                 json_array_append_new(arr, o);
         } else {
-            printf("%-20s %-10s %-8s %-7s %-20s %-30s %s\n", d->name, adseed_kind_name(d->kind),
-                   state, l.exists ? (l.enabled ? "yes" : "NO") : "-", l.last_logon, lu,
-                   l.spns[0] ? l.spns : "-");
+            printf("%-20s %-10s %-8s %-7s %-20s %-30s %s\n", d->name, adseed_kind_name(d->kind), state,
+                   l.exists ? (l.enabled ? "yes" : "NO") : "-", l.last_logon, lu, l.spns[0] ? l.spns : "-");
         }
     }
     if (json)

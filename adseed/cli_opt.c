@@ -13,8 +13,7 @@
 static const cli_opt *next_table(const cli_cmd *cmd, size_t *i)
 {
     for (; *i < 2 + CLI_MAX_GROUPS; (*i)++) {
-        const cli_opt *t = *i == 0 ? cli_conn_options : *i == 1 ? cli_base_options
-                                                                : cmd->groups[*i - 2].opts;
+        const cli_opt *t = *i == 0 ? cli_conn_options : *i == 1 ? cli_base_options : cmd->groups[*i - 2].opts;
         if (t) {
             (*i)++;
             return t;
@@ -95,8 +94,8 @@ static void help_opt(FILE *f, const cli_opt *o, int width)
     if (!o->name)
         snprintf(syn, sizeof syn, "%s", o->meta);
     else
-        snprintf(syn, sizeof syn, "--%s%s%s", o->name,
-                 o->meta && o->arg != optional_argument ? " " : "", o->meta ? o->meta : "");
+        snprintf(syn, sizeof syn, "--%s%s%s", o->name, o->meta && o->arg != optional_argument ? " " : "",
+                 o->meta ? o->meta : "");
     if ((int)strlen(syn) > width)
         fprintf(f, "  %s\n%*s", syn, width + 3, "");
     else

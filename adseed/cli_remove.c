@@ -31,8 +31,10 @@ int cli_remove(int argc, char **argv)
         return CLI_EXIT_FAIL;
     adseed_decoy *d = adseed_inventory_find(&inv, name);
     if (!d) {
-        fprintf(stderr, "adseed remove: %s: not in the inventory %s (adseed only removes its own "
-                "decoys)\n", name, cli.inventory);
+        fprintf(stderr,
+                "adseed remove: %s: not in the inventory %s (adseed only removes its own "
+                "decoys)\n",
+                name, cli.inventory);
         adseed_inventory_free(&inv);
         return CLI_EXIT_FAIL;
     }
@@ -42,8 +44,7 @@ int cli_remove(int argc, char **argv)
     }
     int found = decoy_remove(&conn, d, &dn, err, sizeof err);
     if (found < 0) {
-        fprintf(stderr, "adseed remove: %s%s\n", err,
-                found == DECOY_NOT_OURS ? ", refusing to delete it" : "");
+        fprintf(stderr, "adseed remove: %s%s\n", err, found == DECOY_NOT_OURS ? ", refusing to delete it" : "");
         goto out;
     }
     if (found)

@@ -57,8 +57,7 @@ static const cli_cmd report_cmd = {
 /* Runs verify on every active decoy; fills v[] (inv->ndecoys entries).
  * -fanalyzer (MinGW): v[i].detail = strdup(...) in the loop is reported leaked (analyzer.h). */
 ANALYZER_LEAK_CHECK_OFF
-static int run_verify(cli_ctx *cli, const adseed_inventory *inv, const decoy_verify_opts *vo,
-                      report_verify *v)
+static int run_verify(cli_ctx *cli, const adseed_inventory *inv, const decoy_verify_opts *vo, report_verify *v)
 {
     adseed_conn conn;
     if (cli_connect(cli, &conn))
@@ -85,8 +84,7 @@ static int run_verify(cli_ctx *cli, const adseed_inventory *inv, const decoy_ver
         }
         if (tmp)
             fclose(tmp);
-        fprintf(stderr, "adseed report: verify %s: %s\n", d->name,
-                n < 0 ? err : n ? "drift" : "ok");
+        fprintf(stderr, "adseed report: verify %s: %s\n", d->name, n < 0 ? err : n ? "drift" : "ok");
     }
     adseed_conn_close(&conn);
     return 0;
@@ -118,8 +116,8 @@ int cli_report(int argc, char **argv)
             goto out;
         }
         if (alerts.skipped)
-            fprintf(stderr, "adseed report: %s: %zu line(s) skipped, first at line %zu: %s\n",
-                    alerts_path, alerts.skipped, alerts.first_bad_line, alerts.first_bad_reason);
+            fprintf(stderr, "adseed report: %s: %zu line(s) skipped, first at line %zu: %s\n", alerts_path,
+                    alerts.skipped, alerts.first_bad_line, alerts.first_bad_reason);
     }
     if (o.verify) {
         if (!(v = calloc(inv.ndecoys ? inv.ndecoys : 1, sizeof *v))) {
@@ -130,9 +128,13 @@ int cli_report(int argc, char **argv)
             goto out;
     }
     decoy_now_iso(now, sizeof now);
-    report_data r = {.inv = &inv, .inventory_path = cli.inventory, .verify = v,
-                     .verify_uri = cli.conn.uri, .alerts = alerts_path ? &alerts : NULL,
-                     .alerts_path = alerts_path, .generated = now};
+    report_data r = {.inv = &inv,
+                     .inventory_path = cli.inventory,
+                     .verify = v,
+                     .verify_uri = cli.conn.uri,
+                     .alerts = alerts_path ? &alerts : NULL,
+                     .alerts_path = alerts_path,
+                     .generated = now};
     if (report_render_html(&r, &page, err, sizeof err) ||
         adseed_write_file_atomic(html, page.data, page.len, 0600, err, sizeof err)) {
         fprintf(stderr, "adseed report: %s\n", err);

@@ -10,8 +10,7 @@
 enum { O_COUNT = OPT_CMD_BASE };
 
 static const cli_opt suggest_options[] = {
-    {"count", required_argument, O_COUNT, "N", "how many names to propose, 1..50 (default 5)"},
-    {0}};
+    {"count", required_argument, O_COUNT, "N", "how many names to propose, 1..50 (default 5)"}, {0}};
 
 static int suggest_opt(void *st, int id, const char *arg)
 {
@@ -49,8 +48,8 @@ int cli_suggest(int argc, char **argv)
     size_t n = 0, nout = 0;
     LDAPMessage *res = NULL;
     int rc = ldap_search_ext_s(conn.ld, conn.base_dn, LDAP_SCOPE_SUBTREE,
-                               "(&(objectCategory=person)(objectClass=user))", attrs, 0, NULL, NULL,
-                               NULL, 0, &res);
+                               "(&(objectCategory=person)(objectClass=user))", attrs, 0, NULL, NULL, NULL, 0,
+                               &res);
     if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
         char err[1024];
         adseed_ldap_fail(&conn, err, sizeof err, "listing user accounts", rc);

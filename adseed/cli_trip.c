@@ -10,8 +10,7 @@
 enum { O_SPN = OPT_CMD_BASE };
 
 static const cli_opt trip_options[] = {
-    {"spn", required_argument, O_SPN, "SPN", "the SPN to ask a ticket for (default: the decoy's first)"},
-    {0}};
+    {"spn", required_argument, O_SPN, "SPN", "the SPN to ask a ticket for (default: the decoy's first)"}, {0}};
 
 static const cli_cmd trip_cmd = {
     .name = "trip",
@@ -60,9 +59,10 @@ int cli_trip(int argc, char **argv)
     if (!spn && d->nspns)
         spn = d->spns[0];
     if (!spn) {
-        fprintf(stderr, "adseed trip: %s (%s) has no SPN: a service ticket needs one (use --spn, or "
-                "trip an asrep decoy with `kinit %s` and any password)\n", d->name,
-                adseed_kind_name(d->kind), d->name);
+        fprintf(stderr,
+                "adseed trip: %s (%s) has no SPN: a service ticket needs one (use --spn, or "
+                "trip an asrep decoy with `kinit %s` and any password)\n",
+                d->name, adseed_kind_name(d->kind), d->name);
         goto out;
     }
     if (decoy_trip_spn(spn, etype, sizeof etype, err, sizeof err)) {

@@ -18,8 +18,7 @@ const cli_opt cli_verify_options[] = {
      "decoys were created with --allow-logon-hours"},
     {"allow-any-workstation", no_argument, OPT_VERIFY_ALLOW_WS, NULL,
      "decoys were created with --allow-any-workstation"},
-    {"keep-domain-users", no_argument, OPT_VERIFY_KEEP_USERS, NULL,
-     "decoys were created with --keep-domain-users"},
+    {"keep-domain-users", no_argument, OPT_VERIFY_KEEP_USERS, NULL, "decoys were created with --keep-domain-users"},
     {0}};
 
 static const cli_cmd verify_cmd = {
@@ -90,8 +89,7 @@ int cli_verify(int argc, char **argv)
         findings += n > 0 ? n : 0;
     }
     fflush(stdout);
-    fprintf(stderr, "verify: %d decoy(s) checked, %d finding(s), %d error(s)\n", checked, findings,
-            errors);
+    fprintf(stderr, "verify: %d decoy(s) checked, %d finding(s), %d error(s)\n", checked, findings, errors);
     adseed_conn_close(&conn);
     adseed_inventory_free(&inv);
     return errors ? CLI_EXIT_ERROR : findings ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -59,14 +59,13 @@ typedef struct decoy_csv_row {
     size_t line; /* 1-based line where the record starts */
 } decoy_csv_row;
 /* Parses all records; -1 with "origin:line: ..." on unbalanced quotes. */
-int decoy_csv_parse(const char *text, size_t len, const char *origin, decoy_csv_row **rows,
-                    size_t *nrows, char *err, size_t errlen);
+int decoy_csv_parse(const char *text, size_t len, const char *origin, decoy_csv_row **rows, size_t *nrows,
+                    char *err, size_t errlen);
 void decoy_csv_free(decoy_csv_row *rows, size_t nrows);
 
 /* ---- export (pure) ------------------------------------------------------------------------ */
 const char *decoy_attack_technique(adseed_kind k); /* e.g. "T1558.003" */
-int decoy_export(const adseed_inventory *inv, const char *format, strbuf *out, char *err,
-                 size_t errlen);
+int decoy_export(const adseed_inventory *inv, const char *format, strbuf *out, char *err, size_t errlen);
 
 /* ---- directory operations ------------------------------------------------------------------ */
 typedef struct decoy_spec {
@@ -76,32 +75,32 @@ typedef struct decoy_spec {
     const char *description; /* NULL: "Legacy backup service (do not use)" */
     const char *display_name;
     const char *spns[ADSEED_MAX_SPNS];
-    size_t nspns;            /* 0 and kerberoast: the default SPN */
+    size_t nspns; /* 0 and kerberoast: the default SPN */
     const char *memo, *location, *owner, *runbook;
     const char *workstation; /* NULL: a non-existent host */
     int audit_reads;         /* 0 none, 1 x500uniqueIdentifier reads, 2 every property read */
     int allow_logon_hours;   /* risk: the decoy can log on interactively */
     int allow_any_workstation;
-    int keep_domain_users;   /* risk: the decoy gets Domain Users' rights */
+    int keep_domain_users; /* risk: the decoy gets Domain Users' rights */
     int show_password;
 } decoy_spec;
 
 /* Creates the account and fills *out (caller frees with adseed_decoy_free). password receives the
  * generated password (for --show-password). Idempotence is the caller's business. */
-int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *password,
-                 size_t pwlen, char *err, size_t errlen);
+int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *password, size_t pwlen,
+                 char *err, size_t errlen);
 
 typedef struct decoy_verify_opts {
     int allow_logon_hours, allow_any_workstation, keep_domain_users, audit_reads;
 } decoy_verify_opts;
 /* Prints one line per finding to out; returns the number of findings, -1 on error. */
-int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_opts *o, FILE *out,
-                     char *err, size_t errlen);
+int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_opts *o, FILE *out, char *err,
+                     size_t errlen);
 
 /* The account named name: 1 found (guid: its objectGUID as text, "" when it has none; *dn its DN,
  * malloc'd, when dn is not NULL), 0 not in the directory, -1 on an error (err). */
-int decoy_account_guid(adseed_conn *c, const char *name, char *guid, size_t guidlen, char **dn,
-                       char *err, size_t errlen);
+int decoy_account_guid(adseed_conn *c, const char *name, char *guid, size_t guidlen, char **dn, char *err,
+                       size_t errlen);
 #define DECOY_NOT_OURS (-2)
 /* The DN of decoy d's account (malloc'd): 1 found, 0 not in the directory, -1 on an error,
  * DECOY_NOT_OURS when its objectGUID is not the inventory's (err says so: leave it alone). */

@@ -35,8 +35,8 @@ static int entry_exists(adseed_conn *c, const char *dn)
 {
     LDAPMessage *res = NULL;
     char *attrs[] = {"1.1", NULL};
-    int rc = ldap_search_ext_s(c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL,
-                               NULL, 1, &res);
+    int rc =
+        ldap_search_ext_s(c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, NULL, 1, &res);
     ldap_msgfree(res);
     return rc == LDAP_SUCCESS ? 1 : rc == LDAP_NO_SUCH_OBJECT ? 0 : -rc;
 }
@@ -58,8 +58,8 @@ static char *group_dn_by_rid(adseed_conn *c, int rid, char *err, size_t errlen)
     }
     snprintf(filter, sizeof filter, "(objectSid=%s)", esc);
     free(esc);
-    int rc = ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL,
-                               NULL, 1, &res);
+    int rc =
+        ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 1, &res);
     if (rc == LDAP_SUCCESS && (e = ldap_first_entry(c->ld, res))) {
         char *d = ldap_get_dn(c->ld, e);
         dn = d ? strdup(d) : NULL;
@@ -80,18 +80,17 @@ static int make_guest(adseed_conn *c, const char *dn, int keep_users, char *err,
     int ret = -1, rc;
     if (!guests)
         goto out;
-    if (modify1(c, guests, LDAP_MOD_ADD, "member", dn, "adding the decoy to Domain Guests", err,
-                errlen))
+    if (modify1(c, guests, LDAP_MOD_ADD, "member", dn, "adding the decoy to Domain Guests", err, errlen))
         goto out;
     snprintf(rid, sizeof rid, "%d", RID_DOMAIN_GUESTS);
-    if (modify1(c, dn, LDAP_MOD_REPLACE, "primaryGroupID", rid,
-                "setting the primary group to Domain Guests", err, errlen))
+    if (modify1(c, dn, LDAP_MOD_REPLACE, "primaryGroupID", rid, "setting the primary group to Domain Guests",
+                err, errlen))
         goto out;
     if (!keep_users) {
         if (!(users = group_dn_by_rid(c, RID_DOMAIN_USERS, err, errlen)))
             goto out;
-        rc = modify1(c, users, LDAP_MOD_DELETE, "member", dn, "removing the decoy from Domain Users",
-                     err, errlen);
+        rc = modify1(c, users, LDAP_MOD_DELETE, "member", dn, "removing the decoy from Domain Users", err,
+                     errlen);
         /* not an explicit member (primary group membership is implicit): nothing to remove */
         if (rc && rc != LDAP_NO_SUCH_ATTRIBUTE && rc != LDAP_UNWILLING_TO_PERFORM)
             goto out;
@@ -114,14 +113,12 @@ static int set_sacl(adseed_conn *c, const char *dn, int mode, char *err, size_t 
                        .ldctl_iscritical = 1};
     LDAPControl *ctls[] = {&ctl, NULL};
     struct berval v = {.bv_len = (ber_len_t)n, .bv_val = (char *)sd}, *vals[] = {&v, NULL};
-    LDAPMod m = {.mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES,
-                 .mod_type = "nTSecurityDescriptor",
-                 .mod_bvalues = vals};
+    LDAPMod m = {
+        .mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES, .mod_type = "nTSecurityDescriptor", .mod_bvalues = vals};
     LDAPMod *mods[] = {&m, NULL};
     int rc = ldap_modify_ext_s(c->ld, dn, mods, ctls, NULL);
     if (rc != LDAP_SUCCESS) {
-        adseed_ldap_fail(c, err, errlen, "setting the --audit-reads SACL (needs SeSecurityPrivilege)",
-                         rc);
+        adseed_ldap_fail(c, err, errlen, "setting the --audit-reads SACL (needs SeSecurityPrivilege)", rc);
         return -1;
     }
     return 0;
@@ -133,8 +130,8 @@ static int read_ids(adseed_conn *c, const char *dn, adseed_decoy *out, char *err
     LDAPMessage *res = NULL, *e;
     struct berval **g = NULL, **s = NULL;
     int ret = -1;
-    int rc = ldap_search_ext_s(c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL,
-                               NULL, 1, &res);
+    int rc =
+        ldap_search_ext_s(c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, NULL, 1, &res);
     if (rc != LDAP_SUCCESS || !(e = ldap_first_entry(c->ld, res))) {
         adseed_ldap_fail(c, err, errlen, "reading back objectGUID/objectSid", rc);
         goto out;
@@ -143,8 +140,7 @@ static int read_ids(adseed_conn *c, const char *dn, adseed_decoy *out, char *err
     s = ldap_get_values_len(c->ld, e, "objectSid");
     if (!g || !s || decoy_guid_to_text((uint8_t *)g[0]->bv_val, g[0]->bv_len, buf, sizeof buf) ||
         !(out->guid = strdup(buf)) ||
-        decoy_sid_to_text((uint8_t *)s[0]->bv_val, s[0]->bv_len, buf, sizeof buf) ||
-        !(out->sid = strdup(buf))) {
+        decoy_sid_to_text((uint8_t *)s[0]->bv_val, s[0]->bv_len, buf, sizeof buf) || !(out->sid = strdup(buf))) {
         snprintf(err, errlen, "%s: objectGUID/objectSid missing or malformed", dn);
         goto out;
     }
@@ -172,8 +168,8 @@ static void pick_workstation(adseed_conn *c, const char *name, char *out, size_t
         snprintf(f, sizeof f, "(sAMAccountName=%s$)", esc ? esc : "");
         free(esc);
         char *attrs[] = {"1.1", NULL};
-        int rc = ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, f, attrs, 0, NULL, NULL,
-                                   NULL, 1, &res);
+        int rc =
+            ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, f, attrs, 0, NULL, NULL, NULL, 1, &res);
         e = rc == LDAP_SUCCESS ? ldap_first_entry(c->ld, res) : NULL;
         ldap_msgfree(res);
         if (!e)
@@ -199,8 +195,8 @@ static void fill_record(adseed_conn *c, const decoy_spec *s, const char *dn, ads
     out->created_by = strdup(c->whoami ? c->whoami : "unknown");
 }
 
-int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *password,
-                 size_t pwlen, char *err, size_t errlen)
+int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *password, size_t pwlen,
+                 char *err, size_t errlen)
 {
     char dn[1024], container[768], upn[300], uac[16], ws[64], what[1100];
     uint8_t *pwd = NULL, zero_hours[21] = {0};
@@ -210,7 +206,8 @@ int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *p
     if (decoy_name_valid(s->name, err, errlen))
         return -1;
     if (!adseed_conn_is_confidential(c)) {
-        snprintf(err, errlen, "%s: refusing to send a password (unicodePwd) over a connection that "
+        snprintf(err, errlen,
+                 "%s: refusing to send a password (unicodePwd) over a connection that "
                  "is neither TLS nor SASL-sealed (use ldaps://, --starttls or --bind gssapi)",
                  s->name);
         return -1;
@@ -233,8 +230,8 @@ int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *p
         return -1;
     }
     snprintf(upn, sizeof upn, "%s@%s", s->name, c->dns_domain);
-    snprintf(uac, sizeof uac, "%u", UAC_NORMAL_ACCOUNT | UAC_DONT_EXPIRE |
-                                     (s->kind == ADSEED_KIND_ASREP ? UAC_DONT_REQ_PREAUTH : 0));
+    snprintf(uac, sizeof uac, "%u",
+             UAC_NORMAL_ACCOUNT | UAC_DONT_EXPIRE | (s->kind == ADSEED_KIND_ASREP ? UAC_DONT_REQ_PREAUTH : 0));
     if (s->workstation)
         snprintf(ws, sizeof ws, "%s", s->workstation);
     else
@@ -243,8 +240,7 @@ int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *p
     char *oc[] = {"top", "person", "organizationalPerson", "user", NULL};
     char *sam[] = {(char *)s->name, NULL}, *upnv[] = {upn, NULL}, *uacv[] = {uac, NULL};
     char *disp[] = {(char *)(s->display_name ? s->display_name : s->name), NULL};
-    char *desc[] = {(char *)(s->description ? s->description : "Legacy backup service (do not use)"),
-                    NULL};
+    char *desc[] = {(char *)(s->description ? s->description : "Legacy backup service (do not use)"), NULL};
     char *spnv[ADSEED_MAX_SPNS + 1] = {0}, *wsv[] = {ws, NULL};
     for (size_t i = 0; i < s->nspns; i++)
         spnv[i] = (char *)s->spns[i];
@@ -287,8 +283,7 @@ int decoy_create(adseed_conn *c, const decoy_spec *s, adseed_decoy *out, char *p
     }
     added = 1;
     if (make_guest(c, dn, s->keep_domain_users, err, errlen) ||
-        (s->audit_reads && set_sacl(c, dn, s->audit_reads, err, errlen)) ||
-        read_ids(c, dn, out, err, errlen))
+        (s->audit_reads && set_sacl(c, dn, s->audit_reads, err, errlen)) || read_ids(c, dn, out, err, errlen))
         goto out;
     fill_record(c, s, dn, out);
     if (!out->name || !out->domain || !out->dn || !out->created || !out->created_by) {
@@ -305,9 +300,10 @@ out:
         /* never leave a half-safe decoy behind */
         size_t n = strlen(err);
         int drc = ldap_delete_ext_s(c->ld, dn, NULL, NULL);
-        snprintf(err + n, errlen - n, drc == LDAP_SUCCESS ? " (the new account was deleted again)"
-                                                         : " (could NOT delete the new account: "
-                                                           "remove it by hand)");
+        snprintf(err + n, errlen - n,
+                 drc == LDAP_SUCCESS ? " (the new account was deleted again)"
+                                     : " (could NOT delete the new account: "
+                                       "remove it by hand)");
     }
     if (ret)
         adseed_decoy_free(out);

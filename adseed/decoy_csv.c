@@ -59,8 +59,8 @@ static int push_row(decoy_csv_row **rows, size_t *nrows, decoy_csv_row *r)
     return 0;
 }
 
-int decoy_csv_parse(const char *text, size_t len, const char *origin, decoy_csv_row **rows,
-                    size_t *nrows, char *err, size_t errlen)
+int decoy_csv_parse(const char *text, size_t len, const char *origin, decoy_csv_row **rows, size_t *nrows,
+                    char *err, size_t errlen)
 {
     decoy_csv_row cur = {0};
     strbuf f = {0};

@@ -12,21 +12,14 @@
 const char *decoy_attack_technique(adseed_kind k)
 {
     switch (k) {
-    case ADSEED_KIND_KERBEROAST:
-        return "T1558.003";
-    case ADSEED_KIND_ASREP:
-        return "T1558.004";
-    case ADSEED_KIND_RECON:
-        return "T1087.002";
-    default:
-        return "T1078";
+    case ADSEED_KIND_KERBEROAST: return "T1558.003";
+    case ADSEED_KIND_ASREP: return "T1558.004";
+    case ADSEED_KIND_RECON: return "T1087.002";
+    default: return "T1078";
     }
 }
 
-static const char *d3fend(adseed_kind k)
-{
-    return k == ADSEED_KIND_RECON ? "D3-DO" : "D3-DUC";
-}
+static const char *d3fend(adseed_kind k) { return k == ADSEED_KIND_RECON ? "D3-DO" : "D3-DUC"; }
 
 static int export_json(const adseed_inventory *inv, strbuf *out)
 {
@@ -43,7 +36,9 @@ static int export_json(const adseed_inventory *inv, strbuf *out)
             json_decref(spns);
             goto out;
         }
-#define SETS(k, v) if (v) json_object_set_new(o, k, json_string(v))
+#define SETS(k, v)                                                                                           \
+    if (v)                                                                                                   \
+    json_object_set_new(o, k, json_string(v))
         SETS("name", d->name);
         json_object_set_new(o, "kind", json_string(adseed_kind_name(d->kind)));
         SETS("domain", d->domain);
@@ -89,15 +84,27 @@ static void csv_field(strbuf *out, const char *v, int last)
 static void export_csv(const adseed_inventory *inv, strbuf *out)
 {
     strbuf_printf(out, "name,kind,domain,sid,guid,dn,spns,memo,location,owner,runbook,created,"
-                          "created_by,retired,attack,d3fend\r\n");
+                       "created_by,retired,attack,d3fend\r\n");
     for (size_t i = 0; i < inv->ndecoys; i++) {
         const adseed_decoy *d = &inv->decoys[i];
         strbuf spns = {0};
         for (size_t s = 0; s < d->nspns; s++)
             strbuf_printf(&spns, "%s%s", s ? ";" : "", d->spns[s]);
-        const char *f[] = {d->name, adseed_kind_name(d->kind), d->domain, d->sid, d->guid, d->dn,
-                           spns.data, d->memo, d->location, d->owner, d->runbook, d->created,
-                           d->created_by, d->retired, decoy_attack_technique(d->kind),
+        const char *f[] = {d->name,
+                           adseed_kind_name(d->kind),
+                           d->domain,
+                           d->sid,
+                           d->guid,
+                           d->dn,
+                           spns.data,
+                           d->memo,
+                           d->location,
+                           d->owner,
+                           d->runbook,
+                           d->created,
+                           d->created_by,
+                           d->retired,
+                           decoy_attack_technique(d->kind),
                            d3fend(d->kind)};
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
             csv_field(out, f[k], k + 1 == sizeof f / sizeof f[0]);
@@ -119,9 +126,8 @@ static void yq(strbuf *out, const char *v)
     strbuf_printf(out, "'");
 }
 
-static void sigma_rule(strbuf *out, const adseed_inventory *inv, const char *title,
-                       const char *desc, const char *tags, const char *events, const char *field,
-                       int which)
+static void sigma_rule(strbuf *out, const adseed_inventory *inv, const char *title, const char *desc,
+                       const char *tags, const char *events, const char *field, int which)
 {
     size_t n = 0;
     for (size_t i = 0; i < inv->ndecoys; i++) {
@@ -129,11 +135,12 @@ static void sigma_rule(strbuf *out, const adseed_inventory *inv, const char *tit
         if (d->retired || (which == 1 && !d->nspns) || (which == 2 && !d->guid))
             continue;
         if (!n++) {
-            strbuf_printf(out, "---\ntitle: %s\nstatus: stable\ndescription: %s\n"
-                                  "author: ADDecoy adseed\ntags:\n%slogsource:\n"
-                                  "    product: windows\n    service: security\ndetection:\n"
-                                  "    selection:\n        EventID:\n%s        %s:\n",
-                             title, desc, tags, events, field);
+            strbuf_printf(out,
+                          "---\ntitle: %s\nstatus: stable\ndescription: %s\n"
+                          "author: ADDecoy adseed\ntags:\n%slogsource:\n"
+                          "    product: windows\n    service: security\ndetection:\n"
+                          "    selection:\n        EventID:\n%s        %s:\n",
+                          title, desc, tags, events, field);
         }
         strbuf_printf(out, "            - ");
         if (which == 2) {
@@ -147,7 +154,7 @@ static void sigma_rule(strbuf *out, const adseed_inventory *inv, const char *tit
     }
     if (n)
         strbuf_printf(out, "    condition: selection\nfalsepositives:\n    - None: no legitimate "
-                              "user or process uses a decoy account\nlevel: critical\n");
+                           "user or process uses a decoy account\nlevel: critical\n");
 }
 
 static void export_sigma(const adseed_inventory *inv, strbuf *out)
@@ -166,12 +173,11 @@ static void export_sigma(const adseed_inventory *inv, strbuf *out)
                "TargetUserName", 0);
     sigma_rule(out, inv, "ADDecoy - directory read of a decoy object (enumeration)",
                "A directory service access (4662) on a decoy object with an --audit-reads SACL.",
-               "    - attack.discovery\n    - attack.t1087.002\n    - d3fend.d3-do\n",
-               "            - 4662\n", "ObjectName", 2);
+               "    - attack.discovery\n    - attack.t1087.002\n    - d3fend.d3-do\n", "            - 4662\n",
+               "ObjectName", 2);
 }
 
-int decoy_export(const adseed_inventory *inv, const char *format, strbuf *out, char *err,
-                 size_t errlen)
+int decoy_export(const adseed_inventory *inv, const char *format, strbuf *out, char *err, size_t errlen)
 {
     int rc = 0;
     if (!strcmp(format, "json"))

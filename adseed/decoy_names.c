@@ -18,8 +18,7 @@ int decoy_name_valid(const char *name, char *err, size_t errlen)
     }
     for (const char *p = name; *p; p++) {
         if (strchr("\"/\\[]:;|=,+*?<>@ ", *p) || (unsigned char)*p < 0x20) {
-            snprintf(err, errlen, "name '%s': character '%c' is not allowed in a sAMAccountName",
-                     name, *p);
+            snprintf(err, errlen, "name '%s': character '%c' is not allowed in a sAMAccountName", name, *p);
             return -1;
         }
     }
@@ -30,8 +29,8 @@ int decoy_name_valid(const char *name, char *err, size_t errlen)
     return 0;
 }
 
-static const char *const prefixes[] = {"svc_", "svc-", "svc.", "sa_", "sa-", "srv_", "srv-",
-                                       "sql_", "sql-", "app_", "app-", "s_", NULL};
+static const char *const prefixes[] = {"svc_", "svc-", "svc.", "sa_",  "sa-", "srv_", "srv-",
+                                       "sql_", "sql-", "app_", "app-", "s_",  NULL};
 
 static size_t prefix_len(const char *name)
 {
@@ -69,9 +68,9 @@ void decoy_default_spn(const char *name, const char *dns_domain, char *out, size
 }
 
 /* Roles that look like forgotten service accounts. */
-static const char *const roles[] = {"backup_legacy", "sqlreport", "sharepoint_old", "veeam",
-                                    "adfs_legacy", "scanner", "exch_migr", "crm_sync",
-                                    "sccm_push", "bi_etl", "citrix_old", "print_legacy", NULL};
+static const char *const roles[] = {
+    "backup_legacy", "sqlreport", "sharepoint_old", "veeam",      "adfs_legacy",  "scanner", "exch_migr",
+    "crm_sync",      "sccm_push", "bi_etl",         "citrix_old", "print_legacy", NULL};
 
 static int taken(const char *const *existing, size_t n, char **out, size_t nout, const char *cand)
 {

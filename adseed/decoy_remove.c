@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int decoy_account_guid(adseed_conn *c, const char *name, char *guid, size_t guidlen, char **dn,
-                       char *err, size_t errlen)
+int decoy_account_guid(adseed_conn *c, const char *name, char *guid, size_t guidlen, char **dn, char *err,
+                       size_t errlen)
 {
     char *attrs[] = {"objectGUID", NULL}, *ldn;
     LDAPMessage *res = NULL, *e = NULL;
@@ -45,8 +45,10 @@ int decoy_account_dn(adseed_conn *c, const adseed_decoy *d, char **dn, char *err
     char guid[64];
     int found = decoy_account_guid(c, d->name, guid, sizeof guid, dn, err, errlen);
     if (found > 0 && d->guid && strcasecmp(guid, d->guid)) {
-        snprintf(err, errlen, "%s: objectGUID %s differs from the inventory's %s: not the account "
-                 "adseed created", d->name, guid, d->guid);
+        snprintf(err, errlen,
+                 "%s: objectGUID %s differs from the inventory's %s: not the account "
+                 "adseed created",
+                 d->name, guid, d->guid);
         free(*dn);
         *dn = NULL;
         return DECOY_NOT_OURS;

@@ -19,10 +19,7 @@ static uint32_t le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint16_t le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -88,10 +85,8 @@ int decoy_guid_to_text(const uint8_t *b, size_t len, char *out, size_t outlen)
 {
     if (len != 16 || outlen < 37)
         return -1;
-    snprintf(out, outlen,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2],
-             b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    snprintf(out, outlen, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2],
+             b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
     return 0;
 }
 
@@ -135,9 +130,9 @@ int decoy_sd_build_read_audit(const uint8_t *object_type, uint8_t *out, size_t o
     if (outlen < total)
         return -1;
     memset(out, 0, total);
-    out[0] = 1;                  /* revision */
+    out[0] = 1;                      /* revision */
     put16(out + 2, 0x8000 | 0x0010); /* SE_SELF_RELATIVE | SE_SACL_PRESENT */
-    put32(out + 12, SD_HDR);     /* OffsetSacl; owner, group, DACL absent */
+    put32(out + 12, SD_HDR);         /* OffsetSacl; owner, group, DACL absent */
     uint8_t *acl = out + SD_HDR;
     acl[0] = object_type ? 4 : 2; /* ACL_REVISION_DS for object ACEs */
     put16(acl + 2, (uint16_t)(ACL_HDR + ace_len));
@@ -179,9 +174,8 @@ int decoy_sd_has_read_audit(const uint8_t *sd, size_t len)
             uint32_t flags = ace_len >= 12 ? le32(ace + 8) : 0;
             sid_off = 12 + (flags & 1 ? 16 : 0) + (flags & 2 ? 16 : 0);
         }
-        if ((ace[0] == SYSTEM_AUDIT_ACE || ace[0] == SYSTEM_AUDIT_OBJECT_ACE) &&
-            (le32(ace + 4) & ACE_READ_PROP) && sid_off + EVERYONE_LEN <= ace_len &&
-            !memcmp(ace + sid_off, everyone, EVERYONE_LEN))
+        if ((ace[0] == SYSTEM_AUDIT_ACE || ace[0] == SYSTEM_AUDIT_OBJECT_ACE) && (le32(ace + 4) & ACE_READ_PROP) &&
+            sid_off + EVERYONE_LEN <= ace_len && !memcmp(ace + sid_off, everyone, EVERYONE_LEN))
             return 1;
         pos += ace_len;
     }

@@ -10,7 +10,9 @@ int decoy_trip_spn(const char *spn, char *etype_name, size_t etlen, char *err, s
 {
     (void)etype_name;
     (void)etlen;
-    snprintf(err, errlen, "trip is not built in on Windows: run `klist get %s` then `klist` and "
-             "read KerbTicket Encryption Type", spn);
+    snprintf(err, errlen,
+             "trip is not built in on Windows: run `klist get %s` then `klist` and "
+             "read KerbTicket Encryption Type",
+             spn);
     return -1;
 }

@@ -11,8 +11,8 @@
 #include <time.h>
 
 /* No quote or backslash: the password may end up in a CSV or a shell by --show-password. */
-static const char *const classes[4] = {
-    "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%+-.:=?@^_~"};
+static const char *const classes[4] = {"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789",
+                                       "!#%+-.:=?@^_~"};
 
 static int pick(const char *set, char *out)
 {

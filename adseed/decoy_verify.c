@@ -22,8 +22,8 @@ int decoy_domain_sid(adseed_conn *c, char *out, size_t outlen, char *err, size_t
     LDAPMessage *res = NULL, *e;
     struct berval **v = NULL;
     int ret = -1;
-    int rc = ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0,
-                               NULL, NULL, NULL, 1, &res);
+    int rc = ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL,
+                               NULL, 1, &res);
     if (rc != LDAP_SUCCESS || !(e = ldap_first_entry(c->ld, res)) ||
         !(v = ldap_get_values_len(c->ld, e, "objectSid")) ||
         decoy_sid_to_text((uint8_t *)v[0]->bv_val, v[0]->bv_len, out, outlen)) {
@@ -50,8 +50,8 @@ void decoy_sid_name(adseed_conn *c, const char *sid, char *out, size_t outlen)
     snprintf(filter, sizeof filter, "(objectSid=%s)", esc);
     free(esc);
     /* builtin groups (S-1-5-32-x) live under CN=Builtin, inside the base DN */
-    if (ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL,
-                          1, &res) == LDAP_SUCCESS &&
+    if (ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 1, &res) ==
+            LDAP_SUCCESS &&
         (e = ldap_first_entry(c->ld, res)) && (name = adseed_entry_str(c->ld, e, "sAMAccountName")))
         snprintf(out, outlen, "%s", name);
     free(name);
@@ -60,9 +60,8 @@ void decoy_sid_name(adseed_conn *c, const char *sid, char *out, size_t outlen)
 
 /* Relative IDs of privileged domain groups, and builtin privileged aliases. */
 static const int priv_rids[] = {512, 518, 519, 520, 526, 527, 517, 0};
-static const char *const priv_builtin[] = {"S-1-5-32-544", "S-1-5-32-548", "S-1-5-32-549",
-                                           "S-1-5-32-550", "S-1-5-32-551", "S-1-5-32-552",
-                                           "S-1-5-32-578", NULL};
+static const char *const priv_builtin[] = {"S-1-5-32-544", "S-1-5-32-548", "S-1-5-32-549", "S-1-5-32-550",
+                                           "S-1-5-32-551", "S-1-5-32-552", "S-1-5-32-578", NULL};
 
 static int sid_is_privileged(const char *sid, const char *dsid)
 {
@@ -95,8 +94,8 @@ static void finding(vctx *v, const char *fmt, const char *a, const char *b)
 }
 
 /* Transitive groups from tokenGroups; memberOf tells direct from nested. */
-static int check_groups(vctx *v, LDAPMessage *e, const char *dn, const decoy_verify_opts *o,
-                        char *err, size_t errlen)
+static int check_groups(vctx *v, LDAPMessage *e, const char *dn, const decoy_verify_opts *o, char *err,
+                        size_t errlen)
 {
     char dsid[128], *attrs[] = {"tokenGroups", NULL};
     LDAPMessage *res = NULL, *te;
@@ -104,8 +103,8 @@ static int check_groups(vctx *v, LDAPMessage *e, const char *dn, const decoy_ver
     int ret = -1;
     if (decoy_domain_sid(v->c, dsid, sizeof dsid, err, errlen))
         return -1;
-    int rc = ldap_search_ext_s(v->c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL,
-                               NULL, NULL, 1, &res);
+    int rc = ldap_search_ext_s(v->c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, NULL,
+                               1, &res);
     if (rc != LDAP_SUCCESS || !(te = ldap_first_entry(v->c->ld, res))) {
         adseed_ldap_fail(v->c, err, errlen, "reading tokenGroups", rc);
         goto out;
@@ -150,15 +149,13 @@ static void check_spns(vctx *v, LDAPMessage *e)
     for (size_t i = 0; i < v->d->nspns; i++) {
         int found = 0;
         for (size_t k = 0; s && s[k]; k++)
-            if (s[k]->bv_len == strlen(v->d->spns[i]) &&
-                !strncasecmp(s[k]->bv_val, v->d->spns[i], s[k]->bv_len))
+            if (s[k]->bv_len == strlen(v->d->spns[i]) && !strncasecmp(s[k]->bv_val, v->d->spns[i], s[k]->bv_len))
                 found = 1;
         if (!found)
             finding(v, "DRIFT SPN %s is missing from the account%s", v->d->spns[i], "");
     }
     if (v->d->kind == ADSEED_KIND_KERBEROAST && !(s && s[0]))
-        finding(v, "DRIFT kerberoast decoy has no servicePrincipalName: it is no longer bait%s%s",
-                NULL, NULL);
+        finding(v, "DRIFT kerberoast decoy has no servicePrincipalName: it is no longer bait%s%s", NULL, NULL);
     ldap_value_free_len(s);
 }
 
@@ -167,15 +164,12 @@ static void check_ids(vctx *v, LDAPMessage *e)
     struct berval **g = ldap_get_values_len(v->c->ld, e, "objectGUID");
     struct berval **s = ldap_get_values_len(v->c->ld, e, "objectSid");
     char buf[200];
-    if (v->d->guid && g &&
-        !decoy_guid_to_text((uint8_t *)g[0]->bv_val, g[0]->bv_len, buf, sizeof buf) &&
+    if (v->d->guid && g && !decoy_guid_to_text((uint8_t *)g[0]->bv_val, g[0]->bv_len, buf, sizeof buf) &&
         strcasecmp(buf, v->d->guid))
-        finding(v, "DRIFT objectGUID %s differs from the inventory (%s): account re-created?", buf,
-                v->d->guid);
+        finding(v, "DRIFT objectGUID %s differs from the inventory (%s): account re-created?", buf, v->d->guid);
     if (v->d->sid && s && !decoy_sid_to_text((uint8_t *)s[0]->bv_val, s[0]->bv_len, buf, sizeof buf) &&
         strcasecmp(buf, v->d->sid))
-        finding(v, "DRIFT objectSid %s differs from the inventory (%s): account re-created?", buf,
-                v->d->sid);
+        finding(v, "DRIFT objectSid %s differs from the inventory (%s): account re-created?", buf, v->d->sid);
     ldap_value_free_len(g);
     ldap_value_free_len(s);
 }
@@ -191,11 +185,10 @@ static void check_safety(vctx *v, LDAPMessage *e, const decoy_verify_opts *o)
     if (uac & UAC_TRUSTED_FOR_DELEGATION)
         finding(v, "UNSAFE unconstrained delegation (TRUSTED_FOR_DELEGATION) is set%s%s", NULL, NULL);
     if (uac & UAC_TRUSTED_TO_AUTH)
-        finding(v, "UNSAFE protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION) is set%s%s", NULL,
-                NULL);
+        finding(v, "UNSAFE protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION) is set%s%s", NULL, NULL);
     if (v->d->kind == ADSEED_KIND_ASREP && !(uac & UAC_DONT_REQ_PREAUTH))
-        finding(v, "DRIFT asrep decoy requires pre-authentication again (DONT_REQ_PREAUTH cleared)%s%s",
-                NULL, NULL);
+        finding(v, "DRIFT asrep decoy requires pre-authentication again (DONT_REQ_PREAUTH cleared)%s%s", NULL,
+                NULL);
     struct berval **x = ldap_get_values_len(ld, e, "msDS-AllowedToDelegateTo");
     if (x && x[0])
         finding(v, "UNSAFE constrained delegation (msDS-AllowedToDelegateTo) is set%s%s", NULL, NULL);
@@ -224,8 +217,10 @@ static void check_breadcrumbs(vctx *v, LDAPMessage *e)
         return;
     desc = adseed_entry_str(v->c->ld, e, "description");
     if (!desc || lure_fingerprint(desc, fp) != 0 || strcasecmp(fp, b->fingerprint) != 0)
-        finding(v, "DRIFT breadcrumb %s (description): the description is no longer the planted one: "
-                "the lure is gone (adseed breadcrumb remove %s, then plant a new one)", b->id, b->id);
+        finding(v,
+                "DRIFT breadcrumb %s (description): the description is no longer the planted one: "
+                "the lure is gone (adseed breadcrumb remove %s, then plant a new one)",
+                b->id, b->id);
     free(desc);
 }
 
@@ -239,8 +234,8 @@ static void check_sacl(vctx *v, const char *dn)
     char *attrs[] = {"nTSecurityDescriptor", NULL};
     LDAPMessage *res = NULL, *e;
     struct berval **sd = NULL;
-    int rc = ldap_search_ext_s(v->c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, ctls,
-                               NULL, NULL, 1, &res);
+    int rc = ldap_search_ext_s(v->c->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, ctls, NULL, NULL,
+                               1, &res);
     if (rc == LDAP_SUCCESS && (e = ldap_first_entry(v->c->ld, res)))
         sd = ldap_get_values_len(v->c->ld, e, "nTSecurityDescriptor");
     if (!sd || !decoy_sd_has_read_audit((uint8_t *)sd[0]->bv_val, sd[0]->bv_len))
@@ -249,12 +244,20 @@ static void check_sacl(vctx *v, const char *dn)
     ldap_msgfree(res);
 }
 
-int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_opts *o, FILE *out,
-                     char *err, size_t errlen)
+int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_opts *o, FILE *out, char *err,
+                     size_t errlen)
 {
-    char *attrs[] = {"objectGUID", "objectSid", "userAccountControl", "servicePrincipalName",
-                     "logonHours", "userWorkstations", "memberOf", "msDS-AllowedToDelegateTo",
-                     "msDS-AllowedToActOnBehalfOfOtherIdentity", "description", NULL};
+    char *attrs[] = {"objectGUID",
+                     "objectSid",
+                     "userAccountControl",
+                     "servicePrincipalName",
+                     "logonHours",
+                     "userWorkstations",
+                     "memberOf",
+                     "msDS-AllowedToDelegateTo",
+                     "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                     "description",
+                     NULL};
     LDAPMessage *res = NULL, *e = NULL;
     vctx v = {.c = c, .d = d, .out = out};
     char *dn = NULL;
@@ -274,8 +277,7 @@ int decoy_verify_one(adseed_conn *c, const adseed_decoy *d, const decoy_verify_o
     check_breadcrumbs(&v, e);
     struct berval **rb = ldap_get_values_len(c->ld, e, "msDS-AllowedToActOnBehalfOfOtherIdentity");
     if (rb && rb[0])
-        finding(&v, "UNSAFE resource-based constrained delegation is configured on the decoy%s%s",
-                NULL, NULL);
+        finding(&v, "UNSAFE resource-based constrained delegation is configured on the decoy%s%s", NULL, NULL);
     ldap_value_free_len(rb);
     if (check_groups(&v, e, dn, o, err, errlen))
         goto out;

@@ -19,8 +19,7 @@ char *adseed_read_file(const char *path, size_t *len, char *err, size_t errlen)
 
     f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s%s", path, strerror(errno),
-                 errno == ENOENT ? " (ENOENT)" : "");
+        snprintf(err, errlen, "%s: cannot open: %s%s", path, strerror(errno), errno == ENOENT ? " (ENOENT)" : "");
         goto out;
     }
     for (;;) {
@@ -56,8 +55,7 @@ out:
     return ret;
 }
 
-int adseed_write_file_atomic(const char *path, const void *data, size_t len, int mode,
-                             char *err, size_t errlen)
+int adseed_write_file_atomic(const char *path, const void *data, size_t len, int mode, char *err, size_t errlen)
 {
     return fs_write_atomic(path, data, len, mode, err, errlen);
 }

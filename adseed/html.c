@@ -39,8 +39,7 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp, size_t *skip)
         }
         c = (c << 6) | (s[i] & 0x3F);
     }
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0xD800 && c <= 0xDFFF))
         return 0;
     *cp = c;
     return n;
@@ -98,7 +97,4 @@ void html_escape_max(strbuf *b, const char *s, size_t max_chars)
     flush_run(b, run, p);
 }
 
-void html_escape(strbuf *b, const char *s)
-{
-    html_escape_max(b, s, SIZE_MAX);
-}
+void html_escape(strbuf *b, const char *s) { html_escape_max(b, s, SIZE_MAX); }

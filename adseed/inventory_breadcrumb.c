@@ -72,8 +72,7 @@ static int id_eq(const char *a, const char *b)
     return 0;
 }
 
-adseed_breadcrumb *adseed_inventory_find_breadcrumb(adseed_inventory *inv, const char *id,
-                                                    adseed_decoy **owner)
+adseed_breadcrumb *adseed_inventory_find_breadcrumb(adseed_inventory *inv, const char *id, adseed_decoy **owner)
 {
     for (size_t i = 0; id && i < inv->ndecoys; i++) {
         adseed_decoy *d = &inv->decoys[i];
@@ -206,8 +205,7 @@ static int bc_string(const bc_ctx *c, json_t *obj, const char *field, size_t max
         return bc_error(c, field, "must be a string");
     if (json_string_length(v) > maxlen)
         return bc_error(c, field, "too long");
-    if (strlen(json_string_value(v)) != json_string_length(v) ||
-        inventory_has_control(json_string_value(v)))
+    if (strlen(json_string_value(v)) != json_string_length(v) || inventory_has_control(json_string_value(v)))
         return bc_error(c, field, "contains a control character");
     if (!(*out = strdup(json_string_value(v))))
         return bc_error(c, field, "out of memory");
@@ -246,8 +244,7 @@ static int parse_one(const bc_ctx *c, json_t *obj, adseed_breadcrumb *b)
         bc_string(c, obj, "planted", 64, &b->planted) != 0 ||
         bc_string(c, obj, "planted_by", TEXT_MAX_LEN, &b->planted_by) != 0 ||
         bc_string(c, obj, "fingerprint", 128, &b->fingerprint) != 0 ||
-        bc_string(c, obj, "removed", 64, &b->removed) != 0 ||
-        bc_string(c, obj, "kind", 32, &kind) != 0)
+        bc_string(c, obj, "removed", 64, &b->removed) != 0 || bc_string(c, obj, "kind", 32, &kind) != 0)
         goto out;
     if (!b->id || !id_valid(b->id)) {
         bc_error(c, "id", "required: letters, digits, '-', '_' or '.' (at most 64)");
@@ -294,7 +291,8 @@ int inventory_breadcrumbs_parse(const inventory_entry_ctx *c, json_t *obj, adsee
     d->breadcrumbs = calloc(json_array_size(arr), sizeof *d->breadcrumbs);
     if (!d->breadcrumbs)
         return inventory_entry_error(c, "breadcrumbs", "out of memory");
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         bc_ctx bc = {c, i};
         adseed_breadcrumb b = {0}; /* parsed on the stack, then stored: gcc 12's -fanalyzer loses
                                       strings stored through &array[i] and reports leaks */

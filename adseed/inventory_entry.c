@@ -96,8 +96,8 @@ int inventory_has_control(const char *s)
 int inventory_entry_error(const inventory_entry_ctx *c, const char *field, const char *msg)
 {
     if (c->name)
-        snprintf(c->err, c->errlen, "%s: decoys[%zu] (%.64s): field '%s': %s", c->origin, c->index,
-                 c->name, field, msg);
+        snprintf(c->err, c->errlen, "%s: decoys[%zu] (%.64s): field '%s': %s", c->origin, c->index, c->name,
+                 field, msg);
     else
         snprintf(c->err, c->errlen, "%s: decoys[%zu]: field '%s': %s", c->origin, c->index, field, msg);
     return -1;
@@ -131,7 +131,8 @@ static int parse_spns(const inventory_entry_ctx *c, json_t *obj, adseed_decoy *d
         return inventory_entry_error(c, "spns", "must be an array of strings");
     if (json_array_size(arr) > ADSEED_MAX_SPNS)
         return inventory_entry_error(c, "spns", "more than 16 SPNs");
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         const char *s = json_string_value(v);
         if (!s || !*s || json_string_length(v) > NAME_MAX_LEN || inventory_has_control(s) || !strchr(s, '/'))
             return inventory_entry_error(c, "spns", "each SPN must be a string such as \"MSSQLSvc/host:1433\"");
@@ -182,8 +183,7 @@ int inventory_entry_parse(inventory_entry_ctx *c, json_t *obj, adseed_decoy *d)
             return inventory_entry_error(c, "guid", "not a GUID of the form 8-4-4-4-12 hex digits");
         memcpy(d->guid, g, 37); /* the input was at least 36 bytes long */
     }
-    if (get_string(c, obj, "created", 64, &d->created) != 0 ||
-        get_string(c, obj, "retired", 64, &d->retired) != 0)
+    if (get_string(c, obj, "created", 64, &d->created) != 0 || get_string(c, obj, "retired", 64, &d->retired) != 0)
         goto out;
     if (d->created && !inventory_iso8601_valid(d->created))
         return inventory_entry_error(c, "created", "not an ISO 8601 UTC time such as 2026-11-22T10:00:00Z");

@@ -23,13 +23,26 @@
 #define ARENA_MAX ((size_t)UINT32_MAX) /* offsets are 32-bit */
 
 enum { /* "present" bits of a decoy record */
-    P_DOMAIN = 1 << 0, P_SID = 1 << 1, P_GUID = 1 << 2, P_GUID_TEXT = 1 << 3, P_DN = 1 << 4,
-    P_MEMO = 1 << 5, P_LOCATION = 1 << 6, P_OWNER = 1 << 7, P_RUNBOOK = 1 << 8, P_CREATED = 1 << 9,
-    P_CREATED_BY = 1 << 10, P_RETIRED = 1 << 11,
+       P_DOMAIN = 1 << 0,
+       P_SID = 1 << 1,
+       P_GUID = 1 << 2,
+       P_GUID_TEXT = 1 << 3,
+       P_DN = 1 << 4,
+       P_MEMO = 1 << 5,
+       P_LOCATION = 1 << 6,
+       P_OWNER = 1 << 7,
+       P_RUNBOOK = 1 << 8,
+       P_CREATED = 1 << 9,
+       P_CREATED_BY = 1 << 10,
+       P_RETIRED = 1 << 11,
 };
 enum { /* of a breadcrumb */
-    B_ID = 1 << 0, B_LOCATION = 1 << 1, B_PLANTED = 1 << 2, B_PLANTED_BY = 1 << 3,
-    B_FINGERPRINT = 1 << 4, B_REMOVED = 1 << 5,
+       B_ID = 1 << 0,
+       B_LOCATION = 1 << 1,
+       B_PLANTED = 1 << 2,
+       B_PLANTED_BY = 1 << 3,
+       B_FINGERPRINT = 1 << 4,
+       B_REMOVED = 1 << 5,
 };
 
 struct adseed_pack {
@@ -41,10 +54,7 @@ struct adseed_pack {
     size_t nintern, intern_slots;
 };
 
-adseed_pack *inventory_pack_new(void)
-{
-    return calloc(1, sizeof(adseed_pack));
-}
+adseed_pack *inventory_pack_new(void) { return calloc(1, sizeof(adseed_pack)); }
 
 void adseed_pack_free(adseed_pack *p)
 {
@@ -56,10 +66,7 @@ void adseed_pack_free(adseed_pack *p)
     free(p);
 }
 
-size_t adseed_pack_count(const adseed_pack *p)
-{
-    return p ? p->n : 0;
-}
+size_t adseed_pack_count(const adseed_pack *p) { return p ? p->n : 0; }
 
 /* ---- building --------------------------------------------------------------------------------- */
 static int reserve(adseed_pack *p, size_t more)
@@ -186,10 +193,7 @@ typedef struct field {
     uint32_t off;
 } field;
 
-static size_t field_size(const field *f)
-{
-    return f->interned ? 4 : strlen(f->s) + 1;
-}
+static size_t field_size(const field *f) { return f->interned ? 4 : strlen(f->s) + 1; }
 
 static void field_put(adseed_pack *p, const field *f)
 {
@@ -218,11 +222,11 @@ static int collect(adseed_pack *p, const char *const *vals, const int *shared, c
 
 int inventory_pack_append(adseed_pack *p, const adseed_decoy *d)
 {
-    const char *const vals[] = {d->domain, d->sid, d->dn, d->memo, d->location, d->owner,
-                                d->runbook, d->created, d->created_by, d->retired};
+    const char *const vals[] = {d->domain, d->sid,     d->dn,      d->memo,       d->location,
+                                d->owner,  d->runbook, d->created, d->created_by, d->retired};
     static const int shared[] = {1, 0, 0, 1, 1, 1, 1, 1, 1, 0};
-    static const unsigned bits[] = {P_DOMAIN, P_SID, P_DN, P_MEMO, P_LOCATION, P_OWNER,
-                                    P_RUNBOOK, P_CREATED, P_CREATED_BY, P_RETIRED};
+    static const unsigned bits[] = {P_DOMAIN, P_SID,     P_DN,      P_MEMO,       P_LOCATION,
+                                    P_OWNER,  P_RUNBOOK, P_CREATED, P_CREATED_BY, P_RETIRED};
     field fs[16 + ADSEED_MAX_SPNS + ADSEED_MAX_BREADCRUMBS * 6];
     unsigned char bcmeta[ADSEED_MAX_BREADCRUMBS][2], guid[16], head[5];
     size_t nfs = 0, size = 5 + strlen(d->name) + 1, nbc = d->nbreadcrumbs, nf_decoy;
@@ -243,11 +247,10 @@ int inventory_pack_append(adseed_pack *p, const adseed_decoy *d)
         fs[nfs++] = (field){d->spns[i] ? d->spns[i] : "", 0, 0};
     for (size_t b = 0; b < nbc; b++) {
         const adseed_breadcrumb *bc = &d->breadcrumbs[b];
-        const char *const bv[] = {bc->id, bc->location, bc->planted, bc->planted_by, bc->fingerprint,
-                                  bc->removed};
+        const char *const bv[] = {bc->id,         bc->location,    bc->planted,
+                                  bc->planted_by, bc->fingerprint, bc->removed};
         static const int bshared[] = {0, 1, 1, 1, 0, 1};
-        static const unsigned bbits[] = {B_ID, B_LOCATION, B_PLANTED, B_PLANTED_BY, B_FINGERPRINT,
-                                         B_REMOVED};
+        static const unsigned bbits[] = {B_ID, B_LOCATION, B_PLANTED, B_PLANTED_BY, B_FINGERPRINT, B_REMOVED};
         unsigned bp = 0;
         if (collect(p, bv, bshared, bbits, 6, fs, &nfs, &bp) != 0)
             return -1;

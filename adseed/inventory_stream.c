@@ -41,9 +41,9 @@ typedef struct loader {
     adseed_pack *pack;    /* or this, when packing */
     uint32_t *seen;       /* duplicate-name set: indexes + 1 of the decoys, 0 = empty */
     size_t nslots;
-    int version_ok;       /* "version": 1 seen */
-    int decoys;           /* 0 absent, 1 an array, -1 something else */
-    int failed;           /* an entry error is in err; later entries are only syntax-checked */
+    int version_ok; /* "version": 1 seen */
+    int decoys;     /* 0 absent, 1 an array, -1 something else */
+    int failed;     /* an entry error is in err; later entries are only syntax-checked */
     char *err;
     size_t errlen;
 } loader;
@@ -56,10 +56,7 @@ static int name_eq_nocase(const char *a, const char *b)
     return 0;
 }
 
-static size_t name_hash(const char *name)
-{
-    return (size_t)hash_fnv1a_lower(name, strlen(name));
-}
+static size_t name_hash(const char *name) { return (size_t)hash_fnv1a_lower(name, strlen(name)); }
 
 static size_t loader_count(const loader *ld)
 {
@@ -160,20 +157,14 @@ typedef struct scan {
     FILE *f;       /* NULL: the document is all in buf */
     char *own;     /* the window's memory, when reading f */
     size_t cap, block;
-    int whole;     /* f must be parsed whole instead (a NUL byte, or not an object) */
+    int whole; /* f must be parsed whole instead (a NUL byte, or not an object) */
     int read_errno, oom;
     loader *ld;
 } scan;
 
-static size_t scan_end(const scan *s)
-{
-    return s->base + s->len;
-}
+static size_t scan_end(const scan *s) { return s->base + s->len; }
 
-static const char *scan_ptr(const scan *s, size_t at)
-{
-    return s->buf + (at - s->base);
-}
+static const char *scan_ptr(const scan *s, size_t at) { return s->buf + (at - s->base); }
 
 static void count_position(const char *p, size_t n, int *line, int *col)
 {
@@ -255,10 +246,7 @@ static int out_of_memory(const scan *s)
     return -1;
 }
 
-static int at_char(scan *s, char c)
-{
-    return have_byte(s) && *scan_ptr(s, s->pos) == c;
-}
+static int at_char(scan *s, char c) { return have_byte(s) && *scan_ptr(s, s->pos) == c; }
 
 static int syntax_error(const scan *s, size_t at, const char *fmt, ...)
 {
@@ -375,8 +363,7 @@ static json_t *scan_value(scan *s, size_t flags, int depth)
             relay_error(s, s->pos, &e);
         return NULL;
     }
-    if (depth && (size_t)e.position >= deep_enough &&
-        check_depth(s, s->pos, (size_t)e.position, depth) != 0) {
+    if (depth && (size_t)e.position >= deep_enough && check_depth(s, s->pos, (size_t)e.position, depth) != 0) {
         json_decref(v);
         return NULL;
     }
@@ -459,19 +446,19 @@ static int scan_whole(scan *s)
     if (!root && !e.text[0])
         out_of_memory(s);
     else if (!root)
-        snprintf(s->ld->err, s->ld->errlen, "%s:%d:%d: invalid JSON: %s", s->ld->origin, e.line,
-                 e.column, e.text);
+        snprintf(s->ld->err, s->ld->errlen, "%s:%d:%d: invalid JSON: %s", s->ld->origin, e.line, e.column,
+                 e.text);
     else if (!json_is_object(root))
         snprintf(s->ld->err, s->ld->errlen, "%s: the inventory must be a JSON object", s->ld->origin);
     if (!json_is_object(root)) {
         json_decref(root);
         return -1;
     }
-    json_object_foreach(root, key, v) {
+    json_object_foreach(root, key, v)
+    {
         if (strcmp(key, "decoys") == 0 && json_is_array(v)) {
             s->ld->decoys = 1;
-            json_array_foreach(v, i, el)
-                loader_entry(s->ld, i, el);
+            json_array_foreach(v, i, el) loader_entry(s->ld, i, el);
         } else {
             loader_member(s->ld, key, v);
         }
@@ -636,14 +623,13 @@ out:
     return rc;
 }
 
-int adseed_inventory_parse(adseed_inventory *inv, const char *json, size_t len, const char *origin,
-                           char *err, size_t errlen)
+int adseed_inventory_parse(adseed_inventory *inv, const char *json, size_t len, const char *origin, char *err,
+                           size_t errlen)
 {
     return inventory_stream(inv, NULL, json, len, NULL, 0, origin, err, errlen);
 }
 
-int adseed_pack_parse(adseed_pack **out, const char *json, size_t len, const char *origin, char *err,
-                      size_t errlen)
+int adseed_pack_parse(adseed_pack **out, const char *json, size_t len, const char *origin, char *err, size_t errlen)
 {
     return inventory_stream(NULL, out, json, len, NULL, 0, origin, err, errlen);
 }

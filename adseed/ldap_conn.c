@@ -58,8 +58,7 @@ static int set_tls_options(LDAP *ld, const adseed_conn_opts *o, char *err, size_
     return 0;
 }
 
-static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
-                      struct ldap_conncb *ctx)
+static int on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr, struct ldap_conncb *ctx)
 {
     (void)ld;
     (void)sb;
@@ -86,7 +85,8 @@ static int do_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t 
             return -1;
         }
         if (!c->tls) {
-            snprintf(err, errlen, "%s: refusing a simple bind over an unencrypted connection: the "
+            snprintf(err, errlen,
+                     "%s: refusing a simple bind over an unencrypted connection: the "
                      "password would travel in clear text (use ldaps:// or --starttls, or --bind gssapi)",
                      o->uri);
             return -1;
@@ -135,8 +135,8 @@ static int read_rootdse(adseed_conn *c, const char *uri, char *err, size_t errle
     char *attrs[] = {"defaultNamingContext", NULL};
     LDAPMessage *res = NULL;
     int ret = -1;
-    int rc = ldap_search_ext_s(c->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL,
-                               NULL, 1, &res);
+    int rc =
+        ldap_search_ext_s(c->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, NULL, 1, &res);
     if (rc != LDAP_SUCCESS) {
         char what[300];
         snprintf(what, sizeof what, "%s: reading the RootDSE", uri);
@@ -146,8 +146,7 @@ static int read_rootdse(adseed_conn *c, const char *uri, char *err, size_t errle
     LDAPMessage *e = ldap_first_entry(c->ld, res);
     c->base_dn = e ? adseed_entry_str(c->ld, e, "defaultNamingContext") : NULL;
     if (!c->base_dn) {
-        snprintf(err, errlen, "%s: the RootDSE has no defaultNamingContext (not an AD domain controller?)",
-                 uri);
+        snprintf(err, errlen, "%s: the RootDSE has no defaultNamingContext (not an AD domain controller?)", uri);
         goto out;
     }
     c->dns_domain = domain_from_dn(c->base_dn);
@@ -238,7 +237,4 @@ void adseed_conn_close(adseed_conn *c)
     memset(c, 0, sizeof *c);
 }
 
-int adseed_conn_is_confidential(const adseed_conn *c)
-{
-    return c->tls || c->sasl_ssf > 1;
-}
+int adseed_conn_is_confidential(const adseed_conn *c) { return c->tls || c->sasl_ssf > 1; }

@@ -19,8 +19,8 @@ typedef enum adseed_bind_mech {
 } adseed_bind_mech;
 
 typedef struct adseed_conn_opts {
-    const char *uri;           /* ldaps://host:636 or ldap://host:389 */
-    int starttls;              /* ldap:// + StartTLS */
+    const char *uri; /* ldaps://host:636 or ldap://host:389 */
+    int starttls;    /* ldap:// + StartTLS */
     adseed_bind_mech bind;
     const char *user;          /* simple bind: UPN or DN */
     const char *ca_file;       /* NULL: libldap defaults (LDAPTLS_CACERT, ldap.conf, system store) */

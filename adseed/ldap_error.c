@@ -8,10 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int contains(const char *s, const char *needle)
-{
-    return s && strstr(s, needle) != NULL;
-}
+static int contains(const char *s, const char *needle) { return s && strstr(s, needle) != NULL; }
 
 /* AD puts a Win32 error in "AcceptSecurityContext error, data 52e" for bind failures. */
 static const char *bind_subcode(const char *diag)
@@ -63,12 +60,8 @@ void adseed_ldap_explain(char *err, size_t errlen, const char *what, int rc, con
         msg = "insufficient rights: the bound account may not do this (see docs/adseed.md, "
               "required rights)";
         break;
-    case LDAP_ALREADY_EXISTS:
-        msg = "entry already exists";
-        break;
-    case LDAP_NO_SUCH_OBJECT:
-        msg = "no such object: the OU or container does not exist (check --ou)";
-        break;
+    case LDAP_ALREADY_EXISTS: msg = "entry already exists"; break;
+    case LDAP_NO_SUCH_OBJECT: msg = "no such object: the OU or container does not exist (check --ou)"; break;
     case LDAP_STRONG_AUTH_REQUIRED:
         msg = "the server requires an encrypted connection or a signed/sealed bind (use ldaps://, "
               "--starttls or --bind gssapi)";
@@ -82,12 +75,8 @@ void adseed_ldap_explain(char *err, size_t errlen, const char *what, int rc, con
                     "password breaks the policy)"
                   : "the server is unwilling to perform the operation";
         break;
-    case LDAP_NO_SUCH_ATTRIBUTE:
-        msg = "no such attribute value";
-        break;
-    case LDAP_OBJECT_CLASS_VIOLATION:
-        msg = "object class violation (missing or forbidden attribute)";
-        break;
+    case LDAP_NO_SUCH_ATTRIBUTE: msg = "no such attribute value"; break;
+    case LDAP_OBJECT_CLASS_VIOLATION: msg = "object class violation (missing or forbidden attribute)"; break;
     case LDAP_SERVER_DOWN:
     case LDAP_CONNECT_ERROR:
         msg = tls_like(diag) ? "TLS failure: the server certificate could not be verified or the "
@@ -95,9 +84,7 @@ void adseed_ldap_explain(char *err, size_t errlen, const char *what, int rc, con
                              : "server unreachable (nothing answers at that address and port, or "
                                "the connection was closed)";
         break;
-    case LDAP_TIMEOUT:
-        msg = "server unreachable (timed out)";
-        break;
+    case LDAP_TIMEOUT: msg = "server unreachable (timed out)"; break;
     case LDAP_LOCAL_ERROR:
     case LDAP_AUTH_UNKNOWN:
     case LDAP_NOT_SUPPORTED:
@@ -106,9 +93,7 @@ void adseed_ldap_explain(char *err, size_t errlen, const char *what, int rc, con
                     "ldap/<host> SPN)"
                   : ldap_err2string(rc);
         break;
-    default:
-        msg = ldap_err2string(rc);
-        break;
+    default: msg = ldap_err2string(rc); break;
     }
     if (diag)
         snprintf(err, errlen, "%s: %s (LDAP %d; server: %s)", what, msg, rc, diag);

@@ -27,12 +27,11 @@ int adseed_gss_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t
         snprintf(err, errlen, "%s: cannot set LDAP_OPT_X_SASL_NOCANON", o->uri);
         return -1;
     }
-    rc = ldap_sasl_interactive_bind_s(c->ld, NULL, mech, NULL, NULL, LDAP_SASL_QUIET, sasl_interact,
-                                      NULL);
+    rc = ldap_sasl_interactive_bind_s(c->ld, NULL, mech, NULL, NULL, LDAP_SASL_QUIET, sasl_interact, NULL);
     if (rc != LDAP_SUCCESS) {
         char what[300];
-        snprintf(what, sizeof what, "%s: SASL %s bind (Kerberos credentials from kinit / KRB5CCNAME)",
-                 o->uri, mech);
+        snprintf(what, sizeof what, "%s: SASL %s bind (Kerberos credentials from kinit / KRB5CCNAME)", o->uri,
+                 mech);
         adseed_ldap_fail(c, err, errlen, what, rc);
         return -1;
     }

@@ -52,11 +52,9 @@ static void sspi_describe(SECURITY_STATUS ss, char *buf, size_t len)
 {
     char text[256] = "";
     const char *name = "", *hint = NULL;
-    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                             (DWORD)ss, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), text,
-                             (DWORD)sizeof text, NULL);
-    while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == ' ' ||
-                     text[n - 1] == '.'))
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, (DWORD)ss,
+                             MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), text, (DWORD)sizeof text, NULL);
+    while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '.'))
         text[--n] = '\0';
     for (size_t i = 0; i < sizeof sspi_hints / sizeof sspi_hints[0]; i++) {
         if (sspi_hints[i].ss == ss) {
@@ -65,8 +63,8 @@ static void sspi_describe(SECURITY_STATUS ss, char *buf, size_t len)
             break;
         }
     }
-    snprintf(buf, len, "0x%08lX%s%s%s%s%s%s", (unsigned long)(DWORD)ss, *name ? " " : "", name,
-             n ? " (" : "", n ? text : "", n ? ")" : "", hint ? ": " : "");
+    snprintf(buf, len, "0x%08lX%s%s%s%s%s%s", (unsigned long)(DWORD)ss, *name ? " " : "", name, n ? " (" : "",
+             n ? text : "", n ? ")" : "", hint ? ": " : "");
     if (hint) {
         size_t used = strlen(buf);
         snprintf(buf + used, len - used, "%s", hint);
@@ -74,19 +72,19 @@ static void sspi_describe(SECURITY_STATUS ss, char *buf, size_t len)
 }
 
 /* The SPN ldap/<host>, as UTF-16 for SSPI and UTF-8 for messages. */
-static int make_spn(const char *uri, wchar_t *wspn, size_t wlen, char *spn, size_t len, char *err,
-                    size_t errlen)
+static int make_spn(const char *uri, wchar_t *wspn, size_t wlen, char *spn, size_t len, char *err, size_t errlen)
 {
     LDAPURLDesc *lud = NULL;
     int ret = -1;
     if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS || !lud->lud_host || !*lud->lud_host) {
-        snprintf(err, errlen, "%s: --bind spnego needs the DC's host name in --uri "
-                 "(the Kerberos service principal is ldap/<host>)", uri);
+        snprintf(err, errlen,
+                 "%s: --bind spnego needs the DC's host name in --uri "
+                 "(the Kerberos service principal is ldap/<host>)",
+                 uri);
         goto out;
     }
     int n = snprintf(spn, len, "ldap/%s", lud->lud_host);
-    if (n < 0 || (size_t)n >= len ||
-        utf16_from_utf8_buf(spn, wspn, wlen) < 0) {
+    if (n < 0 || (size_t)n >= len || utf16_from_utf8_buf(spn, wspn, wlen) < 0) {
         snprintf(err, errlen, "%s: the host name is too long or not valid UTF-8", uri);
         goto out;
     }
@@ -115,8 +113,8 @@ static void sspi_fail(char *err, size_t errlen, const char *uri, const char *cal
 {
     char desc[600];
     sspi_describe(ss, desc, sizeof desc);
-    snprintf(err, errlen, "%s: SASL GSS-SPNEGO bind as the logged-on user: %s for %s failed: %s", uri,
-             call, spn, desc);
+    snprintf(err, errlen, "%s: SASL GSS-SPNEGO bind as the logged-on user: %s for %s failed: %s", uri, call,
+             spn, desc);
 }
 
 /* One round trip: our token (may be empty) in a SASL bind request; the server's token out. */
@@ -157,7 +155,8 @@ int adseed_gss_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t
     const ULONG want = ISC_REQ_MUTUAL_AUTH;
 
     if (!c->tls) {
-        snprintf(err, errlen, "%s: refusing --bind spnego without TLS: adseed.exe negotiates no SASL "
+        snprintf(err, errlen,
+                 "%s: refusing --bind spnego without TLS: adseed.exe negotiates no SASL "
                  "signing or sealing layer, so the connection must be ldaps:// or ldap:// with --starttls",
                  uri);
         return -1;
@@ -174,8 +173,8 @@ int adseed_gss_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    ss = AcquireCredentialsHandleW(NULL, SSPI_PACKAGE, SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL,
-                                   &cred, &expiry);
+    ss = AcquireCredentialsHandleW(NULL, SSPI_PACKAGE, SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &cred,
+                                   &expiry);
     if (ss != SEC_E_OK) {
         sspi_fail(err, errlen, uri, "AcquireCredentialsHandle(Negotiate)", "the current logon", ss);
         goto out;
@@ -190,9 +189,8 @@ int adseed_gss_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t
             inb.cbBuffer = (ULONG)servercred->bv_len;
             inb.pvBuffer = servercred->bv_val;
         }
-        ss = InitializeSecurityContextW(&cred, have_ctx ? &ctx : NULL, wspn, want, 0,
-                                        SECURITY_NATIVE_DREP, have_ctx ? &indesc : NULL, 0, &ctx,
-                                        &outdesc, &got, &expiry);
+        ss = InitializeSecurityContextW(&cred, have_ctx ? &ctx : NULL, wspn, want, 0, SECURITY_NATIVE_DREP,
+                                        have_ctx ? &indesc : NULL, 0, &ctx, &outdesc, &got, &expiry);
         if (ss == SEC_I_COMPLETE_NEEDED || ss == SEC_I_COMPLETE_AND_CONTINUE) {
             SECURITY_STATUS cs = CompleteAuthToken(&ctx, &outdesc);
             if (cs != SEC_E_OK)
@@ -214,9 +212,11 @@ int adseed_gss_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t
         if (ss == SEC_E_OK) {
             if (!(got & ISC_RET_MUTUAL_AUTH)) {
                 negotiated_package(&ctx, pkg, sizeof pkg);
-                snprintf(err, errlen, "%s: SASL GSS-SPNEGO bind as the logged-on user: the server was "
+                snprintf(err, errlen,
+                         "%s: SASL GSS-SPNEGO bind as the logged-on user: the server was "
                          "not mutually authenticated (package %s; Kerberos is needed: give the DC's "
-                         "fully qualified host name in --uri so that %s is a known SPN)", uri, pkg, spn);
+                         "fully qualified host name in --uri so that %s is a known SPN)",
+                         uri, pkg, spn);
                 goto out;
             }
             ret = 0;
@@ -224,15 +224,18 @@ int adseed_gss_bind(adseed_conn *c, const adseed_conn_opts *o, char *err, size_t
         }
         /* the server accepted; its last token (the Kerberos AP-REP) completes our side */
         if (fed_final || !servercred || !servercred->bv_len) {
-            snprintf(err, errlen, "%s: SASL GSS-SPNEGO bind as the logged-on user: the server accepted "
+            snprintf(err, errlen,
+                     "%s: SASL GSS-SPNEGO bind as the logged-on user: the server accepted "
                      "the bind without proving its identity to %s (mutual authentication incomplete)",
                      uri, spn);
             goto out;
         }
         fed_final = 1;
     }
-    snprintf(err, errlen, "%s: SASL GSS-SPNEGO bind as the logged-on user: no result after %d round "
-             "trips with %s", uri, MAX_ROUNDS, spn);
+    snprintf(err, errlen,
+             "%s: SASL GSS-SPNEGO bind as the logged-on user: no result after %d round "
+             "trips with %s",
+             uri, MAX_ROUNDS, spn);
 out:
     if (servercred)
         ber_bvfree(servercred);

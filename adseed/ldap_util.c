@@ -39,7 +39,8 @@ int adseed_password_read(const char *file, char *buf, size_t len, char *err, siz
         }
         memcpy(buf, env, strlen(env) + 1);
     } else if (adseed_prompt_noecho("Bind password: ", buf, len) != 0) {
-        snprintf(err, errlen, "no bind password: use --password-file FILE, ADSEED_BIND_PASSWORD or "
+        snprintf(err, errlen,
+                 "no bind password: use --password-file FILE, ADSEED_BIND_PASSWORD or "
                  "run from a terminal to be prompted");
         return -1;
     }
@@ -67,15 +68,9 @@ static char *escape_bytes(const unsigned char *s, size_t n, int all)
     return out;
 }
 
-char *adseed_filter_escape(const char *s)
-{
-    return escape_bytes((const unsigned char *)s, strlen(s), 0);
-}
+char *adseed_filter_escape(const char *s) { return escape_bytes((const unsigned char *)s, strlen(s), 0); }
 
-char *adseed_filter_escape_bin(const void *data, size_t len)
-{
-    return escape_bytes(data, len, 1);
-}
+char *adseed_filter_escape_bin(const void *data, size_t len) { return escape_bytes(data, len, 1); }
 
 int adseed_find_account(adseed_conn *c, const char *name, char **attrs, LDAPMessage **res,
                         LDAPMessage **entry, char *err, size_t errlen)
@@ -89,8 +84,8 @@ int adseed_find_account(adseed_conn *c, const char *name, char **attrs, LDAPMess
     }
     snprintf(filter, sizeof filter, "(&(objectClass=user)(sAMAccountName=%s))", esc);
     free(esc);
-    int rc = ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL,
-                               NULL, 2, res);
+    int rc =
+        ldap_search_ext_s(c->ld, c->base_dn, LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 2, res);
     if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
         char what[300];
         snprintf(what, sizeof what, "searching for %s", name);

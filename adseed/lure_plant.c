@@ -19,7 +19,8 @@ int lure_set_password(adseed_conn *c, const char *dn, const char *password, cons
     int rc;
 
     if (!adseed_conn_is_confidential(c)) {
-        snprintf(err, errlen, "refusing to send a password (unicodePwd) over a connection that is "
+        snprintf(err, errlen,
+                 "refusing to send a password (unicodePwd) over a connection that is "
                  "neither TLS nor SASL-sealed (use ldaps://, --starttls or --bind gssapi)");
         return -1;
     }
@@ -31,8 +32,8 @@ int lure_set_password(adseed_conn *c, const char *dn, const char *password, cons
         struct berval pwv = {.bv_len = (ber_len_t)pwdlen, .bv_val = (char *)pwd};
         struct berval *pwvals[] = {&pwv, NULL};
         char *descv[] = {(char *)description, NULL};
-        LDAPMod mpw = {.mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES, .mod_type = "unicodePwd",
-                       .mod_bvalues = pwvals};
+        LDAPMod mpw = {
+            .mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES, .mod_type = "unicodePwd", .mod_bvalues = pwvals};
         LDAPMod mdesc = {.mod_op = LDAP_MOD_REPLACE, .mod_type = "description", .mod_values = descv};
         LDAPMod *mods[] = {&mpw, description ? &mdesc : NULL, NULL};
         rc = ldap_modify_ext_s(c->ld, dn, mods, NULL, NULL);
@@ -40,8 +41,9 @@ int lure_set_password(adseed_conn *c, const char *dn, const char *password, cons
     memset(pwd, 0, pwdlen);
     free(pwd);
     if (rc != LDAP_SUCCESS) {
-        adseed_ldap_fail(c, err, errlen, description ? "setting the decoy's password and description"
-                                                     : "setting the decoy's password", rc);
+        adseed_ldap_fail(
+            c, err, errlen,
+            description ? "setting the decoy's password and description" : "setting the decoy's password", rc);
         return -1;
     }
     return 0;

@@ -26,11 +26,13 @@ static void usage(FILE *f)
 {
     fputs("Usage: adseed COMMAND [OPTIONS]\n"
           "Plant, verify, trip and retire decoy (honey) accounts in Active Directory.\n\n"
-          "Commands:\n", f);
+          "Commands:\n",
+          f);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\nRun 'adseed COMMAND --help' for the options of a command; see docs/adseed.md.\n"
-          "Options: --help, --version\n", f);
+          "Options: --help, --version\n",
+          f);
 }
 
 int main(int argc, char **argv)

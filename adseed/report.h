@@ -47,7 +47,7 @@ typedef struct report_data {
     const char *verify_uri;
     const report_alerts *alerts; /* NULL when no alert file was given */
     const char *alerts_path;
-    const char *generated;       /* ISO 8601 UTC */
+    const char *generated; /* ISO 8601 UTC */
 } report_data;
 
 /* Parses JSON lines of alert documents (or Splunk HEC envelopes {"event": {...}}); lines that are

@@ -31,10 +31,7 @@ static const char style[] =
     ".legend span{display:inline-block;margin-right:14px}.legend b{font-size:15px}"
     "footer{padding:0 28px 20px;color:#7f8c8d;font-size:12px}";
 
-static void text(strbuf *b, const char *s)
-{
-    html_escape(b, s);
-}
+static void text(strbuf *b, const char *s) { html_escape(b, s); }
 
 static void cell(strbuf *b, const char *cls, const char *s)
 {
@@ -83,8 +80,7 @@ static void render_overview(const report_data *r, strbuf *b, tally *trips)
         }
         active++;
         tally_event(&kinds, adseed_kind_name(d->kind), 1, INT64_MIN, NULL);
-        tally_event(&locations, d->location && *d->location ? d->location : "(none)", 1, INT64_MIN,
-                    NULL);
+        tally_event(&locations, d->location && *d->location ? d->location : "(none)", 1, INT64_MIN, NULL);
         if (r->verify) {
             ok += r->verify[i].state == REPORT_VERIFY_OK;
             drift += r->verify[i].state == REPORT_VERIFY_DRIFT;
@@ -109,7 +105,7 @@ static void render_overview(const report_data *r, strbuf *b, tally *trips)
         card(b, "distinct decoys tripped", (long long)trips->n, NULL);
     }
     strbuf_printf(b, "</div>\n<div class=\"row\" style=\"margin-top:14px\">"
-                        "<section><h2>Active decoys by kind</h2>");
+                     "<section><h2>Active decoys by kind</h2>");
     bars_from_tally(b, "Active decoys by kind", &kinds, 4);
     strbuf_printf(b, "</section><section><h2>Active decoys by location</h2>");
     bars_from_tally(b, "Active decoys by location", &locations, TOP_LOCATIONS);
@@ -122,8 +118,7 @@ static void render_verify_cell(strbuf *b, const report_data *r, size_t i)
 {
     const report_verify *v = r->verify ? &r->verify[i] : NULL;
     if (!v || v->state == REPORT_VERIFY_NOT_RUN) {
-        strbuf_printf(b, "<td class=\"muted\">%s</td>",
-                         r->verify ? "not checked (retired)" : "not run");
+        strbuf_printf(b, "<td class=\"muted\">%s</td>", r->verify ? "not checked (retired)" : "not run");
         return;
     }
     static const char *const cls[] = {"", "ok", "drift", "err"};
@@ -139,10 +134,11 @@ static void render_verify_cell(strbuf *b, const report_data *r, size_t i)
 
 static void render_decoys(const report_data *r, strbuf *b, tally *trips)
 {
-    strbuf_printf(b, "<section><h2>Decoys</h2><div class=\"scroll\"><table><thead><tr>"
-                        "<th>Name, domain, SPNs</th><th>Kind</th><th>Location</th><th>Owner</th>"
-                        "<th>Planted (by)</th><th>Status</th><th>Verify</th>%s</tr></thead><tbody>\n",
-                     r->alerts ? "<th>Trips</th><th>Last trip</th>" : "");
+    strbuf_printf(b,
+                  "<section><h2>Decoys</h2><div class=\"scroll\"><table><thead><tr>"
+                  "<th>Name, domain, SPNs</th><th>Kind</th><th>Location</th><th>Owner</th>"
+                  "<th>Planted (by)</th><th>Status</th><th>Verify</th>%s</tr></thead><tbody>\n",
+                  r->alerts ? "<th>Trips</th><th>Last trip</th>" : "");
     for (size_t i = 0; i < r->inv->ndecoys; i++) {
         const adseed_decoy *d = &r->inv->decoys[i];
         strbuf_printf(b, "<tr><td><b>");
@@ -198,8 +194,7 @@ static void render_legend(strbuf *b, const report_alerts *a)
         (void)tally_get(&actions, a->v[i].action);
     strbuf_printf(b, "<p class=\"legend\">");
     for (size_t i = 0; i < actions.n; i++) {
-        strbuf_printf(b, "<span><b style=\"color:%s\">&#9679;</b> ",
-                         report_action_colour(actions.v[i].key));
+        strbuf_printf(b, "<span><b style=\"color:%s\">&#9679;</b> ", report_action_colour(actions.v[i].key));
         text(b, actions.v[i].key);
         strbuf_printf(b, "</span>");
     }
@@ -223,33 +218,33 @@ static void render_alerts(const report_data *r, strbuf *b, tally *trips)
             report_svg_timeline(b, a, rows, trips->n);
         free(rows);
         strbuf_printf(b, "<p class=\"muted\">One mark per alert (larger: a follow-up standing "
-                            "for several events); times in UTC.</p>");
+                         "for several events); times in UTC.</p>");
     }
     if (a->skipped) {
-        strbuf_printf(b, "<p class=\"err\">%zu line(s) of the alert file were not alert documents "
-                            "(first: line %zu: ",
-                         a->skipped, a->first_bad_line);
+        strbuf_printf(b,
+                      "<p class=\"err\">%zu line(s) of the alert file were not alert documents "
+                      "(first: line %zu: ",
+                      a->skipped, a->first_bad_line);
         text(b, a->first_bad_reason);
         strbuf_printf(b, ").</p>");
     }
     strbuf_printf(b, "</section>\n");
     for (size_t i = 0; i < a->n; i++) {
         const report_alert *x = &a->v[i];
-        tally_entry *e = tally_event(&sources, x->source ? x->source : "(unknown)", x->count, x->t,
-                                     x->timestamp);
+        tally_entry *e =
+            tally_event(&sources, x->source ? x->source : "(unknown)", x->count, x->t, x->timestamp);
         if (e)
             tally_note(&sources, e, x->decoy);
     }
     tally_sort(&sources);
     strbuf_printf(b, "<section><h2>Top sources</h2><table><thead><tr><th>Source</th>"
-                        "<th>Alerts</th><th>Events</th><th>Decoys touched</th><th>Last seen</th>"
-                        "</tr></thead><tbody>\n");
+                     "<th>Alerts</th><th>Events</th><th>Decoys touched</th><th>Last seen</th>"
+                     "</tr></thead><tbody>\n");
     for (size_t i = 0; i < sources.n && i < TOP_SOURCES; i++) {
         tally_entry *e = &sources.v[i];
         strbuf_printf(b, "<tr>");
         cell(b, "mono", e->key);
-        strbuf_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>", e->count,
-                         e->events);
+        strbuf_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>", e->count, e->events);
         cell(b, NULL, e->extra);
         cell(b, NULL, e->last_text);
         strbuf_printf(b, "</tr>\n");
@@ -273,16 +268,19 @@ static void count_trips(const report_alerts *a, tally *trips)
 
 static void render_head(const report_data *r, strbuf *b)
 {
-    strbuf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                        "style-src 'unsafe-inline'\">"
-                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                        "<meta name=\"generator\" content=\"adseed %s\"><title>ADDecoy estate report "
-                        "&#8212; ",
-                     ADDECOY_VERSION);
+    strbuf_printf(b,
+                  "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                  "style-src 'unsafe-inline'\">"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                  "<meta name=\"generator\" content=\"adseed %s\"><title>ADDecoy estate report "
+                  "&#8212; ",
+                  ADDECOY_VERSION);
     text(b, r->generated);
-    strbuf_printf(b, "</title><style>%s</style></head>\n<body><header><h1>ADDecoy estate report"
-                        "</h1><p>Generated ", style);
+    strbuf_printf(b,
+                  "</title><style>%s</style></head>\n<body><header><h1>ADDecoy estate report"
+                  "</h1><p>Generated ",
+                  style);
     text(b, r->generated);
     strbuf_printf(b, " from the inventory <span class=\"mono\">");
     text(b, r->inventory_path);
@@ -311,10 +309,11 @@ int report_render_html(const report_data *r, strbuf *out, char *err, size_t errl
         render_alerts(r, out, &trips);
     else
         strbuf_printf(out, "<section><h2>Trips</h2><p class=\"muted\">No alert file given "
-                              "(--alerts FILE): trips are not shown.</p></section>\n");
-    strbuf_printf(out, "</main>\n<footer>adseed %s &#183; a self-contained page: no script, font "
-                          "or network reference.</footer>\n</body></html>\n",
-                     ADDECOY_VERSION);
+                           "(--alerts FILE): trips are not shown.</p></section>\n");
+    strbuf_printf(out,
+                  "</main>\n<footer>adseed %s &#183; a self-contained page: no script, font "
+                  "or network reference.</footer>\n</body></html>\n",
+                  ADDECOY_VERSION);
     int oom = out->failed || trips.oom;
     tally_free(&trips);
     if (oom) {

@@ -17,8 +17,8 @@
 static const struct {
     const char *action, *colour;
 } action_colours[] = {
-    {"kerberoast", "#c0392b"},     {"asrep_roast", "#d35400"}, {"password_guess", "#8e44ad"},
-    {"decoy_logon", "#b7950b"},    {"recon", "#2471a3"},       {"tampering", "#117a65"},
+    {"kerberoast", "#c0392b"},  {"asrep_roast", "#d35400"}, {"password_guess", "#8e44ad"},
+    {"decoy_logon", "#b7950b"}, {"recon", "#2471a3"},       {"tampering", "#117a65"},
 };
 
 const char *report_action_colour(const char *action)
@@ -36,9 +36,10 @@ void report_svg_bars(strbuf *b, const char *title, const report_bar *bars, size_
         if (bars[i].value > max)
             max = bars[i].value;
     int h = (int)(n ? n : 1) * BAR_ROW_H + 8;
-    strbuf_printf(b, "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
-                        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>",
-                     BAR_LABEL_W + BAR_AREA_W + 60, h, BAR_LABEL_W + BAR_AREA_W + 60, h);
+    strbuf_printf(b,
+                  "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
+                  "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>",
+                  BAR_LABEL_W + BAR_AREA_W + 60, h, BAR_LABEL_W + BAR_AREA_W + 60, h);
     html_escape(b, title);
     strbuf_printf(b, "</title>");
     if (n == 0)
@@ -46,15 +47,15 @@ void report_svg_bars(strbuf *b, const char *title, const report_bar *bars, size_
     for (size_t i = 0; i < n; i++) {
         int y = (int)i * BAR_ROW_H + 4;
         int w = (int)(bars[i].value * BAR_AREA_W / max);
-        strbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"><title>", BAR_LABEL_W - 8,
-                         y + 15);
+        strbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"><title>", BAR_LABEL_W - 8, y + 15);
         html_escape(b, bars[i].label);
         strbuf_printf(b, "</title>");
         html_escape_max(b, bars[i].label, 22);
-        strbuf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" "
-                            "fill=\"#2e86c1\"/><text x=\"%d\" y=\"%d\">%lld</text>",
-                         BAR_LABEL_W, y + 2, w > 1 ? w : 1, BAR_ROW_H - 6, BAR_LABEL_W + w + 6, y + 15,
-                         bars[i].value);
+        strbuf_printf(b,
+                      "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" "
+                      "fill=\"#2e86c1\"/><text x=\"%d\" y=\"%d\">%lld</text>",
+                      BAR_LABEL_W, y + 2, w > 1 ? w : 1, BAR_ROW_H - 6, BAR_LABEL_W + w + 6, y + 15,
+                      bars[i].value);
     }
     strbuf_printf(b, "</svg>\n");
 }
@@ -86,25 +87,30 @@ void report_svg_timeline(strbuf *b, const report_alerts *a, const char *const *r
         tmax = mid + 1800;
     }
     int w = TL_LABEL_W + TL_AREA_W + 30, h = TL_TOP + (int)nrows * TL_ROW_H + 10;
-    strbuf_printf(b, "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
-                        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>Trips per decoy over "
-                        "time</title>",
-                     w, h, w, h);
+    strbuf_printf(b,
+                  "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
+                  "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>Trips per decoy over "
+                  "time</title>",
+                  w, h, w, h);
     for (int k = 0; k <= 4; k++) { /* axis: five ticks with UTC dates */
         char label[32];
         int x = TL_LABEL_W + k * TL_AREA_W / 4;
         decoy_time_format((time_t)(tmin + (tmax - tmin) * k / 4), "%Y-%m-%d %H:%M", label, sizeof label);
-        strbuf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d5d8dc\"/>"
-                            "<text x=\"%d\" y=\"14\" text-anchor=\"%s\" class=\"axis\">%s</text>",
-                         x, TL_TOP - 10, x, h - 6, x, k == 0 ? "start" : k == 4 ? "end" : "middle",
-                         label);
+        strbuf_printf(b,
+                      "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d5d8dc\"/>"
+                      "<text x=\"%d\" y=\"14\" text-anchor=\"%s\" class=\"axis\">%s</text>",
+                      x, TL_TOP - 10, x, h - 6, x,
+                      k == 0   ? "start"
+                      : k == 4 ? "end"
+                               : "middle",
+                      label);
     }
     for (size_t r = 0; r < nrows; r++) {
         int y = TL_TOP + (int)r * TL_ROW_H;
         strbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", TL_LABEL_W - 10, y + 5);
         html_escape_max(b, rows[r], 26);
         strbuf_printf(b, "</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#eaeded\"/>",
-                         TL_LABEL_W, y, TL_LABEL_W + TL_AREA_W, y);
+                      TL_LABEL_W, y, TL_LABEL_W + TL_AREA_W, y);
     }
     for (size_t i = 0; i < a->n; i++) {
         const report_alert *x = &a->v[i];
@@ -112,10 +118,10 @@ void report_svg_timeline(strbuf *b, const report_alerts *a, const char *const *r
         if (r < 0 || x->t == INT64_MIN)
             continue;
         int cx = TL_LABEL_W + (int)((x->t - tmin) * TL_AREA_W / (tmax - tmin));
-        strbuf_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\" fill-opacity=\"0.8\">"
-                            "<title>",
-                         cx, TL_TOP + r * TL_ROW_H, x->count > 1 ? 8 : 6,
-                         report_action_colour(x->action));
+        strbuf_printf(b,
+                      "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\" fill-opacity=\"0.8\">"
+                      "<title>",
+                      cx, TL_TOP + r * TL_ROW_H, x->count > 1 ? 8 : 6, report_action_colour(x->action));
         html_escape(b, x->timestamp);
         strbuf_printf(b, " ");
         html_escape(b, x->action);

@@ -30,8 +30,7 @@ tally_entry *tally_find(const tally *t, const char *key); /* NULL when absent */
 /* The entry for key (created with zero counts); NULL when out of memory (t->oom set). */
 tally_entry *tally_get(tally *t, const char *key);
 /* Counts one occurrence of key standing for events events at when (INT64_MIN: unknown). */
-tally_entry *tally_event(tally *t, const char *key, long long events, int64_t when,
-                         const char *when_text);
+tally_entry *tally_event(tally *t, const char *key, long long events, int64_t when, const char *when_text);
 void tally_note(tally *t, tally_entry *e, const char *word);
 /* Sorts by events, then count, descending, then key. */
 void tally_sort(tally *t);

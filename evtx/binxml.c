@@ -20,10 +20,23 @@
 #include <string.h>
 
 enum {
-    TOK_EOF = 0x00, TOK_OPEN = 0x01, TOK_CLOSE_START = 0x02, TOK_CLOSE_EMPTY = 0x03,
-    TOK_END = 0x04, TOK_VALUE = 0x05, TOK_ATTR = 0x06, TOK_CDATA = 0x07, TOK_CHARREF = 0x08,
-    TOK_ENTITYREF = 0x09, TOK_PI_TARGET = 0x0a, TOK_PI_DATA = 0x0b, TOK_TEMPLATE = 0x0c,
-    TOK_SUB = 0x0d, TOK_OPTSUB = 0x0e, TOK_FRAGMENT = 0x0f, TOK_MORE = 0x40,
+    TOK_EOF = 0x00,
+    TOK_OPEN = 0x01,
+    TOK_CLOSE_START = 0x02,
+    TOK_CLOSE_EMPTY = 0x03,
+    TOK_END = 0x04,
+    TOK_VALUE = 0x05,
+    TOK_ATTR = 0x06,
+    TOK_CDATA = 0x07,
+    TOK_CHARREF = 0x08,
+    TOK_ENTITYREF = 0x09,
+    TOK_PI_TARGET = 0x0a,
+    TOK_PI_DATA = 0x0b,
+    TOK_TEMPLATE = 0x0c,
+    TOK_SUB = 0x0d,
+    TOK_OPTSUB = 0x0e,
+    TOK_FRAGMENT = 0x0f,
+    TOK_MORE = 0x40,
 };
 #define TYPE_BINXML 0x21
 
@@ -59,10 +72,7 @@ struct subs {
 
 static int render_content(struct bx *b, struct cur *cu, const struct subs *s, int depth, int in_element);
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -84,8 +94,9 @@ static int need(struct bx *b, const struct cur *cu, size_t n)
 
 static const char *failure(const binxml_buf *out)
 {
-    return out->failed == 2 ? "rendered record too large" : out->failed == 3 ? "BinXML work budget spent"
-                                                                             : "out of memory";
+    return out->failed == 2   ? "rendered record too large"
+           : out->failed == 3 ? "BinXML work budget spent"
+                              : "out of memory";
 }
 
 static int step(struct bx *b, size_t at)
@@ -100,7 +111,6 @@ static int step(struct bx *b, size_t at)
         return fail(b, at, failure(b->out));
     return 0;
 }
-
 
 /* The name at 'off' as UTF-8 reduced to XML name characters (malloc'd, binxml_name.c); steps
  * over an inline name (one stored right where the cursor is). */
@@ -433,32 +443,17 @@ static int render_content(struct bx *b, struct cur *cu, const struct subs *s, in
                 return fail(b, cu->pos, "end tag outside an element");
             cu->pos++;
             return 0;
-        case TOK_OPEN:
-            rc = render_element(b, cu, s, depth);
-            break;
-        case TOK_VALUE:
-            rc = render_text(b, cu);
-            break;
-        case TOK_CDATA:
-            rc = render_cdata(b, cu);
-            break;
-        case TOK_CHARREF:
-            rc = render_charref(b, cu);
-            break;
-        case TOK_ENTITYREF:
-            rc = render_entityref(b, cu);
-            break;
+        case TOK_OPEN: rc = render_element(b, cu, s, depth); break;
+        case TOK_VALUE: rc = render_text(b, cu); break;
+        case TOK_CDATA: rc = render_cdata(b, cu); break;
+        case TOK_CHARREF: rc = render_charref(b, cu); break;
+        case TOK_ENTITYREF: rc = render_entityref(b, cu); break;
         case TOK_PI_TARGET:
-        case TOK_PI_DATA:
-            rc = skip_pi(b, cu, tok == TOK_PI_TARGET);
-            break;
-        case TOK_TEMPLATE:
-            rc = render_template(b, cu, depth);
-            break;
+        case TOK_PI_DATA: rc = skip_pi(b, cu, tok == TOK_PI_TARGET); break;
+        case TOK_TEMPLATE: rc = render_template(b, cu, depth); break;
         case TOK_SUB:
         case TOK_OPTSUB:
-            rc = tok & TOK_MORE ? fail(b, cu->pos, "bad substitution token")
-                                : render_sub(b, cu, s, depth, &om);
+            rc = tok & TOK_MORE ? fail(b, cu->pos, "bad substitution token") : render_sub(b, cu, s, depth, &om);
             break;
         case TOK_FRAGMENT:
             rc = need(b, cu, 4);
@@ -476,8 +471,8 @@ static int render_content(struct bx *b, struct cur *cu, const struct subs *s, in
     }
 }
 
-int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end, binxml_buf *out,
-                  char *err, size_t errlen)
+int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end, binxml_buf *out, char *err,
+                  size_t errlen)
 {
     struct bx b = {chunk, chunk_len, out, 0, err, errlen};
     struct cur cu = {off, end, 0};

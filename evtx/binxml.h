@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BINXML_MAX_DEPTH 48          /* nested elements + template instances + BinXML values */
-#define BINXML_MAX_STEPS (1u << 18)  /* tokens and substitutions rendered per record */
+#define BINXML_MAX_DEPTH 48         /* nested elements + template instances + BinXML values */
+#define BINXML_MAX_STEPS (1u << 18) /* tokens and substitutions rendered per record */
 
 /* Growable output text. 'failed' is set on allocation failure or when 'limit' is exceeded.
  * 'steps' accumulates the tokens rendered by every binxml_render call into this buffer; when
@@ -40,8 +40,8 @@ void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n);
  * chunk (chunk_len bytes) must be given. Every read is bounds-checked against chunk_len and end.
  * Returns 0, or -1 with err naming the problem and its chunk offset.
  */
-int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end, binxml_buf *out,
-                  char *err, size_t errlen);
+int binxml_render(const uint8_t *chunk, size_t chunk_len, size_t off, size_t end, binxml_buf *out, char *err,
+                  size_t errlen);
 
 /* Formats one substitution value of BinXML value type 'type' (bytes v[0..n)) as escaped XML text.
  * Returns 0, or -1 when the type is not a plain value (BinXML 0x21 is rendered by the caller). */

@@ -56,10 +56,7 @@ void binxml_buf_put(binxml_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void binxml_buf_puts(binxml_buf *b, const char *s)
-{
-    binxml_buf_put(b, s, strlen(s));
-}
+void binxml_buf_puts(binxml_buf *b, const char *s) { binxml_buf_put(b, s, strlen(s)); }
 
 void binxml_buf_put_escaped(binxml_buf *b, const char *s, size_t n)
 {

@@ -41,8 +41,8 @@ struct binxml_direct {
     size_t clen;
     binxml_tpl *tpl;
     size_t ntpl;
-    uint64_t compile_steps; /* spent on this chunk's templates */
-    binxml_tpl *cur;        /* the opened record's template (NULL: none opened) */
+    uint64_t compile_steps;   /* spent on this chunk's templates */
+    binxml_tpl *cur;          /* the opened record's template (NULL: none opened) */
     struct inst outer, inner; /* the record's instance; the nested one (inner.t NULL: none) */
     unsigned event_id;
     evtx_event scratch; /* evtx_values_time_ms */
@@ -50,20 +50,14 @@ struct binxml_direct {
     evtx_values view;
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
 static uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static uint64_t rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
-}
+static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
 
 binxml_direct *binxml_direct_new(void)
 {
@@ -158,7 +152,8 @@ static binxml_tpl *find_template(binxml_direct *d, uint32_t def_off, int base)
     if (d->ntpl == MAX_TEMPLATES || d->compile_steps >= EVTX_CHUNK_STEPS_MAX)
         return NULL;
     t = &d->tpl[d->ntpl];
-    if (binxml_tpl_compile(t, d->c, d->clen, def_off, base, EVTX_CHUNK_STEPS_MAX - d->compile_steps, &spent) != 0) {
+    if (binxml_tpl_compile(t, d->c, d->clen, def_off, base, EVTX_CHUNK_STEPS_MAX - d->compile_steps, &spent) !=
+        0) {
         binxml_tpl_free(t);
         return NULL;
     }
@@ -175,8 +170,8 @@ static uint64_t value_bound(unsigned type, uint64_t n)
     if (type & 0x80)
         return 6 * n + 40; /* arrays: items joined by ", " */
     switch (type) {
-    case 0x01: return 3 * n;  /* UTF-16: up to 3 bytes per unit, "&quot;" per 2 bytes */
-    case 0x02: return 6 * n;  /* ANSI: U+FFFD or an entity per byte */
+    case 0x01: return 3 * n; /* UTF-16: up to 3 bytes per unit, "&quot;" per 2 bytes */
+    case 0x02: return 6 * n; /* ANSI: U+FFFD or an entity per byte */
     case 0x13: return 6 * n + 40;
     default: return 2 * n + 40; /* hex, or one number, GUID or time */
     }
@@ -271,14 +266,10 @@ static const char *action_text(binxml_direct *d, const struct inst *in, const dx
     *omitted = 0;
     *len = 0;
     switch (a->src) {
-    case DX_TEXT:
-        *len = a->text_len;
-        return in->t->str + a->text;
+    case DX_TEXT: *len = a->text_len; return in->t->str + a->text;
     case DX_SUB:
-    case DX_OPTSUB:
-        break;
-    default:
-        return "";
+    case DX_OPTSUB: break;
+    default: return "";
     }
     s = a->sub < in->nsub ? &in->sub[a->sub] : NULL;
     if (!s || s->type == 0x00 || (a->src == DX_OPTSUB && s->size == 0)) {
@@ -305,8 +296,10 @@ static int action_number(binxml_direct *d, const struct inst *in, const dx_actio
 
     if (s && ((s->type == 0x04 && s->size == 1) || (s->type == 0x06 && s->size == 2) ||
               (s->type == 0x08 && s->size == 4) || (s->type == 0x0a && s->size == 8))) {
-        *v = s->size == 1 ? d->c[s->off] : s->size == 2 ? rd16(d->c + s->off)
-                                          : s->size == 4 ? rd32(d->c + s->off) : rd64(d->c + s->off);
+        *v = s->size == 1   ? d->c[s->off]
+             : s->size == 2 ? rd16(d->c + s->off)
+             : s->size == 4 ? rd32(d->c + s->off)
+                            : rd64(d->c + s->off);
         return *v <= max ? 0 : -1;
     }
     if ((t = action_text(d, in, a, &n, &om)) == NULL)
@@ -349,10 +342,7 @@ int binxml_direct_open(binxml_direct *d, size_t off, size_t end, unsigned *event
     return 1;
 }
 
-const evtx_values *binxml_direct_values(binxml_direct *d)
-{
-    return &d->view;
-}
+const evtx_values *binxml_direct_values(binxml_direct *d) { return &d->view; }
 
 /* The first field named 'name' among those the event keeps: its instance and action; 0 none,
  * -1 unsure (past EVTX_MAX_FIELDS). Fields come in document order: the record's template's, with
@@ -410,7 +400,8 @@ int evtx_values_get(const evtx_values *v, const char *name, const char **val, si
 /* TimeCreated/@SystemTime: a FILETIME is converted without going through its text. */
 static int build_time(binxml_direct *d, const struct inst *in, const dx_action *a, evtx_event *ev)
 {
-    const struct dsub *s = (a->src == DX_SUB || a->src == DX_OPTSUB) && a->sub < in->nsub ? &in->sub[a->sub] : NULL;
+    const struct dsub *s =
+        (a->src == DX_SUB || a->src == DX_OPTSUB) && a->sub < in->nsub ? &in->sub[a->sub] : NULL;
     const char *t;
     size_t n;
     int om;
@@ -432,17 +423,10 @@ static int build_action(binxml_direct *d, const struct inst *in, const dx_action
     int om;
 
     switch (a->kind) {
-    case DX_EVENTID:
-        ev->event_id = d->event_id;
-        return 0;
-    case DX_VERSION:
-        ev->version = action_number(d, in, a, UINT_MAX, &v) == 0 ? (unsigned)v : 0;
-        return 0;
-    case DX_RECORDID:
-        ev->record_id = action_number(d, in, a, UINT64_MAX, &v) == 0 ? v : 0;
-        return 0;
-    case DX_TIME:
-        return build_time(d, in, a, ev);
+    case DX_EVENTID: ev->event_id = d->event_id; return 0;
+    case DX_VERSION: ev->version = action_number(d, in, a, UINT_MAX, &v) == 0 ? (unsigned)v : 0; return 0;
+    case DX_RECORDID: ev->record_id = action_number(d, in, a, UINT64_MAX, &v) == 0 ? v : 0; return 0;
+    case DX_TIME: return build_time(d, in, a, ev);
     case DX_NESTED:
         if (d->inner.t)
             for (size_t i = 0; i < d->inner.t->nact; i++)
@@ -453,8 +437,7 @@ static int build_action(binxml_direct *d, const struct inst *in, const dx_action
         if (ev->nfields >= EVTX_MAX_FIELDS)
             return evtx_event_add_field(ev, "", "", 0); /* counted as dropped */
         break;
-    default:
-        break;
+    default: break;
     }
     if ((t = action_text(d, in, a, &n, &om)) == NULL)
         return -1;

@@ -14,16 +14,25 @@
 #include "evtx/evtx.h"
 
 /* What the XML parser does with a piece of the template, in document order. */
-enum dx_kind { DX_EVENTID, DX_VERSION, DX_RECORDID, DX_CHANNEL, DX_COMPUTER, DX_PROVIDER, DX_TIME, DX_FIELD,
-               DX_NESTED /* the nested template instance (a BinXML value) holding the sections */ };
+enum dx_kind {
+    DX_EVENTID,
+    DX_VERSION,
+    DX_RECORDID,
+    DX_CHANNEL,
+    DX_COMPUTER,
+    DX_PROVIDER,
+    DX_TIME,
+    DX_FIELD,
+    DX_NESTED /* the nested template instance (a BinXML value) holding the sections */
+};
 /* Where its text comes from: nothing, the template's own text, a (normal/optional) substitution. */
 enum dx_src { DX_EMPTY, DX_TEXT, DX_SUB, DX_OPTSUB };
 
 typedef struct dx_action {
     uint8_t kind, src;
-    uint8_t attr;     /* an attribute value (whitespace normalised; left out when optional and absent) */
-    uint16_t sub;     /* DX_SUB, DX_OPTSUB: the substitution's index */
-    size_t name;      /* DX_FIELD: offset of the field name in binxml_tpl.str */
+    uint8_t attr;          /* an attribute value (whitespace normalised; left out when optional and absent) */
+    uint16_t sub;          /* DX_SUB, DX_OPTSUB: the substitution's index */
+    size_t name;           /* DX_FIELD: offset of the field name in binxml_tpl.str */
     size_t text, text_len; /* DX_TEXT: offset and length of the text (as parsed) in binxml_tpl.str */
 } dx_action;
 
@@ -46,7 +55,10 @@ typedef struct binxml_tpl {
     int id_act;          /* the DX_EVENTID action */
     uint64_t static_len; /* XML the template renders besides its substitution values (an upper bound) */
     uint64_t steps;      /* BinXML tokens the renderer counts for the template's body */
-    struct { const char *name; int act; } memo[8]; /* evtx_values_get: field name -> action */
+    struct {
+        const char *name;
+        int act;
+    } memo[8]; /* evtx_values_get: field name -> action */
     size_t nmemo;
 } binxml_tpl;
 

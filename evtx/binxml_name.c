@@ -40,8 +40,8 @@ char *binxml_name_utf8(const uint8_t *c, size_t off, size_t sz, int *changed)
         unsigned char ch = (unsigned char)s[i];
         if (ch >= 0x80 || ch == ':')
             ch_ = 1; /* valid in a rendered name, but not in the direct path's plain form */
-        if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.' || ch == ':')) {
+        if (ch < 0x80 && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                           ch == '_' || ch == '-' || ch == '.' || ch == ':')) {
             s[i] = '_';
             ch_ = 1;
         }

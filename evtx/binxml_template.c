@@ -19,17 +19,27 @@
 #include <string.h>
 
 enum {
-    TOK_EOF = 0x00, TOK_OPEN = 0x01, TOK_CLOSE_START = 0x02, TOK_CLOSE_EMPTY = 0x03,
-    TOK_END = 0x04, TOK_VALUE = 0x05, TOK_ATTR = 0x06, TOK_CHARREF = 0x08, TOK_ENTITYREF = 0x09,
-    TOK_SUB = 0x0d, TOK_OPTSUB = 0x0e, TOK_FRAGMENT = 0x0f, TOK_MORE = 0x40,
+    TOK_EOF = 0x00,
+    TOK_OPEN = 0x01,
+    TOK_CLOSE_START = 0x02,
+    TOK_CLOSE_EMPTY = 0x03,
+    TOK_END = 0x04,
+    TOK_VALUE = 0x05,
+    TOK_ATTR = 0x06,
+    TOK_CHARREF = 0x08,
+    TOK_ENTITYREF = 0x09,
+    TOK_SUB = 0x0d,
+    TOK_OPTSUB = 0x0e,
+    TOK_FRAGMENT = 0x0f,
+    TOK_MORE = 0x40,
 };
 enum { SEC_NONE, SEC_SYSTEM, SEC_EVENTDATA, SEC_OTHER };
 #define MAX_ATTRS 32 /* attributes per element of the plain form */
 
 /* One attribute value or leaf element content: at most one part is kept. */
 struct part {
-    unsigned n;      /* parts seen */
-    uint8_t src;     /* dx_src of the first part */
+    unsigned n;  /* parts seen */
+    uint8_t src; /* dx_src of the first part */
     uint16_t sub;
     size_t text, text_len;
 };
@@ -51,25 +61,16 @@ struct cur {
     size_t pos, end;
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
 static uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static int need(const struct cur *cu, size_t n)
-{
-    return cu->end - cu->pos < n ? -1 : 0;
-}
+static int need(const struct cur *cu, size_t n) { return cu->end - cu->pos < n ? -1 : 0; }
 
-static int step(struct cw *w)
-{
-    return ++w->steps > w->room || w->steps > BINXML_MAX_STEPS ? -1 : 0;
-}
+static int step(struct cw *w) { return ++w->steps > w->room || w->steps > BINXML_MAX_STEPS ? -1 : 0; }
 
 static int grow(void **p, size_t *cap, size_t n, size_t size)
 {
@@ -252,8 +253,11 @@ static int walk_content(struct cw *w, struct cur *cu, int xdepth, int in_el, uns
 /* What the parser captures from an element at XML depth 'xdepth' named 'name'. */
 static int leaf_kind(const struct cw *w, int xdepth, const char *name)
 {
-    static const struct { const char *name; int kind; } sys[] = {
-        {"EventID", DX_EVENTID}, {"Version", DX_VERSION}, {"EventRecordID", DX_RECORDID},
+    static const struct {
+        const char *name;
+        int kind;
+    } sys[] = {
+        {"EventID", DX_EVENTID}, {"Version", DX_VERSION},   {"EventRecordID", DX_RECORDID},
         {"Channel", DX_CHANNEL}, {"Computer", DX_COMPUTER},
     };
     if (xdepth == 2 && w->sect == SEC_SYSTEM) {
@@ -289,7 +293,9 @@ static int walk_element(struct cw *w, struct cur *cu, int xdepth)
     if (xdepth == 1) {
         if (strcmp(name, "UserData") == 0)
             goto out;
-        w->sect = strcmp(name, "System") == 0 ? SEC_SYSTEM : strcmp(name, "EventData") == 0 ? SEC_EVENTDATA : SEC_OTHER;
+        w->sect = strcmp(name, "System") == 0      ? SEC_SYSTEM
+                  : strcmp(name, "EventData") == 0 ? SEC_EVENTDATA
+                                                   : SEC_OTHER;
     }
     kind = leaf_kind(w, xdepth, name);
     if (kind == DX_FIELD)
@@ -411,8 +417,7 @@ static int walk_content(struct cw *w, struct cur *cu, int xdepth, int in_el, uns
                 return -1;
             cu->pos += 4;
             break;
-        default:
-            return -1;
+        default: return -1;
         }
     }
 }

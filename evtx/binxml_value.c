@@ -14,11 +14,30 @@
 #include <string.h>
 
 enum {
-    V_NULL = 0x00, V_STRING = 0x01, V_ANSI = 0x02, V_I8 = 0x03, V_U8 = 0x04, V_I16 = 0x05,
-    V_U16 = 0x06, V_I32 = 0x07, V_U32 = 0x08, V_I64 = 0x09, V_U64 = 0x0a, V_R32 = 0x0b,
-    V_R64 = 0x0c, V_BOOL = 0x0d, V_BINARY = 0x0e, V_GUID = 0x0f, V_SIZET = 0x10,
-    V_FILETIME = 0x11, V_SYSTIME = 0x12, V_SID = 0x13, V_HEX32 = 0x14, V_HEX64 = 0x15,
-    V_BINXML = 0x21, V_ARRAY = 0x80,
+    V_NULL = 0x00,
+    V_STRING = 0x01,
+    V_ANSI = 0x02,
+    V_I8 = 0x03,
+    V_U8 = 0x04,
+    V_I16 = 0x05,
+    V_U16 = 0x06,
+    V_I32 = 0x07,
+    V_U32 = 0x08,
+    V_I64 = 0x09,
+    V_U64 = 0x0a,
+    V_R32 = 0x0b,
+    V_R64 = 0x0c,
+    V_BOOL = 0x0d,
+    V_BINARY = 0x0e,
+    V_GUID = 0x0f,
+    V_SIZET = 0x10,
+    V_FILETIME = 0x11,
+    V_SYSTIME = 0x12,
+    V_SID = 0x13,
+    V_HEX32 = 0x14,
+    V_HEX64 = 0x15,
+    V_BINXML = 0x21,
+    V_ARRAY = 0x80,
 };
 
 static uint64_t rd_le(const uint8_t *p, size_t n)
@@ -159,9 +178,8 @@ static void put_filetime(binxml_buf *out, uint64_t ft)
         days--;
     }
     civil_from_days(days, &y, &m, &d);
-    snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07u00Z", y, m, d,
-             (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
-             (unsigned)(ft % 10000000u));
+    snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%07u00Z", y, m, d, (unsigned)(rem / 3600),
+             (unsigned)(rem / 60 % 60), (unsigned)(rem % 60), (unsigned)(ft % 10000000u));
     binxml_buf_puts(out, tmp);
 }
 
@@ -179,8 +197,8 @@ static void put_guid(binxml_buf *out, const uint8_t *v)
 {
     char tmp[48];
     snprintf(tmp, sizeof tmp, "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-             (uint32_t)rd_le(v, 4), (unsigned)rd_le(v + 4, 2), (unsigned)rd_le(v + 6, 2), v[8],
-             v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
+             (uint32_t)rd_le(v, 4), (unsigned)rd_le(v + 4, 2), (unsigned)rd_le(v + 6, 2), v[8], v[9], v[10],
+             v[11], v[12], v[13], v[14], v[15]);
     binxml_buf_puts(out, tmp);
 }
 
@@ -210,11 +228,22 @@ static size_t put_sid(binxml_buf *out, const uint8_t *v, size_t n)
 static size_t fixed_size(unsigned type, size_t n)
 {
     switch (type) {
-    case V_I8: case V_U8: return 1;
-    case V_I16: case V_U16: return 2;
-    case V_I32: case V_U32: case V_R32: case V_BOOL: case V_HEX32: return 4;
-    case V_I64: case V_U64: case V_R64: case V_FILETIME: case V_HEX64: return 8;
-    case V_GUID: case V_SYSTIME: return 16;
+    case V_I8:
+    case V_U8: return 1;
+    case V_I16:
+    case V_U16: return 2;
+    case V_I32:
+    case V_U32:
+    case V_R32:
+    case V_BOOL:
+    case V_HEX32: return 4;
+    case V_I64:
+    case V_U64:
+    case V_R64:
+    case V_FILETIME:
+    case V_HEX64: return 8;
+    case V_GUID:
+    case V_SYSTIME: return 16;
     case V_SIZET: return n == 4 ? 4 : 8;
     default: return 0;
     }
@@ -233,13 +262,22 @@ static void put_fixed(binxml_buf *out, unsigned type, const uint8_t *v, size_t n
     case V_I16: snprintf(tmp, sizeof tmp, "%d", (int)(int16_t)u); break;
     case V_I32: snprintf(tmp, sizeof tmp, "%" PRId32, (int32_t)(uint32_t)u); break;
     case V_I64: snprintf(tmp, sizeof tmp, "%" PRId64, (int64_t)u); break;
-    case V_U8: case V_U16: case V_U32: case V_U64:
-        snprintf(tmp, sizeof tmp, "%" PRIu64, u);
+    case V_U8:
+    case V_U16:
+    case V_U32:
+    case V_U64: snprintf(tmp, sizeof tmp, "%" PRIu64, u); break;
+    case V_R32:
+        memcpy(&f, v, 4);
+        snprintf(tmp, sizeof tmp, "%.9g", (double)f);
         break;
-    case V_R32: memcpy(&f, v, 4); snprintf(tmp, sizeof tmp, "%.9g", (double)f); break;
-    case V_R64: memcpy(&dbl, v, 8); snprintf(tmp, sizeof tmp, "%.17g", dbl); break;
+    case V_R64:
+        memcpy(&dbl, v, 8);
+        snprintf(tmp, sizeof tmp, "%.17g", dbl);
+        break;
     case V_BOOL: snprintf(tmp, sizeof tmp, "%s", u ? "true" : "false"); break;
-    case V_HEX32: case V_HEX64: case V_SIZET: /* EvtRender: "0x3e4" (win:Pointer too) */
+    case V_HEX32:
+    case V_HEX64:
+    case V_SIZET: /* EvtRender: "0x3e4" (win:Pointer too) */
         snprintf(tmp, sizeof tmp, "0x%" PRIx64, u);
         break;
     case V_FILETIME: put_filetime(out, u); return;
@@ -300,14 +338,13 @@ int binxml_format_value(binxml_buf *out, unsigned type, const uint8_t *v, size_t
         if (put_sid(out, v, n) == 0)
             put_hex(out, v, n);
         return 0;
-    default:
-        break;
+    default: break;
     }
     sz = fixed_size(type, n);
     if (sz && n >= sz)
         put_fixed(out, type, v, sz);
-    else if (sz && (type == V_HEX32 || type == V_HEX64 || type == V_U8 || type == V_U16 ||
-                    type == V_U32 || type == V_U64 || type == V_BOOL))
+    else if (sz && (type == V_HEX32 || type == V_HEX64 || type == V_U8 || type == V_U16 || type == V_U32 ||
+                    type == V_U64 || type == V_BOOL))
         put_fixed(out, type, v, n); /* shorter than its type: still an integer */
     else
         put_hex(out, v, n);

@@ -236,14 +236,14 @@ static int parse_iso8601(const char *s, int64_t *ms)
 
     while (*p == ' ' || *p == '\t')
         p++;
-    if (read_digits(&p, 4, &y) || expect_char(&p, '-') || read_digits(&p, 2, &mo) ||
-        expect_char(&p, '-') || read_digits(&p, 2, &d))
+    if (read_digits(&p, 4, &y) || expect_char(&p, '-') || read_digits(&p, 2, &mo) || expect_char(&p, '-') ||
+        read_digits(&p, 2, &d))
         return -1;
     if (*p != 'T' && *p != 't' && *p != ' ')
         return -1;
     p++;
-    if (read_digits(&p, 2, &h) || expect_char(&p, ':') || read_digits(&p, 2, &mi) ||
-        expect_char(&p, ':') || read_digits(&p, 2, &sec))
+    if (read_digits(&p, 2, &h) || expect_char(&p, ':') || read_digits(&p, 2, &mi) || expect_char(&p, ':') ||
+        read_digits(&p, 2, &sec))
         return -1;
     if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 60)
         return -1;
@@ -266,8 +266,7 @@ static int parse_iso8601(const char *s, int64_t *ms)
     else if (*p == '+' || *p == '-') {
         int sign = *p == '+' ? 1 : -1;
         p++;
-        if (read_digits(&p, 2, &oh) || (*p == ':' && (p++, 0)) || read_digits(&p, 2, &om) ||
-            oh > 23 || om > 59)
+        if (read_digits(&p, 2, &oh) || (*p == ':' && (p++, 0)) || read_digits(&p, 2, &om) || oh > 23 || om > 59)
             return -1;
         t -= sign * (int64_t)(oh * 3600 + om * 60) * 1000;
     }

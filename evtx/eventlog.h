@@ -20,8 +20,8 @@
 extern "C" {
 #endif
 
-#define EVTX_EVENTLOG_BATCH 64      /* EvtNext batch size (halved on RPC_S_INVALID_BOUND) */
-#define EVTX_EVENTLOG_XPATH_IDS 20  /* more event IDs than this: subscribe to all, filter in process */
+#define EVTX_EVENTLOG_BATCH 64     /* EvtNext batch size (halved on RPC_S_INVALID_BOUND) */
+#define EVTX_EVENTLOG_XPATH_IDS 20 /* more event IDs than this: subscribe to all, filter in process */
 
 typedef enum evtx_eventlog_start {
     EVTX_EVENTLOG_OLDEST = 0, /* without a bookmark: every record still in the log */
@@ -35,15 +35,15 @@ typedef int (*evtx_eventlog_fn)(void *ctx, const evtx_event *ev);
 typedef void (*evtx_eventlog_notice_fn)(void *ctx, const char *msg);
 
 typedef struct evtx_eventlog_opts {
-    const char *channel;         /* "Security", "ForwardedEvents", ... (UTF-8) */
-    const unsigned *event_ids;   /* event IDs to subscribe to (XPath filter); NULL/0 = all */
+    const char *channel;       /* "Security", "ForwardedEvents", ... (UTF-8) */
+    const unsigned *event_ids; /* event IDs to subscribe to (XPath filter); NULL/0 = all */
     size_t nids;
-    const char *bookmark_xml;    /* resume after this bookmark; NULL or "" = per 'start' */
+    const char *bookmark_xml; /* resume after this bookmark; NULL or "" = per 'start' */
     evtx_eventlog_start start;
     evtx_eventlog_notice_fn notice; /* may be NULL */
     void *notice_ctx;
-    const char *const *fields;   /* EventData fields to render as values; NULL/0 = whole event as XML */
-    size_t nfields;              /* (the event then holds only these fields, plus the System values) */
+    const char *const *fields; /* EventData fields to render as values; NULL/0 = whole event as XML */
+    size_t nfields;            /* (the event then holds only these fields, plus the System values) */
 } evtx_eventlog_opts;
 
 typedef struct evtx_eventlog evtx_eventlog;

@@ -21,12 +21,12 @@
 #define FILETIME_UNIX_MS 11644473600000LL    /* ms from 1601-01-01 to 1970-01-01 */
 
 struct evtx_values {
-    EVT_HANDLE sys;        /* EvtRenderContextSystem */
-    EVT_HANDLE data;       /* EvtRenderContextValues over the fields' XPaths */
-    char **names;          /* the fields, in the order of the XPaths */
+    EVT_HANDLE sys;  /* EvtRenderContextSystem */
+    EVT_HANDLE data; /* EvtRenderContextValues over the fields' XPaths */
+    char **names;    /* the fields, in the order of the XPaths */
     size_t n;
-    EVT_VARIANT *buf;      /* EvtRender output (grown as needed) */
-    DWORD cap;             /* bytes */
+    EVT_VARIANT *buf; /* EvtRender output (grown as needed) */
+    DWORD cap;        /* bytes */
 };
 
 /* A field name goes into an XPath between quotes: letters, digits and '_' only. */
@@ -204,9 +204,7 @@ char *evtx_values_text(const EVT_VARIANT *val, int *status)
         s = val->StringVal ? evtx_utf16_to_utf8((const uint16_t *)val->StringVal, wcslen(val->StringVal))
                            : _strdup("");
         break;
-    case EvtVarTypeAnsiString:
-        s = _strdup(val->AnsiStringVal ? val->AnsiStringVal : "");
-        break;
+    case EvtVarTypeAnsiString: s = _strdup(val->AnsiStringVal ? val->AnsiStringVal : ""); break;
     case EvtVarTypeSByte: s = printed("%d", (int)val->SByteVal); break;
     case EvtVarTypeByte: s = printed("%u", (unsigned)val->ByteVal); break;
     case EvtVarTypeInt16: s = printed("%d", (int)val->Int16Val); break;
@@ -225,8 +223,8 @@ char *evtx_values_text(const EVT_VARIANT *val, int *status)
         if (!(g = val->GuidVal))
             return NULL;
         s = printed("{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", (unsigned long)g->Data1,
-                    (unsigned)g->Data2, (unsigned)g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3],
-                    g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
+                    (unsigned)g->Data2, (unsigned)g->Data3, g->Data4[0], g->Data4[1], g->Data4[2],
+                    g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
         break;
     case EvtVarTypeFileTime: s = filetime_text(val->FileTimeVal); break;
     case EvtVarTypeSysTime:
@@ -236,11 +234,8 @@ char *evtx_values_text(const EVT_VARIANT *val, int *status)
                     st->wMinute, st->wSecond, st->wMilliseconds);
         break;
     case EvtVarTypeSid: s = sid_text(val->SidVal); break;
-    case EvtVarTypeBinary:
-        s = val->BinaryVal ? binary_text(val->BinaryVal, val->Count) : _strdup("");
-        break;
-    default:
-        return NULL;
+    case EvtVarTypeBinary: s = val->BinaryVal ? binary_text(val->BinaryVal, val->Count) : _strdup(""); break;
+    default: return NULL;
     }
     if (s)
         *status = 1;
@@ -283,7 +278,8 @@ int evtx_values_render(evtx_values *v, EVT_HANDLE record, evtx_event *ev, char *
     val = v->buf;
     ev->event_id = sys_uint(&val[EvtSystemEventID]);
     ev->version = sys_uint(&val[EvtSystemVersion]);
-    ev->record_id = val[EvtSystemEventRecordId].Type == EvtVarTypeUInt64 ? val[EvtSystemEventRecordId].UInt64Val : 0;
+    ev->record_id =
+        val[EvtSystemEventRecordId].Type == EvtVarTypeUInt64 ? val[EvtSystemEventRecordId].UInt64Val : 0;
     if (val[EvtSystemTimeCreated].Type == EvtVarTypeFileTime)
         evtx_event_set_time_ms(ev, (int64_t)(val[EvtSystemTimeCreated].FileTimeVal / 10000) - FILETIME_UNIX_MS);
     if (set_sys_text(ev, &val[EvtSystemChannel], evtx_event_set_channel) != 0 ||

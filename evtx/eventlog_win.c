@@ -27,17 +27,17 @@ struct evtx_eventlog {
     evtx_eventlog_start start;
     evtx_eventlog_notice_fn notice;
     void *notice_ctx;
-    HANDLE signal;             /* set by the event log when records may be ready */
-    EVT_HANDLE sub;            /* the subscription */
-    EVT_HANDLE bookmark;       /* after the last accepted record (NULL until there is one) */
-    int have_position;         /* bookmark holds a position (given at open or advanced since) */
+    HANDLE signal;       /* set by the event log when records may be ready */
+    EVT_HANDLE sub;      /* the subscription */
+    EVT_HANDLE bookmark; /* after the last accepted record (NULL until there is one) */
+    int have_position;   /* bookmark holds a position (given at open or advanced since) */
     EVT_HANDLE batch[EVTX_EVENTLOG_BATCH];
     DWORD batch_len, batch_pos; /* records fetched by EvtNext and not yet accepted */
     DWORD batch_max;
-    evtx_values *values;       /* render contexts of the values path; NULL: XML rendering */
-    int said_fallback;         /* the first XML fallback of the values path was logged */
-    wchar_t *render;           /* EvtRender buffer */
-    DWORD render_cap;          /* bytes */
+    evtx_values *values; /* render contexts of the values path; NULL: XML rendering */
+    int said_fallback;   /* the first XML fallback of the values path was logged */
+    wchar_t *render;     /* EvtRender buffer */
+    DWORD render_cap;    /* bytes */
     evtx_event ev;
     evtx_eventlog_stats stats;
 };
@@ -129,8 +129,10 @@ static int subscribe(evtx_eventlog *el, char *err, size_t errlen)
         if (!is_stale(e))
             goto fail_e;
         ch = channel_utf8(el);
-        notice(el, "channel %s: the saved bookmark is no longer in the log (%s); resubscribing from the "
-                   "oldest record (records may be seen again)", ch ? ch : "?", win_error(e, ebuf, sizeof ebuf));
+        notice(el,
+               "channel %s: the saved bookmark is no longer in the log (%s); resubscribing from the "
+               "oldest record (records may be seen again)",
+               ch ? ch : "?", win_error(e, ebuf, sizeof ebuf));
         free(ch);
         el->stats.resubscribed++;
         flags = EvtSubscribeStartAtOldestRecord;
@@ -145,8 +147,9 @@ fail_e:
     ch = channel_utf8(el);
     snprintf(err, errlen, "cannot subscribe to channel %s: %s%s", ch ? ch : "?",
              win_error(e ? e : ERROR_NOT_SUPPORTED, ebuf, sizeof ebuf),
-             e == ERROR_ACCESS_DENIED ? " (the service account needs Event Log Readers membership)"
-             : e == ERROR_EVT_CHANNEL_NOT_FOUND ? " (no such channel)" : "");
+             e == ERROR_ACCESS_DENIED           ? " (the service account needs Event Log Readers membership)"
+             : e == ERROR_EVT_CHANNEL_NOT_FOUND ? " (no such channel)"
+                                                : "");
     free(ch);
     return -1;
 ok:
@@ -201,10 +204,11 @@ static void setup_rendering(evtx_eventlog *el, const evtx_eventlog_opts *o)
         el->values = evtx_values_new(o->fields, o->nfields, verr, sizeof verr);
         if (el->values) {
             snprintf(what, sizeof what, "%zu", o->nfields);
-            notice(el, "channel %s: records rendered as values (System and %s EventData fields)", ch ? ch : "?",
-                   what);
+            notice(el, "channel %s: records rendered as values (System and %s EventData fields)",
+                   ch ? ch : "?", what);
         } else {
-            notice(el, "channel %s: records rendered as XML: values rendering unavailable: %s", ch ? ch : "?", verr);
+            notice(el, "channel %s: records rendered as XML: values rendering unavailable: %s", ch ? ch : "?",
+                   verr);
         }
     }
     free(ch);
@@ -228,8 +232,10 @@ static int read_record(evtx_eventlog *el, EVT_HANDLE h, char *why, size_t len)
         if (rc < 0 && !el->said_fallback) {
             el->said_fallback = 1;
             ch = channel_utf8(el);
-            notice(el, "channel %s: a record was rendered as XML instead of values (%s); later ones are only "
-                       "counted", ch ? ch : "?", verr);
+            notice(el,
+                   "channel %s: a record was rendered as XML instead of values (%s); later ones are only "
+                   "counted",
+                   ch ? ch : "?", verr);
             free(ch);
         }
     }
@@ -362,7 +368,8 @@ long evtx_eventlog_read(evtx_eventlog *el, unsigned timeout_ms, size_t max, evtx
         if (rc != 0)
             return accepted; /* kept: delivered again by the next read */
         if (!EvtUpdateBookmark(el->bookmark, h)) {
-            snprintf(err, errlen, "cannot advance the bookmark: %s", win_error(GetLastError(), ebuf, sizeof ebuf));
+            snprintf(err, errlen, "cannot advance the bookmark: %s",
+                     win_error(GetLastError(), ebuf, sizeof ebuf));
             return -1;
         }
         el->have_position = 1;
@@ -393,7 +400,4 @@ int evtx_eventlog_reopen(evtx_eventlog *el, const char *bookmark_xml, char *err,
     return subscribe(el, err, errlen);
 }
 
-const evtx_eventlog_stats *evtx_eventlog_get_stats(const evtx_eventlog *el)
-{
-    return &el->stats;
-}
+const evtx_eventlog_stats *evtx_eventlog_get_stats(const evtx_eventlog *el) { return &el->stats; }

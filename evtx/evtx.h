@@ -41,17 +41,17 @@ typedef struct evtx_field {
 } evtx_field;
 
 typedef struct evtx_event {
-    unsigned event_id;     /* System/EventID */
-    unsigned version;      /* System/Version */
-    uint64_t record_id;    /* System/EventRecordID (0 when absent) */
-    int64_t time_ms;       /* System/TimeCreated/@SystemTime, ms since the epoch, UTC; -1 unknown */
+    unsigned event_id;        /* System/EventID */
+    unsigned version;         /* System/Version */
+    uint64_t record_id;       /* System/EventRecordID (0 when absent) */
+    int64_t time_ms;          /* System/TimeCreated/@SystemTime, ms since the epoch, UTC; -1 unknown */
     const char *time_created; /* the same as ISO 8601 UTC with ms: "2020-08-02T11:33:06.521Z"; "" unknown */
-    const char *channel;   /* System/Channel ("Security", "ForwardedEvents", "samba:kdc", ...) */
-    const char *provider;  /* System/Provider/@Name */
-    const char *computer;  /* System/Computer: the DC or host that logged it */
+    const char *channel;      /* System/Channel ("Security", "ForwardedEvents", "samba:kdc", ...) */
+    const char *provider;     /* System/Provider/@Name */
+    const char *computer;     /* System/Computer: the DC or host that logged it */
     size_t nfields;
     evtx_field fields[EVTX_MAX_FIELDS];
-    unsigned truncated;    /* number of values truncated to EVTX_FIELD_MAX or fields dropped */
+    unsigned truncated; /* number of values truncated to EVTX_FIELD_MAX or fields dropped */
 
     /* private storage: all strings above point into buf (owned by the event) */
     char *buf;
@@ -112,9 +112,9 @@ typedef enum evtx_skip_reason {
 } evtx_skip_reason;
 
 typedef struct evtx_stream_stats {
-    uint64_t records;    /* complete <Event> records seen */
-    uint64_t delivered;  /* records handed to the callback */
-    uint64_t filtered;   /* records skipped because their EventID is not wanted */
+    uint64_t records;   /* complete <Event> records seen */
+    uint64_t delivered; /* records handed to the callback */
+    uint64_t filtered;  /* records skipped because their EventID is not wanted */
     uint64_t malformed, oversized, truncated;
     uint64_t duplicate_keys; /* JSON lines with a key twice (parsed, the last value wins) */
 } evtx_stream_stats;
@@ -131,11 +131,11 @@ typedef struct evtx_values evtx_values;
 
 typedef struct evtx_xml_opts {
     evtx_event_fn on_event;
-    evtx_skip_fn on_skip;     /* may be NULL */
+    evtx_skip_fn on_skip; /* may be NULL */
     void *ctx;
-    const uint8_t *want_ids;  /* optional bitmap of 65536 bits: records with other EventIDs are
+    const uint8_t *want_ids; /* optional bitmap of 65536 bits: records with other EventIDs are
                                  skipped cheaply, before full parsing; NULL = all */
-    uint64_t start_offset;    /* offset of the first byte fed (when resuming a file) */
+    uint64_t start_offset;   /* offset of the first byte fed (when resuming a file) */
     /* optional second cheap filter for records of a wanted EventID, before full parsing: return 0
        to skip the record (counted as filtered), 1 to parse it. Only skip what the consumer is sure
        not to need (see evtx_raw_view below). NULL = parse every wanted record. */
@@ -143,7 +143,7 @@ typedef struct evtx_xml_opts {
     /* optional: the same filter for a binary .evtx record read directly (without XML): its
        values by field name (evtx_values_get). Same contract as prefilter. */
     int (*value_prefilter)(void *ctx, unsigned event_id, const evtx_values *v);
-    int xml_only;             /* .evtx: 1 = render every record to XML and parse that (the reference
+    int xml_only; /* .evtx: 1 = render every record to XML and parse that (the reference
                                  path the direct one is checked against: tests, comparisons) */
 } evtx_xml_opts;
 
@@ -184,8 +184,8 @@ const evtx_stream_stats *evtx_xml_stats(const evtx_xml_stream *s);
 int evtx_parse_event_xml(const char *xml, size_t len, evtx_event *ev, char *err, size_t errlen);
 
 /* Helper for whole files (hunt): feeds 'path' ("-" = stdin) through a stream with opts. */
-int evtx_xml_read_file(const char *path, const evtx_xml_opts *opts, evtx_stream_stats *stats,
-                       char *err, size_t errlen);
+int evtx_xml_read_file(const char *path, const evtx_xml_opts *opts, evtx_stream_stats *stats, char *err,
+                       size_t errlen);
 
 /* ---- Windows events as JSON lines: Winlogbeat / Elastic Agent and NXLog -------------------- */
 /*
@@ -216,16 +216,16 @@ int evtx_json_format_parse(const char *name, evtx_json_format *out);
 /* Parses one line (no line end needed) into ev. Returns 0, or -1 when the line is not an event
  * (not JSON, not an object, no EventID, ...; err says why). *dup_keys (may be NULL) is set to 1
  * when the line had duplicate keys. */
-int evtx_json_parse_line(const char *line, size_t len, evtx_json_format fmt, evtx_event *ev,
-                         int *dup_keys, char *err, size_t errlen);
+int evtx_json_parse_line(const char *line, size_t len, evtx_json_format fmt, evtx_event *ev, int *dup_keys,
+                         char *err, size_t errlen);
 
 typedef struct evtx_json_stream evtx_json_stream;
 
 typedef struct evtx_json_opts {
-    evtx_xml_opts base;      /* on_event, on_skip, ctx, want_ids, start_offset (prefilter unused);
+    evtx_xml_opts base; /* on_event, on_skip, ctx, want_ids, start_offset (prefilter unused);
                                 on_skip's detail names the line number and byte offset */
     evtx_json_format format;
-    uint64_t start_line;     /* number of the line at base.start_offset (0 = 1 at offset 0,
+    uint64_t start_line; /* number of the line at base.start_offset (0 = 1 at offset 0,
                                 unknown otherwise) */
 } evtx_json_opts;
 
@@ -241,8 +241,8 @@ uint64_t evtx_json_consumed_line(const evtx_json_stream *s);
 /* records = non-blank lines, malformed = not an event, oversized = too long. */
 const evtx_stream_stats *evtx_json_stats(const evtx_json_stream *s);
 /* Helper for whole files (hunt): feeds 'path' ("-" = stdin) through a stream with opts. */
-int evtx_json_read_file(const char *path, const evtx_json_opts *opts, evtx_stream_stats *stats,
-                        char *err, size_t errlen);
+int evtx_json_read_file(const char *path, const evtx_json_opts *opts, evtx_stream_stats *stats, char *err,
+                        size_t errlen);
 
 /* ---- following a growing file (tail -F) ------------------------------------------------------ */
 typedef struct evtx_follow evtx_follow;
@@ -265,19 +265,19 @@ const char *evtx_follow_identity(const evtx_follow *f);
 
 /* ---- binary .evtx files (ElfFile) ------------------------------------------------------------ */
 typedef struct evtx_file_stats {
-    uint64_t chunks;      /* chunks with a valid "ElfChnk" signature */
-    uint64_t records;     /* event records with a valid header */
-    uint64_t delivered;   /* records handed to on_event */
-    uint64_t filtered;    /* records skipped because their EventID is not wanted */
-    uint64_t bad_chunks;  /* chunks skipped (bad signature) or with a bad header/data checksum,
+    uint64_t chunks;        /* chunks with a valid "ElfChnk" signature */
+    uint64_t records;       /* event records with a valid header */
+    uint64_t delivered;     /* records handed to on_event */
+    uint64_t filtered;      /* records skipped because their EventID is not wanted */
+    uint64_t bad_chunks;    /* chunks skipped (bad signature) or with a bad header/data checksum,
                              or cut short by the end of the file (their records are still read) */
-    uint64_t bad_records; /* records skipped: bad header, BinXML or rendered XML */
-    uint64_t over_budget; /* records skipped because their chunk's or the file's work bound
+    uint64_t bad_records;   /* records skipped: bad header, BinXML or rendered XML */
+    uint64_t over_budget;   /* records skipped because their chunk's or the file's work bound
                              (EVTX_CHUNK_XML_MAX, EVTX_CHUNK_STEPS_MAX, EVTX_FILE_XML_RATIO) was spent */
-    uint64_t xml_bytes;   /* XML rendered from the file (for a record read directly, without
+    uint64_t xml_bytes;     /* XML rendered from the file (for a record read directly, without
                              XML, an upper bound of the XML it renders to: the bounds hold alike) */
     uint64_t max_chunk_xml; /* most XML rendered from one chunk (likewise) */
-    uint64_t direct;      /* records read directly from their BinXML values, not rendered to XML */
+    uint64_t direct;        /* records read directly from their BinXML values, not rendered to XML */
 } evtx_file_stats;
 
 /* Reads a binary .evtx file and hands each record, normalised, to opts->on_event (end_offset =
@@ -285,8 +285,7 @@ typedef struct evtx_file_stats {
  * in the file are read, whatever the header's chunk count or dirty flag says. Records ending at
  * or before opts->start_offset are passed over. Returns 0, -1 on error (err names the file), or
  * the non-zero value on_event stopped with. */
-int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats *stats,
-                   char *err, size_t errlen);
+int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats *stats, char *err, size_t errlen);
 int evtx_file_is_evtx(const char *path); /* 1 when the file starts with "ElfFile\0" */
 
 /* ---- Samba AD DC logs -> normalised events --------------------------------------------------- */

@@ -44,15 +44,15 @@ struct reader {
     xml_record_parser *parser;
     evtx_event ev;
     binxml_buf xml;
-    binxml_direct *dx;  /* the direct path (NULL with opts.xml_only) */
+    binxml_direct *dx; /* the direct path (NULL with opts.xml_only) */
     uint8_t *chunk;
-    uint64_t chunk_no;  /* index of the chunk in the file */
-    uint64_t chunk_off; /* its file offset */
-    int stopped;        /* non-zero value on_event stopped us with */
-    uint64_t chunk_xml; /* XML rendered from this chunk */
+    uint64_t chunk_no;    /* index of the chunk in the file */
+    uint64_t chunk_off;   /* its file offset */
+    int stopped;          /* non-zero value on_event stopped us with */
+    uint64_t chunk_xml;   /* XML rendered from this chunk */
     uint64_t file_budget; /* XML the file may render so far */
-    const char *spent;  /* NULL, or which work bound this chunk's records ran out of */
-    uint64_t chunk_over; /* records of this chunk skipped for it */
+    const char *spent;    /* NULL, or which work bound this chunk's records ran out of */
+    uint64_t chunk_over;  /* records of this chunk skipped for it */
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -60,16 +60,10 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static uint64_t rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
-}
+static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
 
 /* CRC32 (IEEE 802.3) from zlib: the checksums are most of the work of a chunk read directly. */
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
-{
-    return crypto_crc32(crc, p, n);
-}
+static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n) { return crypto_crc32(crc, p, n); }
 
 static void report(struct reader *r, evtx_skip_reason why, uint64_t off, const char *fmt, ...)
 {
@@ -134,7 +128,8 @@ static int read_direct(struct reader *r, size_t off, uint32_t size, uint64_t roo
     r->chunk_xml += bound;
     r->st.xml_bytes += bound;
     r->st.direct++;
-    if (!wanted(r, id) || (r->o.value_prefilter && !r->o.value_prefilter(r->o.ctx, id, binxml_direct_values(r->dx)))) {
+    if (!wanted(r, id) ||
+        (r->o.value_prefilter && !r->o.value_prefilter(r->o.ctx, id, binxml_direct_values(r->dx)))) {
         r->st.filtered++;
         return 1;
     }
@@ -229,8 +224,8 @@ static int check_chunk(struct reader *r, size_t data_end, uint32_t free_off)
         bad = 1;
     }
     if (free_off < CHUNK_HEADER_SIZE || free_off > CHUNK_SIZE) {
-        report(r, EVTX_SKIP_MALFORMED, r->chunk_off,
-               "free space offset %lu out of range: records still read", (unsigned long)free_off);
+        report(r, EVTX_SKIP_MALFORMED, r->chunk_off, "free space offset %lu out of range: records still read",
+               (unsigned long)free_off);
         bad = 1;
     } else if (crc32_update(0, c + CHUNK_HEADER_SIZE, data_end - CHUNK_HEADER_SIZE) != rd32(c + 52)) {
         report(r, EVTX_SKIP_MALFORMED, r->chunk_off,
@@ -289,7 +284,9 @@ static void read_chunk(struct reader *r, size_t avail)
                "file ends after %zu of %d bytes: complete records still read", avail, CHUNK_SIZE);
         bad = 1;
     }
-    data_end = free_off < CHUNK_HEADER_SIZE ? CHUNK_HEADER_SIZE : free_off > CHUNK_SIZE ? CHUNK_SIZE : free_off;
+    data_end = free_off < CHUNK_HEADER_SIZE ? CHUNK_HEADER_SIZE
+               : free_off > CHUNK_SIZE      ? CHUNK_SIZE
+                                            : free_off;
     bad |= check_chunk(r, data_end, free_off);
     r->st.bad_chunks += bad;
     while (off <= CHUNK_SIZE - RECORD_MIN_SIZE && !r->stopped) {
@@ -341,8 +338,7 @@ static int read_chunks(struct reader *r, FILE *f, char *err, size_t errlen)
     return r->stopped;
 }
 
-int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats *stats,
-                   char *err, size_t errlen)
+int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats *stats, char *err, size_t errlen)
 {
     struct reader r;
     uint8_t hdr[FILE_HEADER_SIZE];
@@ -373,8 +369,7 @@ int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats 
         goto out;
     }
     if (n < sizeof hdr) {
-        snprintf(err, errlen, "%s: .evtx file header truncated (%zu of %d bytes)", path, n,
-                 FILE_HEADER_SIZE);
+        snprintf(err, errlen, "%s: .evtx file header truncated (%zu of %d bytes)", path, n, FILE_HEADER_SIZE);
         goto out;
     }
     if (crc32_update(0, hdr, 120) != rd32(hdr + 124))

@@ -16,15 +16,15 @@
 
 struct evtx_follow {
     char *path;
-    int fd;             /* -1 while the file does not exist */
+    int fd; /* -1 while the file does not exist */
     dev_t dev;
     ino_t ino;
-    uint64_t offset;    /* next byte to return, in the current file */
-    uint64_t start;     /* requested start for the first file (EVTX_FOLLOW_END = its end) */
-    int first;          /* the first file is not open yet */
-    int quiet_open;     /* the file was absent at open: its appearance is no restart */
-    int regular;        /* a regular file (pread, size checks) rather than a FIFO */
-    int restarted;      /* to report at the next read */
+    uint64_t offset; /* next byte to return, in the current file */
+    uint64_t start;  /* requested start for the first file (EVTX_FOLLOW_END = its end) */
+    int first;       /* the first file is not open yet */
+    int quiet_open;  /* the file was absent at open: its appearance is no restart */
+    int regular;     /* a regular file (pread, size checks) rather than a FIFO */
+    int restarted;   /* to report at the next read */
     char identity[64];
 };
 
@@ -88,9 +88,7 @@ evtx_follow *evtx_follow_open(const char *path, uint64_t offset, char *err, size
     f->first = 1;
     snprintf(f->identity, sizeof f->identity, "none");
     switch (open_current(f, err, errlen)) {
-    case -1:
-        evtx_follow_close(f);
-        return NULL;
+    case -1: evtx_follow_close(f); return NULL;
     case 0:
         /* not there yet: all of it will be new when it appears; a checkpoint into a file
          * that is gone is reported as a restart */
@@ -98,8 +96,7 @@ evtx_follow *evtx_follow_open(const char *path, uint64_t offset, char *err, size
         f->offset = 0;
         f->quiet_open = offset == 0 || offset == EVTX_FOLLOW_END;
         break;
-    default:
-        break;
+    default: break;
     }
     return f;
 }
@@ -133,8 +130,7 @@ static long read_at(evtx_follow *f, char *buf, size_t cap, char *err, size_t err
     return (long)n;
 }
 
-long evtx_follow_read(evtx_follow *f, char *buf, size_t cap, int *restarted, char *err,
-                      size_t errlen)
+long evtx_follow_read(evtx_follow *f, char *buf, size_t cap, int *restarted, char *err, size_t errlen)
 {
     struct stat cur, at_path;
     long n;
@@ -175,12 +171,6 @@ long evtx_follow_read(evtx_follow *f, char *buf, size_t cap, int *restarted, cha
     return n;
 }
 
-uint64_t evtx_follow_offset(const evtx_follow *f)
-{
-    return f->offset;
-}
+uint64_t evtx_follow_offset(const evtx_follow *f) { return f->offset; }
 
-const char *evtx_follow_identity(const evtx_follow *f)
-{
-    return f->identity;
-}
+const char *evtx_follow_identity(const evtx_follow *f) { return f->identity; }

@@ -15,11 +15,11 @@
 struct evtx_follow {
     wchar_t *wpath;
     char *path;
-    HANDLE h;           /* INVALID_HANDLE_VALUE while the file does not exist */
+    HANDLE h; /* INVALID_HANDLE_VALUE while the file does not exist */
     DWORD volume;
     ULONGLONG index;
     uint64_t offset;
-    int quiet_open;     /* the file was absent at open: its appearance is no restart */
+    int quiet_open; /* the file was absent at open: its appearance is no restart */
     int restarted;
     char identity[64];
 };
@@ -31,14 +31,14 @@ static void win_error(char *err, size_t errlen, const char *path, const char *wh
 
 static HANDLE open_shared(const wchar_t *wpath)
 {
-    return CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                       NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    return CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 }
 
 static int is_absent(DWORD code)
 {
-    return code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND ||
-           code == ERROR_DELETE_PENDING || code == ERROR_ACCESS_DENIED;
+    return code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND || code == ERROR_DELETE_PENDING ||
+           code == ERROR_ACCESS_DENIED;
 }
 
 /* Opens the file at the path: 1 opened, 0 absent, -1 error. *size gets its size. */
@@ -159,8 +159,7 @@ static long take(evtx_follow *f, long n, int *restarted)
     return n;
 }
 
-long evtx_follow_read(evtx_follow *f, char *buf, size_t cap, int *restarted, char *err,
-                      size_t errlen)
+long evtx_follow_read(evtx_follow *f, char *buf, size_t cap, int *restarted, char *err, size_t errlen)
 {
     LARGE_INTEGER size;
     uint64_t sz = 0;
@@ -198,12 +197,6 @@ long evtx_follow_read(evtx_follow *f, char *buf, size_t cap, int *restarted, cha
     return take(f, n, restarted);
 }
 
-uint64_t evtx_follow_offset(const evtx_follow *f)
-{
-    return f->offset;
-}
+uint64_t evtx_follow_offset(const evtx_follow *f) { return f->offset; }
 
-const char *evtx_follow_identity(const evtx_follow *f)
-{
-    return f->identity;
-}
+const char *evtx_follow_identity(const evtx_follow *f) { return f->identity; }

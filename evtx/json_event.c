@@ -23,13 +23,48 @@
 #include <string.h>
 
 /* NXLog's own fields (im_msvistalog, core) and what Logstash adds: not EventData. */
-static const char *const nxlog_system_keys[] = {
-    "EventTime", "EventReceivedTime", "EventTimeWritten", "SourceModuleName", "SourceModuleType",
-    "Hostname", "Keywords", "EventType", "SeverityValue", "Severity", "EventID", "SourceName",
-    "ProviderGuid", "Version", "Task", "OpcodeValue", "Opcode", "RecordNumber", "ActivityID",
-    "RelatedActivityID", "ExecutionProcessID", "ExecutionThreadID", "Channel", "Message",
-    "Category", "Domain", "AccountName", "UserID", "AccountType", "EventXML", "MessageSourceAddress",
-    "@timestamp", "@version", "host", "port", "tags", "type", "event", "log", "agent", "ecs", NULL};
+static const char *const nxlog_system_keys[] = {"EventTime",
+                                                "EventReceivedTime",
+                                                "EventTimeWritten",
+                                                "SourceModuleName",
+                                                "SourceModuleType",
+                                                "Hostname",
+                                                "Keywords",
+                                                "EventType",
+                                                "SeverityValue",
+                                                "Severity",
+                                                "EventID",
+                                                "SourceName",
+                                                "ProviderGuid",
+                                                "Version",
+                                                "Task",
+                                                "OpcodeValue",
+                                                "Opcode",
+                                                "RecordNumber",
+                                                "ActivityID",
+                                                "RelatedActivityID",
+                                                "ExecutionProcessID",
+                                                "ExecutionThreadID",
+                                                "Channel",
+                                                "Message",
+                                                "Category",
+                                                "Domain",
+                                                "AccountName",
+                                                "UserID",
+                                                "AccountType",
+                                                "EventXML",
+                                                "MessageSourceAddress",
+                                                "@timestamp",
+                                                "@version",
+                                                "host",
+                                                "port",
+                                                "tags",
+                                                "type",
+                                                "event",
+                                                "log",
+                                                "agent",
+                                                "ecs",
+                                                NULL};
 
 static int is_nxlog_system_key(const char *k)
 {
@@ -48,21 +83,11 @@ static int value_text(const json_t *v, char *tmp, size_t cap, const char **out, 
         *out = json_string_value(v);
         *len = json_string_length(v);
         return 0;
-    case JSON_INTEGER:
-        snprintf(tmp, cap, "%lld", (long long)json_integer_value(v));
-        break;
-    case JSON_REAL:
-        snprintf(tmp, cap, "%.17g", json_real_value(v));
-        break;
-    case JSON_TRUE:
-        snprintf(tmp, cap, "true");
-        break;
-    case JSON_FALSE:
-        snprintf(tmp, cap, "false");
-        break;
-    case JSON_NULL:
-        tmp[0] = '\0';
-        break;
+    case JSON_INTEGER: snprintf(tmp, cap, "%lld", (long long)json_integer_value(v)); break;
+    case JSON_REAL: snprintf(tmp, cap, "%.17g", json_real_value(v)); break;
+    case JSON_TRUE: snprintf(tmp, cap, "true"); break;
+    case JSON_FALSE: snprintf(tmp, cap, "false"); break;
+    case JSON_NULL: tmp[0] = '\0'; break;
     default:
         *heap = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
         if (!*heap)
@@ -188,7 +213,8 @@ static int add_leaves(evtx_event *ev, const json_t *obj)
     const char *k;
     json_t *v;
 
-    json_object_foreach((json_t *)obj, k, v) {
+    json_object_foreach((json_t *)obj, k, v)
+    {
         if (json_is_object(v)) {
             if (add_leaves(ev, v) != 0)
                 return -1;
@@ -208,7 +234,8 @@ static int from_winlogbeat(const json_t *root, evtx_event *ev, char *err, size_t
     if (!id)
         id = path2(root, "event", "code");
     if (!id || event_id_of(id, &ev->event_id) != 0) {
-        snprintf(err, errlen, "no EventID: winlog.event_id %s", id ? "is not a number from 0 to 65535" : "is missing");
+        snprintf(err, errlen, "no EventID: winlog.event_id %s",
+                 id ? "is not a number from 0 to 65535" : "is missing");
         return -1;
     }
     ev->record_id = u64_of(json_object_get(w, "record_id"));
@@ -217,12 +244,11 @@ static int from_winlogbeat(const json_t *root, evtx_event *ev, char *err, size_t
     if (set_first(ev, evtx_event_set_channel, json_object_get(w, "channel"), NULL) != 0 ||
         set_first(ev, evtx_event_set_provider, json_object_get(w, "provider_name"),
                   path2(root, "event", "provider")) != 0 ||
-        set_first(ev, evtx_event_set_computer, json_object_get(w, "computer_name"), path2(root, "host", "name")) != 0)
+        set_first(ev, evtx_event_set_computer, json_object_get(w, "computer_name"),
+                  path2(root, "host", "name")) != 0)
         return -1;
     data = json_object_get(w, "event_data");
-    json_object_foreach((json_t *)data, k, v)
-        if (add_field(ev, k, v) != 0)
-            return -1;
+    json_object_foreach((json_t *)data, k, v) if (add_field(ev, k, v) != 0) return -1;
     data = json_object_get(w, "user_data");
     if (json_is_object(data) && add_leaves(ev, data) != 0)
         return -1;
@@ -236,8 +262,9 @@ static int from_nxlog(const json_t *root, evtx_event *ev, char *err, size_t errl
     json_t *v;
 
     if (!id || event_id_of(id, &ev->event_id) != 0) {
-        snprintf(err, errlen, "no EventID: %s", id ? "EventID is not a number from 0 to 65535"
-                                                   : "neither winlog.event_id (Winlogbeat) nor EventID (NXLog)");
+        snprintf(err, errlen, "no EventID: %s",
+                 id ? "EventID is not a number from 0 to 65535"
+                    : "neither winlog.event_id (Winlogbeat) nor EventID (NXLog)");
         return -1;
     }
     ev->record_id = u64_of(json_object_get(root, "RecordNumber"));
@@ -245,11 +272,10 @@ static int from_nxlog(const json_t *root, evtx_event *ev, char *err, size_t errl
     set_time(ev, json_object_get(root, "@timestamp"), json_object_get(root, "EventTime"));
     if (set_first(ev, evtx_event_set_channel, json_object_get(root, "Channel"), NULL) != 0 ||
         set_first(ev, evtx_event_set_provider, json_object_get(root, "SourceName"), NULL) != 0 ||
-        set_first(ev, evtx_event_set_computer, json_object_get(root, "Hostname"), json_object_get(root, "host")) != 0)
+        set_first(ev, evtx_event_set_computer, json_object_get(root, "Hostname"),
+                  json_object_get(root, "host")) != 0)
         return -1;
-    json_object_foreach((json_t *)root, k, v)
-        if (!is_nxlog_system_key(k) && add_field(ev, k, v) != 0)
-            return -1;
+    json_object_foreach((json_t *)root, k, v) if (!is_nxlog_system_key(k) && add_field(ev, k, v) != 0) return -1;
     return 0;
 }
 
@@ -266,8 +292,8 @@ int evtx_json_format_parse(const char *name, evtx_json_format *out)
     return 0;
 }
 
-int evtx_json_parse_line(const char *line, size_t len, evtx_json_format fmt, evtx_event *ev,
-                         int *dup_keys, char *err, size_t errlen)
+int evtx_json_parse_line(const char *line, size_t len, evtx_json_format fmt, evtx_event *ev, int *dup_keys,
+                         char *err, size_t errlen)
 {
     char dummy[1];
     json_t *root, *src;

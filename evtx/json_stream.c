@@ -15,17 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 struct evtx_json_stream {
     evtx_json_opts o;
     evtx_event ev;
     evtx_stream_stats st;
-    char *buf;          /* the incomplete current line */
+    char *buf; /* the incomplete current line */
     size_t len, cap;
-    uint64_t pos;       /* stream offset of the next byte fed */
-    uint64_t line_off;  /* stream offset where the current line starts */
-    uint64_t line;      /* number of the current line, 0 = unknown */
-    int discarding;     /* the current line is oversized: drop it up to its '\n' */
+    uint64_t pos;      /* stream offset of the next byte fed */
+    uint64_t line_off; /* stream offset where the current line starts */
+    uint64_t line;     /* number of the current line, 0 = unknown */
+    int discarding;    /* the current line is oversized: drop it up to its '\n' */
     uint64_t consumed, consumed_line;
     int stopped;
     char detail[600];
@@ -54,20 +53,11 @@ void evtx_json_free(evtx_json_stream *s)
     free(s);
 }
 
-uint64_t evtx_json_consumed(const evtx_json_stream *s)
-{
-    return s->consumed;
-}
+uint64_t evtx_json_consumed(const evtx_json_stream *s) { return s->consumed; }
 
-uint64_t evtx_json_consumed_line(const evtx_json_stream *s)
-{
-    return s->consumed_line;
-}
+uint64_t evtx_json_consumed_line(const evtx_json_stream *s) { return s->consumed_line; }
 
-const evtx_stream_stats *evtx_json_stats(const evtx_json_stream *s)
-{
-    return &s->st;
-}
+const evtx_stream_stats *evtx_json_stats(const evtx_json_stream *s) { return &s->st; }
 
 static void skip(evtx_json_stream *s, evtx_skip_reason why, const char *msg)
 {
@@ -217,8 +207,8 @@ static int json_piece(void *ctx, const char *data, size_t n)
     return data ? evtx_json_feed(ctx, data, n) : evtx_json_finish(ctx);
 }
 
-int evtx_json_read_file(const char *path, const evtx_json_opts *opts, evtx_stream_stats *stats,
-                       char *err, size_t errlen)
+int evtx_json_read_file(const char *path, const evtx_json_opts *opts, evtx_stream_stats *stats, char *err,
+                        size_t errlen)
 {
     evtx_json_stream *s = evtx_json_new(opts);
     int rc;

@@ -121,8 +121,8 @@ static int samba_digits(const char *s, size_t len, size_t *i, int n, unsigned *o
 
 /* "YYYY?MM?DD?HH:MM:SS[.frac]" with the given date and date/time separators; fills fields and
  * the milliseconds; *i is left after the fraction. */
-static int samba_parse_civil(const char *s, size_t len, size_t *i, char dsep, char tsep,
-                             unsigned f[6], unsigned *ms)
+static int samba_parse_civil(const char *s, size_t len, size_t *i, char dsep, char tsep, unsigned f[6],
+                             unsigned *ms)
 {
     static const char *seps = "??  ::";
     static const int widths[6] = {4, 2, 2, 2, 2, 2};
@@ -206,10 +206,7 @@ static int64_t samba_parse_header_time(const char *s, size_t len, size_t *i)
 
 /* ---- the line dispatcher ----------------------------------------------------------------------- */
 
-static int samba_is_message(const char *s)
-{
-    return strncmp(s, "Kerberos:", 9) == 0 || s[0] == '{';
-}
+static int samba_is_message(const char *s) { return strncmp(s, "Kerberos:", 9) == 0 || s[0] == '{'; }
 
 /*
  * Strips a debug prefix. Returns the message start, or NULL for a header-only line (its time is

@@ -82,7 +82,8 @@ static const char *first_value(const json_t *attr, const char *kind, const char 
 {
     const json_t *acts = json_object_get(attr, "actions"), *act;
     size_t i;
-    json_array_foreach(acts, i, act) {
+    json_array_foreach(acts, i, act)
+    {
         const char *a = jstr(act, "action");
         const json_t *vals = json_object_get(act, "values");
         if (!a || (kind && strcmp(a, kind) != 0))
@@ -110,12 +111,14 @@ static int map_modify(evtx_samba *p, const json_t *b, const char *dn, int64_t t,
     const json_t *attrs = json_object_get(b, "attributes"), *v, *first = NULL;
     const char *k, *first_name = NULL, *value, *action = "replace";
 
-    json_object_foreach((json_t *)attrs, k, v) {
+    json_object_foreach((json_t *)attrs, k, v)
+    {
         if (is_ignored_attribute(k))
             continue;
         if (strcasecmp(k, "nTSecurityDescriptor") == 0) {
             if (samba_event_begin(p, ev, 4907, t) != 0 || samba_add(ev, "ObjectServer", "DS", 2) != 0 ||
-                samba_add(ev, "ObjectName", dn, (size_t)-1) != 0 || samba_add(ev, "ObjectDN", dn, (size_t)-1) != 0)
+                samba_add(ev, "ObjectName", dn, (size_t)-1) != 0 ||
+                samba_add(ev, "ObjectDN", dn, (size_t)-1) != 0)
                 return -1;
             return add_common(ev, b) == 0 ? 1 : -1;
         }
@@ -198,7 +201,8 @@ int samba_dsdb_message(evtx_samba *p, const json_t *root, const char *type, int6
     else if (op && dn && strcmp(op, "Delete") == 0)
         rc = samba_event_begin(p, ev, 4726, time_ms) != 0 || samba_add(ev, "ObjectDN", dn, (size_t)-1) != 0 ||
                      add_rdn_value(ev, "TargetUserName", dn) != 0 || add_common(ev, b) != 0
-                 ? -1 : 1;
+                 ? -1
+                 : 1;
     else if (op && dn && strcmp(op, "Modify") == 0)
         rc = map_modify(p, b, dn, time_ms, ev);
     if (rc < 0)

@@ -37,11 +37,9 @@ typedef struct samba_str {
 } samba_str;
 
 /* The KDC text log message after "Kerberos: " (NUL-terminated, no line end). */
-int samba_kdc_message(evtx_samba *p, const char *msg, int64_t time_ms, evtx_event *ev, char *err,
-                      size_t errlen);
+int samba_kdc_message(evtx_samba *p, const char *msg, int64_t time_ms, evtx_event *ev, char *err, size_t errlen);
 /* One JSON audit line (NUL-terminated, valid UTF-8). */
-int samba_json_message(evtx_samba *p, const char *json, size_t len, evtx_event *ev, char *err,
-                       size_t errlen);
+int samba_json_message(evtx_samba *p, const char *json, size_t len, evtx_event *ev, char *err, size_t errlen);
 
 /* One directory change audit (dsdbChange, passwordChange, groupChange; samba_dsdb.c): 1 and ev
  * filled when it maps to a Windows event, 0 when it does not, -1 on error. */

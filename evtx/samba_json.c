@@ -186,8 +186,7 @@ static int map_logon(evtx_event *ev, const json_t *a, const char *status, int ok
     return 0;
 }
 
-int samba_json_message(evtx_samba *p, const char *json, size_t len, evtx_event *ev, char *err,
-                       size_t errlen)
+int samba_json_message(evtx_samba *p, const char *json, size_t len, evtx_event *ev, char *err, size_t errlen)
 {
     json_error_t jerr;
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr), *a;

@@ -112,18 +112,40 @@ static const struct {
     const char *name;
     uint32_t code;
 } kdc_errors[] = {
-    {"ERR_NAME_EXP", 0x1},          {"ERR_SERVICE_EXP", 0x2},      {"ERR_BAD_PVNO", 0x3},
-    {"ERR_C_OLD_MAST_KVNO", 0x4},   {"ERR_S_OLD_MAST_KVNO", 0x5},  {"ERR_C_PRINCIPAL_UNKNOWN", 0x6},
-    {"ERR_S_PRINCIPAL_UNKNOWN", 0x7}, {"ERR_PRINCIPAL_NOT_UNIQUE", 0x8}, {"ERR_NULL_KEY", 0x9},
-    {"ERR_CANNOT_POSTDATE", 0xa},   {"ERR_NEVER_VALID", 0xb},      {"ERR_POLICY", 0xc},
-    {"ERR_BADOPTION", 0xd},         {"ERR_ETYPE_NOSUPP", 0xe},     {"ERR_SUMTYPE_NOSUPP", 0xf},
-    {"ERR_PADATA_TYPE_NOSUPP", 0x10}, {"ERR_TRTYPE_NOSUPP", 0x11}, {"ERR_CLIENT_REVOKED", 0x12},
-    {"ERR_SERVICE_REVOKED", 0x13},  {"ERR_TGT_REVOKED", 0x14},     {"ERR_CLIENT_NOTYET", 0x15},
-    {"ERR_SERVICE_NOTYET", 0x16},   {"ERR_KEY_EXPIRED", 0x17},     {"ERR_PREAUTH_FAILED", 0x18},
-    {"ERR_PREAUTH_REQUIRED", 0x19}, {"ERR_SERVER_NOMATCH", 0x1a},  {"ERR_MUST_USE_USER2USER", 0x1b},
-    {"ERR_PATH_NOT_ACCEPTED", 0x1c}, {"ERR_SVC_UNAVAILABLE", 0x1d}, {"KRB5KRB_AP_ERR_SKEW", 0x25},
-    {"KRB5KRB_AP_ERR_BADMATCH", 0x24}, {"KRB5KRB_AP_ERR_MODIFIED", 0x29},
-    {"KRB5KDC_ERR_WRONG_REALM", 0x44}, {"ERR_WRONG_REALM", 0x44},
+    {"ERR_NAME_EXP", 0x1},
+    {"ERR_SERVICE_EXP", 0x2},
+    {"ERR_BAD_PVNO", 0x3},
+    {"ERR_C_OLD_MAST_KVNO", 0x4},
+    {"ERR_S_OLD_MAST_KVNO", 0x5},
+    {"ERR_C_PRINCIPAL_UNKNOWN", 0x6},
+    {"ERR_S_PRINCIPAL_UNKNOWN", 0x7},
+    {"ERR_PRINCIPAL_NOT_UNIQUE", 0x8},
+    {"ERR_NULL_KEY", 0x9},
+    {"ERR_CANNOT_POSTDATE", 0xa},
+    {"ERR_NEVER_VALID", 0xb},
+    {"ERR_POLICY", 0xc},
+    {"ERR_BADOPTION", 0xd},
+    {"ERR_ETYPE_NOSUPP", 0xe},
+    {"ERR_SUMTYPE_NOSUPP", 0xf},
+    {"ERR_PADATA_TYPE_NOSUPP", 0x10},
+    {"ERR_TRTYPE_NOSUPP", 0x11},
+    {"ERR_CLIENT_REVOKED", 0x12},
+    {"ERR_SERVICE_REVOKED", 0x13},
+    {"ERR_TGT_REVOKED", 0x14},
+    {"ERR_CLIENT_NOTYET", 0x15},
+    {"ERR_SERVICE_NOTYET", 0x16},
+    {"ERR_KEY_EXPIRED", 0x17},
+    {"ERR_PREAUTH_FAILED", 0x18},
+    {"ERR_PREAUTH_REQUIRED", 0x19},
+    {"ERR_SERVER_NOMATCH", 0x1a},
+    {"ERR_MUST_USE_USER2USER", 0x1b},
+    {"ERR_PATH_NOT_ACCEPTED", 0x1c},
+    {"ERR_SVC_UNAVAILABLE", 0x1d},
+    {"KRB5KRB_AP_ERR_SKEW", 0x25},
+    {"KRB5KRB_AP_ERR_BADMATCH", 0x24},
+    {"KRB5KRB_AP_ERR_MODIFIED", 0x29},
+    {"KRB5KDC_ERR_WRONG_REALM", 0x44},
+    {"ERR_WRONG_REALM", 0x44},
 };
 
 static uint32_t kdc_status(samba_str t)
@@ -146,11 +168,21 @@ uint32_t samba_ticket_options(const char *flags, size_t len)
         const char *name;
         unsigned bit;
     } names[] = {
-        {"reserved", 0},       {"forwardable", 1},      {"forwarded", 2},
-        {"proxiable", 3},      {"proxy", 4},            {"allow-postdate", 5},
-        {"postdated", 6},      {"renewable", 8},        {"cname-in-addl-tkt", 14},
-        {"canonicalize", 15},  {"request-anonymous", 16}, {"disable-transited-check", 26},
-        {"renewable-ok", 27},  {"enc-tkt-in-skey", 28}, {"renew", 30},
+        {"reserved", 0},
+        {"forwardable", 1},
+        {"forwarded", 2},
+        {"proxiable", 3},
+        {"proxy", 4},
+        {"allow-postdate", 5},
+        {"postdated", 6},
+        {"renewable", 8},
+        {"cname-in-addl-tkt", 14},
+        {"canonicalize", 15},
+        {"request-anonymous", 16},
+        {"disable-transited-check", 26},
+        {"renewable-ok", 27},
+        {"enc-tkt-in-skey", 28},
+        {"renew", 30},
         {"validate", 31},
     };
     uint32_t v = 0;
@@ -261,8 +293,8 @@ static int kdc_add_etypes(evtx_event *ev, samba_str etype)
 }
 
 /* "TGS-REQ STATUS addr client server key=value...": the 4769. */
-static int kdc_tgs_result(evtx_samba *p, const char *rest, int64_t time_ms, evtx_event *ev,
-                          char *err, size_t errlen)
+static int kdc_tgs_result(evtx_samba *p, const char *rest, int64_t time_ms, evtx_event *ev, char *err,
+                          size_t errlen)
 {
     samba_str tok[KDC_MAX_TOKENS], v, client;
     size_t n = kdc_tokenize(rest, tok, KDC_MAX_TOKENS), at;
@@ -291,12 +323,10 @@ static int kdc_tgs_result(evtx_samba *p, const char *rest, int64_t time_ms, evtx
         account = p->resolve_spn(p->resolve_ctx, spn_z);
 
     if (samba_event_begin(p, ev, 4769, time_ms) != 0 ||
-        samba_add(ev, "TargetUserName", client_z, (size_t)-1) != 0 ||
-        kdc_add_realm(ev, client) != 0 ||
+        samba_add(ev, "TargetUserName", client_z, (size_t)-1) != 0 || kdc_add_realm(ev, client) != 0 ||
         samba_add(ev, "ServiceName", account ? account : spn_z, (size_t)-1) != 0 ||
         samba_add(ev, "ServicePrincipal", spn_z, (size_t)-1) != 0 ||
-        samba_add_address(ev, tok[1].p, tok[1].len) != 0 ||
-        samba_add_hex(ev, "Status", status) != 0)
+        samba_add_address(ev, tok[1].p, tok[1].len) != 0 || samba_add_hex(ev, "Status", status) != 0)
         goto oom;
     if (kdc_kv(tok, 4, n, "etype", &v) && kdc_add_etypes(ev, v) != 0)
         goto oom;
@@ -322,8 +352,7 @@ out:
     return rc;
 }
 
-int samba_kdc_message(evtx_samba *p, const char *msg, int64_t time_ms, evtx_event *ev, char *err,
-                      size_t errlen)
+int samba_kdc_message(evtx_samba *p, const char *msg, int64_t time_ms, evtx_event *ev, char *err, size_t errlen)
 {
     samba_str first[2];
     size_t n;

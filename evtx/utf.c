@@ -24,15 +24,15 @@ static size_t utf8_seq_len(const unsigned char *s, size_t len)
     else if (c >= 0xE0 && c <= 0xEF) {
         need = 3;
         if (c == 0xE0)
-            lo = 0xA0;       /* no overlong forms */
+            lo = 0xA0; /* no overlong forms */
         else if (c == 0xED)
-            hi = 0x9F;       /* no surrogates */
+            hi = 0x9F; /* no surrogates */
     } else if (c >= 0xF0 && c <= 0xF4) {
         need = 4;
         if (c == 0xF0)
             lo = 0x90;
         else if (c == 0xF4)
-            hi = 0x8F;       /* <= U+10FFFF */
+            hi = 0x8F; /* <= U+10FFFF */
     } else
         return 0;
     if (len < need)
@@ -155,8 +155,7 @@ char *evtx_utf16_to_utf8(const uint16_t *s, size_t nunits)
         return NULL;
     for (size_t i = 0; i < nunits; i++) {
         unsigned long cp = s[i];
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < nunits && s[i + 1] >= 0xDC00 &&
-            s[i + 1] <= 0xDFFF) {
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < nunits && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (s[i + 1] - 0xDC00u);
             i++;
         } else if (cp >= 0xD800 && cp <= 0xDFFF)

@@ -41,7 +41,8 @@ int evtx_raw_view_open(evtx_raw_view *v, const char *rec, size_t len)
         return 0;
     /* inside: only <Data Name="..."> / <Data Name='...'> elements and their end tags */
     for (p = body; (p = memchr(p, '<', (size_t)(close - p))) != NULL; p++)
-        if (!starts(p, close, "<Data Name=\"") && !starts(p, close, "<Data Name='") && !starts(p, close, "</Data>"))
+        if (!starts(p, close, "<Data Name=\"") && !starts(p, close, "<Data Name='") &&
+            !starts(p, close, "</Data>"))
             return 0;
     v->data = body;
     v->len = (size_t)(close - body);

@@ -22,13 +22,13 @@
 
 struct xml_record_parser {
     xmlTextReaderPtr reader;
-    char *fix, *fix2;          /* sanitised copies of a record that needed repair */
+    char *fix, *fix2; /* sanitised copies of a record that needed repair */
     size_t fix_cap, fix2_cap;
-    char *val;                 /* text of the element being captured */
+    char *val; /* text of the element being captured */
     size_t val_len, val_cap;
-    char *name;                /* name of the field being captured */
+    char *name; /* name of the field being captured */
     size_t name_cap;
-    char xml_err[256];         /* first libxml2 error of the current record */
+    char xml_err[256]; /* first libxml2 error of the current record */
 };
 
 enum section { SEC_NONE, SEC_SYSTEM, SEC_EVENTDATA, SEC_USERDATA, SEC_OTHER };
@@ -139,8 +139,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     size_t n;
     if (!e || e->level < XML_ERR_ERROR || p->xml_err[0])
         return;
-    snprintf(p->xml_err, sizeof p->xml_err, "line %d: %s", e->line,
-             e->message ? e->message : "XML error");
+    snprintf(p->xml_err, sizeof p->xml_err, "line %d: %s", e->line, e->message ? e->message : "XML error");
     n = strlen(p->xml_err);
     while (n > 0 && (p->xml_err[n - 1] == '\n' || p->xml_err[n - 1] == ' '))
         p->xml_err[--n] = '\0';
@@ -154,8 +153,7 @@ int xml_record_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
     uint64_t v = 0;
     while (i < end && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
         i++;
-    while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r' ||
-                       s[end - 1] == '\n'))
+    while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r' || s[end - 1] == '\n'))
         end--;
     if (i == end)
         return -1;
@@ -180,8 +178,8 @@ int xml_record_peek_id(const char *xml, size_t len, unsigned *id)
             return 0;
         if (p[1] == '!' || p[1] == '?') /* a comment or CDATA could hide a decoy EventID */
             return 0;
-        if (memcmp(p + 1, "EventID", 7) != 0 || (p[8] != '>' && p[8] != ' ' && p[8] != '\t' &&
-                                                 p[8] != '\r' && p[8] != '\n')) {
+        if (memcmp(p + 1, "EventID", 7) != 0 ||
+            (p[8] != '>' && p[8] != ' ' && p[8] != '\t' && p[8] != '\r' && p[8] != '\n')) {
             p++;
             continue;
         }
@@ -259,14 +257,10 @@ static int commit(xml_record_parser *p, struct walk *w, evtx_event *ev)
     case CAP_RECORDID:
         ev->record_id = xml_record_parse_u64(val, p->val_len, UINT64_MAX, &v) == 0 ? v : 0;
         return 0;
-    case CAP_CHANNEL:
-        return evtx_event_set_channel(ev, val, p->val_len);
-    case CAP_COMPUTER:
-        return evtx_event_set_computer(ev, val, p->val_len);
-    case CAP_FIELD:
-        return evtx_event_add_field(ev, p->name, val, p->val_len);
-    case CAP_NONE:
-        break;
+    case CAP_CHANNEL: return evtx_event_set_channel(ev, val, p->val_len);
+    case CAP_COMPUTER: return evtx_event_set_computer(ev, val, p->val_len);
+    case CAP_FIELD: return evtx_event_add_field(ev, p->name, val, p->val_len);
+    case CAP_NONE: break;
     }
     return 0;
 }
@@ -378,13 +372,11 @@ static int walk_record(xml_record_parser *p, struct walk *w, evtx_event *ev)
             if (depth == 1)
                 w->sect = SEC_NONE;
             break;
-        default:
-            break;
+        default: break;
         }
     }
     if (ret < 0) {
-        snprintf(w->err, w->errlen, "not well-formed XML: %s",
-                 p->xml_err[0] ? p->xml_err : "parse error");
+        snprintf(w->err, w->errlen, "not well-formed XML: %s", p->xml_err[0] ? p->xml_err : "parse error");
         return -1;
     }
     if (!w->have_id) {
@@ -395,8 +387,7 @@ static int walk_record(xml_record_parser *p, struct walk *w, evtx_event *ev)
 }
 
 /* One pass of the reader over xml[0..len). */
-static int parse_once(xml_record_parser *p, const char *xml, size_t len, evtx_event *ev,
-                      char *err, size_t errlen)
+static int parse_once(xml_record_parser *p, const char *xml, size_t len, evtx_event *ev, char *err, size_t errlen)
 {
     const int opts = XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS;
     struct walk w = {SEC_NONE, CAP_NONE, 0, 0, err, errlen};
@@ -424,8 +415,7 @@ static int parse_once(xml_record_parser *p, const char *xml, size_t len, evtx_ev
     return 0;
 }
 
-int xml_record_parse(xml_record_parser *p, const char *xml, size_t len, evtx_event *ev,
-                     char *err, size_t errlen)
+int xml_record_parse(xml_record_parser *p, const char *xml, size_t len, evtx_event *ev, char *err, size_t errlen)
 {
     char dummy[1];
 

@@ -14,8 +14,7 @@ xml_record_parser *xml_record_parser_new(void);
 void xml_record_parser_free(xml_record_parser *p);
 
 /* Parses one <Event> record into ev (reset first). -1 = malformed (err says why) or no memory. */
-int xml_record_parse(xml_record_parser *p, const char *xml, size_t len, evtx_event *ev,
-                     char *err, size_t errlen);
+int xml_record_parse(xml_record_parser *p, const char *xml, size_t len, evtx_event *ev, char *err, size_t errlen);
 
 /* Cheap scan for System/EventID without parsing. Returns 1 and sets *id when the text states it
  * unambiguously, 0 when only a full parse can tell. */

@@ -25,14 +25,14 @@ struct evtx_xml_stream {
     xml_record_parser *parser;
     evtx_event ev;
     evtx_stream_stats st;
-    char *buf;         /* bytes not yet consumed */
+    char *buf; /* bytes not yet consumed */
     size_t len, cap;
-    uint64_t buf_off;  /* stream offset of buf[0] */
+    uint64_t buf_off; /* stream offset of buf[0] */
     enum split_state state;
-    size_t rec;        /* S_RECORD: start of the record in buf */
-    size_t scan;       /* where scanning resumes */
+    size_t rec;  /* S_RECORD: start of the record in buf */
+    size_t scan; /* where scanning resumes */
     uint64_t consumed;
-    int stopped;       /* non-zero value a callback stopped us with */
+    int stopped; /* non-zero value a callback stopped us with */
     char detail[512];
 };
 
@@ -65,15 +65,9 @@ void evtx_xml_free(evtx_xml_stream *s)
     free(s);
 }
 
-uint64_t evtx_xml_consumed(const evtx_xml_stream *s)
-{
-    return s->consumed;
-}
+uint64_t evtx_xml_consumed(const evtx_xml_stream *s) { return s->consumed; }
 
-const evtx_stream_stats *evtx_xml_stats(const evtx_xml_stream *s)
-{
-    return &s->st;
-}
+const evtx_stream_stats *evtx_xml_stats(const evtx_xml_stream *s) { return &s->st; }
 
 static void skip(evtx_xml_stream *s, evtx_skip_reason why, uint64_t offset, const char *msg)
 {
@@ -84,8 +78,7 @@ static void skip(evtx_xml_stream *s, evtx_skip_reason why, uint64_t offset, cons
     else
         s->st.truncated++;
     if (s->o.on_skip) {
-        snprintf(s->detail, sizeof s->detail, "record at offset %llu: %s",
-                 (unsigned long long)offset, msg);
+        snprintf(s->detail, sizeof s->detail, "record at offset %llu: %s", (unsigned long long)offset, msg);
         s->o.on_skip(s->o.ctx, why, offset, s->detail);
     }
 }
@@ -109,8 +102,8 @@ static int handle_record(evtx_xml_stream *s, size_t start, size_t end)
 
     s->st.records++;
     if (n > EVTX_RECORD_MAX) {
-        snprintf(err, sizeof err, "%llu bytes, larger than the %d-byte limit",
-                 (unsigned long long)n, EVTX_RECORD_MAX);
+        snprintf(err, sizeof err, "%llu bytes, larger than the %d-byte limit", (unsigned long long)n,
+                 EVTX_RECORD_MAX);
         skip(s, EVTX_SKIP_OVERSIZED, off, err);
         s->consumed = end_off;
         return 0;
@@ -141,10 +134,7 @@ static int handle_record(evtx_xml_stream *s, size_t start, size_t end)
     return 0;
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 /* Kind of tag at buf[i] ('<'): 1 "<Event", 2 "</Event", 0 neither, -1 need more bytes. */
 static int tag_kind(const evtx_xml_stream *s, size_t i)
@@ -267,8 +257,7 @@ static int split(evtx_xml_stream *s)
     }
     if (s->state == S_RECORD && s->len - s->rec > EVTX_RECORD_MAX) {
         char msg[96];
-        snprintf(msg, sizeof msg, "larger than the %d-byte limit (rest skipped up to </Event>)",
-                 EVTX_RECORD_MAX);
+        snprintf(msg, sizeof msg, "larger than the %d-byte limit (rest skipped up to </Event>)", EVTX_RECORD_MAX);
         skip(s, EVTX_SKIP_OVERSIZED, s->buf_off + s->rec, msg);
         s->state = S_DISCARD;
     }
@@ -337,8 +326,8 @@ static int xml_piece(void *ctx, const char *data, size_t n)
     return data ? evtx_xml_feed(ctx, data, n) : evtx_xml_finish(ctx);
 }
 
-int evtx_xml_read_file(const char *path, const evtx_xml_opts *opts, evtx_stream_stats *stats,
-                       char *err, size_t errlen)
+int evtx_xml_read_file(const char *path, const evtx_xml_opts *opts, evtx_stream_stats *stats, char *err,
+                       size_t errlen)
 {
     evtx_xml_stream *s = evtx_xml_new(opts);
     int rc;

@@ -31,11 +31,9 @@ char *check_test_alert(void)
         snprintf(id + 2 * i, 3, "%02x", rnd[i]);
     doc = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:i, s:i, s:{s:s, s:s}, s:{s:s}, s:{s:i, s:s, s:s, s:s},"
                     " s:{s:s, s:s}}",
-                    "id", id, "@timestamp", when, "test", 1, "action", "test", "severity", "low",
-                    "summary", "ADDecoy test alert from `decoysvc check`: no decoy was touched",
-                    "count", 1, "severity_score", 10,
-                    "decoy", "name", "(test)", "kind", "test",
-                    "host", "name", host,
+                    "id", id, "@timestamp", when, "test", 1, "action", "test", "severity", "low", "summary",
+                    "ADDecoy test alert from `decoysvc check`: no decoy was touched", "count", 1,
+                    "severity_score", 10, "decoy", "name", "(test)", "kind", "test", "host", "name", host,
                     "event", "code", 0, "kind", "alert", "dataset", "addecoy.alert", "action", "test",
                     "observer", "product", "ADDecoy", "version", ADDECOY_VERSION);
     if (!doc)
@@ -123,7 +121,7 @@ int svc_check(const char *config_path, int send)
         goto out;
     }
     printf("config    %s: valid\n", config_path);
-    {   /* an https:// inventory is fetched (into the state directory's cache) as run would */
+    { /* an https:// inventory is fetched (into the state directory's cache) as run would */
         svc_logger lg = svc_logger_stderr(SVC_LOG_WARN);
         inventory_source *src = NULL;
         char *path = NULL;

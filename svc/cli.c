@@ -29,9 +29,8 @@ static const char usage_main[] =
     "  status  --config FILE [--format text|json]\n"
     "                                      is the service running and healthy (exit 0/1/2)\n";
 /* then the Windows service's commands (svc_service_usage), then: */
-static const char usage_main_end[] =
-    "\n"
-    "  --help, --version\n";
+static const char usage_main_end[] = "\n"
+                                     "  --help, --version\n";
 
 static const char usage_run[] =
     "usage: decoysvc run --config FILE [--once] [--verbose]\n"
@@ -297,7 +296,8 @@ static int cmd_status(int argc, char **argv)
                 return 2;
             m = strtol(v, &end, 10);
             if (*end || m < 1 || m > 100000) {
-                fprintf(stderr, "decoysvc status: --max-pending-age takes minutes from 1 to 100000, not '%s'\n", v);
+                fprintf(stderr,
+                        "decoysvc status: --max-pending-age takes minutes from 1 to 100000, not '%s'\n", v);
                 return 2;
             }
             o.max_pending_age_s = (int64_t)m * 60;
@@ -322,8 +322,10 @@ int svc_main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
         const char *usage;
-    } cmds[] = {{"run", cmd_run, usage_run}, {"hunt", cmd_hunt, usage_hunt}, {"check", cmd_check, usage_check},
-                 {"status", cmd_status, usage_status}};
+    } cmds[] = {{"run", cmd_run, usage_run},
+                {"hunt", cmd_hunt, usage_hunt},
+                {"check", cmd_check, usage_check},
+                {"status", cmd_status, usage_status}};
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         put_usage(argc < 2 ? stderr : stdout, usage_main);

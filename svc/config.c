@@ -44,15 +44,19 @@ typedef struct root_opts {
     double poll_ms, inventory_poll_seconds;
 } root_opts;
 typedef struct section_opts {
-    double interval_seconds, max_mb, window_seconds;                          /* heartbeat, spool, throttle */
-    double interval_hours, st_seconds, expect_within_seconds; char *canary, *keytab, *principal; /* self_test */
+    double interval_seconds, max_mb, window_seconds; /* heartbeat, spool, throttle */
+    double interval_hours, st_seconds, expect_within_seconds;
+    char *canary, *keytab, *principal; /* self_test */
 } section_opts;
 
 static const opt_def ROOT_OPTS[] = {
-    OPT_S(root_opts, inventory, "inventory", OPT_NEEDED | OPT_NONEMPTY, NULL, "the decoy inventory: a file or an https:// URL"),
-    OPT_N(root_opts, inventory_poll_seconds, "inventory_poll_seconds", 300, 1, 86400, "URL inventory: poll interval"),
+    OPT_S(root_opts, inventory, "inventory", OPT_NEEDED | OPT_NONEMPTY, NULL,
+          "the decoy inventory: a file or an https:// URL"),
+    OPT_N(root_opts, inventory_poll_seconds, "inventory_poll_seconds", 300, 1, 86400,
+          "URL inventory: poll interval"),
     OPT_S(root_opts, inventory_ca_file, "inventory_ca_file", OPT_NONEMPTY, NULL, "URL inventory: PEM CA bundle"),
-    OPT_S(root_opts, inventory_token_file, "inventory_token_file", OPT_NONEMPTY, NULL, "URL inventory: bearer token file"),
+    OPT_S(root_opts, inventory_token_file, "inventory_token_file", OPT_NONEMPTY, NULL,
+          "URL inventory: bearer token file"),
     OPT_S(root_opts, state_dir, "state_dir", OPT_NEEDED | OPT_NONEMPTY, NULL, "spool and checkpoints"),
     OPT_C("inputs", OPT_NEEDED, "event sources (CONFIG_INPUT_MAP)"),
     OPT_C("sinks", OPT_NEEDED, "alert destinations (svc/sink)"),
@@ -79,8 +83,8 @@ static const opt_def THROTTLE_OPTS[] = {
 };
 static const opt_def SELF_TEST_OPTS[] = {
     OPT_N(section_opts, interval_hours, "interval_hours", 0, 0, 24 * 365, "how often the self-trip runs (0 = off)"),
-    {"interval_seconds", OPT_NUM, OPT_TESTS, offsetof(section_opts, st_seconds), NULL, 0, 0, 365 * 86400, NULL, 0,
-     "the same in seconds, for tests"},
+    {"interval_seconds", OPT_NUM, OPT_TESTS, offsetof(section_opts, st_seconds), NULL, 0, 0, 365 * 86400,
+     NULL, 0, "the same in seconds, for tests"},
     OPT_S(section_opts, canary, "canary", OPT_NONEMPTY, NULL, "a decoy with an SPN"),
     OPT_N(section_opts, expect_within_seconds, "expect_within_seconds", 120, 1, 86400, "wait for the 4769"),
     OPT_S(section_opts, keytab, "keytab", OPT_NONEMPTY, NULL, "POSIX: the self-test principal's keytab"),
@@ -95,8 +99,8 @@ static const opt_map SELF_TEST_MAP = {"self_test", ".", NULL, SELF_TEST_OPTS};
 
 void svc_config_list_keys(FILE *out)
 {
-    static const opt_map *const maps[] = {&ROOT_MAP,  &HEARTBEAT_MAP, &SPOOL_MAP,       &THROTTLE_MAP,
-                                          &SELF_TEST_MAP, &CONFIG_INPUT_MAP};
+    static const opt_map *const maps[] = {&ROOT_MAP,     &HEARTBEAT_MAP, &SPOOL_MAP,
+                                          &THROTTLE_MAP, &SELF_TEST_MAP, &CONFIG_INPUT_MAP};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         opt_list(out, maps[i]);
 }
@@ -133,7 +137,8 @@ static int parse_throttle(svc_config *cfg, const json_t *root, const char *file,
         cfg->allowlist = calloc(json_array_size(arr), sizeof *cfg->allowlist);
         if (!cfg->allowlist)
             return -1;
-        json_array_foreach(arr, i, v) {
+        json_array_foreach(arr, i, v)
+        {
             if (!json_is_string(v)) {
                 CFG_ERR("%s: throttle.allowlist[%zu]: must be a string such as \"10.1.2.0/24\"", file, i);
                 return -1;
@@ -150,12 +155,14 @@ static void resolve_sink_paths(const char *cfgpath, json_t *sinks)
     size_t i;
     json_t *sink;
 
-    json_array_foreach(sinks, i, sink) {
+    json_array_foreach(sinks, i, sink)
+    {
         const char *key;
         json_t *v;
         if (!json_is_object(sink))
             continue;
-        json_object_foreach(sink, key, v) {
+        json_object_foreach(sink, key, v)
+        {
             size_t n = strlen(key);
             char *abs;
             if (!json_is_string(v) || (strcmp(key, "path") != 0 && (n < 5 || strcmp(key + n - 5, "_file") != 0)))
@@ -177,7 +184,8 @@ static int parse_inventory_source(svc_config *cfg, const json_t *root, const roo
     if (!inventory_is_url(o->inventory)) {
         if (o->inventory_ca_file || o->inventory_token_file || json_object_get(root, "inventory_poll_seconds")) {
             CFG_ERR("%s: inventory_ca_file, inventory_token_file and inventory_poll_seconds are only for an "
-                    "https:// inventory", file);
+                    "https:// inventory",
+                    file);
             return -1;
         }
         cfg->inventory = svc_config_resolve(file, o->inventory);
@@ -189,7 +197,8 @@ static int parse_inventory_source(svc_config *cfg, const json_t *root, const roo
     }
     cfg->inventory = dupstr(o->inventory);
     cfg->inventory_ca_file = o->inventory_ca_file ? svc_config_resolve(file, o->inventory_ca_file) : NULL;
-    cfg->inventory_token_file = o->inventory_token_file ? svc_config_resolve(file, o->inventory_token_file) : NULL;
+    cfg->inventory_token_file =
+        o->inventory_token_file ? svc_config_resolve(file, o->inventory_token_file) : NULL;
     cfg->inventory_poll_ms = (int64_t)(o->inventory_poll_seconds * 1000);
     return 0;
 }
@@ -244,7 +253,8 @@ static int parse_root(svc_config *cfg, json_t *root, char *err, size_t errlen)
         CFG_ERR("%s: the configuration must be a JSON object", file);
         return -1;
     }
-    if (opt_check_known(root, maps, 1, 0, file, err, errlen) || opt_parse(&ROOT_MAP, root, -1, &o, file, err, errlen))
+    if (opt_check_known(root, maps, 1, 0, file, err, errlen) ||
+        opt_parse(&ROOT_MAP, root, -1, &o, file, err, errlen))
         goto out;
     cfg->log_level = (svc_log_level)o.log_level;
     if (!o.inventory) {
@@ -314,7 +324,8 @@ void svc_config_free(svc_config *cfg)
 {
     for (size_t i = 0; i < cfg->ninputs; i++) {
         svc_input_conf *in = &cfg->inputs[i];
-        free(in->name), free(in->path), free(in->auth_log), free(in->kdc_log), free(in->dsdb_log), free(in->computer);
+        free(in->name), free(in->path), free(in->auth_log), free(in->kdc_log), free(in->dsdb_log),
+            free(in->computer);
         for (size_t j = 0; j < in->nchannels; j++)
             free(in->channels[j]);
     }

@@ -25,7 +25,8 @@ static const opt_def INPUT_OPTS[] = {
     OPT_E(input_opts, start, "start", "beginning|end|oldest|future", 0, "where to begin without a checkpoint"),
     {"auth_log", OPT_STR, OPT_NONEMPTY, offsetof(input_opts, auth_log), NULL, 0, 0, 0, NULL, IN_SAMBA,
      "Samba's JSON authentication audit log"},
-    {"kdc_log", OPT_STR, OPT_NONEMPTY, offsetof(input_opts, kdc_log), NULL, 0, 0, 0, NULL, IN_SAMBA, "Samba's KDC log"},
+    {"kdc_log", OPT_STR, OPT_NONEMPTY, offsetof(input_opts, kdc_log), NULL, 0, 0, 0, NULL, IN_SAMBA,
+     "Samba's KDC log"},
     {"dsdb_log", OPT_STR, OPT_NONEMPTY, offsetof(input_opts, dsdb_log), NULL, 0, 0, 0, NULL, IN_SAMBA,
      "Samba's directory change audit log"},
     {"computer", OPT_STR, OPT_NONEMPTY, offsetof(input_opts, computer), "samba-dc", 0, 0, 0, NULL, IN_SAMBA,
@@ -33,15 +34,15 @@ static const opt_def INPUT_OPTS[] = {
     {"channels", OPT_CUSTOM, 0, 0, NULL, 0, 0, 0, NULL, IN_EVENTLOG, "event log channels (default [\"Security\"])"},
     {"render", OPT_ENUM, 0, offsetof(input_opts, render), NULL, 0, 0, 0, "xml|values", IN_EVENTLOG,
      "whole events as XML, or only the detector's values"},
-    OPT_N(input_opts, blind_min, "blind_after_minutes", -1, 0, 10080, "no event for this long = sensor_blind (0 = off)"),
+    OPT_N(input_opts, blind_min, "blind_after_minutes", -1, 0, 10080,
+          "no event for this long = sensor_blind (0 = off)"),
     {"blind_after_seconds", OPT_NUM, OPT_TESTS, offsetof(input_opts, blind_sec), NULL, -1, 0, 604800, NULL, 0,
      "the same in seconds, for tests"},
     OPT_END,
 };
 const opt_map CONFIG_INPUT_MAP = {"input", ".", "xml|json|samba|eventlog", INPUT_OPTS};
 
-static int parse_json_format(const json_t *obj, evtx_json_format *out, const char *where, char *err,
-                             size_t errlen)
+static int parse_json_format(const json_t *obj, evtx_json_format *out, const char *where, char *err, size_t errlen)
 {
     json_t *v = json_object_get(obj, "format");
     if (!v)
@@ -53,8 +54,7 @@ static int parse_json_format(const json_t *obj, evtx_json_format *out, const cha
     return 0;
 }
 
-static int parse_channels(const json_t *obj, svc_input_conf *in, const char *where, char *err,
-                          size_t errlen)
+static int parse_channels(const json_t *obj, svc_input_conf *in, const char *where, char *err, size_t errlen)
 {
     json_t *arr = json_object_get(obj, "channels");
     size_t i;
@@ -69,7 +69,8 @@ static int parse_channels(const json_t *obj, svc_input_conf *in, const char *whe
         CFG_ERR("%s.channels: must be an array of 1 to %d channel names", where, SVC_MAX_CHANNELS);
         return -1;
     }
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         if (!json_is_string(v) || json_string_length(v) == 0) {
             CFG_ERR("%s.channels[%zu]: must be a channel name such as \"Security\"", where, i);
             return -1;
@@ -83,7 +84,9 @@ static int parse_channels(const json_t *obj, svc_input_conf *in, const char *whe
  * all the time), off for an XML or JSON file; "blind_after_seconds" exists for tests. */
 static int blind_after(const input_opts *o, svc_input_conf *in, const char *where, char *err, size_t errlen)
 {
-    double min = o->blind_min >= 0 ? o->blind_min : in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? 0 : 60;
+    double min = o->blind_min >= 0                                         ? o->blind_min
+                 : in->type == SVC_INPUT_XML || in->type == SVC_INPUT_JSON ? 0
+                                                                           : 60;
 
     if (o->blind_min >= 0 && o->blind_sec >= 0) {
         CFG_ERR("%s: give blind_after_minutes or blind_after_seconds (for tests), not both", where);
@@ -125,12 +128,12 @@ static int input_type(const json_t *obj, svc_input_type *t, const char *where, c
     return -1;
 }
 
-static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *in, const char *where, char *err,
-                       size_t errlen)
+static int parse_input(const char *cfgpath, const json_t *obj, svc_input_conf *in, const char *where,
+                       char *err, size_t errlen)
 {
     static const opt_map *const maps[] = {&CONFIG_INPUT_MAP};
-    static const int variant[] = {[SVC_INPUT_XML] = 0, [SVC_INPUT_JSON] = 1, [SVC_INPUT_SAMBA] = 2,
-                                  [SVC_INPUT_EVENTLOG] = 3};
+    static const int variant[] = {
+        [SVC_INPUT_XML] = 0, [SVC_INPUT_JSON] = 1, [SVC_INPUT_SAMBA] = 2, [SVC_INPUT_EVENTLOG] = 3};
     input_opts o = {0};
     char name[600];
     int rc = -1;
@@ -195,7 +198,8 @@ int config_parse_inputs(svc_config *cfg, const json_t *root, char *err, size_t e
     cfg->inputs = calloc(json_array_size(arr), sizeof *cfg->inputs);
     if (!cfg->inputs)
         return -1;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         snprintf(where, sizeof where, "%s: inputs[%zu]", cfg->path, i);
         cfg->ninputs = i + 1;
         if (parse_input(cfg->path, v, &cfg->inputs[i], where, err, errlen))

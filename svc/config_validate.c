@@ -24,7 +24,8 @@ static int validate_inputs(const svc_config *cfg, char *err, size_t errlen)
 {
     for (size_t i = 0; i < cfg->ninputs && !svc_is_windows(); i++)
         if (cfg->inputs[i].type == SVC_INPUT_EVENTLOG) {
-            snprintf(err, errlen, "%s: inputs[%zu]: type: the eventlog input exists only on Windows", cfg->path, i);
+            snprintf(err, errlen, "%s: inputs[%zu]: type: the eventlog input exists only on Windows",
+                     cfg->path, i);
             return -1;
         }
     return 0;

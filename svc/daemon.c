@@ -40,8 +40,8 @@
 #define INPUT_PAUSE_MS 1000
 #define SPOOL_ALERT_MARGIN (128 * 1024) /* input back-off after the spool refused an alert */
 #define FAULT_COMMIT_BYTES (256 * 1024) /* during a storage fault, commit in steps this small ... */
-#define FAULT_STEP_GRACE_MS (30 * 1000)  /* ... and for this long after it cleared */
-#define RELOAD_SEND_GRACE_MS 3000        /* a reload lets a send in flight finish this long (stop: 0) */
+#define FAULT_STEP_GRACE_MS (30 * 1000) /* ... and for this long after it cleared */
+#define RELOAD_SEND_GRACE_MS 3000       /* a reload lets a send in flight finish this long (stop: 0) */
 
 typedef struct daemon {
     svc_config cfg;
@@ -52,20 +52,20 @@ typedef struct daemon {
     delivery *dl;
     pipeline pipe;
     svc_input **inputs;
-    self_trip *trip;     /* the scheduled self-test; NULL when off */
-    health *hm;          /* status.json, heartbeat, blind-sensor alerts */
-    json_t *saved;       /* the last checkpoint written */
+    self_trip *trip; /* the scheduled self-test; NULL when off */
+    health *hm;      /* status.json, heartbeat, blind-sensor alerts */
+    json_t *saved;   /* the last checkpoint written */
     char *cp_path;
-    int dirty;           /* alerts appended since the last commit */
+    int dirty; /* alerts appended since the last commit */
     int full_reported;
     int commit_step;       /* the room check asked for a commit (not a full spool): no pause */
     int64_t step_until_ms; /* small commits until then (a storage fault cleared recently) */
     int checkpoint_failed; /* the last checkpoint write failed: inputs wait until one succeeds */
-    fault_state storage; /* a storage fault being retried */
+    fault_state storage;   /* a storage fault being retried */
     int64_t last_save_ms;
     inventory_source *inv_src; /* an https:// inventory, polled; NULL for a file */
     char *inv_path;            /* what the pipeline reads: the file, or the URL's cached copy */
-    audit_watch audit;   /* the audit gap check (Windows; "not applicable" elsewhere) */
+    audit_watch audit;         /* the audit gap check (Windows; "not applicable" elsewhere) */
 } daemon;
 
 static int audit_query(void *ctx, const char *const *guids, size_t n, unsigned *bits, char *err, size_t errlen)
@@ -81,16 +81,14 @@ static int audit_raise(void *ctx, const detection *det)
 }
 
 #define STORAGE_SUBJECT "storage fault"
-#define STORAGE_CONSEQUENCE "inputs rewound to the last checkpoint and paused; retrying with backoff, nothing is dropped"
+#define STORAGE_CONSEQUENCE                                                                                  \
+    "inputs rewound to the last checkpoint and paused; retrying with backoff, nothing is dropped"
 
 /* Alerts the inputs' positions depend on were lost: nothing may be checkpointed until the inputs
  * and the throttle are back at the last durable checkpoint. (A failed checkpoint write loses
  * nothing: the alerts are in the spool; the inputs just wait until a checkpoint can be written,
  * so that they never run far ahead of it.) */
-static int storage_failed(const daemon *d)
-{
-    return spool_failed(d->sp);
-}
+static int storage_failed(const daemon *d) { return spool_failed(d->sp); }
 
 static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
 {
@@ -106,7 +104,8 @@ static int spool_emit(void *ctx, const alert *a, const char *json, size_t len)
     }
     if (rc == SPOOL_FULL) {
         if (!d->full_reported)
-            svc_log(&d->lg, SVC_LOG_ERR, "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
+            svc_log(&d->lg, SVC_LOG_ERR,
+                    "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
                     (unsigned long long)d->cfg.spool_max_bytes);
         d->full_reported = 1;
     } else if (spool_failed(d->sp)) {
@@ -131,16 +130,14 @@ static int spool_room(void *ctx)
     if (spool_used(d->sp) + SPOOL_ALERT_MARGIN <= d->cfg.spool_max_bytes)
         return 1;
     if (!d->full_reported)
-        svc_log(&d->lg, SVC_LOG_ERR, "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
+        svc_log(&d->lg, SVC_LOG_ERR,
+                "spool full (%llu bytes): input paused until the sinks catch up; nothing is dropped",
                 (unsigned long long)d->cfg.spool_max_bytes);
     d->full_reported = 1;
     return 0;
 }
 
-static int health_emit(void *ctx, const char *json, size_t len)
-{
-    return spool_emit(ctx, NULL, json, len);
-}
+static int health_emit(void *ctx, const char *json, size_t len) { return spool_emit(ctx, NULL, json, len); }
 
 static json_t *load_checkpoint(daemon *d)
 {
@@ -212,7 +209,8 @@ static int commit_and_checkpoint(daemon *d, int64_t now, int force)
         char what[700];
         snprintf(what, sizeof what, "cannot write the checkpoint: %s", text ? err : "out of memory");
         d->checkpoint_failed = 1;
-        fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, what, "the alerts are safe in the spool; inputs "
+        fault_fail(&d->storage, &d->lg, now, STORAGE_SUBJECT, what,
+                   "the alerts are safe in the spool; inputs "
                    "paused until a checkpoint can be written, retrying with backoff");
     }
     free(text);
@@ -335,8 +333,9 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     }
     if (inventory_source_open_for(&d->cfg, &d->lg, svc_now_ms(), &d->inv_src, &d->inv_path, err, errlen))
         return -1;
-    po = (pipeline_opts){d->inv_path, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow,
-                         spool_emit, d, &d->lg, spool_room};
+    po = (pipeline_opts){
+        d->inv_path, d->cfg.throttle_window_ms, d->cfg.allowlist, d->cfg.nallow, spool_emit, d, &d->lg,
+        spool_room};
     if (pipeline_open(&d->pipe, &po, err, errlen))
         return -1;
     cp = load_checkpoint(d);
@@ -365,7 +364,8 @@ static int daemon_open(daemon *d, const svc_daemon_opts *o, held_lock *hl, char 
     if (!d->trip && err[0])
         return -1;
     {
-        health_env he = {&d->cfg, d->sp, d->dl, d->sinks, d->nsinks, &d->pipe, &d->lg, health_emit, d, d->trip};
+        health_env he = {&d->cfg,  d->sp,  d->dl,       d->sinks, d->nsinks,
+                         &d->pipe, &d->lg, health_emit, d,        d->trip};
         if (!(d->hm = health_open(&he, svc_now_ms(), err, errlen)))
             return -1;
     }
@@ -435,8 +435,8 @@ static int poll_inputs(daemon *d, int *all_finished)
         uint64_t before = d->pipe.stats.events + d->pipe.stats.prefiltered;
         if (d->inputs[i]->ops->poll(d->inputs[i]) > 0)
             progress = 1;
-        health_input_polled(d->hm, i, d->pipe.stats.events + d->pipe.stats.prefiltered - before, d->inputs[i]->lost,
-                            svc_now_ms());
+        health_input_polled(d->hm, i, d->pipe.stats.events + d->pipe.stats.prefiltered - before,
+                            d->inputs[i]->lost, svc_now_ms());
         if (!d->inputs[i]->ops->finished(d->inputs[i]))
             *all_finished = 0;
     }
@@ -459,7 +459,8 @@ static void drain(daemon *d, volatile int *stop)
     int left = delivery_drain(d->dl, DRAIN_TIMEOUT_MS, stop);
 
     if (left > 0)
-        svc_log(&d->lg, SVC_LOG_WARN, "%d alerts still undelivered: they stay in the spool for the next run", left);
+        svc_log(&d->lg, SVC_LOG_WARN, "%d alerts still undelivered: they stay in the spool for the next run",
+                left);
 }
 
 /* Sleeps in short slices so that a stop request (signal, service control) is honoured within
@@ -522,7 +523,8 @@ static void run_loop(daemon *d, const svc_daemon_opts *o)
             sleep_unless_stopped(o->stop_flag, d->cfg.poll_ms);
     }
     if (commit_and_checkpoint(d, svc_now_ms(), 1) < 0 && storage_failed(d))
-        svc_log(&d->lg, SVC_LOG_WARN, "stopping during a storage fault: the inputs resume from the last checkpoint");
+        svc_log(&d->lg, SVC_LOG_WARN,
+                "stopping during a storage fault: the inputs resume from the last checkpoint");
     if (o->once)
         drain(d, o->stop_flag);
     /* a reload lets a send in flight finish briefly (no duplicate); a stop gives up at once: the
@@ -546,7 +548,8 @@ int svc_daemon_run_opts(const svc_daemon_opts *o)
             return 2;
         }
         run_loop(&d, o);
-        svc_log(&d.lg, SVC_LOG_INFO, "%s: %llu events, %llu decoy detections, %llu alerts spooled, %llu suppressed",
+        svc_log(&d.lg, SVC_LOG_INFO,
+                "%s: %llu events, %llu decoy detections, %llu alerts spooled, %llu suppressed",
                 *o->reload_flag ? "reloading" : "stopping", (unsigned long long)d.pipe.stats.events,
                 (unsigned long long)d.pipe.stats.detections, (unsigned long long)d.pipe.stats.alerts,
                 (unsigned long long)d.pipe.stats.suppressed);

@@ -83,9 +83,7 @@ static void hunt_replay(hunt_ctx *h, const hunt_trace *t, const char *path)
             h->clock = st->clock;
             pipeline_clock(&h->pipe, h->clock);
             break;
-        case HUNT_STEP_SPRAY:
-            tried = detector_spray_feed(h->pipe.det, &st->spray);
-            break;
+        case HUNT_STEP_SPRAY: tried = detector_spray_feed(h->pipe.det, &st->spray); break;
         case HUNT_STEP_DETECT:
             if (st->spray_applies)
                 detection_set_spray(&st->det, tried);
@@ -95,8 +93,7 @@ static void hunt_replay(hunt_ctx *h, const hunt_trace *t, const char *path)
             hunt_summary_clear_progress(&h->sum);
             svc_log(h->lg, st->level, "%s", st->text);
             break;
-        default:
-            break;
+        default: break;
         }
     }
     free(st);

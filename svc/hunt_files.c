@@ -93,10 +93,7 @@ static int collect(void *ctx, const char *name, int kind)
     return 0;
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static int add_dir(hunt_files *f, const char *dir, int depth, char *err, size_t errlen)
 {

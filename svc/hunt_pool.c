@@ -23,8 +23,8 @@ struct hunt_pool {
     svc_mutex *mu;
     svc_cond *done, *room;
     size_t next_claim, next_take, ahead;
-    hunt_trace **traces; /* [files->n]: set by a worker when the file is read */
-    uint64_t live;       /* records seen in files not taken yet */
+    hunt_trace **traces;    /* [files->n]: set by a worker when the file is read */
+    uint64_t live;          /* records seen in files not taken yet */
     hunt_pool_idle_fn idle; /* sequential reading: the caller's progress hook */
     void *idle_ctx;
     int stop;

@@ -74,8 +74,8 @@ static void on_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const char
 
     count_skip(f, why);
     if (!f->r->o->quiet)
-        trace_logf(f, SVC_LOG_WARN, "%s: byte %llu: skipped a %s record: %s", f->path, (unsigned long long)offset,
-                   hunt_skip_reason_name(why), detail ? detail : "");
+        trace_logf(f, SVC_LOG_WARN, "%s: byte %llu: skipped a %s record: %s", f->path,
+                   (unsigned long long)offset, hunt_skip_reason_name(why), detail ? detail : "");
 }
 
 static int on_prefilter(void *ctx, unsigned event_id, const char *rec, size_t len)
@@ -113,7 +113,8 @@ static void on_json_skip(void *ctx, evtx_skip_reason why, uint64_t offset, const
     (void)offset;
     count_skip(f, why);
     if (!f->r->o->quiet)
-        trace_logf(f, SVC_LOG_WARN, "%s: skipped (%s): %s", f->path, names[why <= 3 ? why : 0], detail ? detail : "");
+        trace_logf(f, SVC_LOG_WARN, "%s: skipped (%s): %s", f->path, names[why <= 3 ? why : 0],
+                   detail ? detail : "");
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -162,8 +163,10 @@ static int read_evtx(hunt_file_ctx *f, const evtx_xml_opts *xo, char *err, size_
     f->t->bad_chunks = fs.bad_chunks;
     if (rc)
         return rc;
-    trace_logf(f, SVC_LOG_INFO, "%s: %llu chunks, %llu records, %llu examined, %llu bad chunks, %llu bad records, "
-               "%llu over the work bound", f->path, (unsigned long long)fs.chunks, (unsigned long long)fs.records,
+    trace_logf(f, SVC_LOG_INFO,
+               "%s: %llu chunks, %llu records, %llu examined, %llu bad chunks, %llu bad records, "
+               "%llu over the work bound",
+               f->path, (unsigned long long)fs.chunks, (unsigned long long)fs.records,
                (unsigned long long)fs.delivered, (unsigned long long)fs.bad_chunks,
                (unsigned long long)fs.bad_records, (unsigned long long)fs.over_budget);
     return 0;

@@ -13,9 +13,9 @@
 
 typedef struct hunt_reader {
     const hunt_opts *o;
-    const pipeline *pipe;      /* its index and wanted event IDs, read only */
-    detector *det;             /* this reader's own (matching only) */
-    svc_log_level log_min;     /* warnings above this level are not kept */
+    const pipeline *pipe;  /* its index and wanted event IDs, read only */
+    detector *det;         /* this reader's own (matching only) */
+    svc_log_level log_min; /* warnings above this level are not kept */
     /* optional: called with the records seen since the last call, every 1,024 records */
     void (*progress)(void *ctx, uint64_t records);
     void *progress_ctx;

@@ -43,8 +43,9 @@ static void draw(hunt_summary *s, int64_t now)
     double secs = (double)(now - s->start_ms) / 1000.0;
     uint64_t recs = s->records + s->live_records;
     char line[160];
-    int n = snprintf(line, sizeof line, "hunt: %" PRIu64 "/%" PRIu64 " files, %" PRIu64 " records (%.0f/s), %" PRIu64
-                     " alerts", s->files, s->files_total, recs, secs > 0 ? (double)recs / secs : 0.0, s->alerts);
+    int n = snprintf(line, sizeof line,
+                     "hunt: %" PRIu64 "/%" PRIu64 " files, %" PRIu64 " records (%.0f/s), %" PRIu64 " alerts",
+                     s->files, s->files_total, recs, secs > 0 ? (double)recs / secs : 0.0, s->alerts);
     fprintf(stderr, "\r%s%*s", line, n < 79 ? 79 - n : 0, "");
     fflush(stderr);
     s->progress_shown = 1;
@@ -129,11 +130,12 @@ int hunt_summary_write_json(const hunt_summary *s, FILE *f)
             json_object_set_new(reasons, name, json_integer((json_int_t)s->skipped[r]));
     }
     o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:f}", "files", (json_int_t)s->files_total,
-                  "files_read", (json_int_t)(s->files - s->files_failed), "files_failed", (json_int_t)s->files_failed,
-                  "records_read", (json_int_t)s->records, "records_skipped", (json_int_t)hunt_summary_skipped(s),
-                  "skipped_by_reason", reasons, "bad_chunks", (json_int_t)s->bad_chunks, "events_examined",
-                  (json_int_t)s->events, "detections", (json_int_t)s->detections, "alerts", (json_int_t)s->alerts,
-                  "seconds", (double)(svc_now_ms() - s->start_ms) / 1000.0);
+                  "files_read", (json_int_t)(s->files - s->files_failed), "files_failed",
+                  (json_int_t)s->files_failed, "records_read", (json_int_t)s->records, "records_skipped",
+                  (json_int_t)hunt_summary_skipped(s), "skipped_by_reason", reasons, "bad_chunks",
+                  (json_int_t)s->bad_chunks, "events_examined", (json_int_t)s->events, "detections",
+                  (json_int_t)s->detections, "alerts", (json_int_t)s->alerts, "seconds",
+                  (double)(svc_now_ms() - s->start_ms) / 1000.0);
     if (o && (text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6))) != NULL) {
         fprintf(f, "%s\n", text);
         fflush(f);

@@ -13,17 +13,17 @@
 
 typedef struct hunt_summary {
     uint64_t files, files_total, files_failed;
-    uint64_t records;                      /* records read (whole files) */
-    uint64_t skipped[HUNT_SKIP_REASONS];   /* by evtx_skip_reason; [0]: any other reason */
-    uint64_t bad_chunks;                   /* .evtx chunks with a bad header or checksum */
-    uint64_t events, detections, alerts;   /* examined by the detector; decoy detections; alerts */
+    uint64_t records;                    /* records read (whole files) */
+    uint64_t skipped[HUNT_SKIP_REASONS]; /* by evtx_skip_reason; [0]: any other reason */
+    uint64_t bad_chunks;                 /* .evtx chunks with a bad header or checksum */
+    uint64_t events, detections, alerts; /* examined by the detector; decoy detections; alerts */
     int64_t start_ms;
     /* progress line */
-    int progress;                          /* draw the progress line... */
-    int64_t progress_after_ms;             /* ...once the hunt has run this long */
+    int progress;              /* draw the progress line... */
+    int64_t progress_after_ms; /* ...once the hunt has run this long */
     int progress_shown;
     int64_t progress_last_ms;
-    uint64_t live_records;                 /* records seen in files not done yet */
+    uint64_t live_records; /* records seen in files not done yet */
 } hunt_summary;
 
 void hunt_summary_init(hunt_summary *s, uint64_t files_total, int progress, int64_t progress_after_ms);

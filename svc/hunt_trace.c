@@ -79,7 +79,7 @@ void hunt_trace_clock(hunt_trace *t, int64_t ms)
     if (reserve(t, 11))
         return;
     put_byte(t, HUNT_STEP_CLOCK);
-    put_varint(t, (d << 1) ^ (uint64_t)-(int64_t)(d >> 63)); /* zigzag */
+    put_varint(t, (d << 1) ^ (uint64_t) - (int64_t)(d >> 63)); /* zigzag */
     t->last_clock = ms;
     t->has_clock = 1;
 }
@@ -167,7 +167,7 @@ hunt_step_kind hunt_trace_next(const hunt_trace *t, hunt_trace_cursor *c, hunt_s
     case HUNT_STEP_CLOCK:
         if (get_varint(t, &c->pos, &v))
             break;
-        c->clock = (int64_t)((uint64_t)c->clock + ((v >> 1) ^ (uint64_t)-(int64_t)(v & 1)));
+        c->clock = (int64_t)((uint64_t)c->clock + ((v >> 1) ^ (uint64_t) - (int64_t)(v & 1)));
         out->clock = c->clock;
         return out->kind = HUNT_STEP_CLOCK;
     case HUNT_STEP_SPRAY:
@@ -192,8 +192,7 @@ hunt_step_kind hunt_trace_next(const hunt_trace *t, hunt_trace_cursor *c, hunt_s
         out->text = (const char *)t->buf + c->pos;
         c->pos += strlen(out->text) + 1; /* stored with its NUL */
         return out->kind = HUNT_STEP_LOG;
-    default:
-        break;
+    default: break;
     }
     c->pos = t->len; /* a damaged trace (cannot happen: written above): stop */
     return out->kind = HUNT_STEP_END;

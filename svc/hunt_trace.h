@@ -19,27 +19,33 @@
 typedef struct hunt_trace {
     unsigned char *buf;
     size_t len, cap;
-    int64_t last_clock;        /* the encoder's last clock move */
-    int has_clock;             /* one was stored */
-    int oom;                   /* a step could not be stored: the file is reported as failed */
+    int64_t last_clock; /* the encoder's last clock move */
+    int has_clock;      /* one was stored */
+    int oom;            /* a step could not be stored: the file is reported as failed */
     size_t log_bytes;
-    uint64_t logs_dropped;     /* warnings past HUNT_TRACE_LOG_MAX */
+    uint64_t logs_dropped; /* warnings past HUNT_TRACE_LOG_MAX */
     /* the file's counters */
     int read_ok;
     uint64_t records, bad_chunks, events, prefiltered, seen;
     uint64_t skipped[HUNT_SKIP_REASONS];
 } hunt_trace;
 
-typedef enum hunt_step_kind { HUNT_STEP_END = 0, HUNT_STEP_CLOCK, HUNT_STEP_SPRAY, HUNT_STEP_DETECT, HUNT_STEP_LOG } hunt_step_kind;
+typedef enum hunt_step_kind {
+    HUNT_STEP_END = 0,
+    HUNT_STEP_CLOCK,
+    HUNT_STEP_SPRAY,
+    HUNT_STEP_DETECT,
+    HUNT_STEP_LOG
+} hunt_step_kind;
 
 typedef struct hunt_step {
     hunt_step_kind kind;
-    int64_t clock;           /* CLOCK: the new clock */
-    detect_spray spray;      /* SPRAY (its time_ms is the clock of its file at that point) */
-    int spray_applies;       /* DETECT: the SPRAY just before came from the same event */
-    detection det;           /* DETECT */
-    svc_log_level level;     /* LOG */
-    const char *text;        /* LOG: points into the trace, NUL-terminated */
+    int64_t clock;       /* CLOCK: the new clock */
+    detect_spray spray;  /* SPRAY (its time_ms is the clock of its file at that point) */
+    int spray_applies;   /* DETECT: the SPRAY just before came from the same event */
+    detection det;       /* DETECT */
+    svc_log_level level; /* LOG */
+    const char *text;    /* LOG: points into the trace, NUL-terminated */
 } hunt_step;
 
 void hunt_trace_init(hunt_trace *t);

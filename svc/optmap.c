@@ -75,7 +75,8 @@ int opt_check_known(const json_t *obj, const opt_map *const *maps, size_t n, int
     const char *k;
     json_t *v;
 
-    json_object_foreach((json_t *)obj, k, v) {
+    json_object_foreach((json_t *)obj, k, v)
+    {
         const char *near;
         size_t i;
         for (i = 0; i < n && !find(maps[i], k); i++)
@@ -120,8 +121,8 @@ void opt_secret_free(char *s)
 
 /* A secret d from KEY, KEY_file or KEY_env into *out (NULL when none is given). *form is the key
  * it came from (for messages). msg never holds the value. */
-static int parse_secret(const opt_def *d, const json_t *obj, char **out, char *form, size_t formlen, char *msg,
-                        size_t msglen)
+static int parse_secret(const opt_def *d, const json_t *obj, char **out, char *form, size_t formlen,
+                        char *msg, size_t msglen)
 {
     char kfile[80], kenv[80];
     const json_t *v, *vf, *ve;
@@ -242,7 +243,8 @@ static int parse_one(const opt_def *d, const json_t *obj, void *st, char *form, 
         }
         if (*out && !**out && (d->flags & OPT_NONEMPTY))
             return snprintf(msg, msglen, "must be a non-empty string"), -1;
-        if (*out && (d->flags & OPT_HTTP_URL) && strncmp(*out, "https://", 8) != 0 && strncmp(*out, "http://", 7) != 0)
+        if (*out && (d->flags & OPT_HTTP_URL) && strncmp(*out, "https://", 8) != 0 &&
+            strncmp(*out, "http://", 7) != 0)
             return snprintf(msg, msglen, "must start with https:// (or http://)"), -1;
         return 0;
     }
@@ -250,7 +252,8 @@ static int parse_one(const opt_def *d, const json_t *obj, void *st, char *form, 
         *FIELD(st, d, long long) = (long long)d->def;
         if (!v)
             break;
-        if (!json_is_integer(v) || (double)json_integer_value(v) < d->min || (double)json_integer_value(v) > d->max)
+        if (!json_is_integer(v) || (double)json_integer_value(v) < d->min ||
+            (double)json_integer_value(v) > d->max)
             return snprintf(msg, msglen, "must be an integer from %.0f to %.0f", d->min, d->max), -1;
         *FIELD(st, d, long long) = (long long)json_integer_value(v);
         break;
@@ -283,8 +286,7 @@ static int parse_one(const opt_def *d, const json_t *obj, void *st, char *form, 
         *FIELD(st, d, int) = i;
         break;
     }
-    case OPT_CUSTOM:
-        break;
+    case OPT_CUSTOM: break;
     }
     if (v == NULL && (d->flags & OPT_REQUIRED) && d->type != OPT_CUSTOM)
         return snprintf(msg, msglen, "is required"), -1;
@@ -301,7 +303,8 @@ int opt_parse(const opt_map *m, const json_t *obj, int variant, void *st, const 
         if (!in_scope) {
             const char *k;
             json_t *v;
-            json_object_foreach((json_t *)obj, k, v) {
+            json_object_foreach((json_t *)obj, k, v)
+            {
                 char list[256];
                 (void)v;
                 if (d->type == OPT_SECRET ? !secret_form(d, k) : strcmp(k, d->key) != 0)
@@ -347,10 +350,13 @@ static void choice_default(const opt_def *d, char *out, size_t len)
 
 void opt_list(FILE *out, const opt_map *m)
 {
-    static const char *const types[] = {"string", "secret", "integer", "number", "boolean", "choice", "custom"};
+    static const char *const types[] = {"string",  "secret", "integer", "number",
+                                        "boolean", "choice", "custom"};
 
     for (const opt_def *d = m->defs; d->key; d++) {
-        const char *req = (d->flags & (OPT_REQUIRED | OPT_NEEDED)) ? "required" : (d->flags & OPT_TESTS) ? "tests" : "optional";
+        const char *req = (d->flags & (OPT_REQUIRED | OPT_NEEDED)) ? "required"
+                          : (d->flags & OPT_TESTS)                 ? "tests"
+                                                                   : "optional";
         char def[256] = "";
 
         if (d->type == OPT_STR && d->sdef)
@@ -365,8 +371,10 @@ void opt_list(FILE *out, const opt_map *m)
             choice_default(d, def, sizeof def);
         fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", m->name, d->key, types[d->type], req, def, d->doc ? d->doc : "");
         if (d->type == OPT_SECRET) {
-            fprintf(out, "%s\t%s_file\tsecret\t%s\t\tfile whose first line is %s\n", m->name, d->key, req, d->key);
-            fprintf(out, "%s\t%s_env\tsecret\t%s\t\tenvironment variable holding %s\n", m->name, d->key, req, d->key);
+            fprintf(out, "%s\t%s_file\tsecret\t%s\t\tfile whose first line is %s\n", m->name, d->key, req,
+                    d->key);
+            fprintf(out, "%s\t%s_env\tsecret\t%s\t\tenvironment variable holding %s\n", m->name, d->key, req,
+                    d->key);
         }
     }
 }

@@ -34,8 +34,8 @@ typedef struct opt_def {
     const char *key;
     opt_type type;
     unsigned flags;
-    size_t offset;       /* of the field in the settings struct */
-    const char *sdef;    /* OPT_STR: default (NULL: none) */
+    size_t offset;    /* of the field in the settings struct */
+    const char *sdef; /* OPT_STR: default (NULL: none) */
     double def, min, max;
     const char *choices; /* OPT_ENUM: "standard|slack|teams|pagerduty" */
     unsigned scope;      /* 0: applies to every variant of the object; else a mask of opt_map.variants */
@@ -50,14 +50,38 @@ typedef struct opt_map {
 } opt_map;
 
 /* Table rows, for readable maps. ST is the settings struct, F its field. */
-#define OPT_S(ST, F, KEY, FLAGS, SDEF, DOC) {KEY, OPT_STR, FLAGS, offsetof(ST, F), SDEF, 0, 0, 0, NULL, 0, DOC}
-#define OPT_SECRET_KEY(ST, F, KEY, FLAGS, DOC) {KEY, OPT_SECRET, FLAGS, offsetof(ST, F), NULL, 0, 0, 0, NULL, 0, DOC}
-#define OPT_I(ST, F, KEY, DEF, MIN, MAX, DOC) {KEY, OPT_INT, 0, offsetof(ST, F), NULL, DEF, MIN, MAX, NULL, 0, DOC}
-#define OPT_N(ST, F, KEY, DEF, MIN, MAX, DOC) {KEY, OPT_NUM, 0, offsetof(ST, F), NULL, DEF, MIN, MAX, NULL, 0, DOC}
-#define OPT_B(ST, F, KEY, DEF, DOC) {KEY, OPT_BOOL, 0, offsetof(ST, F), NULL, DEF, 0, 1, NULL, 0, DOC}
-#define OPT_E(ST, F, KEY, CHOICES, DEF, DOC) {KEY, OPT_ENUM, 0, offsetof(ST, F), NULL, DEF, 0, 0, CHOICES, 0, DOC}
-#define OPT_C(KEY, FLAGS, DOC) {KEY, OPT_CUSTOM, FLAGS, 0, NULL, 0, 0, 0, NULL, 0, DOC}
-#define OPT_END {NULL, OPT_CUSTOM, 0, 0, NULL, 0, 0, 0, NULL, 0, NULL}
+#define OPT_S(ST, F, KEY, FLAGS, SDEF, DOC)                                                                  \
+    {                                                                                                        \
+        KEY, OPT_STR, FLAGS, offsetof(ST, F), SDEF, 0, 0, 0, NULL, 0, DOC                                    \
+    }
+#define OPT_SECRET_KEY(ST, F, KEY, FLAGS, DOC)                                                               \
+    {                                                                                                        \
+        KEY, OPT_SECRET, FLAGS, offsetof(ST, F), NULL, 0, 0, 0, NULL, 0, DOC                                 \
+    }
+#define OPT_I(ST, F, KEY, DEF, MIN, MAX, DOC)                                                                \
+    {                                                                                                        \
+        KEY, OPT_INT, 0, offsetof(ST, F), NULL, DEF, MIN, MAX, NULL, 0, DOC                                  \
+    }
+#define OPT_N(ST, F, KEY, DEF, MIN, MAX, DOC)                                                                \
+    {                                                                                                        \
+        KEY, OPT_NUM, 0, offsetof(ST, F), NULL, DEF, MIN, MAX, NULL, 0, DOC                                  \
+    }
+#define OPT_B(ST, F, KEY, DEF, DOC)                                                                          \
+    {                                                                                                        \
+        KEY, OPT_BOOL, 0, offsetof(ST, F), NULL, DEF, 0, 1, NULL, 0, DOC                                     \
+    }
+#define OPT_E(ST, F, KEY, CHOICES, DEF, DOC)                                                                 \
+    {                                                                                                        \
+        KEY, OPT_ENUM, 0, offsetof(ST, F), NULL, DEF, 0, 0, CHOICES, 0, DOC                                  \
+    }
+#define OPT_C(KEY, FLAGS, DOC)                                                                               \
+    {                                                                                                        \
+        KEY, OPT_CUSTOM, FLAGS, 0, NULL, 0, 0, 0, NULL, 0, DOC                                               \
+    }
+#define OPT_END                                                                                              \
+    {                                                                                                        \
+        NULL, OPT_CUSTOM, 0, 0, NULL, 0, 0, 0, NULL, 0, NULL                                                 \
+    }
 
 /* Every key of obj is a key of one of the n maps (a secret KEY also allows KEY_file and KEY_env),
  * or a comment (starts with "_", or "comment" when comment_prefix). Else -1 with

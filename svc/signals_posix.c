@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop_requested;   /* set only by the handlers below */
+static volatile sig_atomic_t stop_requested; /* set only by the handlers below */
 static volatile sig_atomic_t reload_requested;
 
 static void on_stop(int sig)

@@ -23,11 +23,9 @@ static void sanitize(json_t *v)
     size_t i;
 
     if (json_is_object(v)) {
-        json_object_foreach(v, key, x)
-            sanitize(x);
+        json_object_foreach(v, key, x) sanitize(x);
     } else if (json_is_array(v)) {
-        json_array_foreach(v, i, x)
-            sanitize(x);
+        json_array_foreach(v, i, x) sanitize(x);
     } else if (json_is_string(v)) {
         char *s = strdup(json_string_value(v));
         if (!s)

@@ -7,8 +7,8 @@
 
 typedef struct svc_status_opts {
     const char *config_path;
-    int json;                   /* --format json */
-    int64_t max_pending_age_s;  /* --max-pending-age MINUTES */
+    int json;                  /* --format json */
+    int64_t max_pending_age_s; /* --max-pending-age MINUTES */
 } svc_status_opts;
 
 /* Prints the report; returns 0 healthy, 1 degraded, 2 down or unreadable. */

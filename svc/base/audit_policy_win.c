@@ -39,7 +39,8 @@ int audit_policy_query(const char *const *guids, size_t n, unsigned *bits, char 
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        bits[i] = (unsigned)(info[i].AuditingInformation & (POLICY_AUDIT_EVENT_SUCCESS | POLICY_AUDIT_EVENT_FAILURE));
+        bits[i] =
+            (unsigned)(info[i].AuditingInformation & (POLICY_AUDIT_EVENT_SUCCESS | POLICY_AUDIT_EVENT_FAILURE));
     rc = 0;
 out:
     if (info)

@@ -61,8 +61,7 @@ static int64_t parse_http_date(const char *v)
         return -1;
     for (m = 0; m < 12 && strcmp(mon, MONTHS[m]) != 0; m++)
         ;
-    if (m == 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
-        y < 1970)
+    if (m == 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 || y < 1970)
         return -1;
     return days_from_civil(y, (unsigned)m + 1, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
 }

@@ -85,10 +85,7 @@ int crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t 
     return crypto_hmac_sha256_parts(key, keylen, parts, &len, 1, out);
 }
 
-size_t crypto_base64_len(size_t len)
-{
-    return (len + 2) / 3 * 4;
-}
+size_t crypto_base64_len(size_t len) { return (len + 2) / 3 * 4; }
 
 size_t crypto_base64_encode(const void *in, size_t len, char *out, size_t outcap)
 {

@@ -41,7 +41,4 @@ void fault_clear(fault_state *f, const svc_logger *lg, int64_t now_ms, const cha
     f->retry_at_ms = 0;
 }
 
-int fault_due(const fault_state *f, int64_t now_ms)
-{
-    return now_ms >= f->retry_at_ms;
-}
+int fault_due(const fault_state *f, int64_t now_ms) { return now_ms >= f->retry_at_ms; }

@@ -10,9 +10,9 @@
 
 typedef struct fault_state {
     int active;
-    unsigned attempts;    /* failures since it started */
-    int64_t since_ms;     /* when it started */
-    int64_t retry_at_ms;  /* not before this time */
+    unsigned attempts;   /* failures since it started */
+    int64_t since_ms;    /* when it started */
+    int64_t retry_at_ms; /* not before this time */
 } fault_state;
 
 /* Records a failure at now_ms: the first one logs "<subject>: <what>; <consequence>" as an error;

@@ -24,20 +24,11 @@ int fs_open_append(const char *path, int create)
     return open(path, O_RDWR | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
 }
 
-int fs_open_read(const char *path)
-{
-    return open(path, O_RDONLY | O_CLOEXEC);
-}
+int fs_open_read(const char *path) { return open(path, O_RDONLY | O_CLOEXEC); }
 
-int fs_create(const char *path)
-{
-    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-}
+int fs_create(const char *path) { return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); }
 
-int fs_close(int fd)
-{
-    return close(fd);
-}
+int fs_close(int fd) { return close(fd); }
 
 int fs_write_all(int fd, const void *buf, size_t len)
 {
@@ -71,10 +62,7 @@ int fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
     return 0;
 }
 
-int fs_fsync(int fd)
-{
-    return fsync(fd);
-}
+int fs_fsync(int fd) { return fsync(fd); }
 
 int fs_fsync_dir(const char *dir)
 {
@@ -88,10 +76,7 @@ int fs_fsync_dir(const char *dir)
     return rc;
 }
 
-int fs_truncate(int fd, uint64_t size)
-{
-    return ftruncate(fd, (off_t)size);
-}
+int fs_truncate(int fd, uint64_t size) { return ftruncate(fd, (off_t)size); }
 
 int64_t fs_size(int fd)
 {
@@ -99,15 +84,9 @@ int64_t fs_size(int fd)
     return fstat(fd, &st) == 0 ? (int64_t)st.st_size : -1;
 }
 
-int fs_replace(const char *from, const char *to)
-{
-    return rename(from, to);
-}
+int fs_replace(const char *from, const char *to) { return rename(from, to); }
 
-int fs_remove(const char *path)
-{
-    return unlink(path);
-}
+int fs_remove(const char *path) { return unlink(path); }
 
 int fs_create_temp(const char *path, int mode, char *tmp, size_t tmpcap)
 {
@@ -129,7 +108,4 @@ int fs_create_temp(const char *path, int mode, char *tmp, size_t tmpcap)
     return fd;
 }
 
-int fs_fsync_stream(FILE *f)
-{
-    return fsync(fileno(f));
-}
+int fs_fsync_stream(FILE *f) { return fsync(fileno(f)); }

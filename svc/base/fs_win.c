@@ -59,20 +59,11 @@ int fs_open_append(const char *path, int create)
     return open_w(path, _O_RDWR | _O_APPEND | (create ? _O_CREAT : 0));
 }
 
-int fs_open_read(const char *path)
-{
-    return open_w(path, _O_RDONLY);
-}
+int fs_open_read(const char *path) { return open_w(path, _O_RDONLY); }
 
-int fs_create(const char *path)
-{
-    return open_w(path, _O_WRONLY | _O_CREAT | _O_TRUNC);
-}
+int fs_create(const char *path) { return open_w(path, _O_WRONLY | _O_CREAT | _O_TRUNC); }
 
-int fs_close(int fd)
-{
-    return _close(fd);
-}
+int fs_close(int fd) { return _close(fd); }
 
 int fs_write_all(int fd, const void *buf, size_t len)
 {
@@ -106,10 +97,7 @@ int fs_pread_all(int fd, void *buf, size_t len, uint64_t off)
     return 0;
 }
 
-int fs_fsync(int fd)
-{
-    return _commit(fd);
-}
+int fs_fsync(int fd) { return _commit(fd); }
 
 int fs_fsync_dir(const char *dir)
 {
@@ -117,10 +105,7 @@ int fs_fsync_dir(const char *dir)
     return 0;
 }
 
-int fs_truncate(int fd, uint64_t size)
-{
-    return _chsize_s(fd, (__int64)size) == 0 ? 0 : -1;
-}
+int fs_truncate(int fd, uint64_t size) { return _chsize_s(fd, (__int64)size) == 0 ? 0 : -1; }
 
 int64_t fs_size(int fd)
 {
@@ -155,7 +140,4 @@ int fs_create_temp(const char *path, int mode, char *tmp, size_t tmpcap)
     return open_w(tmp, _O_WRONLY | _O_CREAT | _O_TRUNC);
 }
 
-int fs_fsync_stream(FILE *f)
-{
-    return _commit(_fileno(f));
-}
+int fs_fsync_stream(FILE *f) { return _commit(_fileno(f)); }

@@ -28,8 +28,8 @@ static HANDLE open_lock_file(const char *state_dir, int create, DWORD *gle)
         return INVALID_HANDLE_VALUE;
     }
     h = CreateFileW(w, create ? GENERIC_READ | GENERIC_WRITE : GENERIC_READ,
-                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, create ? OPEN_ALWAYS : OPEN_EXISTING,
-                    FILE_ATTRIBUTE_NORMAL, NULL);
+                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                    create ? OPEN_ALWAYS : OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
     *gle = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
     return h;
 }
@@ -86,14 +86,15 @@ int instance_lock_acquire(const char *state_dir, instance_lock **out, char *err,
 
     *out = NULL;
     if (h == INVALID_HANDLE_VALUE) {
-        snprintf(err, errlen, "%s\\%s: cannot open the instance lock (error %lu)", state_dir, INSTANCE_LOCK_FILE,
-                 (unsigned long)gle);
+        snprintf(err, errlen, "%s\\%s: cannot open the instance lock (error %lu)", state_dir,
+                 INSTANCE_LOCK_FILE, (unsigned long)gle);
         return -1;
     }
     for (int i = 0; try_lock(h) < 0; i++) {
         gle = GetLastError();
         if (gle != ERROR_LOCK_VIOLATION && gle != ERROR_IO_PENDING) {
-            snprintf(err, errlen, "%s\\%s: cannot lock (error %lu)", state_dir, INSTANCE_LOCK_FILE, (unsigned long)gle);
+            snprintf(err, errlen, "%s\\%s: cannot lock (error %lu)", state_dir, INSTANCE_LOCK_FILE,
+                     (unsigned long)gle);
             goto fail;
         }
         if (i + 1 >= ACQUIRE_TRIES) {
@@ -139,7 +140,8 @@ int instance_lock_probe(const char *state_dir, long *pid, char *err, size_t errl
     if (h == INVALID_HANDLE_VALUE) {
         if (gle == ERROR_FILE_NOT_FOUND || gle == ERROR_PATH_NOT_FOUND)
             return 0;
-        snprintf(err, errlen, "%s\\%s: cannot open (error %lu)", state_dir, INSTANCE_LOCK_FILE, (unsigned long)gle);
+        snprintf(err, errlen, "%s\\%s: cannot open (error %lu)", state_dir, INSTANCE_LOCK_FILE,
+                 (unsigned long)gle);
         return -1;
     }
     if (try_lock(h) == 0) {
@@ -153,7 +155,8 @@ int instance_lock_probe(const char *state_dir, long *pid, char *err, size_t errl
         CloseHandle(h);
         return 1;
     }
-    snprintf(err, errlen, "%s\\%s: cannot test the lock (error %lu)", state_dir, INSTANCE_LOCK_FILE, (unsigned long)gle);
+    snprintf(err, errlen, "%s\\%s: cannot test the lock (error %lu)", state_dir, INSTANCE_LOCK_FILE,
+             (unsigned long)gle);
     CloseHandle(h);
     return -1;
 }

@@ -13,10 +13,7 @@ struct net_conn {
 };
 
 /* "error N" for the last Winsock error (the CRT's strerror does not know them). */
-static void wsa_error(char *buf, size_t len, int code)
-{
-    snprintf(buf, len, "Winsock error %d", code);
-}
+static void wsa_error(char *buf, size_t len, int code) { snprintf(buf, len, "Winsock error %d", code); }
 
 static void set_nonblocking(SOCKET fd, int on)
 {

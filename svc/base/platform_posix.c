@@ -140,40 +140,19 @@ int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t er
     return rc;
 }
 
-int svc_stderr_is_tty(void)
-{
-    return isatty(2);
-}
+int svc_stderr_is_tty(void) { return isatty(2); }
 
-int svc_is_windows(void)
-{
-    return 0;
-}
+int svc_is_windows(void) { return 0; }
 
-void svc_gmtime(time_t t, struct tm *out)
-{
-    gmtime_r(&t, out);
-}
+void svc_gmtime(time_t t, struct tm *out) { gmtime_r(&t, out); }
 
-long svc_pid(void)
-{
-    return (long)getpid();
-}
+long svc_pid(void) { return (long)getpid(); }
 
-int svc_path_is_absolute(const char *p)
-{
-    return p[0] == '/';
-}
+int svc_path_is_absolute(const char *p) { return p[0] == '/'; }
 
-const char *svc_path_last_sep(const char *p)
-{
-    return strrchr(p, '/');
-}
+const char *svc_path_last_sep(const char *p) { return strrchr(p, '/'); }
 
-const char *svc_default_inventory_path(void)
-{
-    return SVC_DEFAULT_INVENTORY;
-}
+const char *svc_default_inventory_path(void) { return SVC_DEFAULT_INVENTORY; }
 
 char **svc_utf8_argv(int argc, char **argv)
 {

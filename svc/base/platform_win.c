@@ -132,30 +132,15 @@ int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t er
     return rc;
 }
 
-int svc_stderr_is_tty(void)
-{
-    return _isatty(_fileno(stderr));
-}
+int svc_stderr_is_tty(void) { return _isatty(_fileno(stderr)); }
 
-int svc_is_windows(void)
-{
-    return 1;
-}
+int svc_is_windows(void) { return 1; }
 
-void svc_gmtime(time_t t, struct tm *out)
-{
-    gmtime_s(out, &t);
-}
+void svc_gmtime(time_t t, struct tm *out) { gmtime_s(out, &t); }
 
-long svc_pid(void)
-{
-    return (long)GetCurrentProcessId();
-}
+long svc_pid(void) { return (long)GetCurrentProcessId(); }
 
-int svc_path_is_absolute(const char *p)
-{
-    return p[0] == '\\' || p[0] == '/' || (p[0] && p[1] == ':');
-}
+int svc_path_is_absolute(const char *p) { return p[0] == '\\' || p[0] == '/' || (p[0] && p[1] == ':'); }
 
 const char *svc_path_last_sep(const char *p)
 {
@@ -163,10 +148,7 @@ const char *svc_path_last_sep(const char *p)
     return bs && (!slash || bs > slash) ? bs : slash;
 }
 
-const char *svc_default_inventory_path(void)
-{
-    return SVC_DEFAULT_INVENTORY;
-}
+const char *svc_default_inventory_path(void) { return SVC_DEFAULT_INVENTORY; }
 
 char **svc_utf8_argv(int argc, char **argv)
 {

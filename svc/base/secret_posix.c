@@ -10,8 +10,9 @@ int secret_unprotect(const char *value, char **out, char *err, size_t errlen)
 {
     *out = NULL;
     if (strncmp(value, SECRET_DPAPI_PREFIX, strlen(SECRET_DPAPI_PREFIX)) == 0) {
-        snprintf(err, errlen, "DPAPI-protected secrets can only be read on Windows; give the secret in "
-                              "clear here (preferably through a *_file or *_env key)");
+        snprintf(err, errlen,
+                 "DPAPI-protected secrets can only be read on Windows; give the secret in "
+                 "clear here (preferably through a *_file or *_env key)");
         return -1;
     }
     if (!(*out = strdup(value))) {

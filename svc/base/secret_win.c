@@ -55,16 +55,19 @@ int secret_unprotect(const char *value, char **out, char *err, size_t errlen)
         goto out;
     }
     if (b64len == 0 || b64len > 0x100000 || crypto_base64_decode(b64, b64len, raw, cap, &n) < 0 || n == 0) {
-        snprintf(err, errlen, "the value after \"dpapi:\" is not valid base64; paste the whole line that "
-                              "`decoysvc protect-secret` printed");
+        snprintf(err, errlen,
+                 "the value after \"dpapi:\" is not valid base64; paste the whole line that "
+                 "`decoysvc protect-secret` printed");
         goto out;
     }
     in.pbData = raw;
     in.cbData = (DWORD)n;
     if (!CryptUnprotectData(&in, NULL, &ent, NULL, NULL, CRYPTPROTECT_UI_FORBIDDEN, &plain)) {
-        snprintf(err, errlen, "cannot unprotect the DPAPI-protected secret (Windows error %lu): it is "
-                              "damaged or was protected on another machine; run `decoysvc protect-secret` "
-                              "on this machine again", (unsigned long)GetLastError());
+        snprintf(err, errlen,
+                 "cannot unprotect the DPAPI-protected secret (Windows error %lu): it is "
+                 "damaged or was protected on another machine; run `decoysvc protect-secret` "
+                 "on this machine again",
+                 (unsigned long)GetLastError());
         goto out;
     }
     if (plain.cbData == 0 || memchr(plain.pbData, '\0', plain.cbData)) {

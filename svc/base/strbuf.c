@@ -51,15 +51,9 @@ void strbuf_append(strbuf *b, const void *s, size_t len)
     b->data[b->len] = '\0';
 }
 
-void strbuf_puts(strbuf *b, const char *s)
-{
-    strbuf_append(b, s, strlen(s));
-}
+void strbuf_puts(strbuf *b, const char *s) { strbuf_append(b, s, strlen(s)); }
 
-void strbuf_putc(strbuf *b, char c)
-{
-    strbuf_append(b, &c, 1);
-}
+void strbuf_putc(strbuf *b, char c) { strbuf_append(b, &c, 1); }
 
 void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap)
 {

@@ -17,8 +17,7 @@ static void own_account(char *who, size_t wholen)
     ULONG n = sizeof name / sizeof name[0];
 
     who[0] = '\0';
-    if (GetUserNameExW(NameSamCompatible, name, &n) &&
-        utf8_from_utf16_buf(name, who, wholen) == 0)
+    if (GetUserNameExW(NameSamCompatible, name, &n) && utf8_from_utf16_buf(name, who, wholen) == 0)
         return;
     snprintf(who, wholen, "unknown");
 }
@@ -42,7 +41,8 @@ int svc_ticket_request(const svc_ticket_conf *c, const char *spn, char *who, siz
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    ss = AcquireCredentialsHandleW(NULL, L"Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &cred, &expiry);
+    ss = AcquireCredentialsHandleW(NULL, L"Kerberos", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &cred,
+                                   &expiry);
     if (ss != SEC_E_OK) {
         snprintf(err, errlen, "AcquireCredentialsHandle(Kerberos) as %s failed: 0x%08lx", who, (unsigned long)ss);
         goto out;
@@ -51,7 +51,8 @@ int svc_ticket_request(const svc_ticket_conf *c, const char *spn, char *who, siz
     ss = InitializeSecurityContextW(&cred, NULL, target, ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_MUTUAL_AUTH, 0,
                                     SECURITY_NATIVE_DREP, NULL, 0, &ctx, &out, &attrs, &expiry);
     if (ss != SEC_E_OK && ss != SEC_I_CONTINUE_NEEDED) {
-        snprintf(err, errlen, "InitializeSecurityContext(%s) as %s failed: 0x%08lx%s", spn, who, (unsigned long)ss,
+        snprintf(err, errlen, "InitializeSecurityContext(%s) as %s failed: 0x%08lx%s", spn, who,
+                 (unsigned long)ss,
                  ss == (SECURITY_STATUS)SEC_E_TARGET_UNKNOWN ? " (the KDC does not know this SPN)" : "");
         goto out;
     }

@@ -27,8 +27,8 @@ void alert_id(const alert *a, char out[33])
     crypto_sha256_ctx c;
     uint8_t h[CRYPTO_SHA256_LEN];
     char num[64];
-    const char *parts[5] = {a->det.host, a->det.channel, a->det.decoy_name,
-                            detect_action_name(a->det.action), a->det.source_ip};
+    const char *parts[5] = {a->det.host, a->det.channel, a->det.decoy_name, detect_action_name(a->det.action),
+                            a->det.source_ip};
 
     crypto_sha256_init(&c);
     crypto_sha256_update(&c, "addecoy-alert-v1", 17);
@@ -97,35 +97,42 @@ const char *alert_summary(const alert *a, char *out, size_t len)
                  *enc ? "an " : "a", enc, d->decoy_name, src);
         break;
     case DETECT_ASREP_ROAST:
-        snprintf(out, len, "AS-REP roasting: a TGT without pre-authentication%s%s%s was issued for "
-                 "decoy %s %s", *enc ? " (" : "", enc, *enc ? ")" : "", d->decoy_name, src);
+        snprintf(out, len,
+                 "AS-REP roasting: a TGT without pre-authentication%s%s%s was issued for "
+                 "decoy %s %s",
+                 *enc ? " (" : "", enc, *enc ? ")" : "", d->decoy_name, src);
         break;
     case DETECT_PASSWORD_GUESS:
-        kind = d->event_code == 4771 ? "failed Kerberos pre-authentication"
-             : d->event_code == 4776 ? "failed NTLM validation"
-             : d->event_code == 4768 ? "refused TGT request" : "failed logon";
+        kind = d->event_code == 4771   ? "failed Kerberos pre-authentication"
+               : d->event_code == 4776 ? "failed NTLM validation"
+               : d->event_code == 4768 ? "refused TGT request"
+                                       : "failed logon";
         if (d->spray)
             snprintf(extra, sizeof extra, " (spraying: the source tried %u accounts within 60 s)",
                      d->spray_accounts);
-        snprintf(out, len, "Password %s%s: %s as decoy %s %s%s%s", d->spray ? "spraying" : "guessing",
-                 extra, kind, d->decoy_name, src,
+        snprintf(out, len, "Password %s%s: %s as decoy %s %s%s%s", d->spray ? "spraying" : "guessing", extra,
+                 kind, d->decoy_name, src,
                  d->password_correct ? "; the password was correct, the logon was refused only because "
-                                       "of an account restriction: " : "",
+                                       "of an account restriction: "
+                                     : "",
                  d->password_correct ? (d->has_sub_status ? d->sub_status_meaning : d->status_meaning) : "");
         break;
     case DETECT_BREADCRUMB_USED:
         kind = d->event_code == 4771 || d->event_code == 4768 ? "Kerberos pre-authentication"
-             : d->event_code == 4776 ? "NTLM validation" : "a logon";
-        snprintf(out, len, "Breadcrumb used: %s with the real password of decoy %s %s; the password "
+               : d->event_code == 4776                        ? "NTLM validation"
+                                                              : "a logon";
+        snprintf(out, len,
+                 "Breadcrumb used: %s with the real password of decoy %s %s; the password "
                  "was planted as a %s lure at %.400s (breadcrumb %s). The DC refused it only because "
-                 "of the decoy's restriction: %s", kind, d->decoy_name, src, d->breadcrumb_kind,
-                 d->breadcrumb_location, d->breadcrumb_id,
+                 "of the decoy's restriction: %s",
+                 kind, d->decoy_name, src, d->breadcrumb_kind, d->breadcrumb_location, d->breadcrumb_id,
                  d->has_sub_status ? d->sub_status_meaning : d->status_meaning);
         break;
     case DETECT_DECOY_LOGON:
-        kind = d->event_code == 4768 ? "obtained a Kerberos TGT"
-             : d->event_code == 4769 ? "requested a service ticket"
-             : d->event_code == 4776 ? "passed NTLM validation" : "logged on";
+        kind = d->event_code == 4768   ? "obtained a Kerberos TGT"
+               : d->event_code == 4769 ? "requested a service ticket"
+               : d->event_code == 4776 ? "passed NTLM validation"
+                                       : "logged on";
         if (d->logon_type >= 0)
             snprintf(extra, sizeof extra, " (logon type %d)", d->logon_type);
         snprintf(out, len, "Decoy logon: someone who knows its password %s as decoy %s%s %s", kind,
@@ -202,12 +209,15 @@ static int put_obj(json_t *parent, const char *key, json_t *child)
 static const char *event_category(detect_action a)
 {
     switch (a) {
-    case DETECT_KERBEROAST: case DETECT_ASREP_ROAST: case DETECT_PASSWORD_GUESS: case DETECT_DECOY_LOGON:
-        return "authentication";
-    case DETECT_LOG_CLEARED: case DETECT_AUDIT_POLICY_CHANGED: case DETECT_AUDIT_GAP: case DETECT_AUDIT_RESTORED:
-        return "configuration";
-    default:
-        return "iam";
+    case DETECT_KERBEROAST:
+    case DETECT_ASREP_ROAST:
+    case DETECT_PASSWORD_GUESS:
+    case DETECT_DECOY_LOGON: return "authentication";
+    case DETECT_LOG_CLEARED:
+    case DETECT_AUDIT_POLICY_CHANGED:
+    case DETECT_AUDIT_GAP:
+    case DETECT_AUDIT_RESTORED: return "configuration";
+    default: return "iam";
     }
 }
 

@@ -10,13 +10,13 @@
 #include "svc/detect/detector.h"
 
 typedef struct alert {
-    detection det;           /* the latest event folded into this alert */
-    uint64_t count;          /* events this alert stands for (1 for a first alert) */
-    int64_t first_seen_ms;   /* event time of the first and last of them (-1 unknown) */
+    detection det;         /* the latest event folded into this alert */
+    uint64_t count;        /* events this alert stands for (1 for a first alert) */
+    int64_t first_seen_ms; /* event time of the first and last of them (-1 unknown) */
     int64_t last_seen_ms;
-    int followup;            /* 0: first alert of its (decoy, action, source); 1: follow-up */
-    uint32_t seq;            /* 0 for the first alert, 1, 2, ... for its follow-ups */
-    int suppressed;          /* the source is allowlisted: log and count, do not page */
+    int followup;   /* 0: first alert of its (decoy, action, source); 1: follow-up */
+    uint32_t seq;   /* 0 for the first alert, 1, 2, ... for its follow-ups */
+    int suppressed; /* the source is allowlisted: log and count, do not page */
 } alert;
 
 /* Fills a first alert (count 1, seq 0) from a detection. */

@@ -20,8 +20,9 @@ void audit_watch_init(audit_watch *w, audit_query_fn query, void *query_ctx, con
 static const char *results(unsigned bits)
 {
     return bits == (AUDIT_SUCCESS | AUDIT_FAILURE) ? "success and failure"
-         : bits == AUDIT_SUCCESS                    ? "success"
-         : bits == AUDIT_FAILURE                    ? "failure" : "nothing";
+           : bits == AUDIT_SUCCESS                 ? "success"
+           : bits == AUDIT_FAILURE                 ? "failure"
+                                                   : "nothing";
 }
 
 void audit_watch_detection(const audit_watch *w, size_t i, unsigned missing, int64_t now_ms, detection *d)

@@ -26,10 +26,10 @@ typedef struct audit_watch {
     audit_query_fn query;
     void *query_ctx;
     int64_t interval_ms, next_ms;
-    int readings;                         /* successful readings so far */
-    int queried;                          /* queries so far */
-    int last_rc;                          /* outcome of the last query, to log changes once */
-    unsigned missing[AUDIT_WATCH_MAX];    /* needed bits missing as of the last alert raised */
+    int readings;                      /* successful readings so far */
+    int queried;                       /* queries so far */
+    int last_rc;                       /* outcome of the last query, to log changes once */
+    unsigned missing[AUDIT_WATCH_MAX]; /* needed bits missing as of the last alert raised */
     char host[DET_NAME];
 } audit_watch;
 

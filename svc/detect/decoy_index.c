@@ -132,15 +132,12 @@ static size_t decoy_key(char *out, const adseed_decoy *d, key_kind kind, unsigne
     case K_NAME:
         n = d->name ? norm_name(out, d->name, strlen(d->name)) : 0;
         return form == FORM_NAME_NO_DOLLAR ? strip_dollar(out, n) : n;
-    case K_SID:
-        return d->sid ? norm_copy(out, d->sid, strlen(d->sid), 1) : 0;
-    case K_GUID:
-        return d->guid ? norm_guid(out, d->guid, strlen(d->guid)) : 0;
+    case K_SID: return d->sid ? norm_copy(out, d->sid, strlen(d->sid), 1) : 0;
+    case K_GUID: return d->guid ? norm_guid(out, d->guid, strlen(d->guid)) : 0;
     case K_SPN:
         return form < d->nspns && d->spns[form] ? norm_spn(out, d->spns[form], strlen(d->spns[form])) : 0;
     case K_DN:
-    default:
-        return d->dn ? norm_copy(out, d->dn, strlen(d->dn), 0) : 0;
+    default: return d->dn ? norm_copy(out, d->dn, strlen(d->dn), 0) : 0;
     }
 }
 
@@ -175,10 +172,7 @@ const adseed_decoy *decoy_index_decoy(const decoy_index *ix, size_t pos, adseed_
     return &ix->decoys[pos];
 }
 
-static size_t slot_pos(uint32_t ref)
-{
-    return (ref >> FORM_BITS) - 1;
-}
+static size_t slot_pos(uint32_t ref) { return (ref >> FORM_BITS) - 1; }
 
 /* Does the slot's key equal key? The key is rebuilt from the decoy it refers to. */
 static int slot_matches(const decoy_index *ix, const ix_table *t, uint32_t ref, const char *key, size_t len)
@@ -189,10 +183,7 @@ static int slot_matches(const decoy_index *ix, const ix_table *t, uint32_t ref, 
     return decoy_key(k, d, t->kind, ref & FORM_MASK) == len && memcmp(k, key, len) == 0;
 }
 
-static size_t home(const ix_table *t, uint64_t h)
-{
-    return (size_t)(((h & 0xffffffffu) * t->cap) >> 32);
-}
+static size_t home(const ix_table *t, uint64_t h) { return (size_t)(((h & 0xffffffffu) * t->cap) >> 32); }
 
 static size_t table_get(const decoy_index *ix, const ix_table *t, const char *key, size_t len)
 {
@@ -346,15 +337,11 @@ size_t decoy_index_find(const decoy_index *ix, decoy_key_kind kind, const char *
         if (pos == DECOY_INDEX_NONE && (n = strip_dollar(k, n)) != 0)
             pos = table_get(ix, &ix->name, k, n);
         return pos;
-    case DECOY_KEY_SID:
-        return table_get(ix, &ix->sid, k, norm_copy(k, v, len, 1));
-    case DECOY_KEY_GUID:
-        return table_get(ix, &ix->guid, k, norm_guid(k, v, len));
-    case DECOY_KEY_SPN:
-        return table_get(ix, &ix->spn, k, norm_spn(k, v, len));
+    case DECOY_KEY_SID: return table_get(ix, &ix->sid, k, norm_copy(k, v, len, 1));
+    case DECOY_KEY_GUID: return table_get(ix, &ix->guid, k, norm_guid(k, v, len));
+    case DECOY_KEY_SPN: return table_get(ix, &ix->spn, k, norm_spn(k, v, len));
     case DECOY_KEY_DN:
-    default:
-        return table_get(ix, &ix->dn, k, norm_copy(k, v, len, 0));
+    default: return table_get(ix, &ix->dn, k, norm_copy(k, v, len, 0));
     }
 }
 

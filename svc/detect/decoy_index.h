@@ -24,7 +24,11 @@ size_t decoy_index_count(const decoy_index *ix);
  * below say; len is the value's length (a value seen in place in a raw record). */
 #define DECOY_INDEX_NONE ((size_t)-1)
 typedef enum decoy_key_kind {
-    DECOY_KEY_NAME, DECOY_KEY_SID, DECOY_KEY_GUID, DECOY_KEY_SPN, DECOY_KEY_DN
+    DECOY_KEY_NAME,
+    DECOY_KEY_SID,
+    DECOY_KEY_GUID,
+    DECOY_KEY_SPN,
+    DECOY_KEY_DN
 } decoy_key_kind;
 size_t decoy_index_find(const decoy_index *ix, decoy_key_kind kind, const char *value, size_t len);
 const adseed_decoy *decoy_index_decoy(const decoy_index *ix, size_t pos, adseed_decoy_view *view);

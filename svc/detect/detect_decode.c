@@ -61,9 +61,12 @@ static const char *lookup(const code_name *t, size_t n, uint32_t code, const cha
 const char *detect_ticket_enc_name(uint32_t code)
 {
     static const code_name t[] = {
-        {0x1, "DES-CBC-CRC"},           {0x3, "DES-CBC-MD5"},
-        {0x11, "AES128-CTS-HMAC-SHA1-96"}, {0x12, "AES256-CTS-HMAC-SHA1-96"},
-        {0x17, "RC4-HMAC"},             {0x18, "RC4-HMAC-EXP"},
+        {0x1, "DES-CBC-CRC"},
+        {0x3, "DES-CBC-MD5"},
+        {0x11, "AES128-CTS-HMAC-SHA1-96"},
+        {0x12, "AES256-CTS-HMAC-SHA1-96"},
+        {0x17, "RC4-HMAC"},
+        {0x18, "RC4-HMAC-EXP"},
         {0xffffffffu, "none (request failed)"},
     };
     return LOOKUP(t, code, "unknown");
@@ -113,8 +116,7 @@ const char *detect_ntstatus_meaning(uint32_t code)
 
 static int ip_char(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' ||
-           c == ':';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':';
 }
 
 const char *detect_normalise_ip(const char *in, char *out, size_t outlen)
@@ -133,8 +135,8 @@ const char *detect_normalise_ip(const char *in, char *out, size_t outlen)
         n = strlen(in);
     }
     if (n > 7 && in[0] == ':' && in[1] == ':' && (in[2] == 'f' || in[2] == 'F') &&
-        (in[3] == 'f' || in[3] == 'F') && (in[4] == 'f' || in[4] == 'F') &&
-        (in[5] == 'f' || in[5] == 'F') && in[6] == ':' && memchr(in + 7, '.', n - 7)) {
+        (in[3] == 'f' || in[3] == 'F') && (in[4] == 'f' || in[4] == 'F') && (in[5] == 'f' || in[5] == 'F') &&
+        in[6] == ':' && memchr(in + 7, '.', n - 7)) {
         in += 7; /* IPv4-mapped IPv6 */
         n -= 7;
     }
@@ -186,10 +188,12 @@ const char *detect_action_name(detect_action a)
 int detect_ntstatus_password_correct(uint32_t code)
 {
     switch (code) {
-    case 0xc000006fu: case 0xc0000070u: case 0xc0000071u: case 0xc000015bu: case 0xc0000193u:
-    case 0xc0000224u:
-        return 1;
-    default:
-        return 0;
+    case 0xc000006fu:
+    case 0xc0000070u:
+    case 0xc0000071u:
+    case 0xc000015bu:
+    case 0xc0000193u:
+    case 0xc0000224u: return 1;
+    default: return 0;
     }
 }

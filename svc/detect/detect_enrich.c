@@ -83,8 +83,7 @@ static void split_account(const char *s, char *name, size_t ncap, char *dom, siz
 
 static void set_actor(detection *o, const evtx_event *ev, const char *user, const char *dom)
 {
-    split_account(get(ev, user), o->user_name, sizeof o->user_name, o->user_domain,
-                  sizeof o->user_domain);
+    split_account(get(ev, user), o->user_name, sizeof o->user_name, o->user_domain, sizeof o->user_domain);
     if (!o->user_domain[0])
         copy(o->user_domain, sizeof o->user_domain, get(ev, dom));
 }
@@ -156,10 +155,11 @@ static void set_ntlm(detection *o, const evtx_event *ev)
 
 static void set_directory(detection *o, const evtx_event *ev)
 {
-    static const char *const changed[] = {"SamAccountName", "UserPrincipalName", "ServicePrincipalNames",
-                                          "UserAccountControl", "NewUacValue", "AllowedToDelegateTo", "PasswordLastSet",
-                                          "UserWorkstations", "LogonHours", "PrimaryGroupId",
-                                          "SidHistory", "DisplayName", "HomeDirectory", "ScriptPath"};
+    static const char *const changed[] = {"SamAccountName",     "UserPrincipalName", "ServicePrincipalNames",
+                                          "UserAccountControl", "NewUacValue",       "AllowedToDelegateTo",
+                                          "PasswordLastSet",    "UserWorkstations",  "LogonHours",
+                                          "PrimaryGroupId",     "SidHistory",        "DisplayName",
+                                          "HomeDirectory",      "ScriptPath"};
     uint32_t v;
     const char *op;
     if (get_hex(ev, "AccessMask", &v) == 0)
@@ -173,8 +173,10 @@ static void set_directory(detection *o, const evtx_event *ev)
         append_collapsed(o->properties, sizeof o->properties, get(ev, "AttributeValue"));
         op = get(ev, "OperationType");
         copy(o->operation, sizeof o->operation,
-             !op ? "" : strcmp(op, "%%14674") == 0 ? "value added"
-                      : strcmp(op, "%%14675") == 0 ? "value deleted" : op);
+             !op                          ? ""
+             : strcmp(op, "%%14674") == 0 ? "value added"
+             : strcmp(op, "%%14675") == 0 ? "value deleted"
+                                          : op);
     } else if (ev->event_id == 4738) {
         for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
             const char *val = get(ev, changed[i]);
@@ -207,20 +209,14 @@ void detect_set_threat(detection *o)
     const char *id = "", *name = "", *sev = "high";
     int score = 70;
     switch (o->action) {
-    case DETECT_KERBEROAST:
-        id = "T1558.003", name = "Kerberoasting", sev = "critical", score = 90;
-        break;
-    case DETECT_ASREP_ROAST:
-        id = "T1558.004", name = "AS-REP Roasting", sev = "critical", score = 90;
-        break;
+    case DETECT_KERBEROAST: id = "T1558.003", name = "Kerberoasting", sev = "critical", score = 90; break;
+    case DETECT_ASREP_ROAST: id = "T1558.004", name = "AS-REP Roasting", sev = "critical", score = 90; break;
     case DETECT_PASSWORD_GUESS:
         id = o->spray ? "T1110.003" : "T1110", name = o->spray ? "Password Spraying" : "Brute Force";
         if (o->password_correct)
             sev = "critical", score = 90;
         break;
-    case DETECT_DECOY_LOGON:
-        id = "T1078", name = "Valid Accounts", sev = "critical", score = 95;
-        break;
+    case DETECT_DECOY_LOGON: id = "T1078", name = "Valid Accounts", sev = "critical", score = 95; break;
     case DETECT_BREADCRUMB_USED:
         lure_technique(o->breadcrumb_kind, &id, &name);
         sev = "critical", score = 95;
@@ -229,9 +225,7 @@ void detect_set_threat(detection *o)
         id = "T1087.002", name = "Account Discovery: Domain Account", sev = "medium", score = 50;
         break;
     case DETECT_TAMPERING:
-    case DETECT_DECOY_RENAMED:
-        id = "T1098", name = "Account Manipulation", sev = "high", score = 75;
-        break;
+    case DETECT_DECOY_RENAMED: id = "T1098", name = "Account Manipulation", sev = "high", score = 75; break;
     case DETECT_LOG_CLEARED: /* covering tracks: nobody clears a DC's Security log in normal work */
         id = "T1070.001", name = "Indicator Removal: Clear Windows Event Logs", sev = "critical", score = 95;
         break;
@@ -241,9 +235,7 @@ void detect_set_threat(detection *o)
     case DETECT_AUDIT_GAP: /* found by decoysvc itself; cause unknown (GPO, admin, intruder) */
         id = "T1562.002", name = "Impair Defenses: Disable Windows Event Logging", sev = "high", score = 80;
         break;
-    case DETECT_AUDIT_RESTORED: /* good news: no technique */
-        sev = "low", score = 20;
-        break;
+    case DETECT_AUDIT_RESTORED: /* good news: no technique */ sev = "low", score = 20; break;
     case DETECT_DECOY_SACL_CHANGED: /* the recon tripwire's SACL stops the DC logging reads */
         id = "T1562.002", name = "Impair Defenses: Disable Windows Event Logging", sev = "high", score = 80;
         break;
@@ -261,8 +253,7 @@ void detect_set_threat(detection *o)
         id = "T1098.007", name = "Account Manipulation: Additional Local or Domain Groups", sev = "critical",
         score = 90;
         break;
-    case DETECT_NONE:
-        break;
+    case DETECT_NONE: break;
     }
     copy(o->technique_id, sizeof o->technique_id, id);
     copy(o->technique_name, sizeof o->technique_name, name);

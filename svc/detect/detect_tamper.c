@@ -71,8 +71,11 @@ static size_t find(const decoy_index *ix, const evtx_event *ev, const key *keys,
 
 static const key account_keys[] = {
     {"TargetSid", BY_SID}, {"ObjectDN", BY_DN}, {"TargetUserName", BY_NAME}, {NULL, BY_NAME}};
-static const key rename_keys[] = {{"TargetSid", BY_SID}, {"ObjectDN", BY_DN}, {"OldTargetUserName", BY_NAME},
-                                  {"NewTargetUserName", BY_NAME}, {NULL, BY_NAME}};
+static const key rename_keys[] = {{"TargetSid", BY_SID},
+                                  {"ObjectDN", BY_DN},
+                                  {"OldTargetUserName", BY_NAME},
+                                  {"NewTargetUserName", BY_NAME},
+                                  {NULL, BY_NAME}};
 /* group events: TargetUserName/TargetSid are the group, the member is the decoy */
 static const key member_keys[] = {{"MemberSid", BY_SID}, {"MemberName", BY_DN}, {NULL, BY_NAME}};
 static const key sacl_keys[] = {{"ObjectName", BY_OBJECT}, {"ObjectDN", BY_DN}, {NULL, BY_NAME}};
@@ -108,8 +111,8 @@ static int log_cleared(const evtx_event *ev, detection *out)
     if (get(ev, "BackupPath"))
         snprintf(out->properties, sizeof out->properties, "BackupPath=%.900s", get(ev, "BackupPath"));
     detect_copy(out->remedy, sizeof out->remedy,
-         "Treat as an intrusion: find what this account did before the clear in your SIEM or event "
-         "collector copy (the DC's own copy is gone), and check the other DCs' logs.");
+                "Treat as an intrusion: find what this account did before the clear in your SIEM or event "
+                "collector copy (the DC's own copy is gone), and check the other DCs' logs.");
     return 1;
 }
 
@@ -151,7 +154,9 @@ static detect_action decoy_action(const evtx_event *ev, const key **keys)
     case 4725: return DETECT_DECOY_DISABLED;
     case 4726: return DETECT_DECOY_DELETED;
     case 4781: *keys = rename_keys; return DETECT_DECOY_RENAMED;
-    case 4728: case 4732: case 4756: *keys = member_keys; return DETECT_DECOY_GROUP_ADDED;
+    case 4728:
+    case 4732:
+    case 4756: *keys = member_keys; return DETECT_DECOY_GROUP_ADDED;
     case 4907: *keys = sacl_keys; return DETECT_DECOY_SACL_CHANGED;
     default: return DETECT_NONE;
     }
@@ -180,7 +185,7 @@ static void decoy_details(const evtx_event *ev, detection *out)
         before = sacl_aces(old_sd), after = sacl_aces(new_sd);
         if (before < 0 || after < 0)
             detect_copy(out->properties, sizeof out->properties,
-                 "security descriptor replaced (the log does not say which part)");
+                        "security descriptor replaced (the log does not say which part)");
         else
             snprintf(out->properties, sizeof out->properties, "audit ACEs %d -> %d%s; new SACL in %.700s",
                      before, after, after < before ? " (tripwire auditing removed)" : "", new_sd);
@@ -189,8 +194,7 @@ static void decoy_details(const evtx_event *ev, detection *out)
             out->severity_score = 50;
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -204,12 +208,9 @@ int detect_tamper(const decoy_index *ix, const evtx_event *ev, detection *out)
 
     switch (ev->event_id) {
     case 104:
-    case 1102:
-        return log_cleared(ev, out);
-    case 4719:
-        return audit_policy_changed(ev, out);
-    default:
-        break;
+    case 1102: return log_cleared(ev, out);
+    case 4719: return audit_policy_changed(ev, out);
+    default: break;
     }
     a = decoy_action(ev, &keys);
     if (a == DETECT_NONE || (d = find(ix, ev, keys, &by, &field)) == DECOY_INDEX_NONE)

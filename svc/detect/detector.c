@@ -21,7 +21,7 @@
 #define SPRAY_WINDOW_MS 60000
 
 typedef struct spray_source {
-    uint64_t key;      /* hash of the source (IP, or workstation name); 0 = free */
+    uint64_t key; /* hash of the source (IP, or workstation name); 0 = free */
     int64_t last_ms;
     size_t n;
     uint64_t acct[SPRAY_ACCOUNTS];
@@ -145,9 +145,7 @@ size_t detect_lookup(const decoy_index *ix, detect_key kind, const char *v, size
         d = decoy_index_find(ix, DECOY_KEY_NAME, v, n);
         break;
     case DETECT_KEY_NAME:
-    default:
-        d = decoy_index_find(ix, DECOY_KEY_NAME, v, n);
-        break;
+    default: d = decoy_index_find(ix, DECOY_KEY_NAME, v, n); break;
     }
     if (d != DECOY_INDEX_NONE && by)
         *by = how;
@@ -185,8 +183,8 @@ static int match_service(const detector *d, const evtx_event *ev, match *m)
     return match_field(d, ev, "ServiceName", DETECT_KEY_SERVICE, m);
 }
 
-static int match_object(const detector *d, const evtx_event *ev, const char *gfield,
-                        const char *dnfield, match *m)
+static int match_object(const detector *d, const evtx_event *ev, const char *gfield, const char *dnfield,
+                        match *m)
 {
     const char *g = get(ev, gfield), *dn = dnfield ? get(ev, dnfield) : NULL;
     if (g && found(d->ix, DECOY_KEY_GUID, g, &m->decoy)) {
@@ -212,13 +210,10 @@ static int is_failure_event(const evtx_event *ev)
     uint32_t st = 0;
     switch (ev->event_id) {
     case 4771:
-    case 4625:
-        return 1;
+    case 4625: return 1;
     case 4768:
-    case 4776:
-        return get_hex(ev, "Status", &st) == 0 && st != 0;
-    default:
-        return 0;
+    case 4776: return get_hex(ev, "Status", &st) == 0 && st != 0;
+    default: return 0;
     }
 }
 
@@ -260,16 +255,13 @@ static detect_action classify(const detector *d, const evtx_event *ev, match *m)
             match_sid(d, ev, "TargetUserSid", m))
             return DETECT_DECOY_LOGON;
         return DETECT_NONE;
-    case 4662:
-        return match_object(d, ev, "ObjectName", NULL, m) ? DETECT_RECON : DETECT_NONE;
+    case 4662: return match_object(d, ev, "ObjectName", NULL, m) ? DETECT_RECON : DETECT_NONE;
     case 4738:
         if (match_name(d, ev, "TargetUserName", m) || match_sid(d, ev, "TargetSid", m))
             return DETECT_TAMPERING;
         return DETECT_NONE;
-    case 5136:
-        return match_object(d, ev, "ObjectGUID", "ObjectDN", m) ? DETECT_TAMPERING : DETECT_NONE;
-    default:
-        return DETECT_NONE;
+    case 5136: return match_object(d, ev, "ObjectGUID", "ObjectDN", m) ? DETECT_TAMPERING : DETECT_NONE;
+    default: return DETECT_NONE;
     }
 }
 
@@ -295,8 +287,7 @@ static int lure_password_used(const evtx_event *ev, const adseed_decoy *decoy)
         samba = get(ev, "SambaStatus");
         return !samba || strcmp(samba, "NT_STATUS_INVALID_LOGON_HOURS") == 0 ||
                strcmp(samba, "NT_STATUS_INVALID_WORKSTATION") == 0;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 

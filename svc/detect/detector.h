@@ -41,12 +41,12 @@ typedef enum detect_action {
 
 typedef struct detection {
     detect_action action;
-    char severity[16];         /* "critical", "high", "medium" */
-    int severity_score;        /* 0..100 (ECS event.severity style): 90, 70, 50 */
-    char technique_id[16];     /* "T1558.003" */
-    char technique_name[64];   /* "Kerberoasting" */
-    int spray;                 /* 1: the source tried >= 20 distinct accounts within 60 s */
-    unsigned spray_accounts;   /* distinct accounts the source tried in that window */
+    char severity[16];       /* "critical", "high", "medium" */
+    int severity_score;      /* 0..100 (ECS event.severity style): 90, 70, 50 */
+    char technique_id[16];   /* "T1558.003" */
+    char technique_name[64]; /* "Kerberoasting" */
+    int spray;               /* 1: the source tried >= 20 distinct accounts within 60 s */
+    unsigned spray_accounts; /* distinct accounts the source tried in that window */
 
     /* the decoy (copied from the inventory) */
     char decoy_name[DET_NAME], decoy_kind[16], decoy_domain[DET_NAME], decoy_sid[200];
@@ -54,23 +54,23 @@ typedef struct detection {
     char decoy_memo[DET_TEXT], decoy_location[DET_TEXT], decoy_owner[DET_TEXT], decoy_runbook[DET_TEXT];
     /* the decoy's active breadcrumb (lure), "" when it has none */
     char breadcrumb_id[DET_SHORT], breadcrumb_kind[16], breadcrumb_location[DET_TEXT];
-    char matched_by[8];        /* "name", "sid", "guid", "spn", "dn" */
-    char matched_field[32];    /* the EventData field that named the decoy */
+    char matched_by[8];     /* "name", "sid", "guid", "spn", "dn" */
+    char matched_field[32]; /* the EventData field that named the decoy */
 
     /* who and from where ("" when unknown) */
     char user_name[DET_NAME], user_domain[DET_NAME];
     char workstation[DET_NAME];
-    char source_ip[48];        /* normalised: "::ffff:a.b.c.d" -> "a.b.c.d"; "" when "-" or absent */
-    unsigned source_port;      /* 0 when unknown */
+    char source_ip[48];   /* normalised: "::ffff:a.b.c.d" -> "a.b.c.d"; "" when "-" or absent */
+    unsigned source_port; /* 0 when unknown */
     char process_name[DET_NAME];
     char service_name[DET_NAME]; /* 4768/4769 ServiceName */
 
     /* Kerberos / NTLM / logon details; has_* say which are present */
     int has_ticket_enc, has_status, has_sub_status;
     uint32_t ticket_enc, status, sub_status;
-    char ticket_enc_name[40];  /* "RC4-HMAC", "AES256-CTS-HMAC-SHA1-96", ... */
-    int rc4;                   /* ticket encryption RC4: the roasting tell */
-    char ticket_options[16];   /* "0x40810000" ("" when absent) */
+    char ticket_enc_name[40]; /* "RC4-HMAC", "AES256-CTS-HMAC-SHA1-96", ... */
+    int rc4;                  /* ticket encryption RC4: the roasting tell */
+    char ticket_options[16];  /* "0x40810000" ("" when absent) */
     char status_meaning[DET_SHORT], sub_status_meaning[DET_SHORT];
     int password_correct;      /* 4625 sub-status says the password was right (logon restriction) */
     int pre_auth_type;         /* -1 when absent */
@@ -82,16 +82,16 @@ typedef struct detection {
     /* the event */
     unsigned event_code;
     uint64_t record_id;
-    int64_t time_ms;           /* event time, -1 unknown */
-    char time[32];             /* ISO 8601 UTC with ms, "" unknown */
+    int64_t time_ms; /* event time, -1 unknown */
+    char time[32];   /* ISO 8601 UTC with ms, "" unknown */
     char channel[64];
-    char host[DET_NAME];       /* ev->computer: the DC or host that logged it */
+    char host[DET_NAME]; /* ev->computer: the DC or host that logged it */
 
     /* tampering (detect_tamper.c, audit_watch.c); "" when not applicable */
-    char user_sid[200];        /* the actor's SID (SubjectUserSid; Samba: the session's SID) */
-    char object[DET_NAME];     /* the group, the cleared log, the audit subcategory, the new name */
-    char object_id[200];       /* the group's SID, the subcategory's GUID */
-    char remedy[DET_TEXT];     /* what to do: e.g. the auditpol line that restores auditing */
+    char user_sid[200];    /* the actor's SID (SubjectUserSid; Samba: the session's SID) */
+    char object[DET_NAME]; /* the group, the cleared log, the audit subcategory, the new name */
+    char object_id[200];   /* the group's SID, the subcategory's GUID */
+    char remedy[DET_TEXT]; /* what to do: e.g. the auditpol line that restores auditing */
 } detection;
 
 typedef struct detector detector;
@@ -139,8 +139,8 @@ int detect_prefilter(const decoy_index *ix, unsigned event_id, const char *rec, 
 int detect_prefilter_values(const decoy_index *ix, unsigned event_id, const evtx_values *v);
 
 /* Decoders, exposed for the alert document and tests. */
-int detect_parse_hex(const char *s, uint32_t *out);             /* "0x17", "0x00000017", "23" */
-const char *detect_ticket_enc_name(uint32_t code);               /* "RC4-HMAC", "unknown" */
+int detect_parse_hex(const char *s, uint32_t *out); /* "0x17", "0x00000017", "23" */
+const char *detect_ticket_enc_name(uint32_t code);  /* "RC4-HMAC", "unknown" */
 const char *detect_kerberos_status_meaning(uint32_t code);
 const char *detect_ntstatus_meaning(uint32_t code);
 /* 1 when a logon failure NTSTATUS is only reached with the correct password (0xC000006F logon

@@ -30,8 +30,8 @@ static const detect_event_id event_ids[] = {
     {4776, "The computer attempted to validate the credentials for an account (NTLM)",
      "NTLM password guessing, decoy logon", "Security", DECOY},
     {4781, "The name of an account was changed", "decoy renamed", "Security", TAMPER},
-    {4907, "Auditing settings on object were changed", "decoy SACL changed (recon tripwire removed)", "Security",
-     TAMPER},
+    {4907, "Auditing settings on object were changed", "decoy SACL changed (recon tripwire removed)",
+     "Security", TAMPER},
     {5136, "A directory service object was modified", "decoy tampering", "Security", DECOY},
 };
 

@@ -71,10 +71,7 @@ int inventory_url_check(const char *url, char *err, size_t errlen)
     return 0;
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 inventory_source *inventory_source_new(const inventory_source_opts *o, char *err, size_t errlen)
 {
@@ -215,7 +212,8 @@ static long http_get(inventory_source *s, fetch *f, char *err, size_t errlen)
     curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
     rc = curl_easy_perform(c);
     if (rc != CURLE_OK)
-        snprintf(err, errlen, "%s", f->body.failed == STRBUF_TOO_LONG ? "inventory larger than 64 MB" : curl_easy_strerror(rc));
+        snprintf(err, errlen, "%s",
+                 f->body.failed == STRBUF_TOO_LONG ? "inventory larger than 64 MB" : curl_easy_strerror(rc));
     else
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 out:
@@ -244,13 +242,15 @@ static int accept_body(inventory_source *s, const fetch *f)
          adseed_pack_load(&pack, s->tmp_path, err, sizeof err);
     adseed_pack_free(pack);
     remove(s->tmp_path);
-    if (rc == 0 && adseed_write_file_atomic(s->cache_path, f->body.data, f->body.len, 0600, err, sizeof err) == 0) {
+    if (rc == 0 &&
+        adseed_write_file_atomic(s->cache_path, f->body.data, f->body.len, 0600, err, sizeof err) == 0) {
         s->cache_hash = hash;
         svc_log(s->o.lg, SVC_LOG_INFO, "inventory %s: new version cached in %s", s->url, s->cache_path);
         return 0;
     }
     s->refused_hash = hash;
-    svc_log(s->o.lg, SVC_LOG_ERR, "inventory %s changed but is invalid, keeping the previous one: %s", s->url, err);
+    svc_log(s->o.lg, SVC_LOG_ERR, "inventory %s changed but is invalid, keeping the previous one: %s", s->url,
+            err);
     return -1;
 }
 
@@ -277,8 +277,8 @@ static int refresh(inventory_source *s, char *err, size_t errlen)
     if (status > 0)
         snprintf(err, errlen, "HTTP status %ld", status);
     if (!s->unreachable)
-        svc_log(s->o.lg, SVC_LOG_WARN, "inventory %s unreachable (%s): going on with the cached copy %s", s->url,
-                err, s->cache_path);
+        svc_log(s->o.lg, SVC_LOG_WARN, "inventory %s unreachable (%s): going on with the cached copy %s",
+                s->url, err, s->cache_path);
     s->unreachable = 1;
     strbuf_free(&f.body);
     return -1;
@@ -315,10 +315,7 @@ void inventory_source_poll(inventory_source *s, int64_t now_ms)
     refresh(s, err, sizeof err);
 }
 
-int inventory_source_unreachable(const inventory_source *s)
-{
-    return s && s->unreachable;
-}
+int inventory_source_unreachable(const inventory_source *s) { return s && s->unreachable; }
 
 int inventory_source_open_for(const svc_config *cfg, const svc_logger *lg, int64_t now_ms,
                               inventory_source **out, char **read_path, char *err, size_t errlen)
@@ -334,8 +331,8 @@ int inventory_source_open_for(const svc_config *cfg, const svc_logger *lg, int64
     if (svc_mkdir_p(cfg->state_dir, err, errlen))
         return -1;
     snprintf(cache, sizeof cache, "%s/inventory-cache.json", cfg->state_dir);
-    o = (inventory_source_opts){cfg->inventory, cfg->inventory_ca_file, cfg->inventory_token_file,
-                                cfg->inventory_poll_ms, cache, lg};
+    o = (inventory_source_opts){
+        cfg->inventory, cfg->inventory_ca_file, cfg->inventory_token_file, cfg->inventory_poll_ms, cache, lg};
     if (!(*out = inventory_source_new(&o, err, errlen)))
         return -1;
     if (inventory_source_start(*out, now_ms, err, errlen) || !(*read_path = strdup(cache))) {

@@ -16,8 +16,7 @@ size_t pipeline_event_ids(const char *channel, unsigned *out, size_t cap)
 
 /* The inventory is loaded packed (its file read in blocks) and indexed: about 120 bytes a decoy
  * with a name, SID, GUID and SPN (docs/internals.md). */
-static int load_index(pipeline *p, adseed_pack **pack, decoy_index **idx, detector **det,
-                      char *err, size_t errlen)
+static int load_index(pipeline *p, adseed_pack **pack, decoy_index **idx, detector **det, char *err, size_t errlen)
 {
     *pack = NULL;
     if (adseed_pack_load(pack, p->inventory_path, err, errlen))
@@ -226,7 +225,7 @@ const char *pipeline_resolve_spn(void *ctx, const char *spn)
 {
     pipeline *p = ctx;
     adseed_decoy_view v; /* the name points into the pack, not into v */
-    const adseed_decoy *d = decoy_index_decoy(p->index, decoy_index_find(p->index, DECOY_KEY_SPN, spn,
-                                                                         spn ? strlen(spn) : 0), &v);
+    const adseed_decoy *d =
+        decoy_index_decoy(p->index, decoy_index_find(p->index, DECOY_KEY_SPN, spn, spn ? strlen(spn) : 0), &v);
     return d ? d->name : NULL;
 }

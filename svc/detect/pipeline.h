@@ -25,7 +25,7 @@ typedef int (*pipeline_own_fn)(void *ctx, const detection *d, int64_t now_ms);
 
 typedef struct pipeline_stats {
     uint64_t events, detections, alerts, suppressed, emit_failures;
-    uint64_t own; /* detections recognised as decoysvc's own self-trip (not alerted) */
+    uint64_t own;         /* detections recognised as decoysvc's own self-trip (not alerted) */
     uint64_t prefiltered; /* records of a wanted event ID dropped by the prefilter (no decoy in them) */
 } pipeline_stats;
 

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 throttle *throttle_new(int64_t window_ms)
 {
     throttle *t = calloc(1, sizeof *t);
@@ -41,10 +40,7 @@ void throttle_free(throttle *t)
     free(t);
 }
 
-void throttle_set_max_keys(throttle *t, size_t max_keys)
-{
-    t->max_keys = max_keys ? max_keys : 1;
-}
+void throttle_set_max_keys(throttle *t, size_t max_keys) { t->max_keys = max_keys ? max_keys : 1; }
 
 size_t throttle_keys(const throttle *t) { return t->nkeys; }
 
@@ -85,8 +81,7 @@ int throttle_allow(throttle *t, const char *cidr, char *err, size_t errlen)
     t->allow[t->nallow++] = net;
     return 0;
 bad:
-    snprintf(err, errlen, "allowlist: '%.64s' is not an IPv4/IPv6 address or CIDR (10.0.0.0/8, fd00::/8)",
-             cidr);
+    snprintf(err, errlen, "allowlist: '%.64s' is not an IPv4/IPv6 address or CIDR (10.0.0.0/8, fd00::/8)", cidr);
     return -1;
 }
 
@@ -153,8 +148,7 @@ static throttle_key *find_key(throttle *t, const detection *d)
 {
     for (size_t i = 0; i < t->nkeys; i++) {
         throttle_key *k = &t->keys[i];
-        if (k->action == d->action && strcmp(k->source, d->source_ip) == 0 &&
-            strcmp(k->decoy, d->decoy_name) == 0)
+        if (k->action == d->action && strcmp(k->source, d->source_ip) == 0 && strcmp(k->decoy, d->decoy_name) == 0)
             return k;
     }
     return NULL;

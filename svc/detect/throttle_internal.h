@@ -9,13 +9,13 @@ typedef struct throttle_key {
     detect_action action;
     char decoy[DET_NAME];
     char source[48];
-    int64_t window_start;   /* the window's earliest clock time (now_ms when it opened, or earlier) */
-    int64_t window_last;    /* its latest clock time; a window spans less than window_ms */
-    uint32_t seq;           /* sequence number of the next alert of this key */
+    int64_t window_start; /* the window's earliest clock time (now_ms when it opened, or earlier) */
+    int64_t window_last;  /* its latest clock time; a window spans less than window_ms */
+    uint32_t seq;         /* sequence number of the next alert of this key */
     int suppressed;
-    uint64_t pending;       /* detections folded since the last alert */
+    uint64_t pending; /* detections folded since the last alert */
     int64_t pending_first, pending_last;
-    detection *latest;      /* the last folded detection; NULL when pending == 0 */
+    detection *latest; /* the last folded detection; NULL when pending == 0 */
 } throttle_key;
 
 typedef struct throttle_net {
@@ -26,9 +26,9 @@ typedef struct throttle_net {
 struct throttle {
     int64_t window_ms;
     size_t max_keys, nkeys, keys_cap;
-    throttle_key *keys;     /* nkeys used entries of keys_cap allocated (<= max_keys) */
-    int64_t next_deadline;  /* earliest window end among keys (INT64_MAX when none) */
-    int64_t back_deadline;  /* latest window_last - window_ms among keys (INT64_MIN when none):
+    throttle_key *keys;    /* nkeys used entries of keys_cap allocated (<= max_keys) */
+    int64_t next_deadline; /* earliest window end among keys (INT64_MAX when none) */
+    int64_t back_deadline; /* latest window_last - window_ms among keys (INT64_MIN when none):
                              * a clock at or before it no longer fits that key's window */
     throttle_net *allow;
     size_t nallow;

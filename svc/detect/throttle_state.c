@@ -21,26 +21,76 @@ typedef struct dfield {
     size_t off, size;
 } dfield;
 
-#define S(f) {#f, F_STR, offsetof(detection, f), sizeof(((detection *)0)->f)}
-#define I(f) {#f, F_INT, offsetof(detection, f), sizeof(int)}
-#define U(f) {#f, F_U32, offsetof(detection, f), sizeof(uint32_t)}
+#define S(f)                                                                                                 \
+    {                                                                                                        \
+#f, F_STR, offsetof(detection, f), sizeof(((detection *)0)->f)                                       \
+    }
+#define I(f)                                                                                                 \
+    {                                                                                                        \
+#f, F_INT, offsetof(detection, f), sizeof(int)                                                       \
+    }
+#define U(f)                                                                                                 \
+    {                                                                                                        \
+#f, F_U32, offsetof(detection, f), sizeof(uint32_t)                                                  \
+    }
 
 static const dfield fields[] = {
-    I(action), S(severity), I(severity_score), S(technique_id), S(technique_name), I(spray),
+    I(action),
+    S(severity),
+    I(severity_score),
+    S(technique_id),
+    S(technique_name),
+    I(spray),
     {"spray_accounts", F_U32, offsetof(detection, spray_accounts), sizeof(unsigned)},
-    S(decoy_name), S(decoy_kind), S(decoy_domain), S(decoy_sid), S(decoy_guid), S(decoy_dn),
-    S(decoy_memo), S(decoy_location), S(decoy_owner), S(decoy_runbook), S(breadcrumb_id),
-    S(breadcrumb_kind), S(breadcrumb_location), S(matched_by),
-    S(matched_field), S(user_name), S(user_domain), S(workstation), S(source_ip),
+    S(decoy_name),
+    S(decoy_kind),
+    S(decoy_domain),
+    S(decoy_sid),
+    S(decoy_guid),
+    S(decoy_dn),
+    S(decoy_memo),
+    S(decoy_location),
+    S(decoy_owner),
+    S(decoy_runbook),
+    S(breadcrumb_id),
+    S(breadcrumb_kind),
+    S(breadcrumb_location),
+    S(matched_by),
+    S(matched_field),
+    S(user_name),
+    S(user_domain),
+    S(workstation),
+    S(source_ip),
     {"source_port", F_U32, offsetof(detection, source_port), sizeof(unsigned)},
-    S(process_name), S(service_name), I(has_ticket_enc), I(has_status), I(has_sub_status),
-    U(ticket_enc), U(status), U(sub_status), S(ticket_enc_name), I(rc4), S(ticket_options),
-    S(status_meaning), S(sub_status_meaning), I(password_correct), I(pre_auth_type),
-    I(logon_type), S(access_mask), S(properties), S(operation),
+    S(process_name),
+    S(service_name),
+    I(has_ticket_enc),
+    I(has_status),
+    I(has_sub_status),
+    U(ticket_enc),
+    U(status),
+    U(sub_status),
+    S(ticket_enc_name),
+    I(rc4),
+    S(ticket_options),
+    S(status_meaning),
+    S(sub_status_meaning),
+    I(password_correct),
+    I(pre_auth_type),
+    I(logon_type),
+    S(access_mask),
+    S(properties),
+    S(operation),
     {"event_code", F_U32, offsetof(detection, event_code), sizeof(unsigned)},
     {"record_id", F_U64, offsetof(detection, record_id), sizeof(uint64_t)},
     {"time_ms", F_I64, offsetof(detection, time_ms), sizeof(int64_t)},
-    S(time), S(channel), S(host), S(user_sid), S(object), S(object_id), S(remedy),
+    S(time),
+    S(channel),
+    S(host),
+    S(user_sid),
+    S(object),
+    S(object_id),
+    S(remedy),
 };
 
 static json_t *detection_to_json(const detection *d)
@@ -54,10 +104,30 @@ static json_t *detection_to_json(const detection *d)
         json_t *v = NULL;
         switch (f->type) {
         case F_STR: v = json_string(p); break; /* detection strings are valid UTF-8 */
-        case F_INT: { int x; memcpy(&x, p, sizeof x); v = json_integer(x); break; }
-        case F_U32: { uint32_t x; memcpy(&x, p, sizeof x); v = json_integer(x); break; }
-        case F_U64: { uint64_t x; memcpy(&x, p, sizeof x); v = json_integer((json_int_t)x); break; }
-        case F_I64: { int64_t x; memcpy(&x, p, sizeof x); v = json_integer(x); break; }
+        case F_INT: {
+            int x;
+            memcpy(&x, p, sizeof x);
+            v = json_integer(x);
+            break;
+        }
+        case F_U32: {
+            uint32_t x;
+            memcpy(&x, p, sizeof x);
+            v = json_integer(x);
+            break;
+        }
+        case F_U64: {
+            uint64_t x;
+            memcpy(&x, p, sizeof x);
+            v = json_integer((json_int_t)x);
+            break;
+        }
+        case F_I64: {
+            int64_t x;
+            memcpy(&x, p, sizeof x);
+            v = json_integer(x);
+            break;
+        }
         }
         bad = !v || json_object_set_new(o, f->name, v) != 0;
     }
@@ -95,10 +165,19 @@ static int detection_from_json(detection *d, json_t *o)
             if (!json_is_integer(v))
                 return -1;
             x = json_integer_value(v);
-            if (f->type == F_INT) { int y = (int)x; memcpy(p, &y, sizeof y); }
-            else if (f->type == F_U32) { uint32_t y = (uint32_t)x; memcpy(p, &y, sizeof y); }
-            else if (f->type == F_U64) { uint64_t y = (uint64_t)x; memcpy(p, &y, sizeof y); }
-            else { int64_t y = (int64_t)x; memcpy(p, &y, sizeof y); }
+            if (f->type == F_INT) {
+                int y = (int)x;
+                memcpy(p, &y, sizeof y);
+            } else if (f->type == F_U32) {
+                uint32_t y = (uint32_t)x;
+                memcpy(p, &y, sizeof y);
+            } else if (f->type == F_U64) {
+                uint64_t y = (uint64_t)x;
+                memcpy(p, &y, sizeof y);
+            } else {
+                int64_t y = (int64_t)x;
+                memcpy(p, &y, sizeof y);
+            }
         }
     }
     if (d->action <= DETECT_NONE || d->action > DETECT_ACTION_LAST)
@@ -132,8 +211,7 @@ char *throttle_save(const throttle *t)
         bad |= json_array_append_new(arr, o);
     }
     if (!bad)
-        bad |= json_object_set_new(root, "version", json_integer(1)) |
-               json_object_set(root, "keys", arr);
+        bad |= json_object_set_new(root, "version", json_integer(1)) | json_object_set(root, "keys", arr);
     if (!bad)
         out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(arr);
@@ -166,7 +244,7 @@ static int load_key(throttle_key *k, json_t *o)
     k->window_start = json_integer_value(json_object_get(o, "window_start"));
     v = json_object_get(o, "window_last"); /* absent in state saved by older versions */
     k->window_last = json_is_integer(v) && json_integer_value(v) > k->window_start ? json_integer_value(v)
-                                                                                    : k->window_start;
+                                                                                   : k->window_start;
     k->seq = (uint32_t)json_integer_value(json_object_get(o, "seq"));
     k->suppressed = json_is_true(json_object_get(o, "suppressed"));
     if (json_integer_value(json_object_get(o, "pending")) <= 0)
@@ -202,7 +280,8 @@ int throttle_load(throttle *t, const char *json, char *err, size_t errlen)
     for (i = 0; i < t->nkeys; i++)
         throttle_key_clear(&t->keys[i]);
     t->nkeys = 0;
-    json_array_foreach(arr, i, o) {
+    json_array_foreach(arr, i, o)
+    {
         throttle_key k, *slot;
         if (load_key(&k, o) != 0) {
             snprintf(err, errlen, "throttle state: keys[%zu] is invalid", i);

@@ -23,12 +23,15 @@ struct health {
     char host[256];
     char status_path[4200], sensors_path[4200];
     int64_t start_ms, next_status_ms, next_heartbeat_ms, last_heartbeat_ms;
-    int emitted;         /* alerts emitted since the last commit */
+    int emitted; /* alerts emitted since the last commit */
 };
 
 static const char *input_type_name(svc_input_type t)
 {
-    return t == SVC_INPUT_XML ? "xml" : t == SVC_INPUT_JSON ? "json" : t == SVC_INPUT_SAMBA ? "samba" : "eventlog";
+    return t == SVC_INPUT_XML     ? "xml"
+           : t == SVC_INPUT_JSON  ? "json"
+           : t == SVC_INPUT_SAMBA ? "samba"
+                                  : "eventlog";
 }
 
 static void load_sensors(health *h, int64_t now_ms)
@@ -39,8 +42,10 @@ static void load_sensors(health *h, int64_t now_ms)
     for (size_t i = 0; i < h->nin; i++) {
         blind_load(&h->in[i].blind, json_object_get(inputs, h->in[i].name), now_ms);
         if (h->in[i].blind.alerted)
-            svc_log(h->env.lg, SVC_LOG_WARN, "input %s: still blind since the last run (sensor_blind was sent): "
-                    "sensor_restored follows its first event", h->in[i].name);
+            svc_log(h->env.lg, SVC_LOG_WARN,
+                    "input %s: still blind since the last run (sensor_blind was sent): "
+                    "sensor_restored follows its first event",
+                    h->in[i].name);
     }
     json_decref(root);
 }
@@ -131,9 +136,10 @@ static json_t *sink_json(health *h, size_t i, int64_t now_ms, int full)
     json_object_set_new(o, "last_error", info.last_error[0] ? json_string(info.last_error) : json_null());
     json_object_set_new(o, "last_error_time", health_time_json(info.last_error_ms));
     json_object_set_new(o, "quarantined", json_integer((json_int_t)info.quarantined));
-    json_object_set_new(o, "last_sent", info.last_sent_ms
-                        ? json_pack("{s:s, s:o}", "id", info.last_id, "time", health_time_json(info.last_sent_ms))
-                        : json_null());
+    json_object_set_new(o, "last_sent",
+                        info.last_sent_ms ? json_pack("{s:s, s:o}", "id", info.last_id, "time",
+                                                      health_time_json(info.last_sent_ms))
+                                          : json_null());
     json_object_set_new(o, "heartbeat", json_boolean(sink_wants_heartbeat(s)));
     return o;
 }
@@ -143,10 +149,12 @@ static json_t *common_json(health *h, int64_t now_ms)
 {
     json_t *o = json_object();
     json_object_set_new(o, "host", json_pack("{s:s}", "name", h->host));
-    json_object_set_new(o, "service", json_pack("{s:s, s:o, s:I}", "version", ADDECOY_VERSION, "started",
-                                                health_time_json(h->start_ms), "uptime_seconds",
-                                                (json_int_t)((now_ms - h->start_ms) / 1000)));
-    json_object_set_new(o, "decoys", json_pack("{s:I}", "count", (json_int_t)adseed_pack_count(h->env.pipe->pack)));
+    json_object_set_new(o, "service",
+                        json_pack("{s:s, s:o, s:I}", "version", ADDECOY_VERSION, "started",
+                                  health_time_json(h->start_ms), "uptime_seconds",
+                                  (json_int_t)((now_ms - h->start_ms) / 1000)));
+    json_object_set_new(o, "decoys",
+                        json_pack("{s:I}", "count", (json_int_t)adseed_pack_count(h->env.pipe->pack)));
     json_object_set_new(o, "self_test", self_trip_result_json(h->env.trip)); /* null when off or not yet run */
     return o;
 }
@@ -161,9 +169,9 @@ static json_t *status_json(health *h, const json_t *cp_inputs, int64_t now_ms, i
     json_object_set_new(o, "running", json_boolean(running));
     json_object_set_new(o, "status_interval_seconds", json_integer(HEALTH_STATUS_EVERY_MS / 1000));
     json_object_set_new(o, "config", json_string(h->env.cfg->path));
-    json_object_set_new(o, "heartbeat", json_pack("{s:I, s:o}", "interval_seconds",
-                                                  (json_int_t)(h->env.cfg->heartbeat_ms / 1000), "last_sent",
-                                                  health_time_json(h->last_heartbeat_ms)));
+    json_object_set_new(o, "heartbeat",
+                        json_pack("{s:I, s:o}", "interval_seconds", (json_int_t)(h->env.cfg->heartbeat_ms / 1000),
+                                  "last_sent", health_time_json(h->last_heartbeat_ms)));
     for (size_t i = 0; i < h->nin; i++)
         json_array_append_new(inputs, health_input_json(&h->in[i], json_object_get(cp_inputs, h->in[i].name),
                                                         h->start_ms, now_ms));
@@ -199,32 +207,36 @@ static json_t *heartbeat_json(health *h, int64_t now_ms)
     for (size_t i = 0; i < h->nin; i++) {
         const health_input *hi = &h->in[i];
         ok += strcmp(health_input_state(hi, now_ms), "ok") == 0;
-        json_array_append_new(inputs, json_pack("{s:s, s:s, s:s, s:o, s:I, s:f}", "name", hi->name, "type", hi->type,
-                                                "state", health_input_state(hi, now_ms), "last_event",
-                                                health_time_json(hi->last_event_ms), "events", (json_int_t)hi->events,
-                                                "events_per_minute",
-                                                (double)(int64_t)(health_input_rate(hi, h->start_ms, now_ms) * 10) / 10));
+        json_array_append_new(
+            inputs, json_pack("{s:s, s:s, s:s, s:o, s:I, s:f}", "name", hi->name, "type", hi->type, "state",
+                              health_input_state(hi, now_ms), "last_event", health_time_json(hi->last_event_ms),
+                              "events", (json_int_t)hi->events, "events_per_minute",
+                              (double)(int64_t)(health_input_rate(hi, h->start_ms, now_ms) * 10) / 10));
     }
     for (size_t i = 0; i < h->env.nsinks; i++) {
         json_t *sj = sink_json(h, i, now_ms, 0);
         pending += (size_t)json_integer_value(json_object_get(sj, "pending"));
         json_array_append_new(sinks, sj);
     }
-    snprintf(text, sizeof text, "decoysvc on %s is running (up %lld min): %zu of %zu inputs ok, %zu alerts pending",
-             h->host, (long long)((now_ms - h->start_ms) / 60000), ok, h->nin, pending);
+    snprintf(text, sizeof text,
+             "decoysvc on %s is running (up %lld min): %zu of %zu inputs ok, %zu alerts pending", h->host,
+             (long long)((now_ms - h->start_ms) / 60000), ok, h->nin, pending);
     json_object_set_new(o, "id", json_string(id));
     json_object_set_new(o, "@timestamp", json_string(now));
     json_object_set_new(o, "action", json_string("heartbeat"));
     json_object_set_new(o, "summary", json_string(text));
     json_object_set_new(o, "severity", json_string("info"));
-    json_object_set_new(o, "event", json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "state", "action", "heartbeat",
-                                              "category", "host", "dataset", "addecoy.heartbeat", "created", now));
+    json_object_set_new(o, "event",
+                        json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "state", "action", "heartbeat",
+                                  "category", "host", "dataset", "addecoy.heartbeat", "created", now));
     json_object_update(o, c);
     json_object_set_new(o, "inputs", inputs);
     json_object_set_new(o, "sinks", sinks);
-    json_object_set_new(o, "heartbeat", json_pack("{s:I}", "interval_seconds", (json_int_t)(h->env.cfg->heartbeat_ms / 1000)));
-    json_object_set_new(o, "observer", json_pack("{s:s, s:s, s:s}", "product", "ADDecoy", "vendor", "ADDecoy",
-                                                 "version", ADDECOY_VERSION));
+    json_object_set_new(o, "heartbeat",
+                        json_pack("{s:I}", "interval_seconds", (json_int_t)(h->env.cfg->heartbeat_ms / 1000)));
+    json_object_set_new(
+        o, "observer",
+        json_pack("{s:s, s:s, s:s}", "product", "ADDecoy", "vendor", "ADDecoy", "version", ADDECOY_VERSION));
     json_decref(c);
     return o;
 }

@@ -16,10 +16,10 @@ struct self_test {
     char canary[DET_NAME], host[DET_NAME];
     self_test_request_fn request;
     void *ctx;
-    int waiting;          /* a ticket was obtained, the 4769 is awaited */
-    int failing;          /* the last trip failed (the next failure does not page) */
-    int64_t next_ms;      /* the next trip */
-    int64_t started_ms;   /* of the trip in progress */
+    int waiting;        /* a ticket was obtained, the 4769 is awaited */
+    int failing;        /* the last trip failed (the next failure does not page) */
+    int64_t next_ms;    /* the next trip */
+    int64_t started_ms; /* of the trip in progress */
     char spn[512], requester[257];
     self_test_result last;
 };
@@ -40,10 +40,7 @@ self_test *self_test_new(const self_test_conf *c, self_test_request_fn request, 
     return st;
 }
 
-void self_test_free(self_test *st)
-{
-    free(st);
-}
+void self_test_free(self_test *st) { free(st); }
 
 static self_test_outcome conclude(self_test *st, int ok, const char *step, const char *error, int64_t now_ms)
 {
@@ -74,7 +71,8 @@ self_test_outcome self_test_tick(self_test *st, int64_t now_ms)
     if (st->waiting) {
         if (now_ms - st->started_ms < st->expect_ms)
             return SELF_TEST_NOTHING;
-        snprintf(msg, sizeof msg, "the service ticket for %.400s was obtained but no 4769 for it was seen within %lld s: "
+        snprintf(msg, sizeof msg,
+                 "the service ticket for %.400s was obtained but no 4769 for it was seen within %lld s: "
                  "the DC's audit of Kerberos Service Ticket Operations or the log path to decoysvc is broken",
                  st->spn, (long long)(st->expect_ms / 1000));
         return conclude(st, 0, "event", msg, now_ms);
@@ -86,8 +84,8 @@ self_test_outcome self_test_tick(self_test *st, int64_t now_ms)
     st->spn[0] = st->requester[0] = err[0] = '\0';
     if (st->request(st->ctx, st->canary, st->spn, sizeof st->spn, st->requester, sizeof st->requester, err,
                     sizeof err)) {
-        snprintf(msg, sizeof msg, "the service ticket request for the canary %.256s failed: %.400s", st->canary,
-                 err[0] ? err : "unknown error");
+        snprintf(msg, sizeof msg, "the service ticket request for the canary %.256s failed: %.400s",
+                 st->canary, err[0] ? err : "unknown error");
         return conclude(st, 0, "ticket", msg, now_ms);
     }
     st->waiting = 1;
@@ -133,10 +131,7 @@ int64_t self_test_next_ms(const self_test *st)
     return st->waiting ? st->started_ms + st->expect_ms : st->next_ms;
 }
 
-const self_test_result *self_test_last(const self_test *st)
-{
-    return &st->last;
-}
+const self_test_result *self_test_last(const self_test *st) { return &st->last; }
 
 static json_t *time_json(int64_t ms)
 {
@@ -154,9 +149,9 @@ json_t *self_test_result_json(const self_test *st)
         return json_null();
     return json_pack("{s:o, s:b, s:o, s:o, s:o, s:s, s:s, s:s, s:I}", "time", time_json(r->finished_ms), "ok",
                      r->ok, "latency_ms", r->ok ? json_integer(r->latency_ms) : json_null(), "step",
-                     r->ok ? json_null() : json_string(r->step), "error", r->ok ? json_null() : json_string(r->error),
-                     "canary", st->canary, "spn", r->spn, "requester", r->requester, "interval_seconds",
-                     (json_int_t)(st->interval_ms / 1000));
+                     r->ok ? json_null() : json_string(r->step), "error",
+                     r->ok ? json_null() : json_string(r->error), "canary", st->canary, "spn", r->spn,
+                     "requester", r->requester, "interval_seconds", (json_int_t)(st->interval_ms / 1000));
 }
 
 /* 32 hex digits of SHA-256 over the host, the action and the trip's start: a re-sent alert keeps its id. */
@@ -190,21 +185,25 @@ char *self_test_alert_json(const self_test *st, int64_t now_ms)
     if (!r->done || r->ok)
         return NULL;
     alert_id(st, id);
-    snprintf(summary, sizeof summary, "Self-test failed on %s (step: %s): %s. A real Kerberoast of a decoy may "
-             "not page either.", st->host, r->step, r->error);
+    snprintf(summary, sizeof summary,
+             "Self-test failed on %s (step: %s): %s. A real Kerberoast of a decoy may "
+             "not page either.",
+             st->host, r->step, r->error);
     doc = json_pack("{s:s, s:o, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:i, s:b}", "id", id, "@timestamp",
-                    time_json(now_ms), "action", "self_test_failed", "summary", summary, "severity", "high", "count",
-                    1, "first_seen", time_json(r->started_ms), "last_seen", time_json(r->finished_ms), "followup", 0,
-                    "sequence", 0, "suppressed", 0);
+                    time_json(now_ms), "action", "self_test_failed", "summary", summary, "severity", "high",
+                    "count", 1, "first_seen", time_json(r->started_ms), "last_seen",
+                    time_json(r->finished_ms), "followup", 0, "sequence", 0, "suppressed", 0);
     if (!doc)
         return NULL;
     json_object_set_new(doc, "self_test", self_test_result_json(st));
     json_object_set_new(doc, "host", json_pack("{s:s}", "name", st->host));
-    json_object_set_new(doc, "event", json_pack("{s:o, s:s, s:s, s:s, s:s, s:i}", "created", time_json(now_ms),
-                                                "action", "self_test_failed", "kind", "alert", "category", "host",
-                                                "dataset", "addecoy.alert", "severity", 70));
-    json_object_set_new(doc, "observer", json_pack("{s:s, s:s, s:s}", "product", "ADDecoy", "vendor", "ADDecoy",
-                                                   "version", ADDECOY_VERSION));
+    json_object_set_new(doc, "event",
+                        json_pack("{s:o, s:s, s:s, s:s, s:s, s:i}", "created", time_json(now_ms), "action",
+                                  "self_test_failed", "kind", "alert", "category", "host", "dataset",
+                                  "addecoy.alert", "severity", 70));
+    json_object_set_new(
+        doc, "observer",
+        json_pack("{s:s, s:s, s:s}", "product", "ADDecoy", "vendor", "ADDecoy", "version", ADDECOY_VERSION));
     out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(doc);
     return out;

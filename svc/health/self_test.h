@@ -33,12 +33,12 @@ typedef enum self_test_outcome {
 } self_test_outcome;
 
 typedef struct self_test_result {
-    int done;            /* 0 until a first trip concluded */
+    int done; /* 0 until a first trip concluded */
     int ok;
     int64_t started_ms, finished_ms;
-    int64_t latency_ms;  /* request -> 4769 read, when ok */
-    char step[16];       /* failure: "ticket" (the request failed) or "event" (no 4769 in time) */
-    char error[1024];    /* failure: what went wrong, in words */
+    int64_t latency_ms; /* request -> 4769 read, when ok */
+    char step[16];      /* failure: "ticket" (the request failed) or "event" (no 4769 in time) */
+    char error[1024];   /* failure: what went wrong, in words */
     char spn[512], requester[257];
 } self_test_result;
 

@@ -31,8 +31,8 @@ static const adseed_decoy *find_canary(const pipeline *p, const char *name, adse
     return NULL;
 }
 
-static int request(void *ctx, const char *canary, char *spn, size_t spnlen, char *who, size_t wholen, char *err,
-                   size_t errlen)
+static int request(void *ctx, const char *canary, char *spn, size_t spnlen, char *who, size_t wholen,
+                   char *err, size_t errlen)
 {
     self_trip *t = ctx;
     adseed_decoy_view v;
@@ -56,11 +56,13 @@ static int is_own(void *ctx, const detection *d, int64_t now_ms)
     if (!self_test_observe(t->st, d, now_ms))
         return 0;
     if (self_test_last(t->st)->finished_ms != stamp)
-        svc_log(t->lg, SVC_LOG_INFO, "self-test passed: %s's 4769 for the canary %s (%s) read %lld ms after the "
-                "request", d->user_name, d->decoy_name, d->service_name, (long long)self_test_last(t->st)->latency_ms);
+        svc_log(t->lg, SVC_LOG_INFO,
+                "self-test passed: %s's 4769 for the canary %s (%s) read %lld ms after the "
+                "request",
+                d->user_name, d->decoy_name, d->service_name, (long long)self_test_last(t->st)->latency_ms);
     else
-        svc_log(t->lg, SVC_LOG_INFO, "self-test: a late 4769 of %s for the canary %s (not alerted)", d->user_name,
-                d->decoy_name);
+        svc_log(t->lg, SVC_LOG_INFO, "self-test: a late 4769 of %s for the canary %s (not alerted)",
+                d->user_name, d->decoy_name);
     return 1;
 }
 
@@ -91,7 +93,8 @@ self_trip *self_trip_open(const svc_config *cfg, pipeline *pipe, const svc_logge
     }
     pipeline_set_own(pipe, is_own, t);
     if (!find_canary(pipe, cfg->self_test.canary, &v))
-        svc_log(lg, SVC_LOG_WARN, "%s: self_test.canary: no decoy named %s in the inventory: the self-test will fail",
+        svc_log(lg, SVC_LOG_WARN,
+                "%s: self_test.canary: no decoy named %s in the inventory: the self-test will fail",
                 cfg->path, cfg->self_test.canary);
     svc_log(lg, SVC_LOG_INFO, "self-test every %lld s with the canary %s, expecting its 4769 within %lld s",
             (long long)(cfg->self_test.interval_ms / 1000), cfg->self_test.canary,
@@ -133,12 +136,9 @@ char *self_trip_tick(self_trip *t, int64_t now_ms)
         write_result(t);
     }
     if (o == SELF_TEST_FAILED || o == SELF_TEST_FAILED_AGAIN)
-        svc_log(t->lg, SVC_LOG_ERR, "self-test failed%s: %s", o == SELF_TEST_FAILED_AGAIN ? " again (not paged again)"
-                : "", r->error);
+        svc_log(t->lg, SVC_LOG_ERR, "self-test failed%s: %s",
+                o == SELF_TEST_FAILED_AGAIN ? " again (not paged again)" : "", r->error);
     return o == SELF_TEST_FAILED ? self_test_alert_json(t->st, now_ms) : NULL;
 }
 
-json_t *self_trip_result_json(const self_trip *t)
-{
-    return t ? self_test_result_json(t->st) : json_null();
-}
+json_t *self_trip_result_json(const self_trip *t) { return t ? self_test_result_json(t->st) : json_null(); }

@@ -37,13 +37,16 @@ static void summary(const health_input *hi, int raise, const char *host, int64_t
     health_duration(now_ms - hi->blind.blind_since_ms, silent, sizeof silent);
     health_duration(hi->blind.after_ms, limit, sizeof limit);
     if (!raise)
-        snprintf(out, len, "Sensor restored: input %s on %s delivers events again after %s without any", hi->name,
-                 host, silent);
+        snprintf(out, len, "Sensor restored: input %s on %s delivers events again after %s without any",
+                 hi->name, host, silent);
     else if (hi->lost[0])
-        snprintf(out, len, "Sensor blind: input %s on %s is lost (%s) and has delivered no event for %s "
-                 "(limit %s): a decoy touched now would not page", hi->name, host, hi->lost, silent, limit);
+        snprintf(out, len,
+                 "Sensor blind: input %s on %s is lost (%s) and has delivered no event for %s "
+                 "(limit %s): a decoy touched now would not page",
+                 hi->name, host, hi->lost, silent, limit);
     else
-        snprintf(out, len, "Sensor blind: input %s on %s has delivered no event for %s (limit %s): the log "
+        snprintf(out, len,
+                 "Sensor blind: input %s on %s has delivered no event for %s (limit %s): the log "
                  "may have stopped or its auditing been turned off; a decoy touched now would not page",
                  hi->name, host, silent, limit);
 }
@@ -98,8 +101,9 @@ char *sensor_alert_json(const health_input *hi, blind_transition t, const char *
                    "category", "host", "dataset", "addecoy.alert", "severity", raise ? 70 : 40);
     json_object_set_new(r, "event", ev);
     if (raise)
-        json_object_set_new(r, "threat", json_pack("{s:{s:s, s:s}, s:s}", "technique", "id", "T1562", "name",
-                                                   "Impair Defenses", "framework", "MITRE ATT&CK"));
+        json_object_set_new(r, "threat",
+                            json_pack("{s:{s:s, s:s}, s:s}", "technique", "id", "T1562", "name",
+                                      "Impair Defenses", "framework", "MITRE ATT&CK"));
     obs = json_pack("{s:s, s:s, s:s}", "product", "ADDecoy", "vendor", "ADDecoy", "version", ADDECOY_VERSION);
     json_object_set_new(r, "observer", obs);
     out = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -6,8 +6,7 @@
 
 #include "evtx/evtx.h"
 
-void health_input_init(health_input *hi, const char *name, const char *type, int64_t blind_after_ms,
-                       int64_t now_ms)
+void health_input_init(health_input *hi, const char *name, const char *type, int64_t blind_after_ms, int64_t now_ms)
 {
     memset(hi, 0, sizeof *hi);
     hi->name = name;
@@ -115,7 +114,8 @@ json_t *health_input_json(const health_input *hi, const json_t *position, int64_
     json_object_set_new(o, "position", position ? json_deep_copy(position) : json_null());
     json_object_set_new(o, "last_event", health_time_json(hi->last_event_ms));
     json_object_set_new(o, "events", json_integer((json_int_t)hi->events));
-    json_object_set_new(o, "events_per_minute", json_real((double)(int64_t)(health_input_rate(hi, start_ms, now_ms) * 10) / 10));
+    json_object_set_new(o, "events_per_minute",
+                        json_real((double)(int64_t)(health_input_rate(hi, start_ms, now_ms) * 10) / 10));
     json_object_set_new(o, "silent_seconds", json_integer(blind_silent_ms(&hi->blind, now_ms) / 1000));
     json_object_set_new(o, "blind_after_seconds", json_integer(hi->blind.after_ms / 1000));
     json_object_set_new(o, "lost_since", health_time_json(hi->lost_since_ms));

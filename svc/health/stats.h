@@ -14,12 +14,12 @@
 
 typedef struct health_input {
     const char *name, *type;
-    uint64_t events;        /* since start */
-    int64_t last_event_ms;  /* 0: none since start */
-    int64_t last_poll_ms;   /* when the daemon last read it (not while the spool is full) */
+    uint64_t events;                         /* since start */
+    int64_t last_event_ms;                   /* 0: none since start */
+    int64_t last_poll_ms;                    /* when the daemon last read it (not while the spool is full) */
     int64_t bucket_min[HEALTH_RATE_MINUTES]; /* minute number (ms / 60000) of each bucket */
     uint64_t bucket_n[HEALTH_RATE_MINUTES];
-    char lost[512];         /* why the source is unreadable, "" while fine */
+    char lost[512]; /* why the source is unreadable, "" while fine */
     int64_t lost_since_ms;
     blind_sensor blind;
 } health_input;

@@ -46,7 +46,8 @@ static int eval_inputs(const status_input *in, json_t *problems)
     size_t k;
     int code = STATUS_HEALTHY;
 
-    json_array_foreach(inputs, k, i) {
+    json_array_foreach(inputs, k, i)
+    {
         const char *state = str(i, "state");
         if (!strcmp(state, "blind") || !strcmp(state, "lost")) {
             problem(problems, "input %s is %s: %s", str(i, "name"), state, str(i, "reason"));
@@ -62,10 +63,12 @@ static int eval_sinks(const status_input *in, json_t *problems)
     size_t k;
     int code = STATUS_HEALTHY;
 
-    json_array_foreach(sinks, k, s) {
+    json_array_foreach(sinks, k, s)
+    {
         const json_t *age = json_object_get(s, "oldest_pending_age_seconds");
         if (json_is_true(json_object_get(s, "paused"))) {
-            problem(problems, "sink %s is paused (configuration error): %s", str(s, "name"), str(s, "last_error"));
+            problem(problems, "sink %s is paused (configuration error): %s", str(s, "name"),
+                    str(s, "last_error"));
             code = STATUS_DEGRADED;
         } else if (num(s, "failed_attempts") > 0) {
             problem(problems, "sink %s is failing (%lld attempts): %s", str(s, "name"),
@@ -73,8 +76,8 @@ static int eval_sinks(const status_input *in, json_t *problems)
             code = STATUS_DEGRADED;
         }
         if (json_is_integer(age) && json_integer_value(age) > in->max_pending_age_s) {
-            problem(problems, "sink %s: %lld alerts pending, the oldest for %lld min (limit %lld min)", str(s, "name"),
-                    (long long)num(s, "pending"), (long long)(json_integer_value(age) / 60),
+            problem(problems, "sink %s: %lld alerts pending, the oldest for %lld min (limit %lld min)",
+                    str(s, "name"), (long long)num(s, "pending"), (long long)(json_integer_value(age) / 60),
                     (long long)(in->max_pending_age_s / 60));
             code = STATUS_DEGRADED;
         }
@@ -132,7 +135,10 @@ json_t *status_report_json(const status_input *in, int code, const json_t *probl
 
     json_object_set_new(o, "status", json_string(verdict_word(code)));
     json_object_set_new(o, "exit_code", json_integer(code));
-    json_object_set_new(o, "running", in->lock == 1 ? json_true() : in->lock == 0 ? json_false() : json_null());
+    json_object_set_new(o, "running",
+                        in->lock == 1   ? json_true()
+                        : in->lock == 0 ? json_false()
+                                        : json_null());
     json_object_set_new(o, "pid", in->lock == 1 && in->pid > 0 ? json_integer(in->pid) : json_null());
     json_object_set_new(o, "problems", json_deep_copy(problems));
     json_object_set_new(o, "status_age_seconds", in->doc ? json_integer(doc_age_s(in)) : json_null());

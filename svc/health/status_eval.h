@@ -12,14 +12,14 @@
 enum { STATUS_HEALTHY = 0, STATUS_DEGRADED = 1, STATUS_DOWN = 2 };
 
 typedef struct status_input {
-    int lock;                   /* instance_lock_probe: 1 held, 0 not held, -1 cannot tell */
-    long pid;                   /* holder when known */
-    const char *lock_error;     /* when lock is -1 */
-    const json_t *doc;          /* status.json, NULL when missing or unreadable */
-    int doc_missing;            /* no status.json at all (never ran here) */
-    const char *doc_error;      /* why doc is NULL when the file exists */
+    int lock;               /* instance_lock_probe: 1 held, 0 not held, -1 cannot tell */
+    long pid;               /* holder when known */
+    const char *lock_error; /* when lock is -1 */
+    const json_t *doc;      /* status.json, NULL when missing or unreadable */
+    int doc_missing;        /* no status.json at all (never ran here) */
+    const char *doc_error;  /* why doc is NULL when the file exists */
     int64_t now_ms;
-    int64_t max_pending_age_s;  /* older pending alerts: degraded */
+    int64_t max_pending_age_s; /* older pending alerts: degraded */
 } status_input;
 
 /* Fills problems (a JSON array of strings) and returns STATUS_*. */

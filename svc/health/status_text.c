@@ -50,7 +50,8 @@ static void print_service(FILE *out, const status_input *in)
             running ? "up" : "had been up", up, n_(json_object_get(d, "decoys"), "count"));
     fprintf(out, "status:    written %s ago (%s)\n", age, s_(d, "written", "?"));
     if (n_(hb, "interval_seconds") > 0)
-        fprintf(out, "heartbeat: every %lld s, last sent %s\n", n_(hb, "interval_seconds"), s_(hb, "last_sent", "not yet"));
+        fprintf(out, "heartbeat: every %lld s, last sent %s\n", n_(hb, "interval_seconds"),
+                s_(hb, "last_sent", "not yet"));
     else
         fprintf(out, "heartbeat: off\n");
 }
@@ -61,7 +62,8 @@ static void print_inputs(FILE *out, const json_t *inputs)
     size_t k;
 
     fprintf(out, "inputs:\n");
-    json_array_foreach(inputs, k, i) {
+    json_array_foreach(inputs, k, i)
+    {
         char silent[40], *pos = json_dumps(json_object_get(i, "position"), JSON_COMPACT | JSON_SORT_KEYS);
         const json_t *epm = json_object_get(i, "events_per_minute");
         ago(n_(i, "silent_seconds"), silent, sizeof silent);
@@ -82,19 +84,21 @@ static void print_sinks(FILE *out, const json_t *sinks)
     size_t k;
 
     fprintf(out, "sinks:\n");
-    json_array_foreach(sinks, k, s) {
+    json_array_foreach(sinks, k, s)
+    {
         char oldest[40] = "";
         age = json_object_get(s, "oldest_pending_age_seconds");
         last = json_object_get(s, "last_sent");
         if (json_is_integer(age))
             ago(json_integer_value(age), oldest, sizeof oldest);
-        fprintf(out, "  %-8s %s (%s): %lld pending%s%s%s, %lld quarantined\n", s_(s, "state", "?"), s_(s, "name", "?"),
-                s_(s, "type", "?"), n_(s, "pending"), *oldest ? " (oldest " : "", oldest, *oldest ? ")" : "",
-                n_(s, "quarantined"));
+        fprintf(out, "  %-8s %s (%s): %lld pending%s%s%s, %lld quarantined\n", s_(s, "state", "?"),
+                s_(s, "name", "?"), s_(s, "type", "?"), n_(s, "pending"), *oldest ? " (oldest " : "", oldest,
+                *oldest ? ")" : "", n_(s, "quarantined"));
         if (json_is_object(last))
             fprintf(out, "           last sent %s at %s\n", s_(last, "id", "?"), s_(last, "time", "?"));
         if (json_is_string(json_object_get(s, "last_error")))
-            fprintf(out, "           last error (%s): %s\n", s_(s, "last_error_time", "?"), s_(s, "last_error", ""));
+            fprintf(out, "           last error (%s): %s\n", s_(s, "last_error_time", "?"),
+                    s_(s, "last_error", ""));
     }
 }
 
@@ -116,7 +120,6 @@ void status_print_text(FILE *out, const status_input *in, int code, const json_t
     }
     if (json_array_size(problems)) {
         fprintf(out, "problems:\n");
-        json_array_foreach(problems, k, p)
-            fprintf(out, "  - %s\n", json_string_value(p));
+        json_array_foreach(problems, k, p) fprintf(out, "  - %s\n", json_string_value(p));
     }
 }

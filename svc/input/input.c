@@ -21,15 +21,9 @@ svc_input *svc_input_open(const svc_input_conf *conf, const json_t *checkpoint, 
     in->lg = lg;
     switch (conf->type) {
     case SVC_INPUT_XML:
-    case SVC_INPUT_JSON:
-        rc = input_xml_open(in, checkpoint, err, errlen);
-        break;
-    case SVC_INPUT_SAMBA:
-        rc = input_samba_open(in, checkpoint, err, errlen);
-        break;
-    case SVC_INPUT_EVENTLOG:
-        rc = input_eventlog_open(in, checkpoint, err, errlen);
-        break;
+    case SVC_INPUT_JSON: rc = input_xml_open(in, checkpoint, err, errlen); break;
+    case SVC_INPUT_SAMBA: rc = input_samba_open(in, checkpoint, err, errlen); break;
+    case SVC_INPUT_EVENTLOG: rc = input_eventlog_open(in, checkpoint, err, errlen); break;
     }
     if (rc) {
         free(in);
@@ -64,16 +58,16 @@ static uint64_t input_file_resume(const json_t *cp, const char *path, svc_input_
     return start == SVC_START_END ? EVTX_FOLLOW_END : 0;
 }
 
-evtx_follow *input_file_follow(const json_t *cp, const char *path, svc_input_start start, const svc_logger *lg,
-                               char *err, size_t errlen)
+evtx_follow *input_file_follow(const json_t *cp, const char *path, svc_input_start start,
+                               const svc_logger *lg, char *err, size_t errlen)
 {
     uint64_t off = input_file_resume(cp, path, start, lg);
     const char *want = cp ? json_string_value(json_object_get(cp, "file")) : NULL;
     evtx_follow *f = evtx_follow_open(path, off, err, errlen);
 
     if (f && want && *want && off && strcmp(want, evtx_follow_identity(f)) != 0) {
-        svc_log(lg, SVC_LOG_WARN, "%s: the file was replaced since the checkpoint: reading the new file from its start",
-                path);
+        svc_log(lg, SVC_LOG_WARN,
+                "%s: the file was replaced since the checkpoint: reading the new file from its start", path);
         evtx_follow_close(f);
         f = evtx_follow_open(path, 0, err, errlen);
     }

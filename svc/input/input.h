@@ -48,7 +48,7 @@ int input_eventlog_open(svc_input *in, const json_t *checkpoint, char *err, size
 json_t *input_file_checkpoint(const char *identity, uint64_t offset);
 /* Follows path from the checkpoint cp (NULL: from the start or the end per start); a checkpoint
  * of another file (rotated while decoysvc was stopped) starts the new file from its beginning. */
-evtx_follow *input_file_follow(const json_t *cp, const char *path, svc_input_start start, const svc_logger *lg,
-                               char *err, size_t errlen);
+evtx_follow *input_file_follow(const json_t *cp, const char *path, svc_input_start start,
+                               const svc_logger *lg, char *err, size_t errlen);
 
 #endif

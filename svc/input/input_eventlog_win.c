@@ -41,7 +41,8 @@ static void el_notice(void *ctx, const char *msg)
     svc_log(in->lg, SVC_LOG_WARN, "eventlog: %s", msg);
 }
 
-static evtx_eventlog *el_subscribe(svc_input *in, const char *channel, const char *bookmark, char *err, size_t errlen)
+static evtx_eventlog *el_subscribe(svc_input *in, const char *channel, const char *bookmark, char *err,
+                                   size_t errlen)
 {
     evtx_eventlog_opts o;
     unsigned ids[64];
@@ -84,8 +85,8 @@ static long el_poll(svc_input *in)
         c->retry_at_ms = svc_now_ms() + c->backoff_ms;
         lost = 1;
         snprintf(in->lost, sizeof in->lost, "channel %.60s: subscription lost: %.400s", c->name, err);
-        svc_log(in->lg, SVC_LOG_ERR, "eventlog %s: subscription lost (%s): resubscribing in %lld s", c->name, err,
-                (long long)(c->backoff_ms / 1000));
+        svc_log(in->lg, SVC_LOG_ERR, "eventlog %s: subscription lost (%s): resubscribing in %lld s", c->name,
+                err, (long long)(c->backoff_ms / 1000));
         if (evtx_eventlog_reopen(c->sub, NULL, err, sizeof err))
             svc_log(in->lg, SVC_LOG_ERR, "eventlog %s: %s", c->name, err);
     }

@@ -18,9 +18,9 @@ typedef struct samba_log {
     const char *path;
     const char *key; /* "auth_log", "kdc_log" or "dsdb_log" in the checkpoint */
     evtx_follow *fol;
-    strbuf line;     /* incomplete line carried over between reads, at most LINE_MAX_BYTES */
-    uint64_t done;   /* offset just past the last complete line handled */
-    int skipping;    /* inside an over-long line: drop bytes up to the next newline */
+    strbuf line;   /* incomplete line carried over between reads, at most LINE_MAX_BYTES */
+    uint64_t done; /* offset just past the last complete line handled */
+    int skipping;  /* inside an over-long line: drop bytes up to the next newline */
 } samba_log;
 
 typedef struct samba_input {
@@ -120,7 +120,8 @@ static long log_poll(svc_input *in, samba_log *l)
         int restarted = 0;
         long n = evtx_follow_read(l->fol, s->buf, sizeof s->buf, &restarted, err, sizeof err);
         if (restarted) {
-            svc_log(in->lg, SVC_LOG_INFO, "%s: rotated or truncated: reading the new file from its start", l->path);
+            svc_log(in->lg, SVC_LOG_INFO, "%s: rotated or truncated: reading the new file from its start",
+                    l->path);
             strbuf_reset(&l->line);
             l->done = 0;
             l->skipping = 0;

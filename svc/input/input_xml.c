@@ -14,7 +14,7 @@
 #define XML_CHUNKS_PER_POLL 32
 
 typedef struct xml_input {
-    evtx_follow *fol; /* NULL when reading standard input */
+    evtx_follow *fol;     /* NULL when reading standard input */
     evtx_xml_stream *xs;  /* type "xml" */
     evtx_json_stream *js; /* type "json" */
     int is_stdin, eof, failed;
@@ -63,7 +63,8 @@ static int xml_reset_stream(svc_input *in, uint64_t start, uint64_t line)
     evtx_xml_opts o = {xml_on_event, xml_on_skip, in, in->pipe->want_ids, start, xml_prefilter, NULL, 0};
 
     if (in->conf->type == SVC_INPUT_JSON) {
-        evtx_json_opts jo = {{xml_on_event, json_on_skip, in, in->pipe->want_ids, start, NULL, NULL, 0}, in->conf->format,
+        evtx_json_opts jo = {{xml_on_event, json_on_skip, in, in->pipe->want_ids, start, NULL, NULL, 0},
+                             in->conf->format,
                              start == 0 ? 1 : line};
         evtx_json_free(x->js);
         x->dup_reported = 0;
@@ -91,7 +92,8 @@ static int xml_open_at(svc_input *in, const json_t *cp, char *err, size_t errlen
         return -1;
     at = evtx_follow_offset(x->fol);
     return xml_reset_stream(in, at,
-                            json_is_integer(line) && json_integer_value(off) == (json_int_t)at && json_integer_value(line) > 0
+                            json_is_integer(line) && json_integer_value(off) == (json_int_t)at &&
+                                    json_integer_value(line) > 0
                                 ? (uint64_t)json_integer_value(line)
                                 : 0);
 }

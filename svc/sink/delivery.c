@@ -48,10 +48,7 @@ fail:
     return NULL;
 }
 
-void delivery_set_backoff(delivery *d, backoff_policy p)
-{
-    d->bp = p;
-}
+void delivery_set_backoff(delivery *d, backoff_policy p) { d->bp = p; }
 
 int delivery_set_quarantine_dir(delivery *d, const char *dir)
 {
@@ -222,21 +219,25 @@ static void on_rejected(delivery *d, dsink *ds, const spool_batch *b, const sink
         if (crypto_random(&rnd, sizeof rnd) < 0)
             rnd = (uint32_t)now_ms * 2654435761u;
         delay = backoff_delay_ms(&d->bp, ds->rejects, rnd, 0);
-        svc_log(d->lg, SVC_LOG_WARN, "sink %s: alert %s refused (attempt %u of %u), sending it again in %lld ms: %s",
-                name, id, ds->rejects, max + 1, (long long)delay, res->message);
+        svc_log(d->lg, SVC_LOG_WARN,
+                "sink %s: alert %s refused (attempt %u of %u), sending it again in %lld ms: %s", name, id,
+                ds->rejects, max + 1, (long long)delay, res->message);
         ds->due_ms = now_ms + delay;
         return;
     }
     if (quarantine_append(d->qdir, name, b->docs[i], b->lens[i], ds->rejects, res->message, err, sizeof err) < 0) {
-        svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %s refused %u times but cannot be quarantined (%s): kept at "
-                "the head of the queue, retrying", name, id, ds->rejects, err);
+        svc_log(d->lg, SVC_LOG_ERR,
+                "sink %s: alert %s refused %u times but cannot be quarantined (%s): kept at "
+                "the head of the queue, retrying",
+                name, id, ds->rejects, err);
         ds->due_ms = now_ms + d->bp.base_ms * 4;
         return;
     }
     quarantine_path(d->qdir, name, qpath, sizeof qpath);
-    svc_log(d->lg, SVC_LOG_ERR, "sink %s: alert %s refused %u times: moved to this sink's quarantine %s (other "
-            "sinks still deliver it), delivering the alerts behind it: %s", name, id, ds->rejects, qpath,
-            res->message);
+    svc_log(d->lg, SVC_LOG_ERR,
+            "sink %s: alert %s refused %u times: moved to this sink's quarantine %s (other "
+            "sinks still deliver it), delivering the alerts behind it: %s",
+            name, id, ds->rejects, qpath, res->message);
     note_ack(d, ds, spool_ack_n(d->sp, name, b, i + 1), now_ms);
     ds->info.quarantined++;
     ds->rejects = 0;
@@ -252,26 +253,24 @@ static void on_result(delivery *d, dsink *ds, const spool_batch *b, sink_status 
     switch (st) {
     case SINK_OK:
         if (ds->attempts || ds->paused)
-            svc_log(d->lg, SVC_LOG_INFO, "sink %s: delivering again after %u failed attempts", name, ds->attempts);
+            svc_log(d->lg, SVC_LOG_INFO, "sink %s: delivering again after %u failed attempts", name,
+                    ds->attempts);
         ds->attempts = 0, ds->paused = 0, ds->due_ms = now_ms, ds->rejects = 0;
         note_sent(ds, b, b->n, now_ms);
         note_ack(d, ds, spool_ack(d->sp, name, b), now_ms);
         break;
-    case SINK_RETRY:
-        on_retry(d, ds, res, now_ms);
-        break;
+    case SINK_RETRY: on_retry(d, ds, res, now_ms); break;
     case SINK_CONFIG_ERROR:
-        svc_log(d->lg, SVC_LOG_ERR, "sink %s: refused by the destination (authentication, authorisation or "
+        svc_log(d->lg, SVC_LOG_ERR,
+                "sink %s: refused by the destination (authentication, authorisation or "
                 "configuration), not retried as is: %s; delivery to this sink paused for %d s (or until the config "
-                "is reloaded), %d alerts kept in the spool", name, res->message, DELIVERY_CONFIG_PAUSE_MS / 1000,
-                (int)spool_pending(d->sp, name));
+                "is reloaded), %d alerts kept in the spool",
+                name, res->message, DELIVERY_CONFIG_PAUSE_MS / 1000, (int)spool_pending(d->sp, name));
         ds->paused = 1;
         note_error(ds, res, now_ms);
         ds->due_ms = now_ms + DELIVERY_CONFIG_PAUSE_MS;
         break;
-    case SINK_REJECTED:
-        on_rejected(d, ds, b, res, now_ms);
-        break;
+    case SINK_REJECTED: on_rejected(d, ds, b, res, now_ms); break;
     }
 }
 

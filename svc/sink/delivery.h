@@ -55,13 +55,13 @@ void delivery_offer_heartbeat(delivery *d, const char *doc, size_t len);
 void delivery_resume(delivery *d);
 /* What `decoysvc status` and the heartbeat report about one sink (index as given to delivery_new). */
 typedef struct delivery_sink_info {
-    int paused;              /* configuration error: delivery paused */
-    unsigned attempts;       /* consecutive failed attempts (0: healthy) */
-    char last_error[512];    /* the sink's last failure message (never secrets); "" when none */
-    int64_t last_error_ms;   /* when; 0 when none */
-    char last_id[40];        /* id of the last document the sink accepted; "" when none */
-    int64_t last_sent_ms;    /* when; 0 when none */
-    uint64_t quarantined;    /* documents this sink rejected as invalid since start */
+    int paused;            /* configuration error: delivery paused */
+    unsigned attempts;     /* consecutive failed attempts (0: healthy) */
+    char last_error[512];  /* the sink's last failure message (never secrets); "" when none */
+    int64_t last_error_ms; /* when; 0 when none */
+    char last_id[40];      /* id of the last document the sink accepted; "" when none */
+    int64_t last_sent_ms;  /* when; 0 when none */
+    uint64_t quarantined;  /* documents this sink rejected as invalid since start */
 } delivery_sink_info;
 
 /* 0 and *out filled, or -1 when i is out of range. */

@@ -26,9 +26,9 @@ typedef struct dsink {
     spool_pos reject_pos;   /* the alert the sink refused last, and how many times in a row */
     unsigned rejects;
     delivery_sink_info info; /* for status and heartbeat */
-    char *heartbeat;        /* offered heartbeat not sent yet (a newer one replaces it) */
+    char *heartbeat;         /* offered heartbeat not sent yet (a newer one replaces it) */
     size_t heartbeat_len;
-    int heartbeat_failing;  /* the last heartbeat failed (logged once) */
+    int heartbeat_failing; /* the last heartbeat failed (logged once) */
 } dsink;
 
 struct delivery {
@@ -41,12 +41,12 @@ struct delivery {
     char *qdir;               /* per-sink quarantine files */
     svc_mutex *mu;            /* see above */
     svc_mutex *wake;
-    svc_cond *cond;           /* signalled with wake held: gen moved or stopping set */
-    uint64_t gen;             /* bumped by delivery_wake() */
+    svc_cond *cond; /* signalled with wake held: gen moved or stopping set */
+    uint64_t gen;   /* bumped by delivery_wake() */
     int stopping;
-    size_t running;           /* delivery threads not finished yet (wake) */
-    int threads;              /* delivery_start() ran: delivery_step() must not be used */
-    atomic_int cancel;        /* delivery_stop(..., 1): sends in flight give up (read by the sinks) */
+    size_t running;    /* delivery threads not finished yet (wake) */
+    int threads;       /* delivery_start() ran: delivery_step() must not be used */
+    atomic_int cancel; /* delivery_stop(..., 1): sends in flight give up (read by the sinks) */
 };
 
 /* One turn of one sink: a batch when it is due, then an offered heartbeat when the sink is ready.

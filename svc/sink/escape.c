@@ -31,8 +31,7 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
             return 0;
         cp = cp << 6 | (s[i] & 0x3f);
     }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return n;
 }
@@ -128,7 +127,7 @@ static const char *rule_teams(unsigned char c, char tmp[8])
     case '<': return "\xef\xbc\x9c"; /* U+FF1C: no <https://...> autolink */
     case '>': return "\xef\xbc\x9e";
     case '\\': return "\xef\xbc\xbc"; /* U+FF3C: no backslash escape of what follows */
-    case '#': return "\xef\xbc\x83"; /* U+FF03 */
+    case '#': return "\xef\xbc\x83";  /* U+FF03 */
     default: return fullwidth_emphasis(c);
     }
 }
@@ -146,10 +145,7 @@ static const char *rule_html(unsigned char c, char tmp[8])
     }
 }
 
-static int is_ctl(unsigned char c)
-{
-    return c < 0x20 || c == 0x7f;
-}
+static int is_ctl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
 static const char *rule_cef_header(unsigned char c, char tmp[8])
 {

@@ -70,8 +70,7 @@ int quarantine_append(const char *dir, const char *sink, const char *doc, size_t
     }
     n = strlen(text);
     text[n] = '\n'; /* json_dumps leaves room for the NUL: the newline replaces it */
-    if ((fd = fs_open_append(path, 1)) < 0 || fs_write_all(fd, text, n + 1) < 0 ||
-        fs_fsync(fd) < 0) {
+    if ((fd = fs_open_append(path, 1)) < 0 || fs_write_all(fd, text, n + 1) < 0 || fs_fsync(fd) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         goto out;
     }

@@ -18,7 +18,8 @@ typedef struct sink_common {
 static const opt_def COMMON_OPTS[] = {
     OPT_S(sink_common, type, "type", OPT_REQUIRED, NULL, "hec, webhook, file, syslog (eventlog on Windows)"),
     OPT_S(sink_common, name, "name", OPT_NONEMPTY, NULL, "unique name (default: the type); keys its spool cursor"),
-    OPT_B(sink_common, heartbeat, "heartbeat", -1, "takes heartbeat documents (default on but for webhook, eventlog)"),
+    OPT_B(sink_common, heartbeat, "heartbeat", -1,
+          "takes heartbeat documents (default on but for webhook, eventlog)"),
     OPT_I(sink_common, reject_retries, "reject_retries", 3, 0, 100, "resends of a refused alert before quarantine"),
     OPT_END,
 };
@@ -58,7 +59,8 @@ sink *sink_new_from_json(const json_t *conf, const char *where, char *err, size_
     for (i = 0; i < NTYPES && strcmp(SINK_TYPES[i].type, type) != 0; i++)
         ;
     if (i == NTYPES) {
-        snprintf(err, errlen, "%s: type: unknown sink type \"%.40s\" (hec, webhook, file or syslog)", where, type);
+        snprintf(err, errlen, "%s: type: unknown sink type \"%.40s\" (hec, webhook, file or syslog)", where,
+                 type);
         return NULL;
     }
     if (!SINK_TYPES[i].opts->defs) { /* a type of another platform: its constructor says so */
@@ -119,8 +121,10 @@ int sink_open_all(const json_t *arr, const char *file, sink ***out, size_t *n, c
         /* the name is the key of the sink's spool cursor and quarantine file: it must be unique */
         for (size_t j = 0; j < i; j++)
             if (strcmp(v[i]->name, v[j]->name) == 0) {
-                snprintf(err, errlen, "%s: name: \"%.100s\" is also the name of sinks[%zu]: give each sink a unique "
-                         "\"name\"", where, v[i]->name, j);
+                snprintf(err, errlen,
+                         "%s: name: \"%.100s\" is also the name of sinks[%zu]: give each sink a unique "
+                         "\"name\"",
+                         where, v[i]->name, j);
                 i++;
                 goto fail;
             }
@@ -163,22 +167,20 @@ void sink_set_logger(sink *s, const svc_logger *lg)
 {
     s->lg = lg;
     if (s->insecure & SINK_INSECURE_TLS)
-        svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: tls_verify is false: the server's certificate "
-                "is NOT checked; anyone on the path can read and forge alerts", s->name);
+        svc_log(lg, SVC_LOG_WARN,
+                "SECURITY WARNING: sink %s: tls_verify is false: the server's certificate "
+                "is NOT checked; anyone on the path can read and forge alerts",
+                s->name);
     if (s->insecure & SINK_INSECURE_HTTP)
-        svc_log(lg, SVC_LOG_WARN, "SECURITY WARNING: sink %s: allow_insecure_http is true: the alerts and the "
-                "sink's secret (token or URL) travel UNENCRYPTED over http:// to a remote host", s->name);
+        svc_log(lg, SVC_LOG_WARN,
+                "SECURITY WARNING: sink %s: allow_insecure_http is true: the alerts and the "
+                "sink's secret (token or URL) travel UNENCRYPTED over http:// to a remote host",
+                s->name);
 }
 
-void sink_set_cancel(sink *s, const atomic_int *flag)
-{
-    s->cancel = flag;
-}
+void sink_set_cancel(sink *s, const atomic_int *flag) { s->cancel = flag; }
 
-int sink_cancelled(const sink *s)
-{
-    return s->cancel && atomic_load(s->cancel) != 0;
-}
+int sink_cancelled(const sink *s) { return s->cancel && atomic_load(s->cancel) != 0; }
 
 sink_status sink_send(sink *s, const char *const *docs, const size_t *lens, size_t n, sink_result *res)
 {

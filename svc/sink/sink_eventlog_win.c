@@ -37,12 +37,21 @@ static DWORD event_id_for(const char *doc, size_t len)
     static const struct {
         const char *action;
         DWORD id;
-    } ids[] = {{"kerberoast", 2001},           {"asrep_roast", 2002},       {"password_guess", 2003},
-               {"decoy_logon", 2004},          {"recon", 2005},             {"tampering", 2006},
+    } ids[] = {{"kerberoast", 2001},
+               {"asrep_roast", 2002},
+               {"password_guess", 2003},
+               {"decoy_logon", 2004},
+               {"recon", 2005},
+               {"tampering", 2006},
                /* changes made to a decoy are "a decoy was modified" too; the rest is 2000 */
-               {"decoy_disabled", 2006},       {"decoy_deleted", 2006},     {"decoy_password_reset", 2006},
-               {"decoy_password_changed", 2006}, {"decoy_renamed", 2006},   {"decoy_group_added", 2006},
-               {"decoy_sacl_changed", 2006}, {"breadcrumb_used", 2007}};
+               {"decoy_disabled", 2006},
+               {"decoy_deleted", 2006},
+               {"decoy_password_reset", 2006},
+               {"decoy_password_changed", 2006},
+               {"decoy_renamed", 2006},
+               {"decoy_group_added", 2006},
+               {"decoy_sacl_changed", 2006},
+               {"breadcrumb_used", 2007}};
     json_t *j = json_loadb(doc, len, 0, NULL);
     const char *action = NULL;
     DWORD id = 2000;
@@ -73,8 +82,8 @@ static sink_status eventlog_send(sink *s, const char *const *docs, const size_t 
     for (size_t i = 0; i < n; i++) {
         wchar_t *w = to_wide(docs[i], lens[i]);
         const wchar_t *strings[1] = {w ? w : L"(alert not valid UTF-8)"};
-        BOOL ok = ReportEventW(e->source, EVENTLOG_WARNING_TYPE, 0, event_id_for(docs[i], lens[i]), NULL, 1, 0,
-                               strings, NULL);
+        BOOL ok = ReportEventW(e->source, EVENTLOG_WARNING_TYPE, 0, event_id_for(docs[i], lens[i]), NULL, 1,
+                               0, strings, NULL);
         DWORD err = GetLastError();
         free(w);
         if (!ok) {

@@ -21,7 +21,8 @@ typedef struct hec_sink {
 } hec_sink;
 
 static const opt_def HEC_OPTS[] = {
-    OPT_S(hec_sink, http.url, "url", OPT_REQUIRED | OPT_HTTP_URL, NULL, "base URL; POSTs to <url>/services/collector/event"),
+    OPT_S(hec_sink, http.url, "url", OPT_REQUIRED | OPT_HTTP_URL, NULL,
+          "base URL; POSTs to <url>/services/collector/event"),
     OPT_SECRET_KEY(hec_sink, token, "token", OPT_REQUIRED, "HEC token: Authorization: Splunk <token>"),
     OPT_S(hec_sink, index, "index", 0, NULL, "target index (default: the token's)"),
     OPT_S(hec_sink, sourcetype, "sourcetype", 0, "addecoy:alert", "sourcetype of alerts"),
@@ -177,8 +178,8 @@ static sink_status hec_wait_ack(hec_sink *h, struct curl_slist *hdr, json_int_t 
             return SINK_RETRY;
         }
         if (sink_http_pause(&h->http, h->ack_poll_ms) < 0) {
-            snprintf(res->message, sizeof res->message, "HEC ack %lld: the service is stopping: sent again later",
-                     (long long)ack_id);
+            snprintf(res->message, sizeof res->message,
+                     "HEC ack %lld: the service is stopping: sent again later", (long long)ack_id);
             return SINK_RETRY;
         }
         waited += h->ack_poll_ms;
@@ -228,7 +229,8 @@ static sink_status hec_send(sink *s, const char *const *docs, const size_t *lens
         if (!h->ack)
             st = SINK_OK;
         else if (!json_is_integer(ack)) {
-            snprintf(res->message, sizeof res->message, "HEC: indexer acknowledgment is off on the server "
+            snprintf(res->message, sizeof res->message,
+                     "HEC: indexer acknowledgment is off on the server "
                      "(no ackId): set \"ack\": false or enable it on the token");
             st = SINK_CONFIG_ERROR;
         } else
@@ -266,8 +268,8 @@ static int random_guid(char out[40])
         return -1;
     b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
     b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
-             b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
     return 0;
 }
 

@@ -68,9 +68,10 @@ int sink_http_init(sink_http *h, sink *s, const json_t *conf, const char *where,
     }
     if (strncmp(h->url, "http://", 7) == 0 && !sink_url_is_loopback(h->url)) {
         if (!h->allow_insecure_http) { /* the URL is not shown: it may be the secret */
-            snprintf(err, errlen, "%s: url: http:// would send the %s in clear to a remote host; use https://, "
-                     "or set \"allow_insecure_http\": true (lab use only)", where,
-                     url_secret ? "secret URL and the alerts" : "token and the alerts");
+            snprintf(err, errlen,
+                     "%s: url: http:// would send the %s in clear to a remote host; use https://, "
+                     "or set \"allow_insecure_http\": true (lab use only)",
+                     where, url_secret ? "secret URL and the alerts" : "token and the alerts");
             return -1;
         }
         s->insecure |= SINK_INSECURE_HTTP;
@@ -190,10 +191,7 @@ int sink_http_post(sink_http *h, const char *url, struct curl_slist *headers, co
     return 0;
 }
 
-void sink_http_reply_free(sink_http_reply *r)
-{
-    strbuf_free(&r->body);
-}
+void sink_http_reply_free(sink_http_reply *r) { strbuf_free(&r->body); }
 
 sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_result *res)
 {
@@ -205,8 +203,8 @@ sink_status sink_http_classify(const sink_http_reply *r, const char *what, sink_
         snprintf(res->message, sizeof res->message, "%s: %s", what, r->err);
         return SINK_RETRY;
     }
-    escape_utf8(&text, r->body.data ? r->body.data : "", escape_utf8_prefix(r->body.data ? r->body.data : "",
-                r->body.len, 300));
+    escape_utf8(&text, r->body.data ? r->body.data : "",
+                escape_utf8_prefix(r->body.data ? r->body.data : "", r->body.len, 300));
     snprintf(res->message, sizeof res->message, "%s: HTTP %ld: %s", what, r->status, text.data ? text.data : "");
     strbuf_free(&text);
     if (r->status == 429 || r->status == 408 || r->status >= 500)

@@ -21,8 +21,8 @@ struct sink {
     const sink_ops *ops;
     void *impl;
     size_t max_batch;
-    int insecure; /* SINK_INSECURE_*: warned about when a logger is set */
-    int heartbeat; /* takes heartbeat (state) documents */
+    int insecure;            /* SINK_INSECURE_*: warned about when a logger is set */
+    int heartbeat;           /* takes heartbeat (state) documents */
     unsigned reject_retries; /* an alert the destination refuses is sent this many times more, then quarantined */
     const svc_logger *lg;
     const atomic_int *cancel; /* sink_set_cancel(): set when a send in flight must give up */
@@ -56,14 +56,14 @@ int sink_parse_time(const char *s, int64_t *epoch_ms);
 typedef struct sink_http {
     const sink *owner; /* for its cancel flag */
     CURL *curl;
-    char *url;     /* set by the sink's own map; may hold a secret (webhook URLs): never logged */
+    char *url; /* set by the sink's own map; may hold a secret (webhook URLs): never logged */
     char *ca_file, *proxy;
     int tls_verify, allow_insecure_http;
     long long connect_timeout_ms, timeout_ms;
 } sink_http;
 
 typedef struct sink_http_reply {
-    long status;           /* 0: no HTTP reply (network error, in err) */
+    long status; /* 0: no HTTP reply (network error, in err) */
     strbuf body;
     int64_t retry_after_ms; /* -1 when absent */
     char err[256];

@@ -44,7 +44,8 @@ static int connect_to(syslog_sink *y, sink_result *res)
 {
     char why[sizeof res->message - 8] = "";
 
-    y->conn = net_connect(y->host, y->port, y->udp, (long)y->connect_timeout_ms, (long)y->timeout_ms, why, sizeof why);
+    y->conn = net_connect(y->host, y->port, y->udp, (long)y->connect_timeout_ms, (long)y->timeout_ms, why,
+                          sizeof why);
     if (!y->conn) {
         snprintf(res->message, sizeof res->message, "syslog %s", why);
         return -1;

@@ -14,11 +14,20 @@
 static const struct {
     const char *param, *path;
 } SD[] = {
-    {"id", "id"},           {"action", "action"},       {"severity", "severity"},
-    {"decoy", "decoy.name"}, {"src", "source.ip"},       {"spt", "source.port"},
-    {"user", "user.name"},  {"domain", "user.domain"}, {"dc", "host.name"},
-    {"eventid", "event.code"}, {"record", "event.record_id"}, {"technique", "threat.technique.id"},
-    {"breadcrumb", "decoy.breadcrumb.id"}, {"lure", "decoy.breadcrumb.kind"},
+    {"id", "id"},
+    {"action", "action"},
+    {"severity", "severity"},
+    {"decoy", "decoy.name"},
+    {"src", "source.ip"},
+    {"spt", "source.port"},
+    {"user", "user.name"},
+    {"domain", "user.domain"},
+    {"dc", "host.name"},
+    {"eventid", "event.code"},
+    {"record", "event.record_id"},
+    {"technique", "threat.technique.id"},
+    {"breadcrumb", "decoy.breadcrumb.id"},
+    {"lure", "decoy.breadcrumb.kind"},
 };
 
 /* Header fields: printable US-ASCII only (RFC 5424 PRINTUSASCII), at most max, "-" when empty. */
@@ -51,8 +60,12 @@ static void timestamp(strbuf *b, const json_t *alert)
 
 static int cef_severity(const char *sev)
 {
-    return !strcmp(sev, "critical") ? 10 : !strcmp(sev, "high") ? 8 : !strcmp(sev, "medium") ? 5
-         : !strcmp(sev, "low") ? 3 : !strcmp(sev, "info") ? 1 : 7;
+    return !strcmp(sev, "critical") ? 10
+           : !strcmp(sev, "high")   ? 8
+           : !strcmp(sev, "medium") ? 5
+           : !strcmp(sev, "low")    ? 3
+           : !strcmp(sev, "info")   ? 1
+                                    : 7;
 }
 
 static void cef_ext(strbuf *b, const char *key, const json_t *alert, const char *path)

@@ -26,7 +26,8 @@ static const opt_def WEBHOOK_OPTS[] = {
                    "where alerts are POSTed (required but for pagerduty); a secret for Slack and Teams"),
     OPT_E(webhook_sink, fmt, "format", "standard|slack|teams|pagerduty", FMT_STANDARD, "the request body"),
     OPT_SECRET_KEY(webhook_sink, secret, "secret", 0, "whsec_<base64 key> (>= 16 bytes): signs every request"),
-    OPT_SECRET_KEY(webhook_sink, routing_key, "routing_key", 0, "PagerDuty integration key (required for pagerduty)"),
+    OPT_SECRET_KEY(webhook_sink, routing_key, "routing_key", 0,
+                   "PagerDuty integration key (required for pagerduty)"),
     OPT_END,
 };
 const opt_map SINK_WEBHOOK_MAP = {"webhook", ": ", NULL, WEBHOOK_OPTS};
@@ -183,8 +184,10 @@ int sink_webhook_init(sink *s, const json_t *conf, const char *where, char *err,
         return -1;
     }
     if (w->fmt == FMT_PAGERDUTY && !w->routing_key) {
-        snprintf(err, errlen, "%s: routing_key: give exactly one of \"routing_key\", \"routing_key_file\" or "
-                 "\"routing_key_env\"", where);
+        snprintf(err, errlen,
+                 "%s: routing_key: give exactly one of \"routing_key\", \"routing_key_file\" or "
+                 "\"routing_key_env\"",
+                 where);
         return -1;
     }
     if (sink_http_init(&w->http, s, conf, where, 1, err, errlen) < 0)

@@ -51,8 +51,8 @@ static json_t *jesc(escaper esc, const char *s, size_t max)
 /* Slack plain_text: no markup, but Slack still turns URLs into links: defang them. */
 static json_t *plain(const char *text, size_t max)
 {
-    return json_pack("{s:s,s:o,s:b}", "type", "plain_text", "text", jesc(escape_defang_links, *text ? text : "-", max),
-                     "emoji", 0);
+    return json_pack("{s:s,s:o,s:b}", "type", "plain_text", "text",
+                     jesc(escape_defang_links, *text ? text : "-", max), "emoji", 0);
 }
 
 typedef struct fact {
@@ -60,10 +60,17 @@ typedef struct fact {
 } fact;
 
 static const fact FACTS[] = {
-    {"Decoy", "decoy.name"},       {"Action", "action"},          {"Severity", "severity"},
-    {"Source IP", "source.ip"},    {"Source port", "source.port"}, {"User", "user.name"},
-    {"Domain", "user.domain"},     {"Logged by", "host.name"},    {"Technique", "threat.technique.id"},
-    {"Lure found at", "decoy.breadcrumb.location"}, {"Alert id", "id"},
+    {"Decoy", "decoy.name"},
+    {"Action", "action"},
+    {"Severity", "severity"},
+    {"Source IP", "source.ip"},
+    {"Source port", "source.port"},
+    {"User", "user.name"},
+    {"Domain", "user.domain"},
+    {"Logged by", "host.name"},
+    {"Technique", "threat.technique.id"},
+    {"Lure found at", "decoy.breadcrumb.location"},
+    {"Alert id", "id"},
 };
 #define NFACTS (sizeof FACTS / sizeof FACTS[0])
 
@@ -107,7 +114,8 @@ char *webhook_body_slack(const json_t *a)
         json_array_append_new(fields, plain(line, 1900));
     }
     json_array_append_new(blocks, json_pack("{s:s,s:o}", "type", "section", "fields", fields));
-    body = json_pack("{s:s%,s:o}", "text", text.data, escape_utf8_prefix(text.data, text.len, 3000), "blocks", blocks);
+    body = json_pack("{s:s%,s:o}", "text", text.data, escape_utf8_prefix(text.data, text.len, 3000), "blocks",
+                     blocks);
     if (body)
         out = json_dumps(body, JSON_COMPACT);
 out:
@@ -128,16 +136,14 @@ char *webhook_body_teams(const json_t *a)
     for (size_t i = 0; i < NFACTS; i++) {
         webhook_alert_text(a, FACTS[i].path, v, sizeof v);
         if (*v)
-            json_array_append_new(facts, json_pack("{s:s,s:o}", "title", FACTS[i].label, "value",
-                                                   jesc(escape_teams, v, 4000)));
+            json_array_append_new(
+                facts, json_pack("{s:s,s:o}", "title", FACTS[i].label, "value", jesc(escape_teams, v, 4000)));
     }
-    card = json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:o,s:b},{s:s,s:o,s:b},{s:s,s:o}]}",
-                     "$schema", "http://adaptivecards.io/schemas/adaptive-card.json", "type", "AdaptiveCard",
-                     "version", "1.4", "body",
-                     "type", "TextBlock", "size", "Large", "weight", "Bolder", "text", jesc(escape_teams, title, 2000),
-                     "wrap", 1,
-                     "type", "TextBlock", "text", jesc(escape_teams, summary, 12000), "wrap", 1,
-                     "type", "FactSet", "facts", facts);
+    card = json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:o,s:b},{s:s,s:o,s:b},{s:s,s:o}]}", "$schema",
+                     "http://adaptivecards.io/schemas/adaptive-card.json", "type", "AdaptiveCard", "version",
+                     "1.4", "body", "type", "TextBlock", "size", "Large", "weight", "Bolder", "text",
+                     jesc(escape_teams, title, 2000), "wrap", 1, "type", "TextBlock", "text",
+                     jesc(escape_teams, summary, 12000), "wrap", 1, "type", "FactSet", "facts", facts);
     body = json_pack("{s:s,s:[{s:s,s:n,s:o}]}", "type", "message", "attachments", "contentType",
                      "application/vnd.microsoft.card.adaptive", "contentUrl", "content", card);
     out = body ? json_dumps(body, JSON_COMPACT) : NULL;

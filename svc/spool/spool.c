@@ -83,10 +83,7 @@ static void put_u32(unsigned char *p, uint32_t v)
     p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
 }
 
-static uint64_t used_locked(const spool *sp)
-{
-    return bytes_locked(sp) + sp->pending.len;
-}
+static uint64_t used_locked(const spool *sp) { return bytes_locked(sp) + sp->pending.len; }
 
 /* Segment bytes, plus the pending ones when with_pending, read under the spool's mutex. */
 static uint64_t size_of(const spool *sp, int with_pending)
@@ -98,15 +95,9 @@ static uint64_t size_of(const spool *sp, int with_pending)
     return n;
 }
 
-uint64_t spool_bytes(const spool *sp)
-{
-    return size_of(sp, 0);
-}
+uint64_t spool_bytes(const spool *sp) { return size_of(sp, 0); }
 
-uint64_t spool_used(const spool *sp)
-{
-    return size_of(sp, 1);
-}
+uint64_t spool_used(const spool *sp) { return size_of(sp, 1); }
 
 /* A failure that cost buffered records: sticky until spool_discard_pending(), so that nothing can be
  * committed (and no input position checkpointed) past the records that were thrown away. */
@@ -288,7 +279,4 @@ int spool_commit(spool *sp, char *err, size_t errlen)
     return rc;
 }
 
-const char *spool_dir(const spool *sp)
-{
-    return sp->dir;
-}
+const char *spool_dir(const spool *sp) { return sp->dir; }

@@ -45,10 +45,10 @@ typedef struct spool_pos {
 /* Records returned by spool_read(); owned by the batch until spool_batch_free(). */
 typedef struct spool_batch {
     size_t n;
-    char **docs;       /* NUL-terminated copies of the documents */
+    char **docs; /* NUL-terminated copies of the documents */
     size_t *lens;
-    spool_pos *pos;    /* position of each record */
-    spool_pos end;     /* position after the last record */
+    spool_pos *pos; /* position of each record */
+    spool_pos end;  /* position after the last record */
 } spool_batch;
 
 /* Opens (creating with mode 0700) the spool in dir and recovers it. max_bytes bounds the total size

@@ -15,8 +15,8 @@ void spool_file_name(const char *dir, const char *name, const char *ext, char *b
 {
     size_t o = (size_t)snprintf(buf, len, "%s/", dir);
     for (const unsigned char *p = (const unsigned char *)name; *p && o + 8 < len; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '_' || *p == '-' || (*p == '.' && p != (const unsigned char *)name))
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+            *p == '-' || (*p == '.' && p != (const unsigned char *)name))
             buf[o++] = (char)*p;
         else
             o += (size_t)snprintf(buf + o, len - o, "%%%02X", *p);
@@ -96,7 +96,8 @@ static int register_locked(spool *sp, const char *sink, char *err, size_t errlen
             if (p.seg >= sp->next_seg && sp->npending == 0)
                 sp->next_seg = p.seg + 1;
         } else {
-            svc_log(sp->lg, SVC_LOG_WARN, "spool: cursor of sink %s unreadable: starting at the oldest record", sink);
+            svc_log(sp->lg, SVC_LOG_WARN,
+                    "spool: cursor of sink %s unreadable: starting at the oldest record", sink);
         }
         fclose(f);
     }
@@ -314,10 +315,7 @@ int spool_cursors_unsaved(const spool *sp)
     return unsaved;
 }
 
-const char *spool_error(const spool *sp)
-{
-    return sp->error;
-}
+const char *spool_error(const spool *sp) { return sp->error; }
 
 void spool_sink_error(spool *sp, const char *sink, char *buf, size_t len)
 {

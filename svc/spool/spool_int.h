@@ -23,8 +23,8 @@ typedef struct spool_rec {
 
 typedef struct spool_cursor {
     char *name;
-    size_t idx;  /* index in recs of the next record to deliver */
-    int unsaved; /* idx is ahead of the cursor file (saving it failed): spool_save_cursors() retries */
+    size_t idx;      /* index in recs of the next record to deliver */
+    int unsaved;     /* idx is ahead of the cursor file (saving it failed): spool_save_cursors() retries */
     char error[512]; /* this sink's last read or cursor error, for spool_sink_error() */
     svc_mutex *save; /* one writer of the cursor file at a time; taken before mu */
 } spool_cursor;
@@ -48,13 +48,13 @@ struct spool {
     size_t ncur;
     uint32_t next_seg; /* id of the next segment to create */
     int wfd;           /* open append descriptor of the last segment, or -1 */
-    strbuf pending;   /* framed, uncommitted records */
+    strbuf pending;    /* framed, uncommitted records */
     uint32_t *pending_lens;
     size_t npending, cappending;
-    int failed;         /* an append or commit lost buffered records: see spool_failed() */
-    int torn_tail;      /* a failed write could not be taken back yet */
-    char failure[512];  /* why failed is set */
-    char error[512];    /* the last read or cursor error, for spool_error() */
+    int failed;        /* an append or commit lost buffered records: see spool_failed() */
+    int torn_tail;     /* a failed write could not be taken back yet */
+    char failure[512]; /* why failed is set */
+    char error[512];   /* the last read or cursor error, for spool_error() */
 };
 
 /* dir/NNNNNN.log into buf. */

@@ -38,11 +38,11 @@ static int quarantine_corrupt(spool *sp, const spool_rec *r, const void *data, s
     char tag[64], reason[256];
 
     snprintf(tag, sizeof tag, "%06lu-%llu", (unsigned long)r->seg, (unsigned long long)r->off);
-    snprintf(reason, sizeof reason, "corrupt spool record: segment %06lu offset %llu: %s", (unsigned long)r->seg,
-             (unsigned long long)r->off, why);
+    snprintf(reason, sizeof reason, "corrupt spool record: segment %06lu offset %llu: %s",
+             (unsigned long)r->seg, (unsigned long long)r->off, why);
     if (spool_quarantine_bytes(sp, tag, data, len, reason) < 0) {
-        snprintf(sp->error, sizeof sp->error, "%s; cannot copy it to the quarantine (%s): kept, retrying", reason,
-                 strerror(errno));
+        snprintf(sp->error, sizeof sp->error, "%s; cannot copy it to the quarantine (%s): kept, retrying",
+                 reason, strerror(errno));
         return -1;
     }
     svc_log(sp->lg, SVC_LOG_ERR, "spool: %s: copied to quarantine/%s.bad and skipped", reason, tag);
@@ -74,11 +74,12 @@ static rec_status read_record(spool *sp, const spool_rec *r, int *fd, uint32_t *
     rc = fs_pread_all(*fd, buf, SPOOL_FRAME(r->len), r->off);
     if (rc == FS_SHORT) {
         free(buf);
-        return quarantine_corrupt(sp, r, "", 0, "cut short by the end of the segment") < 0 ? REC_RETRY : REC_CORRUPT;
+        return quarantine_corrupt(sp, r, "", 0, "cut short by the end of the segment") < 0 ? REC_RETRY
+                                                                                           : REC_CORRUPT;
     }
     if (rc < 0) {
-        snprintf(sp->error, sizeof sp->error, "%.400s: cannot read offset %llu: %s", path, (unsigned long long)r->off,
-                 strerror(errno));
+        snprintf(sp->error, sizeof sp->error, "%.400s: cannot read offset %llu: %s", path,
+                 (unsigned long long)r->off, strerror(errno));
         free(buf);
         return REC_RETRY;
     }

@@ -163,8 +163,10 @@ static int scan_segment(spool *sp, uint32_t id, int last, char *err, size_t errl
         }
         q = next_valid(buf, size, p);
         if (q == size && last) {
-            svc_log(sp->lg, SVC_LOG_WARN, "spool %s: torn record at offset %llu (%llu bytes, never "
-                    "committed) truncated", path, (unsigned long long)p, (unsigned long long)(size - p));
+            svc_log(sp->lg, SVC_LOG_WARN,
+                    "spool %s: torn record at offset %llu (%llu bytes, never "
+                    "committed) truncated",
+                    path, (unsigned long long)p, (unsigned long long)(size - p));
         } else {
             snprintf(tag, sizeof tag, "%06lu-%llu", (unsigned long)id, (unsigned long long)p);
             snprintf(reason, sizeof reason, "corrupt spool record: segment %06lu offset %llu, %llu bytes",

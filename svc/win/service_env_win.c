@@ -147,19 +147,22 @@ static int protect_dir(const wchar_t *dir, const wchar_t *sddl, char *err, size_
     int ret = -1;
 
     if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) {
-        snprintf(err, errlen, "cannot create the state directory: %s", svc_win_error(GetLastError(), e, sizeof e));
+        snprintf(err, errlen, "cannot create the state directory: %s",
+                 svc_win_error(GetLastError(), e, sizeof e));
         goto out;
     }
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL) ||
         !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
-        snprintf(err, errlen, "cannot build the state directory ACL: %s", svc_win_error(GetLastError(), e, sizeof e));
+        snprintf(err, errlen, "cannot build the state directory ACL: %s",
+                 svc_win_error(GetLastError(), e, sizeof e));
         goto out;
     }
     rc = SetNamedSecurityInfoW((wchar_t *)dir, SE_FILE_OBJECT,
-                               DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, NULL, NULL, dacl,
-                               NULL);
+                               DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, NULL, NULL,
+                               dacl, NULL);
     if (rc != ERROR_SUCCESS) {
-        snprintf(err, errlen, "cannot restrict access to the state directory: %s", svc_win_error(rc, e, sizeof e));
+        snprintf(err, errlen, "cannot restrict access to the state directory: %s",
+                 svc_win_error(rc, e, sizeof e));
         goto out;
     }
     ret = 0;
@@ -206,8 +209,7 @@ static char *registry_setting(const wchar_t *name)
 {
     wchar_t buf[2048];
     DWORD size = sizeof buf - sizeof *buf;
-    LSTATUS st = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\ADDecoy", name, RRF_RT_REG_SZ,
-                              NULL, buf, &size);
+    LSTATUS st = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\ADDecoy", name, RRF_RT_REG_SZ, NULL, buf, &size);
     if (st != ERROR_SUCCESS || !buf[0])
         return NULL;
     return utf8_from_utf16(buf);
@@ -238,25 +240,26 @@ static json_t *first_config(const wchar_t *dir, int *applied)
 
     *applied = 0;
     if (hec_url && hec_token && write_secret_file(dir, L"hec.token", hec_token) == 0) { /* HEC needs both */
-        json_array_append_new(sinks, json_pack("{s:s, s:s, s:s, s:s}", "type", "hec", "url", hec_url, "token_file",
-                                               "hec.token", "sourcetype", "addecoy:alert"));
+        json_array_append_new(sinks, json_pack("{s:s, s:s, s:s, s:s}", "type", "hec", "url", hec_url,
+                                               "token_file", "hec.token", "sourcetype", "addecoy:alert"));
         *applied += 2;
     }
     if (hook && write_secret_file(dir, L"webhook.url", hook) == 0) {
         const char *fmt = strstr(hook, "hooks.slack.com") ? "slack"
-                        : (strstr(hook, "logic.azure.com") || strstr(hook, "webhook.office.com")) ? "teams"
-                        : "standard";
-        json_array_append_new(sinks, json_pack("{s:s, s:s, s:s}", "type", "webhook", "format", fmt, "url_file",
-                                               "webhook.url"));
+                          : (strstr(hook, "logic.azure.com") || strstr(hook, "webhook.office.com"))
+                              ? "teams"
+                              : "standard";
+        json_array_append_new(
+            sinks, json_pack("{s:s, s:s, s:s}", "type", "webhook", "format", fmt, "url_file", "webhook.url"));
         (*applied)++;
     }
     json_array_append_new(sinks, json_pack("{s:s, s:s}", "type", "file", "path", "alerts.jsonl"));
-    root = json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:[s], s:s}], s:{s:i, s:[]}, s:o}",
-                     "_comment", "Written by the ADDecoy service at its first start from the installer's settings. "
-                                 "Reference: docs/windows.md and docs/configuration.md",
-                     "inventory", "inventory.json", "state_dir", "state", "log_level", "info",
-                     "inputs", "type", "eventlog", "channels", "Security", "start", "end",
-                     "throttle", "window_seconds", 300, "allowlist", "sinks", sinks);
+    root = json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:[s], s:s}], s:{s:i, s:[]}, s:o}", "_comment",
+                     "Written by the ADDecoy service at its first start from the installer's settings. "
+                     "Reference: docs/windows.md and docs/configuration.md",
+                     "inventory", "inventory.json", "state_dir", "state", "log_level", "info", "inputs",
+                     "type", "eventlog", "channels", "Security", "start", "end", "throttle", "window_seconds",
+                     300, "allowlist", "sinks", sinks);
     free(hec_url);
     free(hec_token);
     free(hook);
@@ -288,7 +291,8 @@ int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, 
 
     if (GetFileAttributesW(config_path) != INVALID_FILE_ATTRIBUTES) { /* the operator's: never touched */
         if (forget_registry_settings() > 0)
-            svc_log(lg, SVC_LOG_WARN, "settings given to the installer (HEC_URL, HEC_TOKEN, WEBHOOK_URL) were not "
+            svc_log(lg, SVC_LOG_WARN,
+                    "settings given to the installer (HEC_URL, HEC_TOKEN, WEBHOOK_URL) were not "
                     "applied because a configuration already exists; edit it instead");
         return 0;
     }
@@ -314,14 +318,17 @@ int svc_config_create_default(const wchar_t *config_path, const svc_logger *lg, 
         goto out;
     }
     forget_registry_settings();
-    svc_log(lg, SVC_LOG_WARN, "created %s with %d setting(s) from the installer (Security channel, new events "
-            "only); review it", config_u, applied);
+    svc_log(lg, SVC_LOG_WARN,
+            "created %s with %d setting(s) from the installer (Security channel, new events "
+            "only); review it",
+            config_u, applied);
     /* an empty inventory keeps the service running until `adseed create` writes the real one */
     _snwprintf(inv, MAX_PATH, L"%ls\\inventory.json", dir);
     inv[MAX_PATH - 1] = 0;
     if (GetFileAttributesW(inv) == INVALID_FILE_ATTRIBUTES) {
         write_secret_file(dir, L"inventory.json", "{\"version\": 1, \"decoys\": []}\n");
-        svc_log(lg, SVC_LOG_WARN, "no decoys yet: create them with `adseed create` (the inventory is reloaded when "
+        svc_log(lg, SVC_LOG_WARN,
+                "no decoys yet: create them with `adseed create` (the inventory is reloaded when "
                 "it changes)");
     }
     rc = 0;

@@ -8,12 +8,6 @@ int svc_service_command(int argc, char **argv)
     return SVC_NOT_A_SERVICE_COMMAND;
 }
 
-const char *svc_service_usage(void)
-{
-    return "";
-}
+const char *svc_service_usage(void) { return ""; }
 
-const char *svc_service_status_usage(void)
-{
-    return "";
-}
+const char *svc_service_status_usage(void) { return ""; }

@@ -79,7 +79,8 @@ static int set_recovery(SC_HANDLE svc, char *err, size_t errlen)
     SERVICE_FAILURE_ACTIONS_FLAG flag = {TRUE}; /* also when it stops with a non-zero exit code */
     char e[200];
     if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa)) {
-        snprintf(err, errlen, "cannot set the restart-on-failure actions: %s", svc_win_error(GetLastError(), e, sizeof e));
+        snprintf(err, errlen, "cannot set the restart-on-failure actions: %s",
+                 svc_win_error(GetLastError(), e, sizeof e));
         return -1;
     }
     ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag); /* not on every Windows/Wine */
@@ -167,8 +168,9 @@ int svc_scm_install(int argc, char **argv)
         print_error("install", "cannot open the Service Control Manager", GetLastError());
         goto out;
     }
-    svc = CreateServiceW(scm, SVC_SERVICE_NAME, SVC_SERVICE_DISPLAY, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
-                         SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, cmdline, NULL, NULL, NULL, account, NULL);
+    svc = CreateServiceW(scm, SVC_SERVICE_NAME, SVC_SERVICE_DISPLAY, SERVICE_ALL_ACCESS,
+                         SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, cmdline, NULL,
+                         NULL, NULL, account, NULL);
     if (!svc) {
         DWORD e = GetLastError();
         if (e == ERROR_SERVICE_EXISTS)
@@ -377,14 +379,16 @@ int svc_scm_protect_secret(int argc, char **argv)
     if (argc > 1) {
         /* The argument may be the secret itself: never echo it. */
         fputs("decoysvc protect-secret: takes no arguments; the secret is read from standard input, "
-              "never from the command line\n", stderr);
+              "never from the command line\n",
+              stderr);
         return 2;
     }
     len = read_secret_line(buf, sizeof buf);
     if (len <= 0) {
         fputs(len < 0 ? "decoysvc protect-secret: cannot read the secret from standard input (at most 8 KiB, "
                         "one line)\n"
-                      : "decoysvc protect-secret: no secret on standard input\n", stderr);
+                      : "decoysvc protect-secret: no secret on standard input\n",
+              stderr);
         SecureZeroMemory(buf, sizeof buf);
         return 1;
     }
@@ -397,7 +401,8 @@ int svc_scm_protect_secret(int argc, char **argv)
     printf("%s\n", out);
     fflush(stdout);
     fputs("decoysvc protect-secret: use this line as the value of token, secret, url or routing_key (or as the "
-          "content of their *_file); only this machine can read it\n", stderr);
+          "content of their *_file); only this machine can read it\n",
+          stderr);
     free(out);
     return 0;
 }

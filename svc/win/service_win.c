@@ -40,7 +40,9 @@ static void report_status(service_ctx *s, DWORD state, DWORD exit_code, DWORD wa
     s->status.dwWin32ExitCode = exit_code;
     s->status.dwWaitHint = wait_hint;
     s->status.dwControlsAccepted =
-        state == SERVICE_START_PENDING ? 0 : SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PARAMCHANGE;
+        state == SERVICE_START_PENDING
+            ? 0
+            : SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PARAMCHANGE;
     s->status.dwCheckPoint = (state == SERVICE_RUNNING || state == SERVICE_STOPPED) ? 0 : ++s->checkpoint;
     SetServiceStatus(s->status_handle, &s->status);
 }
@@ -56,13 +58,9 @@ static DWORD WINAPI control_handler(DWORD control, DWORD type, void *data, void 
         s->stop_flag = 1;
         report_status(s, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_MS);
         return NO_ERROR;
-    case SERVICE_CONTROL_PARAMCHANGE:
-        s->reload_flag = 1;
-        return NO_ERROR;
-    case SERVICE_CONTROL_INTERROGATE:
-        return NO_ERROR;
-    default:
-        return ERROR_CALL_NOT_IMPLEMENTED;
+    case SERVICE_CONTROL_PARAMCHANGE: s->reload_flag = 1; return NO_ERROR;
+    case SERVICE_CONTROL_INTERROGATE: return NO_ERROR;
+    default: return ERROR_CALL_NOT_IMPLEMENTED;
     }
 }
 
@@ -97,7 +95,7 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
         svc_log(&lg, SVC_LOG_ERR, "%s", err);
         goto out;
     }
-    {   /* services start in %SystemRoot%\system32: make the configuration's directory current */
+    { /* services start in %SystemRoot%\system32: make the configuration's directory current */
         wchar_t dir[MAX_PATH], *slash;
         wcscpy(dir, s->config);
         if ((slash = wcsrchr(dir, L'\\')) != NULL) {

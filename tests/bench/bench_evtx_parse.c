@@ -81,8 +81,8 @@ static int run(const char *data, size_t len, int repeat, const uint8_t *want, co
     printf("%-10s records=%llu delivered=%llu filtered=%llu malformed=%llu  %.3f s  "
            "%.0f records/s  %.1f MB/s (CPU time)\n",
            label, (unsigned long long)st->records, (unsigned long long)st->delivered,
-           (unsigned long long)st->filtered, (unsigned long long)st->malformed, dt,
-           (double)st->records / dt, (double)len * repeat / dt / 1e6);
+           (unsigned long long)st->filtered, (unsigned long long)st->malformed, dt, (double)st->records / dt,
+           (double)len * repeat / dt / 1e6);
     evtx_xml_free(s);
     return 0;
 }

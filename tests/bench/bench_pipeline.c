@@ -27,7 +27,7 @@ typedef struct bench {
     detector *det;
     throttle *thr;
     uint64_t events, detections, alerts;
-    evtx_event *keep;   /* for the match-only run: copies of the first events */
+    evtx_event *keep; /* for the match-only run: copies of the first events */
     size_t nkeep, capkeep;
 } bench;
 
@@ -194,7 +194,8 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/xml/baseline-security.xml", corpus);
     xf = fopen(path, "rb");
     if (!xf) {
-        fprintf(stderr, "bench_pipeline: %s: cannot open (pass the corpus directory as the first argument)\n", path);
+        fprintf(stderr, "bench_pipeline: %s: cannot open (pass the corpus directory as the first argument)\n",
+                path);
         return 77;
     }
     {
@@ -225,7 +226,8 @@ int main(int argc, char **argv)
     printf("inventory: %zu decoys loaded and indexed in %.1f ms\n", decoy_index_count(ix), (now_s() - t) * 1000);
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS after loading the inventory: %.1f MB (packed, its file read in 64 KiB blocks); current "
-           "RSS %.1f MB\n", (double)ru.ru_maxrss / 1024.0, current_rss_mb());
+           "RSS %.1f MB\n",
+           (double)ru.ru_maxrss / 1024.0, current_rss_mb());
 
     memset(&b, 0, sizeof b);
     b.det = detector_new(ix);
@@ -240,7 +242,8 @@ int main(int argc, char **argv)
            (unsigned long long)b.events, t, (double)b.events / t, (unsigned long long)b.detections);
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS after parse + match from the file (64 KiB reads, both pre-filters): %.1f MB; current RSS "
-           "%.1f MB\n", (double)ru.ru_maxrss / 1024.0, current_rss_mb());
+           "%.1f MB\n",
+           (double)ru.ru_maxrss / 1024.0, current_rss_mb());
 
     /* the runs below feed the whole file from memory */
     xml = adseed_read_file(path, &xml_len, err, sizeof err);
@@ -263,7 +266,8 @@ int main(int argc, char **argv)
            (unsigned long long)b.events, t, (double)b.events / t, (unsigned long long)b.detections);
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS after parse + match: %.1f MB; current RSS %.1f MB (inventory of %zu decoys, the XML file "
-           "%.1f MB in memory)\n", (double)ru.ru_maxrss / 1024.0, current_rss_mb(), adseed_pack_count(pack),
+           "%.1f MB in memory)\n",
+           (double)ru.ru_maxrss / 1024.0, current_rss_mb(), adseed_pack_count(pack),
            (double)xml_len / 1048576.0);
 
     /* match only: the detector over pre-parsed copies of the file's events */

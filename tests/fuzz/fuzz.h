@@ -19,12 +19,12 @@
 #define FUZZ_TARGET(name) int fuzz_##name(const uint8_t *data, size_t size)
 #endif
 
-#define FUZZ_CHECK(cond)                                                                         \
-    do {                                                                                         \
-        if (!(cond)) {                                                                           \
-            fprintf(stderr, "%s:%d: property broken: %s\n", __FILE__, __LINE__, #cond);          \
-            abort();                                                                             \
-        }                                                                                        \
+#define FUZZ_CHECK(cond)                                                                                     \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            fprintf(stderr, "%s:%d: property broken: %s\n", __FILE__, __LINE__, #cond);                      \
+            abort();                                                                                         \
+        }                                                                                                    \
     } while (0)
 
 /* Writes data to a per-process temp file (in /dev/shm when present); returns its path (static). */

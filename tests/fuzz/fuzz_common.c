@@ -59,11 +59,26 @@ int fuzz_json_ok(const char *s, size_t n)
 int fuzz_event(const uint8_t *data, size_t size, const char *decoy, evtx_event *ev)
 {
     static const unsigned ids[] = {4768, 4769, 4771, 4776, 4625, 4624, 4662, 4738, 5136};
-    static const char *const names[] = {"WorkstationName", "IpAddress", "IpPort", "Status", "SubStatus",
-                                        "TicketEncryptionType", "TicketOptions", "ProcessName", "TargetDomainName",
-                                        "SubjectUserName", "SubjectDomainName", "LogonType", "PreAuthType",
-                                        "AccessMask", "Properties", "OperationType", "AttributeLDAPDisplayName",
-                                        "AttributeValue", "Workstation", "ServiceSid"};
+    static const char *const names[] = {"WorkstationName",
+                                        "IpAddress",
+                                        "IpPort",
+                                        "Status",
+                                        "SubStatus",
+                                        "TicketEncryptionType",
+                                        "TicketOptions",
+                                        "ProcessName",
+                                        "TargetDomainName",
+                                        "SubjectUserName",
+                                        "SubjectDomainName",
+                                        "LogonType",
+                                        "PreAuthType",
+                                        "AccessMask",
+                                        "Properties",
+                                        "OperationType",
+                                        "AttributeLDAPDisplayName",
+                                        "AttributeValue",
+                                        "Workstation",
+                                        "ServiceSid"};
     unsigned id;
     size_t i = 2, k = 0;
     char *piece = NULL;
@@ -94,8 +109,9 @@ int fuzz_event(const uint8_t *data, size_t size, const char *decoy, evtx_event *
         memcpy(piece, data + i, j - i);
         piece[j - i] = '\0';
         /* the first pieces fill the known fields, later ones repeat them (duplicates) */
-        if (evtx_event_add_field(ev, k == 0 && id == 4769 ? "TargetUserName" : names[k % (sizeof names / sizeof names[0])],
-                                 piece, j - i) != 0)
+        if (evtx_event_add_field(
+                ev, k == 0 && id == 4769 ? "TargetUserName" : names[k % (sizeof names / sizeof names[0])],
+                piece, j - i) != 0)
             break;
         k++;
         i = j + 1;

@@ -9,17 +9,14 @@
 #include "adseed/inventory_int.h"
 #include "svc/detect/decoy_index.h"
 
-static int same_text(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
+static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && strcmp(a, b) == 0); }
 
 static int same_decoy(const adseed_decoy *a, const adseed_decoy *b)
 {
-    const char *const sa[] = {a->name, a->domain, a->sid, a->guid, a->dn, a->memo, a->location,
-                              a->owner, a->runbook, a->created, a->created_by, a->retired};
-    const char *const sb[] = {b->name, b->domain, b->sid, b->guid, b->dn, b->memo, b->location,
-                              b->owner, b->runbook, b->created, b->created_by, b->retired};
+    const char *const sa[] = {a->name,     a->domain, a->sid,     a->guid,    a->dn,         a->memo,
+                              a->location, a->owner,  a->runbook, a->created, a->created_by, a->retired};
+    const char *const sb[] = {b->name,     b->domain, b->sid,     b->guid,    b->dn,         b->memo,
+                              b->location, b->owner,  b->runbook, b->created, b->created_by, b->retired};
     if (a->kind != b->kind || a->nspns != b->nspns || a->nbreadcrumbs != b->nbreadcrumbs)
         return 0;
     for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++)

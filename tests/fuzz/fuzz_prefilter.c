@@ -9,7 +9,7 @@
 #include "svc/detect/detector.h"
 
 static const char *const fields[] = {"TargetUserName", "TargetSid", "TargetUserSid", "ServiceName",
-                                     "ServiceSid", "Status", "IpAddress"};
+                                     "ServiceSid",     "Status",    "IpAddress"};
 
 FUZZ_TARGET(prefilter)
 {
@@ -32,15 +32,18 @@ FUZZ_TARGET(prefilter)
         len = size - 2;
     } else {
         const char *f = fields[(data[0] >> 1) % (sizeof fields / sizeof fields[0])];
-        len = (size_t)sprintf(rec, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
-                                   "<EventID>%u</EventID><Computer>dc1</Computer></System><EventData>"
-                                   "<Data Name='%s'>", id, f);
+        len = (size_t)sprintf(rec,
+                              "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+                              "<EventID>%u</EventID><Computer>dc1</Computer></System><EventData>"
+                              "<Data Name='%s'>",
+                              id, f);
         memcpy(rec + len, data + 2, size - 2);
         len += size - 2;
         len += (size_t)sprintf(rec + len, "</Data></EventData></Event>");
     }
     evtx_event_init(&ev);
-    if (evtx_parse_event_xml(rec, len, &ev, err, sizeof err) == 0 && (ev.event_id == 4624 || ev.event_id == 4769)) {
+    if (evtx_parse_event_xml(rec, len, &ev, err, sizeof err) == 0 &&
+        (ev.event_id == 4624 || ev.event_id == 4769)) {
         det = detector_new(ix);
         if (!det)
             abort();

@@ -44,7 +44,8 @@ static const char *check_syslog(const char *s, size_t n)
         for (i += 2; i < n && s[i] != '"'; i++) {
             FUZZ_CHECK(s[i] != ']');
             if (s[i] == '\\') { /* \" \\ \] (RFC 5424), or \xHH for a control character */
-                FUZZ_CHECK(i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == ']' || s[i + 1] == 'x'));
+                FUZZ_CHECK(i + 1 < n &&
+                           (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == ']' || s[i + 1] == 'x'));
                 i++;
             }
         }
@@ -109,7 +110,8 @@ FUZZ_TARGET(sinks)
         check_json_body(webhook_body_slack(alert_j));
         check_json_body(webhook_body_teams(alert_j));
         check_json_body(webhook_body_pagerduty(alert_j, "R0UTINGKEY"));
-        FUZZ_CHECK(hec_format_envelope("addecoy", "addecoy:alert", "addecoy:heartbeat", NULL, doc, strlen(doc), &out) == 0);
+        FUZZ_CHECK(hec_format_envelope("addecoy", "addecoy:alert", "addecoy:heartbeat", NULL, doc,
+                                       strlen(doc), &out) == 0);
         env_j = json_loadb(out.data, out.len, 0, NULL);
         FUZZ_CHECK(env_j != NULL && json_equal(json_object_get(env_j, "event"), alert_j));
         out.len = 0;

@@ -35,16 +35,15 @@ static struct {
 
 static ssize_t (*real_write)(int, const void *, size_t);
 
-static void *next(const char *name)
-{
-    return dlsym(RTLD_NEXT, name);
-}
+static void *next(const char *name) { return dlsym(RTLD_NEXT, name); }
 
 static int errno_of(const char *s)
 {
-    static const struct { const char *name; int value; } names[] = {
-        {"ENOSPC", ENOSPC}, {"EIO", EIO}, {"EDQUOT", EDQUOT}, {"EROFS", EROFS}, {"ENOMEM", ENOMEM},
-        {"EMFILE", EMFILE}, {"EACCES", EACCES}, {"EINTR", EINTR}};
+    static const struct {
+        const char *name;
+        int value;
+    } names[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO},       {"EDQUOT", EDQUOT}, {"EROFS", EROFS},
+                 {"ENOMEM", ENOMEM}, {"EMFILE", EMFILE}, {"EACCES", EACCES}, {"EINTR", EINTR}};
     if (!s || !*s)
         return EIO;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -113,8 +112,8 @@ static int inject(int op, const char *path)
         int fd = real_open(cfg.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (fd >= 0) {
             char line[1400];
-            int len = snprintf(line, sizeof line, "faultfs: %s call %ld on %s: failed with %s\n", op_names[op], n,
-                               path, strerror(cfg.err));
+            int len = snprintf(line, sizeof line, "faultfs: %s call %ld on %s: failed with %s\n",
+                               op_names[op], n, path, strerror(cfg.err));
             if (len > 0)
                 real_write(fd, line, (size_t)len);
             close(fd);
@@ -149,14 +148,14 @@ static int open_common(const char *name, int dirfd, const char *path, int flags,
     }
 }
 
-#define MODE_ARG(flags, mode)                                                                            \
-    do {                                                                                                 \
-        if ((flags) & (O_CREAT | O_TMPFILE)) {                                                           \
-            va_list ap;                                                                                  \
-            va_start(ap, flags);                                                                         \
-            mode = (mode_t)va_arg(ap, int);                                                              \
-            va_end(ap);                                                                                  \
-        }                                                                                                \
+#define MODE_ARG(flags, mode)                                                                                \
+    do {                                                                                                     \
+        if ((flags) & (O_CREAT | O_TMPFILE)) {                                                               \
+            va_list ap;                                                                                      \
+            va_start(ap, flags);                                                                             \
+            mode = (mode_t)va_arg(ap, int);                                                                  \
+            va_end(ap);                                                                                      \
+        }                                                                                                    \
     } while (0)
 
 int open(const char *path, int flags, ...)

@@ -17,8 +17,8 @@ static void test_sid_text(void **state)
 {
     (void)state;
     /* S-1-5-21-2357672156-3014486260-2163387430-1103 as stored in objectSid */
-    const uint8_t bin[] = {1, 5, 0, 0, 0, 0, 0, 5, 0x15, 0, 0, 0, 0xdc, 0x38, 0x87, 0x8c,
-                           0xf4, 0x68, 0xad, 0xb3, 0x26, 0xac, 0xf2, 0x80, 0x4f, 0x04, 0, 0};
+    const uint8_t bin[] = {1,    5,    0,    0,    0,    0,    0,    5,    0x15, 0,    0,    0,    0xdc, 0x38,
+                           0x87, 0x8c, 0xf4, 0x68, 0xad, 0xb3, 0x26, 0xac, 0xf2, 0x80, 0x4f, 0x04, 0,    0};
     char out[128];
     uint8_t back[68];
     assert_int_equal(decoy_sid_to_text(bin, sizeof bin, out, sizeof out), 0);
@@ -63,16 +63,16 @@ static void test_sd_object_ace(void **state)
     /* 20 header + 8 ACL + (8 + 4 + 16 + 12) ACE */
     assert_int_equal(n, 68);
     assert_int_equal(sd[0], 1);
-    assert_int_equal(sd[2] | sd[3] << 8, 0x8010);  /* self-relative, SACL present */
-    assert_int_equal(sd[12], 20);                   /* SACL right after the header */
-    assert_int_equal(sd[4] | sd[8] | sd[16], 0);    /* no owner, group, DACL */
-    assert_int_equal(sd[20], 4);                    /* ACL_REVISION_DS */
-    assert_int_equal(sd[22], 48);                   /* ACL size */
-    assert_int_equal(sd[24], 1);                    /* one ACE */
-    assert_int_equal(sd[28], 7);                    /* SYSTEM_AUDIT_OBJECT_ACE */
-    assert_int_equal(sd[29], 0xC0);                 /* success + failure */
-    assert_int_equal(sd[32], 0x10);                 /* ReadProperty */
-    assert_int_equal(sd[36], 1);                    /* object type present */
+    assert_int_equal(sd[2] | sd[3] << 8, 0x8010); /* self-relative, SACL present */
+    assert_int_equal(sd[12], 20);                 /* SACL right after the header */
+    assert_int_equal(sd[4] | sd[8] | sd[16], 0);  /* no owner, group, DACL */
+    assert_int_equal(sd[20], 4);                  /* ACL_REVISION_DS */
+    assert_int_equal(sd[22], 48);                 /* ACL size */
+    assert_int_equal(sd[24], 1);                  /* one ACE */
+    assert_int_equal(sd[28], 7);                  /* SYSTEM_AUDIT_OBJECT_ACE */
+    assert_int_equal(sd[29], 0xC0);               /* success + failure */
+    assert_int_equal(sd[32], 0x10);               /* ReadProperty */
+    assert_int_equal(sd[36], 1);                  /* object type present */
     assert_memory_equal(sd + 40, decoy_x500uid_guid, 16);
     const uint8_t everyone[] = {1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
     assert_memory_equal(sd + 56, everyone, 12);
@@ -166,8 +166,8 @@ static void test_names_and_spn(void **state)
 static void test_suggest(void **state)
 {
     (void)state;
-    const char *existing[] = {"Administrator", "krbtgt", "sql-prod", "sql-reporting", "svc_web",
-                              "sql-sqlreport", "alice", NULL};
+    const char *existing[] = {"Administrator", "krbtgt",        "sql-prod", "sql-reporting",
+                              "svc_web",       "sql-sqlreport", "alice",    NULL};
     char *out[8] = {0};
     size_t n = decoy_suggest_names(existing, 7, out, 8);
     assert_int_equal(n, 8);
@@ -235,11 +235,11 @@ int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sid_text),        cmocka_unit_test(test_guid_text),
-        cmocka_unit_test(test_sd_object_ace),   cmocka_unit_test(test_sd_plain_ace_and_parse),
-        cmocka_unit_test(test_unicodepwd),      cmocka_unit_test(test_password_generate),
-        cmocka_unit_test(test_names_and_spn),   cmocka_unit_test(test_suggest),
-        cmocka_unit_test(test_explain),         cmocka_unit_test(test_filter_escape),
+        cmocka_unit_test(test_sid_text),      cmocka_unit_test(test_guid_text),
+        cmocka_unit_test(test_sd_object_ace), cmocka_unit_test(test_sd_plain_ace_and_parse),
+        cmocka_unit_test(test_unicodepwd),    cmocka_unit_test(test_password_generate),
+        cmocka_unit_test(test_names_and_spn), cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_explain),       cmocka_unit_test(test_filter_escape),
     };
     return testutil_run(tests);
 }

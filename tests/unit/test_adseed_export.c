@@ -59,8 +59,8 @@ static void test_csv_errors(void **state)
     decoy_csv_free(rows, n);
 }
 
-static void put(adseed_inventory *inv, const char *name, adseed_kind kind, const char *guid,
-                const char *spn, const char *memo, const char *retired)
+static void put(adseed_inventory *inv, const char *name, adseed_kind kind, const char *guid, const char *spn,
+                const char *memo, const char *retired)
 {
     adseed_decoy d = {0};
     char err[256];
@@ -82,8 +82,8 @@ static void fill(adseed_inventory *inv)
     put(inv, "svc_backup_legacy", ADSEED_KIND_KERBEROAST, "259162f1-58e4-4ee9-9b9c-2baf2a03d376",
         "MSSQLSvc/backup-legacy.corp.example:1433", "memo \"quoted\", comma", NULL);
     put(inv, "svc_o'brien", ADSEED_KIND_ASREP, NULL, NULL, NULL, NULL);
-    put(inv, "svc_gone", ADSEED_KIND_KERBEROAST, "11111111-2222-3333-4444-555555555555",
-        "MSSQLSvc/gone:1433", NULL, "2026-01-01T00:00:00Z");
+    put(inv, "svc_gone", ADSEED_KIND_KERBEROAST, "11111111-2222-3333-4444-555555555555", "MSSQLSvc/gone:1433",
+        NULL, "2026-01-01T00:00:00Z");
 }
 
 static void test_export_sigma(void **state)
@@ -100,7 +100,7 @@ static void test_export_sigma(void **state)
         rules++;
     assert_int_equal(rules, 3);
     assert_non_null(strstr(out.data, "            - 4769\n        ServiceName:\n"
-                                  "            - 'svc_backup_legacy'\n    condition"));
+                                     "            - 'svc_backup_legacy'\n    condition"));
     /* YAML single quotes doubled, retired decoys left out */
     assert_non_null(strstr(out.data, "- 'svc_o''brien'"));
     assert_null(strstr(out.data, "svc_gone"));

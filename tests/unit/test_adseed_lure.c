@@ -66,8 +66,13 @@ static void test_lure_password(void **state)
 
 static char *render(adseed_lure kind, const char *name, const char *target, int ps)
 {
-    lure_params p = {.kind = kind, .name = name, .netbios = "DECOY", .dns_domain = "decoy.test",
-                     .password = "Ab3#cdEF-gh.ij@kl_mn", .target = target, .powershell = ps,
+    lure_params p = {.kind = kind,
+                     .name = name,
+                     .netbios = "DECOY",
+                     .dns_domain = "decoy.test",
+                     .password = "Ab3#cdEF-gh.ij@kl_mn",
+                     .target = target,
+                     .powershell = ps,
                      .when = "2013-05-02 08:09:10",
                      .uid = {0x78, 0x56, 0x34, 0x12, 0xbc, 0x9a, 0xf0, 0xde, 1, 2, 3, 4, 5, 6, 7, 8}};
     strbuf b = {0};
@@ -116,7 +121,8 @@ static void test_render_kinds(void **state)
     free(s);
 
     s = render(ADSEED_LURE_CMDKEY, "svc_a", NULL, 0);
-    assert_non_null(strstr(s, "cmdkey /add:fs-backup01.decoy.test /user:DECOY\\svc_a /pass:Ab3#cdEF-gh.ij@kl_mn\r\n"));
+    assert_non_null(
+        strstr(s, "cmdkey /add:fs-backup01.decoy.test /user:DECOY\\svc_a /pass:Ab3#cdEF-gh.ij@kl_mn\r\n"));
     free(s);
     assert_null(render(ADSEED_LURE_CMDKEY, "svc_a", "host & calc", 0));
     assert_null(render(ADSEED_LURE_SCRIPT, "svc_a", "\\\\a\"b", 0));
@@ -141,10 +147,8 @@ int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gpp_known_vector),
-        cmocka_unit_test(test_gpp_round_trip_and_errors),
-        cmocka_unit_test(test_lure_password),
-        cmocka_unit_test(test_render_kinds),
+        cmocka_unit_test(test_gpp_known_vector), cmocka_unit_test(test_gpp_round_trip_and_errors),
+        cmocka_unit_test(test_lure_password),    cmocka_unit_test(test_render_kinds),
         cmocka_unit_test(test_fingerprint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

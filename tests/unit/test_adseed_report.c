@@ -36,7 +36,8 @@ static void test_escape_markup(void **state)
     check_escape("' onmouseover='x", "&#39; onmouseover=&#39;x");
     check_escape("]]><!-- -->", "]]&gt;&lt;!-- --&gt;");
     check_escape("&amp; &#60;", "&amp;amp; &amp;#60;");
-    check_escape("plain text, caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91", "plain text, caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91");
+    check_escape("plain text, caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91",
+                 "plain text, caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91");
     check_escape("", "");
     char *n = escaped(NULL, SIZE_MAX);
     assert_string_equal(n, "");
@@ -50,22 +51,29 @@ static void test_escape_bytes(void **state)
     char want[64];
     check_escape("a\tb\nc", "a\tb\nc");
     snprintf(want, sizeof want, "a%sb%sc", fffd, fffd);
-    check_escape("a\x01" "b\x7F" "c", want);                 /* C0 and DEL */
+    check_escape("a\x01"
+                 "b\x7F"
+                 "c",
+                 want); /* C0 and DEL */
     snprintf(want, sizeof want, "x%s", fffd);
-    check_escape("x\xC2\x85", want);                         /* C1 (NEL) */
-    check_escape("x\xFF", want);                             /* invalid lead byte */
-    check_escape("x\xE2\x82", want);                         /* truncated at the end */
-    check_escape("x\xEF\xBF\xBF", want);                     /* U+FFFF noncharacter */
-    check_escape("x\xC0\xAF" "<", "x\xEF\xBF\xBD\xEF\xBF\xBD&lt;"); /* overlong '/' */
+    check_escape("x\xC2\x85", want);     /* C1 (NEL) */
+    check_escape("x\xFF", want);         /* invalid lead byte */
+    check_escape("x\xE2\x82", want);     /* truncated at the end */
+    check_escape("x\xEF\xBF\xBF", want); /* U+FFFF noncharacter */
+    check_escape("x\xC0\xAF"
+                 "<",
+                 "x\xEF\xBF\xBD\xEF\xBF\xBD&lt;"); /* overlong '/' */
     snprintf(want, sizeof want, "%s%s%s", fffd, fffd, fffd);
-    check_escape("\xED\xA0\x80", want);                      /* UTF-16 surrogate */
+    check_escape("\xED\xA0\x80", want); /* UTF-16 surrogate */
     check_escape("\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); /* > U+10FFFF */
 }
 
 static void test_escape_max(void **state)
 {
     (void)state;
-    char *s = escaped("ab<d\xC3\xA9" "f", 4);
+    char *s = escaped("ab<d\xC3\xA9"
+                      "f",
+                      4);
     assert_string_equal(s, "ab&lt;d\xE2\x80\xA6");
     free(s);
     s = escaped("abc", 3);
@@ -87,8 +95,13 @@ static void test_parse_time(void **state)
     assert_int_equal(t, 1709164800);
     assert_int_equal(report_parse_time("1969-12-31T23:59:59Z", &t), 0);
     assert_int_equal(t, -1);
-    const char *bad[] = {"", "2020-08-02", "2020-08-02T11:33:06", "2020-13-02T11:33:06Z",
-                         "2020-08-02T11:33:06Zjunk", "2020-08-02T25:00:00Z", "20x0-08-02T11:33:06Z",
+    const char *bad[] = {"",
+                         "2020-08-02",
+                         "2020-08-02T11:33:06",
+                         "2020-13-02T11:33:06Z",
+                         "2020-08-02T11:33:06Zjunk",
+                         "2020-08-02T25:00:00Z",
+                         "20x0-08-02T11:33:06Z",
                          "2020-08-02T11:33:06+0200"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(report_parse_time(bad[i], &t), -1);
@@ -140,18 +153,23 @@ static void test_render_hostile(void **state)
     strbuf page = {0};
     char err[512];
     adseed_inventory_init(&inv);
-    assert_int_equal(adseed_inventory_parse(&inv, hostile_inventory, strlen(hostile_inventory), "t",
-                                            err, sizeof err), 0);
+    assert_int_equal(
+        adseed_inventory_parse(&inv, hostile_inventory, strlen(hostile_inventory), "t", err, sizeof err), 0);
     assert_int_equal(report_alerts_parse(&a, alert_lines, strlen(alert_lines), err, sizeof err), 0);
-    report_data r = {.inv = &inv, .inventory_path = "/tmp/<inv>.json", .verify = v,
-                     .verify_uri = "ldaps://dc\"1", .alerts = &a, .alerts_path = "a&b.jsonl",
+    report_data r = {.inv = &inv,
+                     .inventory_path = "/tmp/<inv>.json",
+                     .verify = v,
+                     .verify_uri = "ldaps://dc\"1",
+                     .alerts = &a,
+                     .alerts_path = "a&b.jsonl",
                      .generated = "2026-11-29T00:00:00Z"};
     assert_int_equal(report_render_html(&r, &page, err, sizeof err), 0);
     const char *p = page.data;
     assert_non_null(p);
     /* no hostile markup got through as markup */
-    const char *forbidden[] = {"<script", "<img", "<svg onload", "<b>x", "<!--", "<style>body{display",
-                               " src=\"", " href=\"", "url(", "@import", "<link", "<iframe"};
+    const char *forbidden[] = {
+        "<script", "<img",     "<svg onload", "<b>x",    "<!--",  "<style>body{display",
+        " src=\"", " href=\"", "url(",        "@import", "<link", "<iframe"};
     for (size_t i = 0; i < sizeof forbidden / sizeof forbidden[0]; i++) {
         if (strstr(p, forbidden[i]))
             fail_msg("the page contains '%s'", forbidden[i]);

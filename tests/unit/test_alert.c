@@ -101,7 +101,8 @@ static void test_schema(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "event"), "record_id")), 24476805);
     assert_string_equal(sget(j, "kerberos.ticket_encryption.name"), "RC4-HMAC");
     assert_string_equal(sget(j, "kerberos.ticket_encryption.code"), "0x17");
-    assert_true(json_is_true(json_object_get(json_object_get(json_object_get(j, "kerberos"), "ticket_encryption"), "rc4")));
+    assert_true(json_is_true(
+        json_object_get(json_object_get(json_object_get(j, "kerberos"), "ticket_encryption"), "rc4")));
     assert_string_equal(sget(j, "kerberos.ticket_options"), "0x40810000");
     assert_string_equal(sget(j, "kerberos.status.code"), "0x0");
     assert_null(json_object_get(json_object_get(j, "kerberos"), "pre_auth_type"));
@@ -202,8 +203,9 @@ static void test_hostile(void **state)
     assert_null(strchr(s, '\r'));
     j = parse(s);
     assert_string_equal(sget(j, "user.name"), "evil\"\n\r\t\\ <!channel> <@U123> `rm -rf` \x01\x7f");
-    assert_string_equal(sget(j, "decoy.memo"),
-                        "bad \xef\xbf\xbd\xef\xbf\xbd utf8 \xef\xbf\xbd end \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate");
+    assert_string_equal(
+        sget(j, "decoy.memo"),
+        "bad \xef\xbf\xbd\xef\xbf\xbd utf8 \xef\xbf\xbd end \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate");
     assert_string_equal(sget(j, "user.domain"), "\xef\xbf\xbd");
     assert_int_equal(strlen(sget(j, "decoy.runbook")), DET_TEXT - 1);
     assert_non_null(strstr(sget(j, "summary"), "evil\"\n"));
@@ -254,10 +256,8 @@ int main(void)
 {
     testutil_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_schema),
-        cmocka_unit_test(test_id_stable_and_distinct),
-        cmocka_unit_test(test_summaries),
-        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_schema),          cmocka_unit_test(test_id_stable_and_distinct),
+        cmocka_unit_test(test_summaries),       cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_followup_fields),
     };
     return testutil_run(tests);

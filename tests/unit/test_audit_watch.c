@@ -28,7 +28,7 @@ typedef struct fake {
     unsigned bits[AUDIT_WATCH_MAX]; /* the "policy" */
     int rc;                         /* what the query returns */
     int queries;
-    int refuse;                     /* the raise callback refuses (spool full) */
+    int refuse; /* the raise callback refuses (spool full) */
     detection raised[32];
     size_t nraised;
     char log[4096];
@@ -109,7 +109,8 @@ static void test_gap_once_then_restored(void **state)
     fake f;
     audit_watch w;
     svc_logger lg;
-    size_t ksto = index_of("Kerberos Service Ticket Operations"), kas = index_of("Kerberos Authentication Service");
+    size_t ksto = index_of("Kerberos Service Ticket Operations"),
+           kas = index_of("Kerberos Authentication Service");
     int64_t t = 1000000;
     (void)state;
     begin(&f, &w, &lg, "dc01.corp.example");

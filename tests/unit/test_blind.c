@@ -139,20 +139,23 @@ static void test_sensor_alert_document(void **state)
     assert_string_equal(json_string_value(json_object_get(json_object_get(ja, "event"), "kind")), "alert");
     assert_string_equal(json_string_value(json_object_get(json_object_get(ja, "sensor"), "input")),
                         "samba:dc1.decoy.test");
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(ja, "sensor"), "silent_seconds")), 61 * 60);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(ja, "sensor"), "silent_seconds")),
+                     61 * 60);
     assert_non_null(strstr(json_string_value(json_object_get(ja, "summary")), "no event for 61 min"));
     assert_int_equal(strlen(json_string_value(json_object_get(ja, "id"))), 32);
     /* the same alert rebuilt after a crash has the same id */
     free(a);
     a = sensor_alert_json(&hi, BLIND_RAISE, "dc1", T0 + 62 * MIN);
     jr = json_loads(a, 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(jr, "id")), json_string_value(json_object_get(ja, "id")));
+    assert_string_equal(json_string_value(json_object_get(jr, "id")),
+                        json_string_value(json_object_get(ja, "id")));
     json_decref(jr);
     blind_event(&hi.blind, T0 + 70 * MIN);
     r = sensor_alert_json(&hi, BLIND_RESTORE, "dc1", T0 + 70 * MIN);
     jr = json_loads(r, 0, NULL);
     assert_string_equal(json_string_value(json_object_get(jr, "action")), "sensor_restored");
-    assert_string_not_equal(json_string_value(json_object_get(jr, "id")), json_string_value(json_object_get(ja, "id")));
+    assert_string_not_equal(json_string_value(json_object_get(jr, "id")),
+                            json_string_value(json_object_get(ja, "id")));
     assert_null(sensor_alert_json(&hi, BLIND_NONE, "dc1", T0));
     json_decref(ja);
     json_decref(jr);

@@ -125,9 +125,9 @@ static void test_fnv1a_vectors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_appends),          cmocka_unit_test(test_growth),
-        cmocka_unit_test(test_limit_is_sticky),  cmocka_unit_test(test_overflow_is_sticky),
-        cmocka_unit_test(test_detach),           cmocka_unit_test(test_fnv1a_vectors),
+        cmocka_unit_test(test_appends),         cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_limit_is_sticky), cmocka_unit_test(test_overflow_is_sticky),
+        cmocka_unit_test(test_detach),          cmocka_unit_test(test_fnv1a_vectors),
     };
     testutil_init();
     return testutil_run(tests);

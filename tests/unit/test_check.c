@@ -33,7 +33,8 @@ static const char *config_with(const char *sinks)
     write_file("inventory.json", "{\"version\": 1, \"decoys\": []}");
     snprintf(text, sizeof text,
              "{\"inventory\": \"inventory.json\", \"state_dir\": \"state\","
-             " \"inputs\": [{\"type\": \"xml\", \"path\": \"events.xml\"}], \"sinks\": %s}", sinks);
+             " \"inputs\": [{\"type\": \"xml\", \"path\": \"events.xml\"}], \"sinks\": %s}",
+             sinks);
     return write_file("decoysvc.json", text);
 }
 
@@ -69,7 +70,8 @@ static void test_valid_no_send(void **state)
     char *out, sinks[1024];
     (void)state;
 
-    snprintf(sinks, sizeof sinks, "[{\"type\": \"file\", \"name\": \"archive\", \"path\": \"alerts.jsonl\"},"
+    snprintf(sinks, sizeof sinks,
+             "[{\"type\": \"file\", \"name\": \"archive\", \"path\": \"alerts.jsonl\"},"
              " {\"type\": \"syslog\", \"host\": \"127.0.0.1\", \"port\": 9}]");
     assert_int_equal(run_check(config_with(sinks), 0, &out), 0);
     expect(out, "decoysvc.json: valid");
@@ -88,8 +90,9 @@ static void test_send_reaches_the_sink(void **state)
     json_t *doc;
     (void)state;
 
-    assert_int_equal(run_check(config_with("[{\"type\": \"file\", \"name\": \"archive\", \"path\": \"sent.jsonl\"}]"),
-                               1, &out), 0);
+    assert_int_equal(
+        run_check(config_with("[{\"type\": \"file\", \"name\": \"archive\", \"path\": \"sent.jsonl\"}]"), 1, &out),
+        0);
     expect(out, "test alert accepted");
     expect(out, "check passed");
     free(out);
@@ -112,8 +115,10 @@ static void test_failed_delivery_fails_the_check(void **state)
     (void)state;
 
     /* the directory of the file does not exist: the sink is valid, the send fails */
-    assert_int_equal(run_check(config_with("[{\"type\": \"file\", \"name\": \"lost\", \"path\": \"no/such/dir/a.jsonl\"}]"),
-                               1, &out), 2);
+    assert_int_equal(
+        run_check(config_with("[{\"type\": \"file\", \"name\": \"lost\", \"path\": \"no/such/dir/a.jsonl\"}]"),
+                  1, &out),
+        2);
     expect(out, "sink  lost");
     expect(out, "FAILED");
     expect(out, "check FAILED");
@@ -200,9 +205,10 @@ static void test_list_keys(void **state)
     }
     free(text);
     for (size_t i = 0; i < 9; i++) {
-        static const char *const want[] = {"config.state_dir", "input.path", "input.blind_after_minutes",
-                                           "sink.reject_retries", "http.tls_verify", "hec.token_env",
-                                           "webhook.routing_key_file", "file.path", "syslog.timeout_ms"};
+        static const char *const want[] = {
+            "config.state_dir",         "input.path",      "input.blind_after_minutes",
+            "sink.reject_retries",      "http.tls_verify", "hec.token_env",
+            "webhook.routing_key_file", "file.path",       "syslog.timeout_ms"};
         if (!json_object_get(seen, want[i]))
             fail_msg("%s is not listed", want[i]);
     }
@@ -212,9 +218,12 @@ static void test_list_keys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_no_send),   cmocka_unit_test(test_send_reaches_the_sink),
-        cmocka_unit_test(test_failed_delivery_fails_the_check), cmocka_unit_test(test_invalid_config),
-        cmocka_unit_test(test_test_alert),      cmocka_unit_test(test_list_keys),
+        cmocka_unit_test(test_valid_no_send),
+        cmocka_unit_test(test_send_reaches_the_sink),
+        cmocka_unit_test(test_failed_delivery_fails_the_check),
+        cmocka_unit_test(test_invalid_config),
+        cmocka_unit_test(test_test_alert),
+        cmocka_unit_test(test_list_keys),
     };
     testutil_init();
     testutil_tmpdir(dir, sizeof dir, "check");

@@ -39,7 +39,8 @@ static void test_valid_full(void **state)
 {
     svc_config cfg;
     char err[1024] = "";
-    const char *path = write_cfg("ok.json",
+    const char *path = write_cfg(
+        "ok.json",
         "{\"_comment\": \"x\", \"inventory\": \"inv.json\", \"state_dir\": \"/var/lib/x\", \"log_level\": \"debug\","
         " \"throttle\": {\"window_seconds\": 60, \"allowlist\": [\"10.0.0.0/8\", \"::1\"]},"
         " \"spool\": {\"max_mb\": 2}, \"poll_ms\": 50,"
@@ -71,7 +72,8 @@ static void test_defaults(void **state)
 {
     svc_config cfg;
     char err[1024] = "";
-    const char *path = write_cfg("min.json", "{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}");
+    const char *path = write_cfg("min.json", "{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS
+                                             ", " MINIMAL_SINKS "}");
     (void)state;
     assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), 0);
     assert_int_equal(cfg.throttle_window_ms, 300000);
@@ -89,13 +91,14 @@ static void test_heartbeat_and_blind_after(void **state)
 {
     svc_config cfg;
     char err[1024] = "";
-    const char *path = write_cfg("hb.json",
+    const char *path = write_cfg(
+        "hb.json",
         "{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": {\"interval_seconds\": 0},"
         " \"inputs\": [{\"type\": \"samba\", \"kdc_log\": \"k\"},"
         "              {\"type\": \"eventlog\", \"blind_after_minutes\": 15},"
         "              {\"type\": \"xml\", \"path\": \"a\", \"blind_after_seconds\": 8},"
-        "              {\"type\": \"samba\", \"kdc_log\": \"k\", \"computer\": \"dc2\", \"blind_after_minutes\": 0}], "
-        MINIMAL_SINKS "}");
+        "              {\"type\": \"samba\", \"kdc_log\": \"k\", \"computer\": \"dc2\", \"blind_after_minutes\": 0}], " MINIMAL_SINKS
+        "}");
     (void)state;
     if (svc_config_load(&cfg, path, err, sizeof err))
         fail_msg("%s", err);
@@ -105,14 +108,18 @@ static void test_heartbeat_and_blind_after(void **state)
     assert_int_equal(cfg.inputs[2].blind_after_ms, 8000);
     assert_int_equal(cfg.inputs[3].blind_after_ms, 0);
     svc_config_free(&cfg);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": {\"interval\": 5}, " MINIMAL_INPUTS ", "
-                 MINIMAL_SINKS "}", "heartbeat", "unknown key 'interval'");
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": 300, " MINIMAL_INPUTS ", " MINIMAL_SINKS "}",
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": {\"interval\": 5}, " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}",
+                 "heartbeat", "unknown key 'interval'");
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"heartbeat\": 300, " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}",
                  "heartbeat", "interval_seconds");
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\","
-                 " \"blind_after_minutes\": -1}], " MINIMAL_SINKS "}", "inputs[0].blind_after_minutes", NULL);
+                 " \"blind_after_minutes\": -1}], " MINIMAL_SINKS "}",
+                 "inputs[0].blind_after_minutes", NULL);
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\","
-                 " \"blind_after_minutes\": 1, \"blind_after_seconds\": 1}], " MINIMAL_SINKS "}", "inputs[0]", "not both");
+                 " \"blind_after_minutes\": 1, \"blind_after_seconds\": 1}], " MINIMAL_SINKS "}",
+                 "inputs[0]", "not both");
 }
 
 static void test_errors_name_the_field(void **state)
@@ -122,28 +129,43 @@ static void test_errors_name_the_field(void **state)
     expect_error("[1]", "must be a JSON object", NULL);
     expect_error("{\"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}", "inventory: missing", NULL);
     expect_error("{\"inventory\": \"i\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}", "state_dir: missing", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inptus\": [], " MINIMAL_SINKS "}", "unknown key 'inptus'", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [], " MINIMAL_SINKS "}", "inputs: must be a non-empty", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"tcp\"}], " MINIMAL_SINKS "}",
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inptus\": [], " MINIMAL_SINKS "}",
+                 "unknown key 'inptus'", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [], " MINIMAL_SINKS "}",
+                 "inputs: must be a non-empty", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"tcp\"}], " MINIMAL_SINKS
+                 "}",
                  "inputs[0].type", "unknown input type 'tcp'");
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\"}], " MINIMAL_SINKS "}",
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\"}], " MINIMAL_SINKS
+                 "}",
                  "inputs[0].path: missing", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"samba\"}], " MINIMAL_SINKS "}",
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"samba\"}], " MINIMAL_SINKS
+                 "}",
                  "inputs[0]", "auth_log");
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\", \"start\": \"now\"}], "
-                 MINIMAL_SINKS "}", "inputs[0].start", NULL);
+    expect_error(
+        "{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\", \"start\": \"now\"}], " MINIMAL_SINKS
+        "}",
+        "inputs[0].start", NULL);
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\"},"
-                 " {\"type\": \"xml\", \"path\": \"a\"}], " MINIMAL_SINKS "}", "inputs[1]", "duplicate");
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"eventlog\", \"render\": \"fast\"}], "
-                 MINIMAL_SINKS "}", "inputs[0].render: must be \"xml\"", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS "}", "sinks: must be a non-empty", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"throttle\": {\"window_seconds\": -1}, " MINIMAL_INPUTS ", "
-                 MINIMAL_SINKS "}", "throttle.window_seconds", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"throttle\": {\"allowlist\": [5]}, " MINIMAL_INPUTS ", "
-                 MINIMAL_SINKS "}", "throttle.allowlist[0]", NULL);
-    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"log_level\": \"loud\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}",
+                 " {\"type\": \"xml\", \"path\": \"a\"}], " MINIMAL_SINKS "}",
+                 "inputs[1]", "duplicate");
+    expect_error(
+        "{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"eventlog\", \"render\": \"fast\"}], " MINIMAL_SINKS
+        "}",
+        "inputs[0].render: must be \"xml\"", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS "}",
+                 "sinks: must be a non-empty", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"throttle\": {\"window_seconds\": -1}, " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}",
+                 "throttle.window_seconds", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"throttle\": {\"allowlist\": [5]}, " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}",
+                 "throttle.allowlist[0]", NULL);
+    expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"log_level\": \"loud\", " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}",
                  "log_level", NULL);
-    expect_error("{\"inventory\": \"i\", \"inventory\": \"j\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS "}",
+    expect_error("{\"inventory\": \"i\", \"inventory\": \"j\", \"state_dir\": \"s\", " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}",
                  "duplicate", NULL);
 }
 
@@ -152,7 +174,8 @@ static void test_json_input_and_url_inventory(void **state)
 {
     svc_config cfg;
     char err[1024] = "";
-    const char *path = write_cfg("fleet.json",
+    const char *path = write_cfg(
+        "fleet.json",
         "{\"inventory\": \"https://inv.corp.example/inventory.json\", \"inventory_ca_file\": \"ca.pem\","
         " \"inventory_token_file\": \"/etc/addecoy/inv.token\", \"inventory_poll_seconds\": 60, \"state_dir\": \"s\","
         " \"inputs\": [{\"type\": \"json\", \"path\": \"wlb.ndjson\", \"format\": \"nxlog\"},"
@@ -169,22 +192,28 @@ static void test_json_input_and_url_inventory(void **state)
     assert_string_equal(cfg.inventory_token_file, "/etc/addecoy/inv.token");
     assert_int_equal(cfg.inventory_poll_ms, 60000);
     svc_config_free(&cfg);
-    path = write_cfg("loop.json", "{\"inventory\": \"http://127.0.0.1:8080/i.json\", \"state_dir\": \"s\", "
-                     MINIMAL_INPUTS ", " MINIMAL_SINKS "}");
+    path = write_cfg("loop.json",
+                     "{\"inventory\": \"http://127.0.0.1:8080/i.json\", \"state_dir\": \"s\", " MINIMAL_INPUTS
+                     ", " MINIMAL_SINKS "}");
     if (svc_config_load(&cfg, path, err, sizeof err))
         fail_msg("%s", err);
     assert_int_equal(cfg.inventory_poll_ms, 300000);
     svc_config_free(&cfg);
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"json\", \"path\": \"a\","
-                 " \"format\": \"gelf\"}], " MINIMAL_SINKS "}", "inputs[0].format", "nxlog");
+                 " \"format\": \"gelf\"}], " MINIMAL_SINKS "}",
+                 "inputs[0].format", "nxlog");
     expect_error("{\"inventory\": \"i\", \"state_dir\": \"s\", \"inputs\": [{\"type\": \"xml\", \"path\": \"a\","
-                 " \"format\": \"auto\"}], " MINIMAL_SINKS "}", "inputs[0].format", "only for");
-    expect_error("{\"inventory\": \"http://inv.corp.example/i.json\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", "
-                 MINIMAL_SINKS "}", "inventory: must be an https:// URL", NULL);
+                 " \"format\": \"auto\"}], " MINIMAL_SINKS "}",
+                 "inputs[0].format", "only for");
+    expect_error("{\"inventory\": \"http://inv.corp.example/i.json\", \"state_dir\": \"s\", " MINIMAL_INPUTS
+                 ", " MINIMAL_SINKS "}",
+                 "inventory: must be an https:// URL", NULL);
     expect_error("{\"inventory\": \"https://u:pw@inv.corp.example/i.json\", \"state_dir\": \"s\", " MINIMAL_INPUTS
-                 ", " MINIMAL_SINKS "}", "no credentials in the URL", NULL);
+                 ", " MINIMAL_SINKS "}",
+                 "no credentials in the URL", NULL);
     expect_error("{\"inventory\": \"i.json\", \"inventory_poll_seconds\": 5, \"state_dir\": \"s\", " MINIMAL_INPUTS
-                 ", " MINIMAL_SINKS "}", "only for an https:// inventory", NULL);
+                 ", " MINIMAL_SINKS "}",
+                 "only for an https:// inventory", NULL);
 }
 
 #define ST_BASE "{\"inventory\": \"i\", \"state_dir\": \"s\", " MINIMAL_INPUTS ", " MINIMAL_SINKS ", "
@@ -194,7 +223,7 @@ static void test_self_test(void **state)
     svc_config cfg;
     char err[1024] = "";
     const char *path = write_cfg("st.json", ST_BASE "\"self_test\": {\"interval_hours\": 24, \"canary\": \"svc_c\", "
-                                 "\"keytab\": \"st.keytab\", \"principal\": \"st@R\"}}");
+                                                    "\"keytab\": \"st.keytab\", \"principal\": \"st@R\"}}");
     (void)state;
     assert_int_equal(svc_config_load(&cfg, path, err, sizeof err), 0);
     assert_int_equal(cfg.self_test.interval_ms, 24LL * 3600 * 1000);
@@ -208,7 +237,8 @@ static void test_self_test(void **state)
     svc_config_free(&cfg);
     expect_error(ST_BASE "\"self_test\": {\"interval_hours\": 1}}", "self_test.canary", "missing");
     expect_error(ST_BASE "\"self_test\": {\"interval_seconds\": 5, \"expect_within_seconds\": 10, "
-                 "\"canary\": \"c\", \"keytab\": \"k\", \"principal\": \"p\"}}", "self_test", "longer than");
+                         "\"canary\": \"c\", \"keytab\": \"k\", \"principal\": \"p\"}}",
+                 "self_test", "longer than");
     expect_error(ST_BASE "\"self_test\": {\"interval_hours\": 1, \"interval_seconds\": 5, \"canary\": \"c\"}}",
                  "self_test", "not both");
     expect_error(ST_BASE "\"self_test\": {\"interval_hours\": 1, \"canary\": \"c\", \"keytabs\": \"k\"}}",

@@ -151,10 +151,13 @@ static void test_scenario(void **state)
     dh = opendir(dir);
     assert_non_null(dh);
     /* every file, in a fixed order: the named expectations, then the rest (negatives) */
-    static const char *named[] = {"kerberoast-4769-rc4.xml", "asrep-roast-4768.xml",
-                                  "kerberos-bruteforce-4771.xml", "kerbrute-enum-4768-4771.xml",
+    static const char *named[] = {"kerberoast-4769-rc4.xml",
+                                  "asrep-roast-4768.xml",
+                                  "kerberos-bruteforce-4771.xml",
+                                  "kerbrute-enum-4768-4771.xml",
                                   "kerberos-spray-unknown-users-4768-4771.xml",
-                                  "decoy-property-read-4662.xml", "spn-set-4738-5136.xml"};
+                                  "decoy-property-read-4662.xml",
+                                  "spn-set-4738-5136.xml"};
     size_t f;
 
     f = replay(r, corpus, named[0]);
@@ -251,10 +254,17 @@ static void test_scenario(void **state)
     assert_true(nfiles >= 17);
 
     /* totals per (decoy, action) over all files, and nothing else */
-    struct { const char *decoy; detect_action a; uint64_t n; } want[] = {
-        {"Svc-SQL-DB01", DETECT_KERBEROAST, 1}, {"Svc-SQL-DB01", DETECT_PASSWORD_GUESS, 1},
-        {"admin-test", DETECT_ASREP_ROAST, 3},  {"admin-hacker", DETECT_PASSWORD_GUESS, 56},
-        {"svc_nxlog", DETECT_PASSWORD_GUESS, 1}, {"honey-pot1", DETECT_RECON, 3},
+    struct {
+        const char *decoy;
+        detect_action a;
+        uint64_t n;
+    } want[] = {
+        {"Svc-SQL-DB01", DETECT_KERBEROAST, 1},
+        {"Svc-SQL-DB01", DETECT_PASSWORD_GUESS, 1},
+        {"admin-test", DETECT_ASREP_ROAST, 3},
+        {"admin-hacker", DETECT_PASSWORD_GUESS, 56},
+        {"svc_nxlog", DETECT_PASSWORD_GUESS, 1},
+        {"honey-pot1", DETECT_RECON, 3},
         {"honey-pot1", DETECT_TAMPERING, 4},
         /* not about a decoy: the 1102 at the start of kerberos-spray-4771.xml and
            ssh-bruteforce-unknown-4625-4776.xml (a-jbrown and admmig cleared the Security log) */

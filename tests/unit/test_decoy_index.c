@@ -65,7 +65,7 @@ static void test_by_name(void **state)
     assert_ptr_equal(decoy_index_by_name(f->ix, "corp\\HoneyPC$"), pc);
     assert_null(decoy_index_by_name(f->ix, "svc_backup"));
     assert_null(decoy_index_by_name(f->ix, "svc_backup_legacy2"));
-    assert_null(decoy_index_by_name(f->ix, "old_one"));  /* retired */
+    assert_null(decoy_index_by_name(f->ix, "old_one")); /* retired */
     assert_null(decoy_index_by_name(f->ix, ""));
     assert_null(decoy_index_by_name(f->ix, "-"));
     assert_null(decoy_index_by_name(f->ix, "$"));
@@ -129,9 +129,10 @@ static void test_many(void **state)
     assert_non_null(json);
     len = (size_t)snprintf(json, cap, "{\"version\":1,\"decoys\":[");
     for (int i = 0; i < 10000; i++)
-        len += (size_t)snprintf(json + len, cap - len,
-                                "%s{\"name\":\"decoy%05d\",\"sid\":\"S-1-5-21-9-9-9-%d\",\"spns\":[\"HTTP/host%05d.corp\"]}",
-                                i ? "," : "", i, 10000 + i, i);
+        len += (size_t)snprintf(
+            json + len, cap - len,
+            "%s{\"name\":\"decoy%05d\",\"sid\":\"S-1-5-21-9-9-9-%d\",\"spns\":[\"HTTP/host%05d.corp\"]}",
+            i ? "," : "", i, 10000 + i, i);
     len += (size_t)snprintf(json + len, cap - len, "]}");
     adseed_inventory_init(&inv);
     if (adseed_inventory_parse(&inv, json, len, "many", err, sizeof err) != 0)
@@ -181,8 +182,8 @@ static void test_key_forms(void **state)
     decoy_index *ix;
 
     for (int i = 0; i < ADSEED_MAX_SPNS; i++) {
-        snprintf(spnbuf[i], sizeof spnbuf[i], i % 2 ? "Svc%02d/Host.Corp:%d@CORP.EXAMPLE" : "Svc%02d/Host.Corp:%d",
-                 i, 1000 + i);
+        snprintf(spnbuf[i], sizeof spnbuf[i],
+                 i % 2 ? "Svc%02d/Host.Corp:%d@CORP.EXAMPLE" : "Svc%02d/Host.Corp:%d", i, 1000 + i);
         spns[i] = spnbuf[i];
     }
     put_decoy(&inv, "WS01$", "s-1-5-21-7-7-7-500", "{AAAAAAAA-0000-4000-8000-00000000000A}",
@@ -258,7 +259,7 @@ static void test_collisions(void **state)
     (void)state;
     enum { NSIMILAR = 3000 };
     adseed_decoy *arr = calloc(NSIMILAR + 2, sizeof *arr);
-    char (*keys)[40] = calloc(NSIMILAR, sizeof *keys), a[40], b[40], err[128];
+    char(*keys)[40] = calloc(NSIMILAR, sizeof *keys), a[40], b[40], err[128];
     adseed_inventory inv = {.version = 1, .decoys = arr, .cap = NSIMILAR + 2};
     char *spn_a[1], *spn_b[1];
     decoy_index *ix;
@@ -283,8 +284,10 @@ static void test_collisions(void **state)
     /* both, in either order: each finds its own decoy past the other */
     for (int order = 0; order < 2; order++) {
         inv.ndecoys = 0;
-        put_decoy(&inv, order ? b : a, order ? b : a, order ? b : a, order ? b : a, order ? spn_b : spn_a, 1, NULL);
-        put_decoy(&inv, order ? a : b, order ? a : b, order ? a : b, order ? a : b, order ? spn_a : spn_b, 1, NULL);
+        put_decoy(&inv, order ? b : a, order ? b : a, order ? b : a, order ? b : a, order ? spn_b : spn_a, 1,
+                  NULL);
+        put_decoy(&inv, order ? a : b, order ? a : b, order ? a : b, order ? a : b, order ? spn_a : spn_b, 1,
+                  NULL);
         ix = decoy_index_build(&inv, err, sizeof err);
         assert_non_null(ix);
         assert_all_keys(ix, collide_a, &arr[order ? 1 : 0]);

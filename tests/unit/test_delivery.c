@@ -65,7 +65,8 @@ static void test_two_sinks_one_failing(void **state)
     assert_int_equal(spool_pending(sp, "a"), 0);
     assert_int_equal(spool_pending(sp, "b"), 5);
     data = testutil_slurp(pa, NULL);
-    assert_string_equal(data, "{\"id\":\"D-0\"}\n{\"id\":\"D-1\"}\n{\"id\":\"D-2\"}\n{\"id\":\"D-3\"}\n{\"id\":\"D-4\"}\n");
+    assert_string_equal(
+        data, "{\"id\":\"D-0\"}\n{\"id\":\"D-1\"}\n{\"id\":\"D-2\"}\n{\"id\":\"D-3\"}\n{\"id\":\"D-4\"}\n");
     free(data);
     /* still failing: the wait grows but stays under the cap */
     now += wait;

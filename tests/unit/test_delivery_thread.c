@@ -28,8 +28,8 @@ int main(void)
 #include "receiver.h"
 #include "testutil.h"
 
-#define WAVE 40             /* alerts appended per wave */
-#define PATIENCE_MS 60000   /* a bound on waiting for a condition, never an assertion on time */
+#define WAVE 40           /* alerts appended per wave */
+#define PATIENCE_MS 60000 /* a bound on waiting for a condition, never an assertion on time */
 
 static sink *sink_from(const char *fmt, const char *arg1, int arg2)
 {
@@ -107,8 +107,8 @@ static void test_blocked_sink_holds_up_nothing(void **state)
     delivery *d;
     (void)state;
 
-    receiver_start_script(&r, "hec_receiver.py", "events.jsonl", "dthread", (const char *const[]){"--token", "tok", NULL},
-                          flags);
+    receiver_start_script(&r, "hec_receiver.py", "events.jsonl", "dthread",
+                          (const char *const[]){"--token", "tok", NULL}, flags);
     testutil_tmpdir(dir, sizeof dir, "delivery-thread");
     snprintf(spdir, sizeof spdir, "%s/spool", dir);
     snprintf(fast, sizeof fast, "%s/fast.jsonl", dir);
@@ -117,7 +117,8 @@ static void test_blocked_sink_holds_up_nothing(void **state)
     assert_non_null(sp);
     /* the blocked sink first: a single thread would never reach the second one */
     sinks[0] = sink_from("{\"type\":\"hec\",\"name\":\"blocked\",\"url\":\"%s\",\"token\":\"tok\",\"batch\":%d,"
-                         "\"timeout_ms\":600000}", url, 5);
+                         "\"timeout_ms\":600000}",
+                         url, 5);
     sinks[1] = sink_from("{\"type\":\"file\",\"name\":\"fast\",\"path\":\"%s\",\"batch\":%d}", fast, 7);
     d = delivery_new(sp, sinks, 2, NULL);
     assert_non_null(d);
@@ -145,12 +146,13 @@ static void test_blocked_sink_holds_up_nothing(void **state)
     receiver_stop(&r);
 
     /* the next run, with the receiver answering at once, delivers all of them: nothing was lost */
-    receiver_start_script(&r, "hec_receiver.py", "events.jsonl", "dthread2", (const char *const[]){"--token", "tok", NULL},
-                          NULL);
+    receiver_start_script(&r, "hec_receiver.py", "events.jsonl", "dthread2",
+                          (const char *const[]){"--token", "tok", NULL}, NULL);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", r.port);
     sp = spool_open(spdir, 0, NULL, err, sizeof err);
     assert_non_null(sp);
-    sinks[0] = sink_from("{\"type\":\"hec\",\"name\":\"blocked\",\"url\":\"%s\",\"token\":\"tok\",\"batch\":%d}", url, 5);
+    sinks[0] = sink_from(
+        "{\"type\":\"hec\",\"name\":\"blocked\",\"url\":\"%s\",\"token\":\"tok\",\"batch\":%d}", url, 5);
     sinks[1] = sink_from("{\"type\":\"file\",\"name\":\"fast\",\"path\":\"%s\",\"batch\":%d}", fast, 7);
     d = delivery_new(sp, sinks, 2, NULL);
     assert_non_null(d);

@@ -35,7 +35,8 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     char err[512];
     adseed_inventory_init(&f->inv);
-    assert_int_equal(adseed_inventory_parse(&f->inv, inventory_json, strlen(inventory_json), "test", err, sizeof err), 0);
+    assert_int_equal(
+        adseed_inventory_parse(&f->inv, inventory_json, strlen(inventory_json), "test", err, sizeof err), 0);
     f->ix = decoy_index_build(&f->inv, err, sizeof err);
     assert_non_null(f->ix);
     *state = f;
@@ -57,7 +58,8 @@ static char *record(unsigned id, const char *data)
     static char buf[4096];
     snprintf(buf, sizeof buf,
              "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='x'/>"
-             "<EventID>%u</EventID><Computer>dc1</Computer></System><EventData>%s</EventData></Event>", id, data);
+             "<EventID>%u</EventID><Computer>dc1</Computer></System><EventData>%s</EventData></Event>",
+             id, data);
     return buf;
 }
 
@@ -103,26 +105,37 @@ static void test_prefilter_skips_only_sure_records(void **state)
 {
     fixture *f = *state;
     /* an ordinary logon: skipped */
-    assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserSid\">S-1-5-21-9-9-9-1000</Data>"
-                                  "<Data Name=\"TargetUserName\">jdoe</Data><Data Name=\"LogonType\">3</Data>"), 0);
+    assert_int_equal(pre(f, 4624,
+                         "<Data Name=\"TargetUserSid\">S-1-5-21-9-9-9-1000</Data>"
+                         "<Data Name=\"TargetUserName\">jdoe</Data><Data Name=\"LogonType\">3</Data>"),
+                     0);
     /* a decoy by name, in any of the forms the detector normalises: parsed */
     assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\">svc_backup_legacy</Data>"), 1);
     assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\">CORP\\SVC_BACKUP_LEGACY</Data>"), 1);
     assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\">svc_backup_legacy@CORP.EXAMPLE</Data>"), 1);
     assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\">svc_backup_legacy$</Data>"), 1);
     /* by SID, in either SID field */
-    assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\">x</Data><Data Name=\"TargetUserSid\">S-1-5-21-1-2-3-4105</Data>"), 1);
-    assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\">x</Data><Data Name=\"TargetSid\">S-1-5-21-1-2-3-4105</Data>"), 1);
+    assert_int_equal(
+        pre(f, 4624,
+            "<Data Name=\"TargetUserName\">x</Data><Data Name=\"TargetUserSid\">S-1-5-21-1-2-3-4105</Data>"),
+        1);
+    assert_int_equal(
+        pre(f, 4624, "<Data Name=\"TargetUserName\">x</Data><Data Name=\"TargetSid\">S-1-5-21-1-2-3-4105</Data>"),
+        1);
     /* a decoy hidden behind an entity or odd markup: parsed, never skipped */
     assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\">svc_backup&#95;legacy</Data>"), 1);
     assert_int_equal(pre(f, 4624, "<Data Name=\"Target&#85;serName\">svc_backup_legacy</Data>"), 1);
     assert_int_equal(pre(f, 4624, "<Data Name=\"TargetUserName\" >svc_backup_legacy</Data>"), 1);
     /* 4769: service by name, by SPN, by SID; the requester being the decoy */
-    assert_int_equal(pre(f, 4769, "<Data Name=\"TargetUserName\">jdoe@CORP</Data><Data Name=\"ServiceName\">SQL01$</Data>"
-                                  "<Data Name=\"ServiceSid\">S-1-5-21-9-9-9-1201</Data>"), 0);
+    assert_int_equal(pre(f, 4769,
+                         "<Data Name=\"TargetUserName\">jdoe@CORP</Data><Data Name=\"ServiceName\">SQL01$</Data>"
+                         "<Data Name=\"ServiceSid\">S-1-5-21-9-9-9-1201</Data>"),
+                     0);
     assert_int_equal(pre(f, 4769, "<Data Name=\"ServiceName\">svc_backup_legacy</Data>"), 1);
     assert_int_equal(pre(f, 4769, "<Data Name=\"ServiceName\">MSSQLSvc/db01.corp.example:1433</Data>"), 1);
-    assert_int_equal(pre(f, 4769, "<Data Name=\"ServiceName\">x</Data><Data Name=\"ServiceSid\">S-1-5-21-1-2-3-4105</Data>"), 1);
+    assert_int_equal(
+        pre(f, 4769, "<Data Name=\"ServiceName\">x</Data><Data Name=\"ServiceSid\">S-1-5-21-1-2-3-4105</Data>"),
+        1);
     assert_int_equal(pre(f, 4769, "<Data Name=\"TargetUserName\">svc_backup_legacy@CORP.EXAMPLE</Data>"), 1);
     /* other events are never prefiltered */
     assert_int_equal(pre(f, 4625, "<Data Name=\"TargetUserName\">jdoe</Data>"), 1);
@@ -156,9 +169,10 @@ static int count_prefilter(void *ctx, unsigned id, const char *rec, size_t len)
 static void test_corpus_same_detections(void **state)
 {
     fixture *f = *state;
-    static const char *const files[] = {"baseline-security", "baseline-security-2", "kerberoast-4769-rc4",
-                                        "negative-bloodhound-tgs-4769", "negative-golden-ticket-4769",
-                                        "decoy-property-read-4662", "ssh-bruteforce-4625"};
+    static const char *const files[] = {"baseline-security",           "baseline-security-2",
+                                        "kerberoast-4769-rc4",         "negative-bloodhound-tgs-4769",
+                                        "negative-golden-ticket-4769", "decoy-property-read-4662",
+                                        "ssh-bruteforce-4625"};
     const char *corpus = testutil_corpus();
     if (!corpus)
         skip();
@@ -189,19 +203,36 @@ static void test_prefilter_agrees_with_matcher(void **state)
 {
     fixture *f = *state;
     static char longdom[1101], longrealm[1200];
-    const char *values[] = {longdom, longrealm, "svc_backup_legacy", "CORP\\svc_backup_legacy",
-                            "svc_backup_legacy@CORP.EXAMPLE", "svc_backup_legacy\\@corp.example@CORP.EXAMPLE",
-                            "SVC_BACKUP_LEGACY$", "MSSQLSvc/db01.corp.example:1433@CORP.EXAMPLE",
-                            "krbtgt/CORP", "-", "", "S-1-5-21-1-2-3-4105", "nobody", "a\\", "@", "\\@x"};
-    static const struct { unsigned id; const char *field; } where[] = {
-        {4624, "TargetUserName"}, {4624, "TargetUserSid"}, {4769, "ServiceName"}, {4769, "TargetUserName"},
-        {4769, "ServiceSid"}};
+    const char *values[] = {longdom,
+                            longrealm,
+                            "svc_backup_legacy",
+                            "CORP\\svc_backup_legacy",
+                            "svc_backup_legacy@CORP.EXAMPLE",
+                            "svc_backup_legacy\\@corp.example@CORP.EXAMPLE",
+                            "SVC_BACKUP_LEGACY$",
+                            "MSSQLSvc/db01.corp.example:1433@CORP.EXAMPLE",
+                            "krbtgt/CORP",
+                            "-",
+                            "",
+                            "S-1-5-21-1-2-3-4105",
+                            "nobody",
+                            "a\\",
+                            "@",
+                            "\\@x"};
+    static const struct {
+        unsigned id;
+        const char *field;
+    } where[] = {{4624, "TargetUserName"},
+                 {4624, "TargetUserSid"},
+                 {4769, "ServiceName"},
+                 {4769, "TargetUserName"},
+                 {4769, "ServiceSid"}};
     detector *det = detector_new(f->ix);
     unsigned matched = 0;
     (void)state;
 
     memset(longdom, 'D', 1082);
-    memcpy(longdom + 1082, "\\svc_backup_legacy", 18);     /* 1,100 bytes */
+    memcpy(longdom + 1082, "\\svc_backup_legacy", 18); /* 1,100 bytes */
     memcpy(longrealm, "svc_backup_legacy@", 18);
     memset(longrealm + 18, 'R', 1100);
     assert_non_null(det);

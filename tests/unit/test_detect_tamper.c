@@ -212,14 +212,16 @@ static void test_non_decoy_alert_json(void **state)
     assert_null(json_object_get(r, "decoy"));
     assert_null(json_object_get(r, "d3fend"));
     assert_string_equal(json_string_value(json_object_get(r, "action")), "audit_policy_changed");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "host"), "name")), "dc01.corp.example");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "host"), "name")),
+                        "dc01.corp.example");
     assert_string_equal(json_string_value(json_object_get(json_object_get(r, "user"), "name")), "mallory");
     assert_string_equal(json_string_value(json_object_get(json_object_get(r, "user"), "id")),
                         "S-1-5-21-1004336348-1177238915-682003330-1120");
     assert_string_equal(json_string_value(json_object_get(json_object_get(r, "object"), "name")),
                         "Kerberos Service Ticket Operations");
     assert_non_null(strstr(json_string_value(json_object_get(r, "remedy")), "auditpol /set"));
-    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "event"), "category")), "configuration");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "event"), "category")),
+                        "configuration");
     assert_non_null(strstr(json_string_value(json_object_get(r, "summary")), "Restore it: auditpol /set"));
     json_decref(r);
     free(js);
@@ -227,7 +229,8 @@ static void test_non_decoy_alert_json(void **state)
     alert_from_detection(&a, by_record(f, 2011)); /* a decoy alert keeps its decoy and D3FEND */
     js = alert_to_json(&a);
     r = json_loads(js, 0, &e);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "decoy"), "name")), "svc_backup_legacy");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "decoy"), "name")),
+                        "svc_backup_legacy");
     assert_non_null(json_object_get(r, "d3fend"));
     assert_non_null(strstr(json_string_value(json_object_get(r, "summary")), "to Domain Admins"));
     json_decref(r);

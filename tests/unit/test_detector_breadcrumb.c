@@ -23,18 +23,35 @@
 #include "svc/detect/detector.h"
 #include "testutil.h"
 
-#define BC(id, kind, loc) "\"breadcrumbs\":[{\"id\":\"" id "\",\"kind\":\"" kind "\",\"location\":\"" loc "\"}]"
+#define BC(id, kind, loc)                                                                                    \
+    "\"breadcrumbs\":[{\"id\":\"" id "\",\"kind\":\"" kind "\",\"location\":\"" loc "\"}]"
 #define SID "S-1-5-21-1004336348-1177238915-682003330-"
 static const char inv_json[] =
     "{\"version\":1,\"decoys\":["
-    "{\"name\":\"bc_gpp_svc\",\"sid\":\"" SID "2101\"," BC("bc-000000000001", "gpp", "SYSVOL Groups.xml") "},"
-    "{\"name\":\"bc_ps1_svc\",\"sid\":\"" SID "2102\"," BC("bc-000000000002", "script", "\\\\\\\\fs01\\\\it$\\\\x.ps1") "},"
-    "{\"name\":\"bc_desc_svc\",\"sid\":\"" SID "2103\"," BC("bc-000000000003", "description", "LDAP description") "},"
-    "{\"name\":\"bc_cmdkey_svc\",\"sid\":\"" SID "2104\"," BC("bc-000000000004", "cmdkey", "vault of jump01") "},"
-    "{\"name\":\"plain_decoy\",\"sid\":\"" SID "2105\"},"
-    "{\"name\":\"bc_removed_svc\",\"sid\":\"" SID "2106\",\"breadcrumbs\":[{\"id\":\"bc-000000000006\","
-    "\"kind\":\"gpp\",\"location\":\"old GPO\",\"removed\":\"2026-11-01T00:00:00Z\"}]},"
-    "{\"name\":\"svc_exp_one\"," BC("bc-00000000000a", "unattend", "WDS unattend.xml") "}]}";
+    "{\"name\":\"bc_gpp_svc\",\"sid\":\"" SID "2101\"," BC(
+        "bc-000000000001", "gpp",
+        "SYSVOL Groups.xml") "},"
+                             "{\"name\":\"bc_ps1_svc\",\"sid\":\"" SID "2102\"," BC(
+                                 "bc-000000000002", "script",
+                                 "\\\\\\\\fs01\\\\it$\\\\x.ps1") "},"
+                                                                 "{\"name\":\"bc_desc_svc\",\"sid\":\"" SID
+                                                                 "2103\"," BC(
+                                                                     "bc-000000000003", "description",
+                                                                     "LDAP description") "},"
+                                                                                         "{\"name\":\"bc_cmdkey_svc\",\"sid\":\"" SID
+                                                                                         "2104\"," BC(
+                                                                                             "bc-000000000004",
+                                                                                             "cmdkey",
+                                                                                             "vault of jump01") "},"
+                                                                                                                "{\"name\":\"plain_decoy\",\"sid\":\"" SID
+                                                                                                                "2105\"},"
+                                                                                                                "{\"name\":\"bc_removed_svc\",\"sid\":\"" SID
+                                                                                                                "2106\",\"breadcrumbs\":[{\"id\":\"bc-000000000006\","
+                                                                                                                "\"kind\":\"gpp\",\"location\":\"old GPO\",\"removed\":\"2026-11-01T00:00:00Z\"}]},"
+                                                                                                                "{\"name\":\"svc_exp_one\"," BC(
+                                                                                                                    "bc-00000000000a",
+                                                                                                                    "unattend",
+                                                                                                                    "WDS unattend.xml") "}]}";
 
 typedef struct want {
     uint64_t record;
@@ -114,22 +131,23 @@ static void test_windows_events(void **state)
     char path[4096], err[256];
     evtx_xml_opts o = {.on_event = on_event, .ctx = f};
     static const want w[] = {
-        {2001, "breadcrumb_used", "T1552.006", "gpp"},         /* 4625 0xC000006F logon hours */
-        {2002, "breadcrumb_used", "T1552.001", "script"},      /* 4625 0xC0000070 workstation */
-        {2003, "password_guess", "T1110", "gpp"},              /* 4625 0xC000006A bad password */
-        {2004, "password_guess", "T1110", "gpp"},              /* 4625 0xC0000072 disabled */
-        {2005, "breadcrumb_used", "T1552", "description"},     /* 4771 0x12 client revoked */
-        {2006, "password_guess", "T1110", "description"},      /* 4771 0x18 bad password */
-        {2007, "breadcrumb_used", "T1555.004", "cmdkey"},      /* 4768 0x12 */
-        {2008, "breadcrumb_used", "T1552.001", "script"},      /* 4768 0xC policy (workstation) */
-        {2009, "breadcrumb_used", "T1552.006", "gpp"},         /* 4776 0xC000006F */
-        {2010, "password_guess", "T1110", NULL},               /* no breadcrumb on the decoy */
+        {2001, "breadcrumb_used", "T1552.006", "gpp"},     /* 4625 0xC000006F logon hours */
+        {2002, "breadcrumb_used", "T1552.001", "script"},  /* 4625 0xC0000070 workstation */
+        {2003, "password_guess", "T1110", "gpp"},          /* 4625 0xC000006A bad password */
+        {2004, "password_guess", "T1110", "gpp"},          /* 4625 0xC0000072 disabled */
+        {2005, "breadcrumb_used", "T1552", "description"}, /* 4771 0x12 client revoked */
+        {2006, "password_guess", "T1110", "description"},  /* 4771 0x18 bad password */
+        {2007, "breadcrumb_used", "T1555.004", "cmdkey"},  /* 4768 0x12 */
+        {2008, "breadcrumb_used", "T1552.001", "script"},  /* 4768 0xC policy (workstation) */
+        {2009, "breadcrumb_used", "T1552.006", "gpp"},     /* 4776 0xC000006F */
+        {2010, "password_guess", "T1110", NULL},           /* no breadcrumb on the decoy */
         {2011, "password_guess", "T1110", NULL},
-        {2012, "password_guess", "T1110", NULL},               /* its breadcrumb was removed */
+        {2012, "password_guess", "T1110", NULL}, /* its breadcrumb was removed */
     };
     evtx_stream_stats st;
-    assert_int_equal(evtx_xml_read_file(testutil_fixture(path, sizeof path, "events/breadcrumb.xml"),
-                                        &o, &st, err, sizeof err), 0);
+    assert_int_equal(evtx_xml_read_file(testutil_fixture(path, sizeof path, "events/breadcrumb.xml"), &o, &st,
+                                        err, sizeof err),
+                     0);
     assert_int_equal(f->n, sizeof w / sizeof w[0]);
     for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
         check(find(f, w[i].record), &w[i]);
@@ -153,8 +171,9 @@ static void test_alert_document(void **state)
     alert a;
     json_t *j, *b;
     char *doc;
-    assert_int_equal(evtx_xml_read_file(testutil_fixture(path, sizeof path, "events/breadcrumb.xml"),
-                                        &o, &st, err, sizeof err), 0);
+    assert_int_equal(evtx_xml_read_file(testutil_fixture(path, sizeof path, "events/breadcrumb.xml"), &o, &st,
+                                        err, sizeof err),
+                     0);
     alert_from_detection(&a, find(f, 2002));
     alert_summary(&a, summary, sizeof summary);
     assert_non_null(strstr(summary, "Breadcrumb used"));
@@ -185,7 +204,7 @@ static void test_samba_lines(void **state)
      * right password (workstation), LDAP bind wrong password, two kinit successes after the logon
      * hours were opened, LDAP bind right password (workstation) */
     static const char *const want_actions[] = {"breadcrumb_used", "password_guess", "breadcrumb_used",
-                                               "password_guess", "decoy_logon", "decoy_logon",
+                                               "password_guess",  "decoy_logon",    "decoy_logon",
                                                "breadcrumb_used"};
     data = testutil_slurp(testutil_fixture(path, sizeof path, "samba/auth-breadcrumb.json"), &len);
     assert_non_null(data);
@@ -212,11 +231,12 @@ static void test_samba_lines(void **state)
 
     /* the same line with a lockout status (same Kerberos 0x12): not proof of the password */
     {
-        const char *line = "{\"timestamp\": \"2026-11-29T18:21:00.000000+0000\", \"type\": \"Authentication\", "
-                           "\"Authentication\": {\"eventId\": 4625, \"status\": \"NT_STATUS_ACCOUNT_LOCKED_OUT\", "
-                           "\"remoteAddress\": \"ipv4:127.0.0.1:40000\", \"serviceDescription\": \"Kerberos KDC\", "
-                           "\"authDescription\": \"ENC-TS Pre-authentication\", \"clientAccount\": \"svc_exp_one@DECOY.TEST\", "
-                           "\"passwordType\": \"aes256-cts-hmac-sha1-96\"}}";
+        const char *line =
+            "{\"timestamp\": \"2026-11-29T18:21:00.000000+0000\", \"type\": \"Authentication\", "
+            "\"Authentication\": {\"eventId\": 4625, \"status\": \"NT_STATUS_ACCOUNT_LOCKED_OUT\", "
+            "\"remoteAddress\": \"ipv4:127.0.0.1:40000\", \"serviceDescription\": \"Kerberos KDC\", "
+            "\"authDescription\": \"ENC-TS Pre-authentication\", \"clientAccount\": \"svc_exp_one@DECOY.TEST\", "
+            "\"passwordType\": \"aes256-cts-hmac-sha1-96\"}}";
         assert_int_equal(evtx_samba_line(p, line, strlen(line), &ev, err, sizeof err), 1);
         assert_int_equal(detector_examine(f->det, &ev, &f->d[0]), 1);
         assert_int_equal(f->d[0].status, 0x12);

@@ -23,11 +23,11 @@ static char *esc(escaper f, const char *s, size_t len)
     return b.data;
 }
 
-#define CHECK(f, in, want)                                   \
-    do {                                                     \
-        char *got_ = esc(f, in, sizeof(in) - 1);             \
-        assert_string_equal(got_, want);                     \
-        free(got_);                                          \
+#define CHECK(f, in, want)                                                                                   \
+    do {                                                                                                     \
+        char *got_ = esc(f, in, sizeof(in) - 1);                                                             \
+        assert_string_equal(got_, want);                                                                     \
+        free(got_);                                                                                          \
     } while (0)
 
 static void test_slack(void **state)
@@ -69,8 +69,7 @@ static void test_teams(void **state)
 static void test_html(void **state)
 {
     (void)state;
-    CHECK(escape_html, "<script>alert('x\")</script>&",
-          "&lt;script&gt;alert(&#39;x&quot;)&lt;/script&gt;&amp;");
+    CHECK(escape_html, "<script>alert('x\")</script>&", "&lt;script&gt;alert(&#39;x&quot;)&lt;/script&gt;&amp;");
 }
 
 static void test_cef(void **state)
@@ -86,7 +85,8 @@ static void test_sd_param(void **state)
     (void)state;
     CHECK(escape_sd_param, "a\"b\\c]d", "a\\\"b\\\\c\\]d");
     CHECK(escape_sd_param, "line1\nline2\r\x01", "line1\\x0Aline2\\x0D\\x01");
-    CHECK(escape_sd_param, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    CHECK(escape_sd_param, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+          "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
 }
 
 static void test_invalid_utf8(void **state)
@@ -122,7 +122,8 @@ static void test_large_hostile(void **state)
 
 static void test_utf8_prefix(void **state)
 {
-    const char *s = "ab\xe2\x82\xac" "cd";
+    const char *s = "ab\xe2\x82\xac"
+                    "cd";
     (void)state;
     assert_int_equal(escape_utf8_prefix(s, 7, 3), 2);
     assert_int_equal(escape_utf8_prefix(s, 7, 5), 5);

@@ -38,7 +38,8 @@ static int keep(void *ctx, const evtx_event *ev, uint64_t end)
 static void note_skip(void *ctx, evtx_skip_reason why, uint64_t off, const char *detail)
 {
     struct got *g = ctx;
-    (void)why; (void)off;
+    (void)why;
+    (void)off;
     snprintf(g->last_skip, sizeof g->last_skip, "%s", detail);
     g->skips++;
 }
@@ -71,12 +72,21 @@ static void got_free(struct got *g)
         evtx_event_free(&g->ev[i]);
 }
 
-static void fragment_header(struct bld *b) { p8(b, 0x0f); p8(b, 1); p8(b, 1); p8(b, 0); }
+static void fragment_header(struct bld *b)
+{
+    p8(b, 0x0f);
+    p8(b, 1);
+    p8(b, 1);
+    p8(b, 0);
+}
 
 /* <Name>text</Name> written as a record's direct element (no dependency identifier). */
 static void direct_leaf(struct bld *b, const char *n, const char *t)
 {
-    open_el_direct(b, n, 0); p8(b, 0x02); text(b, t); p8(b, 0x04);
+    open_el_direct(b, n, 0);
+    p8(b, 0x02);
+    text(b, t);
+    p8(b, 0x04);
 }
 
 /* Record 1: no template at all, every element direct (as MSExchange Management and some WEC
@@ -85,19 +95,34 @@ static void direct_record(struct bld *b, uint64_t no)
 {
     size_t start = b->len, size_at = record_begin(b, no);
     fragment_header(b);
-    open_el_direct(b, "Event", 0); p8(b, 0x02);
-    open_el_direct(b, "System", 0); p8(b, 0x02);
-    open_el_direct(b, "Provider", 1); attr(b, "Name"); text(b, "MSExchange CmdletLogs"); p8(b, 0x03);
+    open_el_direct(b, "Event", 0);
+    p8(b, 0x02);
+    open_el_direct(b, "System", 0);
+    p8(b, 0x02);
+    open_el_direct(b, "Provider", 1);
+    attr(b, "Name");
+    text(b, "MSExchange CmdletLogs");
+    p8(b, 0x03);
     direct_leaf(b, "EventID", "1");
-    open_el_direct(b, "TimeCreated", 1); attr(b, "SystemTime"); text(b, "2021-03-04T05:06:07.089Z"); p8(b, 0x03);
+    open_el_direct(b, "TimeCreated", 1);
+    attr(b, "SystemTime");
+    text(b, "2021-03-04T05:06:07.089Z");
+    p8(b, 0x03);
     direct_leaf(b, "EventRecordID", "7");
     direct_leaf(b, "Channel", "MSExchange Management");
     direct_leaf(b, "Computer", "ex01.corp");
     p8(b, 0x04);
-    open_el_direct(b, "EventData", 0); p8(b, 0x02);
-    open_el_direct(b, "Data", 1); attr(b, "Name"); text(b, "TargetUserName"); p8(b, 0x02);
-    text(b, "svc_direct"); p8(b, 0x04);
-    p8(b, 0x04); p8(b, 0x04); p8(b, 0x00);
+    open_el_direct(b, "EventData", 0);
+    p8(b, 0x02);
+    open_el_direct(b, "Data", 1);
+    attr(b, "Name");
+    text(b, "TargetUserName");
+    p8(b, 0x02);
+    text(b, "svc_direct");
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x00);
     record_end(b, start, size_at);
 }
 
@@ -111,25 +136,46 @@ static void nested_record(struct bld *b, uint64_t no)
     fragment_header(b);
     dsize_at = template_def_begin(b, &def);
     fragment_header(b);
-    open_el(b, "Event", 0); p8(b, 0x02);
-    open_el(b, "System", 0); p8(b, 0x02);
-    open_el(b, "Provider", 1); attr(b, "Name"); text(b, "Microsoft-Windows-CAPI2"); p8(b, 0x03);
+    open_el(b, "Event", 0);
+    p8(b, 0x02);
+    open_el(b, "System", 0);
+    p8(b, 0x02);
+    open_el(b, "Provider", 1);
+    attr(b, "Name");
+    text(b, "Microsoft-Windows-CAPI2");
+    p8(b, 0x03);
     leaf_sub(b, "EventID", 0, 0x06);
     p8(b, 0x04);
-    open_el(b, "UserData", 0); p8(b, 0x02); sub(b, 1, 0x21, 0); p8(b, 0x04);
-    p8(b, 0x04); p8(b, 0x00);
+    open_el(b, "UserData", 0);
+    p8(b, 0x02);
+    sub(b, 1, 0x21, 0);
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x00);
     template_def_end(b, dsize_at);
     p32(b, 2);
-    p16(b, 2); p8(b, 0x06); p8(b, 0);
-    nv_at = b->len; p16(b, 0); p8(b, 0x21); p8(b, 0);
-    memcpy(b->c + b->len, id, 2); b->len += 2;
+    p16(b, 2);
+    p8(b, 0x06);
+    p8(b, 0);
+    nv_at = b->len;
+    p16(b, 0);
+    p8(b, 0x21);
+    p8(b, 0);
+    memcpy(b->c + b->len, id, 2);
+    b->len += 2;
     frag_at = b->len;
     fragment_header(b);
-    open_el_direct(b, "CertGetCertificateChain", 1); attr(b, "xmlns"); text(b, "http://x.example/e");
+    open_el_direct(b, "CertGetCertificateChain", 1);
+    attr(b, "xmlns");
+    text(b, "http://x.example/e");
     p8(b, 0x02);
     direct_leaf(b, "TargetUserName", "svc_nested");
-    open_el_direct(b, "Certificate", 1); attr(b, "fileRef"); text(b, "A1.cer"); p8(b, 0x03);
-    p8(b, 0x04); p8(b, 0x00);
+    open_el_direct(b, "Certificate", 1);
+    attr(b, "fileRef");
+    text(b, "A1.cer");
+    p8(b, 0x03);
+    p8(b, 0x04);
+    p8(b, 0x00);
     b->c[nv_at] = (uint8_t)(b->len - frag_at);
     b->c[nv_at + 1] = (uint8_t)((b->len - frag_at) >> 8);
     record_end(b, start, size_at);
@@ -181,23 +227,35 @@ static unsigned expanding_chunk(struct bld *b)
         if (!def) {
             size_t dsize_at = template_def_begin(b, &def);
             fragment_header(b);
-            open_el(b, "Event", 0); p8(b, 0x02);
-            open_el(b, "System", 0); p8(b, 0x02);
+            open_el(b, "Event", 0);
+            p8(b, 0x02);
+            open_el(b, "System", 0);
+            p8(b, 0x02);
             leaf_sub(b, "EventID", 0, 0x06);
             p8(b, 0x04);
-            open_el(b, "EventData", 0); p8(b, 0x02);
+            open_el(b, "EventData", 0);
+            p8(b, 0x02);
             data_el(b, "Blob", 1);
             for (int i = 0; i < 8000; i++)
                 sub(b, 1, 0x01, 0);
-            p8(b, 0x04); p8(b, 0x04); p8(b, 0x04); p8(b, 0x00);
+            p8(b, 0x04);
+            p8(b, 0x04);
+            p8(b, 0x04);
+            p8(b, 0x00);
             template_def_end(b, dsize_at);
         } else {
-            p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
+            p8(b, 0x0c);
+            p8(b, 1);
+            p32(b, 0x1234);
             p32(b, (uint32_t)def);
         }
         p32(b, 2);
-        p16(b, 2); p8(b, 0x06); p8(b, 0);
-        p16(b, 128); p8(b, 0x01); p8(b, 0);
+        p16(b, 2);
+        p8(b, 0x06);
+        p8(b, 0);
+        p16(b, 128);
+        p8(b, 0x01);
+        p8(b, 0);
         p16(b, 4624);
         pstr16(b, v);
         record_end(b, start, size_at);
@@ -221,11 +279,11 @@ static void test_chunk_xml_bound(void **state)
            (unsigned long long)(st.xml_bytes >> 10));
     assert_true(n > 100);
     assert_int_equal(st.records, n);
-    assert_true(st.delivered > 0);                         /* records before the bound are read */
-    assert_true(st.over_budget > n / 2);                   /* the rest skipped, counted */
+    assert_true(st.delivered > 0);       /* records before the bound are read */
+    assert_true(st.over_budget > n / 2); /* the rest skipped, counted */
     assert_int_equal(st.delivered + st.over_budget, n);
     assert_true(st.xml_bytes <= EVTX_CHUNK_XML_MAX);
-    assert_int_equal(g.skips, 1);                          /* reported once, naming the chunk */
+    assert_int_equal(g.skips, 1); /* reported once, naming the chunk */
     assert_non_null(strstr(g.last_skip, "chunk 0 (file offset 4096)"));
     assert_non_null(strstr(g.last_skip, "XML bound"));
     got_free(&g);

@@ -44,8 +44,8 @@ static int keep(void *ctx, const evtx_event *ev, uint64_t end)
             const char *v = evtx_event_get(ev, r->pending.fields[i].name);
             if (!v || strcmp(v, r->pending.fields[i].value) != 0)
                 fail_msg("record %llu: %s: prefilter saw '%s', event holds '%s'",
-                         (unsigned long long)ev->record_id, r->pending.fields[i].name, r->pending.fields[i].value,
-                         v ? v : "(absent)");
+                         (unsigned long long)ev->record_id, r->pending.fields[i].name,
+                         r->pending.fields[i].value, v ? v : "(absent)");
             r->view_checked++;
         }
         r->have_pending = 0;
@@ -55,7 +55,9 @@ static int keep(void *ctx, const evtx_event *ev, uint64_t end)
 
 static void count_skip(void *ctx, evtx_skip_reason why, uint64_t off, const char *detail)
 {
-    (void)why; (void)off; (void)detail;
+    (void)why;
+    (void)off;
+    (void)detail;
     ((struct run *)ctx)->skips++;
 }
 
@@ -108,11 +110,26 @@ static void same_event(const evtx_event *a, const evtx_event *b, const char *pat
 {
     char where[700];
     snprintf(where, sizeof where, "%s: event %zu (record %llu)", path, i, (unsigned long long)a->record_id);
-#define SAME_NUM(f) do { if (a->f != b->f) fail_msg("%s: " #f " %lld (XML) != %lld (direct)", where, (long long)a->f, (long long)b->f); } while (0)
-#define SAME_STR(f) do { if (strcmp(a->f, b->f) != 0) fail_msg("%s: " #f " '%s' (XML) != '%s' (direct)", where, a->f, b->f); } while (0)
-    SAME_NUM(event_id); SAME_NUM(version); SAME_NUM(record_id); SAME_NUM(time_ms); SAME_NUM(nfields);
+#define SAME_NUM(f)                                                                                          \
+    do {                                                                                                     \
+        if (a->f != b->f)                                                                                    \
+            fail_msg("%s: " #f " %lld (XML) != %lld (direct)", where, (long long)a->f, (long long)b->f);     \
+    } while (0)
+#define SAME_STR(f)                                                                                          \
+    do {                                                                                                     \
+        if (strcmp(a->f, b->f) != 0)                                                                         \
+            fail_msg("%s: " #f " '%s' (XML) != '%s' (direct)", where, a->f, b->f);                           \
+    } while (0)
+    SAME_NUM(event_id);
+    SAME_NUM(version);
+    SAME_NUM(record_id);
+    SAME_NUM(time_ms);
+    SAME_NUM(nfields);
     SAME_NUM(truncated);
-    SAME_STR(time_created); SAME_STR(channel); SAME_STR(provider); SAME_STR(computer);
+    SAME_STR(time_created);
+    SAME_STR(channel);
+    SAME_STR(provider);
+    SAME_STR(computer);
     for (size_t k = 0; k < a->nfields; k++) {
         if (strcmp(a->fields[k].name, b->fields[k].name) != 0 || a->fields[k].len != b->fields[k].len ||
             memcmp(a->fields[k].value, b->fields[k].value, a->fields[k].len) != 0)
@@ -155,7 +172,13 @@ struct val {
     size_t n;
 };
 
-static void fragment_header(struct bld *b) { p8(b, 0x0f); p8(b, 1); p8(b, 1); p8(b, 0); }
+static void fragment_header(struct bld *b)
+{
+    p8(b, 0x0f);
+    p8(b, 1);
+    p8(b, 1);
+    p8(b, 0);
+}
 
 /* A Security-style template: Provider/@Name (optional %10), EventID %0, Version %1,
  * TimeCreated/@SystemTime %2, EventRecordID %3, Channel (text), Computer %4, and EventData:
@@ -164,24 +187,55 @@ static void fragment_header(struct bld *b) { p8(b, 0x0f); p8(b, 1); p8(b, 1); p8
 static void plain_template(struct bld *b)
 {
     fragment_header(b);
-    open_el(b, "Event", 1); attr(b, "xmlns"); text(b, "http://schemas.microsoft.com/win/2004/08/events/event"); p8(b, 0x02);
-    open_el(b, "System", 0); p8(b, 0x02);
-    open_el(b, "Provider", 1); attr(b, "Name"); sub(b, 10, 0x01, 1); attr(b, "Guid"); text(b, "{54849625}"); p8(b, 0x03);
+    open_el(b, "Event", 1);
+    attr(b, "xmlns");
+    text(b, "http://schemas.microsoft.com/win/2004/08/events/event");
+    p8(b, 0x02);
+    open_el(b, "System", 0);
+    p8(b, 0x02);
+    open_el(b, "Provider", 1);
+    attr(b, "Name");
+    sub(b, 10, 0x01, 1);
+    attr(b, "Guid");
+    text(b, "{54849625}");
+    p8(b, 0x03);
     leaf_sub(b, "EventID", 0, 0x06);
     leaf_sub(b, "Version", 1, 0x04);
-    open_el(b, "TimeCreated", 1); attr(b, "SystemTime"); sub(b, 2, 0x11, 0); p8(b, 0x03);
+    open_el(b, "TimeCreated", 1);
+    attr(b, "SystemTime");
+    sub(b, 2, 0x11, 0);
+    p8(b, 0x03);
     leaf_sub(b, "EventRecordID", 3, 0x0a);
-    open_el(b, "Channel", 0); p8(b, 0x02); text(b, "Security"); p8(b, 0x04);
+    open_el(b, "Channel", 0);
+    p8(b, 0x02);
+    text(b, "Security");
+    p8(b, 0x04);
     leaf_sub(b, "Computer", 4, 0x01);
     p8(b, 0x04);
-    open_el(b, "EventData", 0); p8(b, 0x02);
-    data_el(b, "TargetUserName", 1); sub(b, 5, 0x01, 0); p8(b, 0x04);
-    data_el(b, "TargetUserSid", 1); sub(b, 6, 0x13, 0); p8(b, 0x04);
-    data_el(b, "IpAddress", 1); sub(b, 7, 0x01, 1); p8(b, 0x04);
-    data_el(b, "Blob", 1); sub(b, 8, 0x0e, 0); p8(b, 0x04);
-    open_el(b, "Data", 0); p8(b, 0x02); sub(b, 9, 0x01, 0); p8(b, 0x04);
-    data_el(b, "TargetUserName", 1); text(b, "second"); p8(b, 0x04);
-    p8(b, 0x04); p8(b, 0x04); p8(b, 0x00);
+    open_el(b, "EventData", 0);
+    p8(b, 0x02);
+    data_el(b, "TargetUserName", 1);
+    sub(b, 5, 0x01, 0);
+    p8(b, 0x04);
+    data_el(b, "TargetUserSid", 1);
+    sub(b, 6, 0x13, 0);
+    p8(b, 0x04);
+    data_el(b, "IpAddress", 1);
+    sub(b, 7, 0x01, 1);
+    p8(b, 0x04);
+    data_el(b, "Blob", 1);
+    sub(b, 8, 0x0e, 0);
+    p8(b, 0x04);
+    open_el(b, "Data", 0);
+    p8(b, 0x02);
+    sub(b, 9, 0x01, 0);
+    p8(b, 0x04);
+    data_el(b, "TargetUserName", 1);
+    text(b, "second");
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x00);
 }
 
 /* 140 Data fields, each substitution %0 (EventID too): more fields than the event keeps. */
@@ -189,14 +243,23 @@ static void wide_template(struct bld *b)
 {
     char n[16];
     fragment_header(b);
-    open_el(b, "Event", 0); p8(b, 0x02);
-    open_el(b, "System", 0); p8(b, 0x02); leaf_sub(b, "EventID", 0, 0x06); p8(b, 0x04);
-    open_el(b, "EventData", 0); p8(b, 0x02);
+    open_el(b, "Event", 0);
+    p8(b, 0x02);
+    open_el(b, "System", 0);
+    p8(b, 0x02);
+    leaf_sub(b, "EventID", 0, 0x06);
+    p8(b, 0x04);
+    open_el(b, "EventData", 0);
+    p8(b, 0x02);
     for (int i = 0; i < 140; i++) {
         snprintf(n, sizeof n, "F%d", i);
-        data_el(b, n, 1); sub(b, i % 2, 0x01, 0); p8(b, 0x04);
+        data_el(b, n, 1);
+        sub(b, i % 2, 0x01, 0);
+        p8(b, 0x04);
     }
-    p8(b, 0x04); p8(b, 0x04); p8(b, 0x00);
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x00);
 }
 
 /* A record instantiating the template at *def (defined inline by 'body' when *def is 0) with
@@ -211,11 +274,16 @@ static void record(struct bld *b, uint64_t no, size_t *def, void (*body)(struct 
         body(b);
         template_def_end(b, dsize_at);
     } else {
-        p8(b, 0x0c); p8(b, 1); p32(b, 0x1234); p32(b, (uint32_t)*def);
+        p8(b, 0x0c);
+        p8(b, 1);
+        p32(b, 0x1234);
+        p32(b, (uint32_t)*def);
     }
     p32(b, (uint32_t)(claim > n ? claim : n));
     for (size_t i = 0; i < n; i++) {
-        p16(b, (unsigned)v[i].n); p8(b, v[i].type); p8(b, 0);
+        p16(b, (unsigned)v[i].n);
+        p8(b, v[i].type);
+        p8(b, 0);
     }
     for (size_t i = 0; i < n; i++) {
         if (v[i].n)
@@ -253,7 +321,8 @@ static void test_crafted_records(void **state)
     static struct bld b;
     static uint8_t user[256], odd[256], comp[64], prov[128], ws[16], longv[60000], nested[256];
     static const uint8_t sid[] = {1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0x39, 0x30, 0, 0, 0xe8, 3, 0, 0};
-    static const uint8_t blob[] = {0xde, 0xad, 0xbe, 0xef}, ft[] = {0x00, 0x5c, 0x1c, 0x3b, 0x4e, 0x6a, 0xd6, 0x01};
+    static const uint8_t blob[] = {0xde, 0xad, 0xbe, 0xef},
+                         ft[] = {0x00, 0x5c, 0x1c, 0x3b, 0x4e, 0x6a, 0xd6, 0x01};
     uint16_t id4624 = 4624, id_big[4] = {0xffff, 0xffff, 0xffff, 0x7fff};
     uint8_t ver = 2, rid[8] = {7, 0, 0, 0, 0, 0, 0, 0}, rid32[4] = {9, 0, 0, 0};
     size_t def = 0, def2 = 0, nu, no, nc, np, nw, nn = 0, k;
@@ -268,9 +337,12 @@ static void test_crafted_records(void **state)
     np = u16(prov, "Microsoft-Windows-Security-Auditing");
     nw = u16(ws, " \n ");
     no = u16(odd, "x\x01y\tz");
-    odd[no++] = 0xfe; odd[no++] = 0xff;   /* U+FFFE */
-    odd[no++] = 0x00; odd[no++] = 0xd8;   /* a lone high surrogate */
-    odd[no++] = 0x41; odd[no++] = 0x00;
+    odd[no++] = 0xfe;
+    odd[no++] = 0xff; /* U+FFFE */
+    odd[no++] = 0x00;
+    odd[no++] = 0xd8; /* a lone high surrogate */
+    odd[no++] = 0x41;
+    odd[no++] = 0x00;
     for (k = 0; k + 1 < sizeof longv; k += 2) { /* U+20AC: 3 bytes each, past EVTX_FIELD_MAX */
         longv[k] = 0xac;
         longv[k + 1] = 0x20;
@@ -279,38 +351,51 @@ static void test_crafted_records(void **state)
     {
         struct bld *n = calloc(1, sizeof *n);
         assert_non_null(n);
-        fragment_header(n); open_el_direct(n, "X", 0); p8(n, 0x02); text(n, "nested"); p8(n, 0x04); p8(n, 0x00);
+        fragment_header(n);
+        open_el_direct(n, "X", 0);
+        p8(n, 0x02);
+        text(n, "nested");
+        p8(n, 0x04);
+        p8(n, 0x00);
         memcpy(nested, n->c, n->len);
         nn = n->len;
         free(n);
     }
     {
-        const struct val plain[] = {{0x06, &id4624, 2}, {0x04, &ver, 1}, {0x11, ft, 8}, {0x0a, rid, 8},
-                                    {0x01, comp, nc}, {0x01, user, nu}, {0x13, sid, sizeof sid},
-                                    {0x01, ws, nw}, {0x0e, blob, 4}, {0x01, odd, no}, {0x01, prov, np}};
+        const struct val plain[] = {{0x06, &id4624, 2},      {0x04, &ver, 1},  {0x11, ft, 8},
+                                    {0x0a, rid, 8},          {0x01, comp, nc}, {0x01, user, nu},
+                                    {0x13, sid, sizeof sid}, {0x01, ws, nw},   {0x0e, blob, 4},
+                                    {0x01, odd, no},         {0x01, prov, np}};
         /* wrong types and sizes: EventID as text, Version as text, time as text, record id as
          * UInt32, user as UInt32, a short SID, IpAddress absent, Blob a 5-byte "GUID", no Provider */
-        const struct val wrong[] = {{0x01, u16(user + 128, " 4769 ") ? user + 128 : NULL, 12}, {0x01, ws, nw},
-                                    {0x01, longv, 48}, {0x08, rid32, 4}, {0x01, comp, 0},
-                                    {0x08, rid32, 4}, {0x13, sid, 3}, {0x01, ws, 0}, {0x0f, blob, 4},
-                                    {0x00, NULL, 0}, {0x01, prov, 0}};
+        const struct val wrong[] = {{0x01, u16(user + 128, " 4769 ") ? user + 128 : NULL, 12},
+                                    {0x01, ws, nw},
+                                    {0x01, longv, 48},
+                                    {0x08, rid32, 4},
+                                    {0x01, comp, 0},
+                                    {0x08, rid32, 4},
+                                    {0x13, sid, 3},
+                                    {0x01, ws, 0},
+                                    {0x0f, blob, 4},
+                                    {0x00, NULL, 0},
+                                    {0x01, prov, 0}};
         const struct val bad_id[] = {{0x01, user, nu}};
         const struct val big_id[] = {{0x0a, id_big, 8}};
         const struct val few[] = {{0x06, &id4624, 2}, {0x04, &ver, 1}, {0x11, ft, 8}};
-        const struct val nest[] = {{0x06, &id4624, 2}, {0x04, &ver, 1}, {0x11, ft, 8}, {0x0a, rid, 8},
-                                   {0x01, comp, nc}, {0x01, user, nu}, {0x13, sid, sizeof sid},
-                                   {0x01, ws, nw}, {0x21, nested, nn}};
-        const struct val longrec[] = {{0x06, &id4624, 2}, {0x04, &ver, 1}, {0x11, ft, 8}, {0x0a, rid, 8},
-                                      {0x01, comp, nc}, {0x01, longv, sizeof longv}};
+        const struct val nest[] = {{0x06, &id4624, 2},      {0x04, &ver, 1},  {0x11, ft, 8},
+                                   {0x0a, rid, 8},          {0x01, comp, nc}, {0x01, user, nu},
+                                   {0x13, sid, sizeof sid}, {0x01, ws, nw},   {0x21, nested, nn}};
+        const struct val longrec[] = {{0x06, &id4624, 2}, {0x04, &ver, 1},  {0x11, ft, 8},
+                                      {0x0a, rid, 8},     {0x01, comp, nc}, {0x01, longv, sizeof longv}};
         const struct val wide[] = {{0x06, &id4624, 2}, {0x01, user, nu}};
         record(&b, 1, &def, plain_template, plain, 11, 0);
         record(&b, 2, &def, plain_template, wrong, 11, 0);
-        record(&b, 3, &def, plain_template, bad_id, 1, 0);      /* EventID not a number: malformed */
-        record(&b, 4, &def, plain_template, big_id, 1, 0);      /* EventID > UINT_MAX: malformed */
-        record(&b, 5, &def, plain_template, few, 3, 0);         /* values missing: empty */
-        record(&b, 6, &def, plain_template, few, 3, 40);        /* array claims 40: truncated */
-        record(&b, 7, &def, plain_template, nest, 9, 0);        /* a nested BinXML value */
-        record(&b, 8, &def2, wide_template, wide, 2, 0);        /* 140 fields */
+        record(&b, 3, &def, plain_template, bad_id, 1, 0); /* EventID not a number: malformed */
+        record(&b, 4, &def, plain_template, big_id, 1, 0); /* EventID > UINT_MAX: malformed */
+        record(&b, 5, &def, plain_template, few, 3, 0);    /* values missing: empty */
+        record(&b, 6, &def, plain_template, few, 3, 40);   /* array claims 40: truncated */
+        record(&b, 7, &def, plain_template, nest, 9, 0);   /* a nested BinXML value */
+        record(&b, 8, &def2, wide_template, wide, 2, 0);   /* 140 fields */
         record(&b, 9, &def2, wide_template, wide, 2, 0);
         chunk_finish(&b, 1, 9);
         write_chunk_file(&b, "crafted.evtx", path, sizeof path);
@@ -334,22 +419,31 @@ static void test_crafted_records(void **state)
 static void system_template(struct bld *b)
 {
     fragment_header(b);
-    open_el(b, "Event", 0); p8(b, 0x02);
-    open_el(b, "System", 0); p8(b, 0x02);
+    open_el(b, "Event", 0);
+    p8(b, 0x02);
+    open_el(b, "System", 0);
+    p8(b, 0x02);
     leaf_sub(b, "EventID", 0, 0x06);
     leaf_sub(b, "Computer", 1, 0x01);
     p8(b, 0x04);
     sub(b, 2, 0x21, 1);
-    p8(b, 0x04); p8(b, 0x00);
+    p8(b, 0x04);
+    p8(b, 0x00);
 }
 
 static void eventdata_template(struct bld *b)
 {
     fragment_header(b);
-    open_el(b, "EventData", 0); p8(b, 0x02);
-    data_el(b, "TargetUserName", 1); sub(b, 0, 0x01, 0); p8(b, 0x04);
-    data_el(b, "ServiceName", 1); sub(b, 1, 0x01, 0); p8(b, 0x04);
-    p8(b, 0x04); p8(b, 0x00);
+    open_el(b, "EventData", 0);
+    p8(b, 0x02);
+    data_el(b, "TargetUserName", 1);
+    sub(b, 0, 0x01, 0);
+    p8(b, 0x04);
+    data_el(b, "ServiceName", 1);
+    sub(b, 1, 0x01, 0);
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x00);
 }
 
 enum nest_kind { NEST_OK, NEST_SHORT_ARRAY, NEST_INNER_BINXML, NEST_TRAILING, NEST_TEXT };
@@ -367,12 +461,22 @@ static void nested_record(struct bld *b, uint64_t no, size_t *def, size_t *idef,
         system_template(b);
         template_def_end(b, dsize_at);
     } else {
-        p8(b, 0x0c); p8(b, 1); p32(b, 0x1234); p32(b, (uint32_t)*def);
+        p8(b, 0x0c);
+        p8(b, 1);
+        p32(b, 0x1234);
+        p32(b, (uint32_t)*def);
     }
     p32(b, 3);
-    p16(b, 2); p8(b, 0x06); p8(b, 0);
-    p16(b, 8); p8(b, 0x01); p8(b, 0);
-    nv_at = b->len; p16(b, 0); p8(b, k == NEST_TEXT ? 0x01 : 0x21); p8(b, 0);
+    p16(b, 2);
+    p8(b, 0x06);
+    p8(b, 0);
+    p16(b, 8);
+    p8(b, 0x01);
+    p8(b, 0);
+    nv_at = b->len;
+    p16(b, 0);
+    p8(b, k == NEST_TEXT ? 0x01 : 0x21);
+    p8(b, 0);
     p16(b, id);
     pstr16(b, "dc01");
     v_at = b->len;
@@ -385,13 +489,22 @@ static void nested_record(struct bld *b, uint64_t no, size_t *def, size_t *idef,
             eventdata_template(b);
             template_def_end(b, dsize_at);
         } else {
-            p8(b, 0x0c); p8(b, 1); p32(b, 0x1234); p32(b, (uint32_t)*idef);
+            p8(b, 0x0c);
+            p8(b, 1);
+            p32(b, 0x1234);
+            p32(b, (uint32_t)*idef);
         }
         p32(b, k == NEST_SHORT_ARRAY ? 9 : 2);
-        p16(b, (unsigned)nn); p8(b, k == NEST_INNER_BINXML ? 0x21 : 0x01); p8(b, 0);
-        p16(b, (unsigned)ns); p8(b, 0x01); p8(b, 0);
-        memcpy(b->c + b->len, name, nn); b->len += nn;
-        memcpy(b->c + b->len, svc, ns); b->len += ns;
+        p16(b, (unsigned)nn);
+        p8(b, k == NEST_INNER_BINXML ? 0x21 : 0x01);
+        p8(b, 0);
+        p16(b, (unsigned)ns);
+        p8(b, 0x01);
+        p8(b, 0);
+        memcpy(b->c + b->len, name, nn);
+        b->len += nn;
+        memcpy(b->c + b->len, svc, ns);
+        b->len += ns;
         p8(b, k == NEST_TRAILING ? 0x05 : 0x00);
     }
     b->c[nv_at] = (uint8_t)(b->len - v_at);
@@ -403,8 +516,8 @@ static void nested_record(struct bld *b, uint64_t no, size_t *def, size_t *idef,
 static void test_crafted_nested(void **state)
 {
     static struct bld b;
-    static const enum nest_kind kinds[] = {NEST_OK, NEST_OK, NEST_SHORT_ARRAY, NEST_INNER_BINXML, NEST_TRAILING,
-                                           NEST_TEXT, NEST_OK};
+    static const enum nest_kind kinds[] = {NEST_OK,       NEST_OK,   NEST_SHORT_ARRAY, NEST_INNER_BINXML,
+                                           NEST_TRAILING, NEST_TEXT, NEST_OK};
     size_t def = 0, idef = 0;
     uint64_t records, direct;
     char path[700];

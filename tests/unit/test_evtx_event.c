@@ -186,8 +186,13 @@ static void test_time_parse(void **state)
         {"2024-02-29T23:59:59.999Z", 1709251199999, "2024-02-29T23:59:59.999Z"},
         {"1601-01-01T00:00:00Z", -11644473600000, "1601-01-01T00:00:00.000Z"},
     };
-    static const char *bad[] = {"", "garbage", "2020-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
-                                "2020-08-02T24:00:00Z", "2020-08-02 11:33", "2020-08-02T11:33:06.Z",
+    static const char *bad[] = {"",
+                                "garbage",
+                                "2020-13-01T00:00:00Z",
+                                "2023-02-29T00:00:00Z",
+                                "2020-08-02T24:00:00Z",
+                                "2020-08-02 11:33",
+                                "2020-08-02T11:33:06.Z",
                                 "2020-08-02T11:33:06Zjunk"};
     evtx_event ev;
     (void)state;
@@ -232,8 +237,8 @@ static void test_utf8_valid_prefix(void **state)
     assert_int_equal(evtx_utf8_valid_prefix("", 0), 0);
     assert_int_equal(evtx_utf8_valid_prefix("plain ascii text, long enough", 29), 29);
     assert_int_equal(evtx_utf8_valid_prefix("h\xC3\xA9llo", 6), 6);
-    assert_int_equal(evtx_utf8_valid_prefix("h\xC3", 2), 1);            /* cut character */
-    assert_int_equal(evtx_utf8_valid_prefix("ab\xE2\x82\xAC", 4), 2);   /* cut euro sign */
+    assert_int_equal(evtx_utf8_valid_prefix("h\xC3", 2), 1);          /* cut character */
+    assert_int_equal(evtx_utf8_valid_prefix("ab\xE2\x82\xAC", 4), 2); /* cut euro sign */
     assert_int_equal(evtx_utf8_valid_prefix("ab\xE2\x82\xAC", 5), 5);
     assert_int_equal(evtx_utf8_valid_prefix("\xF0\x9F\x98\x80!", 5), 5); /* emoji */
     assert_int_equal(evtx_utf8_valid_prefix("a\xC0\xAF", 3), 1);         /* overlong */
@@ -250,8 +255,12 @@ static void test_utf8_repair(void **state)
     assert_string_equal(out, "ok");
     assert_int_equal(evtx_utf8_repair(out, "", 0), 0);
     assert_string_equal(out, "");
-    evtx_utf8_repair(out, "a\xff" "b", 3);
-    assert_string_equal(out, "a\xEF\xBF\xBD" "b");
+    evtx_utf8_repair(out,
+                     "a\xff"
+                     "b",
+                     3);
+    assert_string_equal(out, "a\xEF\xBF\xBD"
+                             "b");
     /* a truncated 3-byte sequence is one maximal subpart: one U+FFFD */
     evtx_utf8_repair(out, "a\xE2\x82z", 4);
     assert_string_equal(out, "a\xEF\xBF\xBDz");
@@ -283,7 +292,8 @@ static void test_utf16_to_utf8(void **state)
     assert_string_equal(s, "\xF0\x9F\x98\x80!");
     free(s);
     s = evtx_utf16_to_utf8(lone, 4);
-    assert_string_equal(s, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+    assert_string_equal(s, "a\xEF\xBF\xBD"
+                           "b\xEF\xBF\xBD");
     free(s);
     s = evtx_utf16_to_utf8(lone_end, 2);
     assert_string_equal(s, "a\xEF\xBF\xBD");

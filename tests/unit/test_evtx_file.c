@@ -26,62 +26,113 @@
 /* Template body: an Event with System and EventData, 17 substitutions. */
 static void template_body(struct bld *b)
 {
-    static const char *const fields[] = {"TargetUserName", "Status", "LogonGuid", "TargetSid",
-                                         "Flag", "Blob", "List", "Nested", "Int", "When"};
+    static const char *const fields[] = {"TargetUserName", "Status", "LogonGuid", "TargetSid", "Flag",
+                                         "Blob",           "List",   "Nested",    "Int",       "When"};
     static const unsigned types[] = {0x01, 0x14, 0x0f, 0x13, 0x0d, 0x0e, 0x81, 0x21, 0x07, 0x12};
-    p8(b, 0x0f); p8(b, 1); p8(b, 1); p8(b, 0);
-    open_el(b, "Event", 1); attr(b, "xmlns"); text(b, "http://schemas.microsoft.com/win/2004/08/events/event");
+    p8(b, 0x0f);
+    p8(b, 1);
+    p8(b, 1);
+    p8(b, 0);
+    open_el(b, "Event", 1);
+    attr(b, "xmlns");
+    text(b, "http://schemas.microsoft.com/win/2004/08/events/event");
     p8(b, 0x02);
-    open_el(b, "System", 0); p8(b, 0x02);
-    open_el(b, "Provider", 1); attr(b, "Name"); sub(b, 0, 0x01, 0); p8(b, 0x03);
+    open_el(b, "System", 0);
+    p8(b, 0x02);
+    open_el(b, "Provider", 1);
+    attr(b, "Name");
+    sub(b, 0, 0x01, 0);
+    p8(b, 0x03);
     leaf_sub(b, "EventID", 1, 0x06);
-    open_el(b, "TimeCreated", 1); attr(b, "SystemTime"); sub(b, 2, 0x11, 0); p8(b, 0x03);
+    open_el(b, "TimeCreated", 1);
+    attr(b, "SystemTime");
+    sub(b, 2, 0x11, 0);
+    p8(b, 0x03);
     leaf_sub(b, "EventRecordID", 3, 0x0a);
-    open_el(b, "Correlation", 1); attr(b, "ActivityID"); sub(b, 4, 0x0f, 1); p8(b, 0x03);
+    open_el(b, "Correlation", 1);
+    attr(b, "ActivityID");
+    sub(b, 4, 0x0f, 1);
+    p8(b, 0x03);
     leaf_sub(b, "Channel", 5, 0x01);
     leaf_sub(b, "Computer", 6, 0x01);
     p8(b, 0x04);
-    open_el(b, "EventData", 0); p8(b, 0x02);
+    open_el(b, "EventData", 0);
+    p8(b, 0x02);
     for (unsigned i = 0; i < 10; i++) {
-        data_el(b, fields[i], 1); sub(b, 7 + i, types[i], 0); p8(b, 0x04);
+        data_el(b, fields[i], 1);
+        sub(b, 7 + i, types[i], 0);
+        p8(b, 0x04);
     }
-    data_el(b, "Lit", 1); text(b, "a"); p8(b, 0x08); p16(b, 'A');       /* charref */
-    p8(b, 0x09); p32(b, (uint32_t)b->len + 4); name(b, "amp");          /* entity ref */
-    p8(b, 0x07); p16(b, 3); pstr16(b, "<x>"); p8(b, 0x04);              /* CDATA */
+    data_el(b, "Lit", 1);
+    text(b, "a");
+    p8(b, 0x08);
+    p16(b, 'A'); /* charref */
+    p8(b, 0x09);
+    p32(b, (uint32_t)b->len + 4);
+    name(b, "amp"); /* entity ref */
+    p8(b, 0x07);
+    p16(b, 3);
+    pstr16(b, "<x>");
+    p8(b, 0x04); /* CDATA */
     data_el(b, "Empty", 0);
-    p8(b, 0x04); p8(b, 0x04); p8(b, 0x00);
+    p8(b, 0x04);
+    p8(b, 0x04);
+    p8(b, 0x00);
 }
 
-struct val { unsigned type; const uint8_t *p; size_t n; };
+struct val {
+    unsigned type;
+    const uint8_t *p;
+    size_t n;
+};
 
 /* Appends one record; the template is defined inline when *tmpl == 0, else referenced. */
 static void record(struct bld *b, uint64_t no, size_t *tmpl, const struct val *v, unsigned nv)
 {
     size_t start = b->len, size_at = record_begin(b, no);
-    p8(b, 0x0f); p8(b, 1); p8(b, 1); p8(b, 0);
-    p8(b, 0x0c); p8(b, 1); p32(b, 0x1234);
+    p8(b, 0x0f);
+    p8(b, 1);
+    p8(b, 1);
+    p8(b, 0);
+    p8(b, 0x0c);
+    p8(b, 1);
+    p32(b, 0x1234);
     if (!*tmpl) {
         size_t dsize_at, body;
         *tmpl = b->len + 4;
-        p32(b, (uint32_t)*tmpl); p32(b, 0);
-        for (int i = 0; i < 16; i++) p8(b, i);
-        dsize_at = b->len; p32(b, 0); body = b->len;
+        p32(b, (uint32_t)*tmpl);
+        p32(b, 0);
+        for (int i = 0; i < 16; i++)
+            p8(b, i);
+        dsize_at = b->len;
+        p32(b, 0);
+        body = b->len;
         template_body(b);
         pat32(b->c + dsize_at, (uint32_t)(b->len - body));
     } else {
         p32(b, (uint32_t)*tmpl);
     }
     p32(b, nv);
-    for (unsigned i = 0; i < nv; i++) { p16(b, (unsigned)v[i].n); p8(b, v[i].type); p8(b, 0); }
+    for (unsigned i = 0; i < nv; i++) {
+        p16(b, (unsigned)v[i].n);
+        p8(b, v[i].type);
+        p8(b, 0);
+    }
     for (unsigned i = 0; i < nv; i++)
-        if (v[i].n) { memcpy(b->c + b->len, v[i].p, v[i].n); b->len += v[i].n; }
+        if (v[i].n) {
+            memcpy(b->c + b->len, v[i].p, v[i].n);
+            b->len += v[i].n;
+        }
     record_end(b, start, size_at);
 }
 
 static size_t u16s(uint8_t *out, const char *s) /* ASCII to UTF-16LE, no NUL */
 {
     size_t n = 0;
-    for (; *s; s++) { out[n++] = (uint8_t)*s; out[n++] = 0; }
+    for (; *s; s++) {
+        out[n++] = (uint8_t)*s;
+        out[n++] = 0;
+    }
     return n;
 }
 
@@ -100,22 +151,44 @@ static size_t build_file(uint8_t *file)
     size_t n_user = u16s(user, "a&<>'\"");
     size_t tmpl = 0, nn = 0;
 
-    user[n_user++] = 0x00; user[n_user++] = 0xD8; /* a lone surrogate */
+    user[n_user++] = 0x00;
+    user[n_user++] = 0xD8; /* a lone surrogate */
     n_user += u16s(user + n_user, "z");
     memcpy(list, "x\0\0\0y\0\0\0", 8);
-    nested[nn++] = 0x0f; nested[nn++] = 1; nested[nn++] = 1; nested[nn++] = 0;
-    nested[nn++] = 0x05; nested[nn++] = 0x01; nested[nn++] = 5; nested[nn++] = 0;
-    nn += u16s(nested + nn, "inner"); nested[nn++] = 0x00;
-    for (int i = 0; i < 8; i++) { ft[i] = (uint8_t)(t >> (8 * i)); no[i] = 0; }
+    nested[nn++] = 0x0f;
+    nested[nn++] = 1;
+    nested[nn++] = 1;
+    nested[nn++] = 0;
+    nested[nn++] = 0x05;
+    nested[nn++] = 0x01;
+    nested[nn++] = 5;
+    nested[nn++] = 0;
+    nn += u16s(nested + nn, "inner");
+    nested[nn++] = 0x00;
+    for (int i = 0; i < 8; i++) {
+        ft[i] = (uint8_t)(t >> (8 * i));
+        no[i] = 0;
+    }
     memset(&b, 0, sizeof b);
     b.len = 512;
     for (unsigned r = 0; r < 2; r++) {
-        struct val v[17] = {
-            {0x01, prov, u16s(prov, "Microsoft-Windows-Security-Auditing")}, {0x06, id, 2},
-            {0x11, ft, 8}, {0x0a, no, 8}, {0x00, NULL, 0}, {0x01, chan, u16s(chan, "Security")},
-            {0x01, comp, u16s(comp, r ? "dc2.corp" : "dc1.corp")}, {0x01, user, n_user},
-            {0x14, status, 4}, {0x0f, guid, 16}, {0x13, sid, 24}, {0x0d, one, 4},
-            {0x0e, blob, 4}, {0x81, list, 8}, {0x21, nested, nn}, {0x07, neg, 4}, {0x12, st, 16}};
+        struct val v[17] = {{0x01, prov, u16s(prov, "Microsoft-Windows-Security-Auditing")},
+                            {0x06, id, 2},
+                            {0x11, ft, 8},
+                            {0x0a, no, 8},
+                            {0x00, NULL, 0},
+                            {0x01, chan, u16s(chan, "Security")},
+                            {0x01, comp, u16s(comp, r ? "dc2.corp" : "dc1.corp")},
+                            {0x01, user, n_user},
+                            {0x14, status, 4},
+                            {0x0f, guid, 16},
+                            {0x13, sid, 24},
+                            {0x0d, one, 4},
+                            {0x0e, blob, 4},
+                            {0x81, list, 8},
+                            {0x21, nested, nn},
+                            {0x07, neg, 4},
+                            {0x12, st, 16}};
         no[0] = (uint8_t)(100 + r);
         record(&b, 100 + r, &tmpl, v, 17);
     }
@@ -146,7 +219,8 @@ static int keep(void *ctx, const evtx_event *ev, uint64_t end)
 static void note_skip(void *ctx, evtx_skip_reason why, uint64_t off, const char *detail)
 {
     struct got *g = ctx;
-    (void)why; (void)off;
+    (void)why;
+    (void)off;
     assert_non_null(strstr(detail, ".evtx"));
     snprintf(g->last_skip, sizeof g->last_skip, "%s", detail);
     g->skips++;
@@ -278,12 +352,14 @@ static void test_synthetic_render(void **state)
     (void)state;
 
     build_file(file);
-    assert_int_equal(binxml_render(c, CHUNK, 512 + 24, 512 + (c[516] | (c[517] << 8)) - 4, &out,
-                                   err, sizeof err), 0);
-    assert_non_null(strstr(out.data, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"));
+    assert_int_equal(
+        binxml_render(c, CHUNK, 512 + 24, 512 + (c[516] | (c[517] << 8)) - 4, &out, err, sizeof err), 0);
+    assert_non_null(
+        strstr(out.data, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"));
     assert_non_null(strstr(out.data, "<Correlation/>"));
     assert_non_null(strstr(out.data, "<TimeCreated SystemTime='2020-08-02T11:33:06.521059600Z'/>"));
-    assert_non_null(strstr(out.data, "<Data Name='TargetUserName'>a&amp;&lt;&gt;&apos;&quot;\xEF\xBF\xBDz</Data>"));
+    assert_non_null(
+        strstr(out.data, "<Data Name='TargetUserName'>a&amp;&lt;&gt;&apos;&quot;\xEF\xBF\xBDz</Data>"));
     assert_non_null(strstr(out.data, "<Data Name='Empty'/></EventData></Event>"));
     binxml_buf_free(&out);
 }
@@ -372,16 +448,27 @@ static void test_hostile_templates(void **state)
         size_t def = 2000, start;
         assert_non_null(b);
         b->len = def + 24;
-        p8(b, 0x0f); p8(b, 1); p8(b, 1); p8(b, 0);
-        open_el(b, "a", 0); p8(b, 0x02);
+        p8(b, 0x0f);
+        p8(b, 1);
+        p8(b, 1);
+        p8(b, 0);
+        open_el(b, "a", 0);
+        p8(b, 0x02);
         for (int i = 0; i < 8; i++)
             sub(b, 0, 0x21, 0);
-        p8(b, 0x04); p8(b, 0);
+        p8(b, 0x04);
+        p8(b, 0);
         pat32(b->c + def + 20, (uint32_t)(b->len - def - 24));
         start = b->len; /* nested instances, each the value of the one before */
         for (int i = 0; i < 12; i++) {
-            p8(b, 0x0c); p8(b, 1); p32(b, 0); p32(b, (uint32_t)def); p32(b, 1);
-            p16(b, (unsigned)(12 - i - 1) * 18 + 1); p8(b, 0x21); p8(b, 0);
+            p8(b, 0x0c);
+            p8(b, 1);
+            p32(b, 0);
+            p32(b, (uint32_t)def);
+            p32(b, 1);
+            p16(b, (unsigned)(12 - i - 1) * 18 + 1);
+            p8(b, 0x21);
+            p8(b, 0);
         }
         p8(b, 0);
         out.len = 0;
@@ -542,8 +629,8 @@ static long long number(const char *s)
     char *e;
     unsigned long long v;
     int hex = strncasecmp(s, "0x", 2) == 0;
-    if (!s[hex ? 2 : 0] || strspn(s + (hex ? 2 : 0), hex ? "0123456789abcdefABCDEF" : "0123456789") !=
-                               strlen(s + (hex ? 2 : 0)))
+    if (!s[hex ? 2 : 0] ||
+        strspn(s + (hex ? 2 : 0), hex ? "0123456789abcdefABCDEF" : "0123456789") != strlen(s + (hex ? 2 : 0)))
         return -1;
     v = strtoull(s, &e, hex ? 16 : 10);
     return *e || v > (unsigned long long)INT64_MAX ? -1 : (long long)v;
@@ -580,9 +667,8 @@ static int compare(void *ctx, const evtx_event *ev, uint64_t end)
         assert_string_equal(ev->fields[i].name, w->fields[i].name);
         if (!same_value(ev->fields[i].value, w->fields[i].value)) {
             if (x->mismatches++ < 10)
-                printf("%s record %llu %s: evtx '%s' xml '%s'\n", x->name,
-                       (unsigned long long)ev->record_id, ev->fields[i].name, ev->fields[i].value,
-                       w->fields[i].value);
+                printf("%s record %llu %s: evtx '%s' xml '%s'\n", x->name, (unsigned long long)ev->record_id,
+                       ev->fields[i].name, ev->fields[i].value, w->fields[i].value);
         }
     }
     return 0;

@@ -177,10 +177,8 @@ static void test_appears_late(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_append),
-        cmocka_unit_test(test_resume_offset_and_end),
-        cmocka_unit_test(test_rotation),
-        cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_append),       cmocka_unit_test(test_resume_offset_and_end),
+        cmocka_unit_test(test_rotation),     cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_appears_late),
     };
     testutil_init();

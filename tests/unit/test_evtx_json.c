@@ -120,15 +120,17 @@ static void test_layouts_give_the_xml_event(void **state)
     xo.on_event = on_event;
     xo.on_skip = on_skip;
     xo.ctx = &x;
-    assert_int_equal(evtx_xml_read_file(testutil_fixture(path, sizeof path, "json/corpus-events.xml"), &xo, &st, err,
-                                        sizeof err), 0);
+    assert_int_equal(evtx_xml_read_file(testutil_fixture(path, sizeof path, "json/corpus-events.xml"), &xo,
+                                        &st, err, sizeof err),
+                     0);
     assert_int_equal(x.nev, 17);
     for (size_t l = 0; l < 3; l++) {
         evtx_json_opts jo;
         memset(&j, 0, sizeof j);
         jo = jopts(&j, EVTX_JSON_AUTO);
         snprintf(rel, sizeof rel, "json/corpus-events.%s.jsonl", layouts[l]);
-        assert_int_equal(evtx_json_read_file(testutil_fixture(path, sizeof path, rel), &jo, &st, err, sizeof err), 0);
+        assert_int_equal(
+            evtx_json_read_file(testutil_fixture(path, sizeof path, rel), &jo, &st, err, sizeof err), 0);
         assert_int_equal(j.nskip, 0);
         assert_int_equal(j.nev, x.nev);
         assert_int_equal(st.records, 17);
@@ -170,8 +172,8 @@ static void test_winlogbeat_details(void **state)
     /* forced layouts: a Winlogbeat line read as NXLog has no EventID, and the reverse */
     assert_int_equal(evtx_json_parse_line(line, strlen(line), EVTX_JSON_NXLOG, &ev, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "no EventID"));
-    assert_int_equal(evtx_json_parse_line("{\"EventID\":4624}", 16, EVTX_JSON_WINLOGBEAT, &ev, NULL, err, sizeof err),
-                     -1);
+    assert_int_equal(
+        evtx_json_parse_line("{\"EventID\":4624}", 16, EVTX_JSON_WINLOGBEAT, &ev, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "winlog.event_id is missing"));
     evtx_event_free(&ev);
 }
@@ -197,13 +199,15 @@ static void test_nxlog_time_and_fields(void **state)
     (void)state;
     evtx_event_init(&ev);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        assert_int_equal(evtx_json_parse_line(cases[i].line, strlen(cases[i].line), EVTX_JSON_AUTO, &ev, NULL, err,
-                                              sizeof err), 0);
+        assert_int_equal(evtx_json_parse_line(cases[i].line, strlen(cases[i].line), EVTX_JSON_AUTO, &ev, NULL,
+                                              err, sizeof err),
+                         0);
         assert_string_equal(ev.time_created, cases[i].want);
     }
     {
-        static const char l[] = "{\"EventID\":4624,\"Hostname\":\"DC1\",\"Message\":\"m\",\"Severity\":\"INFO\","
-                                "\"LogonType\":3,\"TargetUserName\":\"bob\",\"host\":\"10.0.0.9\",\"tags\":[\"x\"]}";
+        static const char l[] =
+            "{\"EventID\":4624,\"Hostname\":\"DC1\",\"Message\":\"m\",\"Severity\":\"INFO\","
+            "\"LogonType\":3,\"TargetUserName\":\"bob\",\"host\":\"10.0.0.9\",\"tags\":[\"x\"]}";
         assert_int_equal(evtx_json_parse_line(l, strlen(l), EVTX_JSON_AUTO, &ev, NULL, err, sizeof err), 0);
         assert_string_equal(ev.computer, "DC1");
         assert_int_equal(ev.nfields, 2); /* NXLog's and Logstash's own fields are not EventData */
@@ -212,8 +216,8 @@ static void test_nxlog_time_and_fields(void **state)
     }
     for (size_t i = 0; i < 3; i++) {
         static const char *const bad_ids[] = {"{\"EventID\":70000}", "{\"EventID\":\"47a\"}", "{\"EventID\":-1}"};
-        assert_int_equal(evtx_json_parse_line(bad_ids[i], strlen(bad_ids[i]), EVTX_JSON_AUTO, &ev, NULL, err,
-                                              sizeof err), -1);
+        assert_int_equal(
+            evtx_json_parse_line(bad_ids[i], strlen(bad_ids[i]), EVTX_JSON_AUTO, &ev, NULL, err, sizeof err), -1);
         assert_non_null(strstr(err, "not a number from 0 to 65535"));
     }
     evtx_event_free(&ev);
@@ -343,8 +347,7 @@ static void test_hostile_values(void **state)
         {"{\"EventID\":4769,\"TargetUserName\":\"adm\\ud800in\",\"IpAddress\":\"10.0.0.5\"}", "adm\xEF\xBF\xBDin"},
         {"{\"EventID\":4769,\"TargetUserName\":\"adm\\udc00\\ud83d\\ude00in\",\"IpAddress\":\"10.0.0.5\"}",
          "adm\xEF\xBF\xBD\xF0\x9F\x98\x80in"},
-        {"{\"EventID\":4769,\"TargetUserName\":\"adm\tin\x01\",\"IpAddress\":\"10.0.0.5\"}",
-         "adm\tin\xEF\xBF\xBD"},
+        {"{\"EventID\":4769,\"TargetUserName\":\"adm\tin\x01\",\"IpAddress\":\"10.0.0.5\"}", "adm\tin\xEF\xBF\xBD"},
         {"{\"EventID\":4769,\"TargetUserName\":\"adm\\u0000in\",\"IpAddress\":\"10.0.0.5\"}", "adm\xEF\xBF\xBDin"},
         {"\xEF\xBB\xBF{\"EventID\":4769,\"TargetUserName\":\"\\\\ud800\",\"IpAddress\":\"10.0.0.5\"}", "\\ud800"},
     };
@@ -361,17 +364,18 @@ static void test_hostile_values(void **state)
         assert_int_equal(evtx_utf8_valid_prefix(ev.fields[0].value, ev.fields[0].len), ev.fields[0].len);
     }
     /* a bad byte outside any string is still not JSON */
-    assert_int_equal(evtx_json_parse_line("{\"EventID\":4769\xff}", 17, EVTX_JSON_AUTO, &ev, NULL, err, sizeof err),
-                     -1);
+    assert_int_equal(
+        evtx_json_parse_line("{\"EventID\":4769\xff}", 17, EVTX_JSON_AUTO, &ev, NULL, err, sizeof err), -1);
     evtx_event_free(&ev);
 }
 
 /* Duplicate keys: never dropped, the last value wins, counted. */
 static void test_duplicate_keys(void **state)
 {
-    static const char data[] = "{\"EventID\":4769,\"TargetUserName\":\"x\",\"TargetUserName\":\"admin-test\"}\n"
-                               "{\"EventID\":4769,\"winlog\":{\"event_id\":\"4624\",\"event_id\":4769,"
-                               "\"event_data\":{\"TargetUserName\":\"y\xff\",\"TargetUserName\":\"admin-test\"}}}\n";
+    static const char data[] =
+        "{\"EventID\":4769,\"TargetUserName\":\"x\",\"TargetUserName\":\"admin-test\"}\n"
+        "{\"EventID\":4769,\"winlog\":{\"event_id\":\"4624\",\"event_id\":4769,"
+        "\"event_data\":{\"TargetUserName\":\"y\xff\",\"TargetUserName\":\"admin-test\"}}}\n";
     collect c;
     evtx_stream_stats st;
     int dup = 0;
@@ -424,7 +428,8 @@ static void test_chunking(void **state)
  * again, and numbers later lines right; want_ids filters. */
 static void test_stop_and_resume(void **state)
 {
-    static const char data[] = "{\"EventID\":4624}\n{\"EventID\":4625}\n{\"EventID\":1}\nnot json\n{\"EventID\":4625}\n";
+    static const char data[] =
+        "{\"EventID\":4624}\n{\"EventID\":4625}\n{\"EventID\":1}\nnot json\n{\"EventID\":4625}\n";
     uint8_t want[65536 / 8];
     collect c;
     evtx_json_opts o;

@@ -57,10 +57,7 @@ static int feed(evtx_samba *p, collected *c, const char *line, size_t len)
     return rc;
 }
 
-static int feed_str(evtx_samba *p, collected *c, const char *line)
-{
-    return feed(p, c, line, strlen(line));
-}
+static int feed_str(evtx_samba *p, collected *c, const char *line) { return feed(p, c, line, strlen(line)); }
 
 static void feed_fixture(evtx_samba *p, collected *c, const char *name)
 {
@@ -268,8 +265,10 @@ static void test_pairing(void **state)
     /* request, an unrelated request, then the result: the flags come from the request */
     snprintf(line, sizeof line, REQ, 1000u);
     assert_int_equal(feed_str(p, &c, line), 0);
-    assert_int_equal(feed_str(p, &c, "  Kerberos: TGS-REQ bob@DECOY.TEST from ipv4:127.0.0.1:2000 for "
-                                     "HTTP/x@DECOY.TEST [renewable]"), 0);
+    assert_int_equal(feed_str(p, &c,
+                              "  Kerberos: TGS-REQ bob@DECOY.TEST from ipv4:127.0.0.1:2000 for "
+                              "HTTP/x@DECOY.TEST [renewable]"),
+                     0);
     snprintf(line, sizeof line, RES, 1000u);
     assert_int_equal(feed_str(p, &c, line), 1);
     assert_field(&c.ev[0], "TicketOptions", "0x40810000"); /* what Rubeus asks for */
@@ -303,8 +302,10 @@ static void test_principals_and_addresses(void **state)
     evtx_samba *p = evtx_samba_new("dc1", resolve, NULL);
     (void)state;
 
-    assert_int_equal(feed_str(p, &c, "  Kerberos: TGS-REQ SUCCESS ipv6:::1:5555 j\\ doe\\ etype=1/1@DECOY.TEST "
-                                     "MSSQLSvc/decoy.decoy.test:1433@DECOY.TEST etype=18/23 flags=renewable\r\n"), 1);
+    assert_int_equal(feed_str(p, &c,
+                              "  Kerberos: TGS-REQ SUCCESS ipv6:::1:5555 j\\ doe\\ etype=1/1@DECOY.TEST "
+                              "MSSQLSvc/decoy.decoy.test:1433@DECOY.TEST etype=18/23 flags=renewable\r\n"),
+                     1);
     assert_field(&c.ev[0], "IpAddress", "::1");
     assert_field(&c.ev[0], "IpPort", "5555");
     assert_field(&c.ev[0], "TargetUserName", "j doe etype=1/1@DECOY.TEST"); /* as Windows writes it */
@@ -385,8 +386,8 @@ static void test_enterprise_principal_captured(void **state)
         int action;
     } want[] = {
         {4771, DETECT_PASSWORD_GUESS}, /* wrong password */
-        {4768, DETECT_DECOY_LOGON},        /* right password: KRB5KRB_ERR_RESPONSE_TOO_BIG, UDP retry */
-        {4768, DETECT_DECOY_LOGON},        /* the TGT over TCP */
+        {4768, DETECT_DECOY_LOGON},    /* right password: KRB5KRB_ERR_RESPONSE_TOO_BIG, UDP retry */
+        {4768, DETECT_DECOY_LOGON},    /* the TGT over TCP */
     };
     collected c = {0};
     evtx_samba *p = evtx_samba_new("dc1", resolve, NULL);
@@ -477,9 +478,11 @@ static void test_hostile_lines(void **state)
     /* invalid UTF-8 in a KDC line and in a JSON line is repaired, quotes and newlines kept */
     assert_int_equal(feed_str(p, &c, "  Kerberos: TGS-REQ SUCCESS ipv4:1.2.3.4:5 ev\xff\xfeil@R HTTP/x@R"), 1);
     assert_field(&c.ev[1], "TargetUserName", "ev\xef\xbf\xbd\xef\xbf\xbdil@R");
-    assert_int_equal(feed_str(p, &c, "{\"type\": \"Authentication\", \"Authentication\": {\"status\": "
-                                     "\"NT_STATUS_WRONG_PASSWORD\", \"serviceDescription\": \"Kerberos KDC\", "
-                                     "\"clientAccount\": \"x\\\"y\\n\xc3(z@R\", \"remoteAddress\": null}}"), 1);
+    assert_int_equal(feed_str(p, &c,
+                              "{\"type\": \"Authentication\", \"Authentication\": {\"status\": "
+                              "\"NT_STATUS_WRONG_PASSWORD\", \"serviceDescription\": \"Kerberos KDC\", "
+                              "\"clientAccount\": \"x\\\"y\\n\xc3(z@R\", \"remoteAddress\": null}}"),
+                     1);
     assert_int_equal(c.ev[2].event_id, 4771);
     v = evtx_event_get(&c.ev[2], "TargetUserName");
     assert_string_equal(v, "x\"y\n\xef\xbf\xbd(z");

@@ -26,8 +26,7 @@ static const struct known_bad {
      * mix, a record header overwritten and the next 24 records' templates in the overwritten part */
     {"2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx", 26, "damaged copy"},
     /* Rust evtx: 1774 read, 2 failed; here 1795 read, one record header garbled */
-    {"2-vss_0-Microsoft-Windows-TerminalServices-RemoteConnectionManager%4Operational.evtx", 1,
-     "damaged copy"},
+    {"2-vss_0-Microsoft-Windows-TerminalServices-RemoteConnectionManager%4Operational.evtx", 1, "damaged copy"},
     /* Rust evtx: 270 read, 2 failed; here 301 read, one garbled record header */
     {"sample_with_a_bad_chunk_magic.evtx", 1, "damaged on purpose"},
     /* a record header with size 0 (Rust evtx reports the same record as invalid) */
@@ -42,14 +41,17 @@ struct counts {
 
 static int ignore_event(void *ctx, const evtx_event *ev, uint64_t end)
 {
-    (void)ctx; (void)ev; (void)end;
+    (void)ctx;
+    (void)ev;
+    (void)end;
     return 0;
 }
 
 static void count_skip(void *ctx, evtx_skip_reason why, uint64_t off, const char *detail)
 {
     struct counts *c = ctx;
-    (void)why; (void)off;
+    (void)why;
+    (void)off;
     if (strstr(detail, "record") && !strstr(detail, "checksum") && c->skips++ < 3)
         printf("  %s\n", detail);
 }
@@ -106,8 +108,7 @@ static void test_samples_read_whole(void **state)
                e->d_name, (unsigned long long)st.chunks, (unsigned long long)st.records,
                (unsigned long long)st.delivered, (unsigned long long)st.bad_records,
                (unsigned long long)st.bad_chunks, (unsigned long long)(st.xml_bytes >> 10),
-               (double)st.xml_bytes / file_size(path),
-               (unsigned long long)(st.max_chunk_xml >> 10));
+               (double)st.xml_bytes / file_size(path), (unsigned long long)(st.max_chunk_xml >> 10));
         assert_int_equal(st.over_budget, 0);
         files++;
         records += st.records;

@@ -40,24 +40,23 @@ static void text_add(text *t, const char *fmt, ...)
 
 #define MAX_EVENTS 64
 typedef struct collect {
-    text log;                   /* one line per event or skip */
-    evtx_event ev[MAX_EVENTS];  /* copies of the first events */
+    text log;                  /* one line per event or skip */
+    evtx_event ev[MAX_EVENTS]; /* copies of the first events */
     uint64_t end[MAX_EVENTS];
     size_t nev;
     int nskip;
     evtx_skip_reason why[MAX_EVENTS];
     uint64_t skip_off[MAX_EVENTS];
     char detail[MAX_EVENTS][512];
-    size_t stop_at;             /* return 7 on this event (1-based), 0 = never */
+    size_t stop_at; /* return 7 on this event (1-based), 0 = never */
 } collect;
 
 static int on_event(void *ctx, const evtx_event *ev, uint64_t end_offset)
 {
     collect *c = ctx;
-    text_add(&c->log, "E %llu id=%u v=%u rid=%llu t=%lld %s|%s|%s|%s|%lu|",
-             (unsigned long long)end_offset, ev->event_id, ev->version,
-             (unsigned long long)ev->record_id, (long long)ev->time_ms, ev->time_created,
-             ev->channel, ev->provider, ev->computer, (unsigned long)ev->nfields);
+    text_add(&c->log, "E %llu id=%u v=%u rid=%llu t=%lld %s|%s|%s|%s|%lu|", (unsigned long long)end_offset,
+             ev->event_id, ev->version, (unsigned long long)ev->record_id, (long long)ev->time_ms,
+             ev->time_created, ev->channel, ev->provider, ev->computer, (unsigned long)ev->nfields);
     for (size_t i = 0; i < ev->nfields; i++)
         text_add(&c->log, "%s=%s;", ev->fields[i].name, ev->fields[i].value);
     text_add(&c->log, "\n");
@@ -102,8 +101,8 @@ static evtx_xml_opts opts_for(collect *c, const uint8_t *want)
 }
 
 /* Feeds data in chunks of 'chunk' bytes (0 = at once); returns the stats. */
-static evtx_stream_stats run(collect *c, const char *data, size_t len, size_t chunk,
-                             const uint8_t *want, uint64_t *consumed)
+static evtx_stream_stats run(collect *c, const char *data, size_t len, size_t chunk, const uint8_t *want,
+                             uint64_t *consumed)
 {
     evtx_xml_opts o = opts_for(c, want);
     evtx_xml_stream *s = evtx_xml_new(&o);
@@ -154,10 +153,7 @@ static size_t count_event_tags(const char *data, size_t len)
     return n;
 }
 
-static void want_set(uint8_t *want, unsigned id)
-{
-    want[id >> 3] |= (uint8_t)(1u << (id & 7));
-}
+static void want_set(uint8_t *want, unsigned id) { want[id >> 3] |= (uint8_t)(1u << (id & 7)); }
 
 /* ---- fixtures ---------------------------------------------------------------------------- */
 
@@ -341,7 +337,7 @@ static void run_malformed(void *arg)
 static void test_malformed_records(void **state)
 {
     struct malformed_run r;
-    static const char *reasons[] = {"not well-formed", "no System/EventID", "not well-formed",
+    static const char *reasons[] = {"not well-formed", "no System/EventID",       "not well-formed",
                                     "not well-formed", "EventID is not a number", "not well-formed"};
     (void)state;
     memset(&r, 0, sizeof r);
@@ -403,7 +399,8 @@ static void test_hostile_values(void **state)
     assert_string_equal(evtx_event_get(e, "IpAddress"), "10.0.0.7");
     assert_int_equal(e->record_id, 3);
     e = &c.ev[3];
-    assert_string_equal(e->computer, "DC\xEF\xBF\xBD" "01");
+    assert_string_equal(e->computer, "DC\xEF\xBF\xBD"
+                                     "01");
     assert_string_equal(e->fields[0].name, "Bad\xEF\xBF\xBDName");
     collect_free(&c);
     free(data);
@@ -411,8 +408,7 @@ static void test_hostile_values(void **state)
 
 /* ---- offsets, chunking, limits ----------------------------------------------------------- */
 
-static void check_chunking(const char *name, const char *data, size_t len, const size_t *chunks,
-                           size_t nchunks)
+static void check_chunking(const char *name, const char *data, size_t len, const size_t *chunks, size_t nchunks)
 {
     collect whole = {0};
     run(&whole, data, len, 0, NULL, NULL);
@@ -420,8 +416,7 @@ static void check_chunking(const char *name, const char *data, size_t len, const
         collect part = {0};
         run(&part, data, len, chunks[i], NULL, NULL);
         if (part.log.len != whole.log.len || memcmp(part.log.s, whole.log.s, whole.log.len) != 0)
-            fail_msg("%s: feeding %lu-byte chunks differs from feeding it whole", name,
-                     (unsigned long)chunks[i]);
+            fail_msg("%s: feeding %lu-byte chunks differs from feeding it whole", name, (unsigned long)chunks[i]);
         collect_free(&part);
     }
     collect_free(&whole);
@@ -429,9 +424,8 @@ static void check_chunking(const char *name, const char *data, size_t len, const
 
 static void test_chunking_fixtures(void **state)
 {
-    static const char *names[] = {"evtrender.xml", "evtxexport.xml", "eventdata-order.xml",
-                                  "userdata.xml", "truncated.xml", "interrupted.xml",
-                                  "malformed.xml", "hostile.xml"};
+    static const char *names[] = {"evtrender.xml", "evtxexport.xml",  "eventdata-order.xml", "userdata.xml",
+                                  "truncated.xml", "interrupted.xml", "malformed.xml",       "hostile.xml"};
     static const size_t chunks[] = {1, 7, 4096};
     (void)state;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -634,14 +628,23 @@ static void test_read_file(void **state)
 
 static void test_corpus_counts(void **state)
 {
-    static const char *names[] = {
-        "asrep-roast-4768.xml", "baseline-security-2.xml", "baseline-security.xml",
-        "decoy-property-read-4662.xml", "group-enum-4662.xml", "kerberoast-4769-rc4.xml",
-        "kerberos-bruteforce-4771.xml", "kerberos-spray-4771.xml",
-        "kerberos-spray-unknown-users-4768-4771.xml", "kerbrute-enum-4768-4771.xml",
-        "logon-restriction-4625.xml", "negative-bloodhound-tgs-4769.xml",
-        "negative-golden-ticket-4769.xml", "preauth-disabled-4738.xml", "spn-set-4738-5136.xml",
-        "ssh-bruteforce-4625.xml", "ssh-bruteforce-unknown-4625-4776.xml"};
+    static const char *names[] = {"asrep-roast-4768.xml",
+                                  "baseline-security-2.xml",
+                                  "baseline-security.xml",
+                                  "decoy-property-read-4662.xml",
+                                  "group-enum-4662.xml",
+                                  "kerberoast-4769-rc4.xml",
+                                  "kerberos-bruteforce-4771.xml",
+                                  "kerberos-spray-4771.xml",
+                                  "kerberos-spray-unknown-users-4768-4771.xml",
+                                  "kerbrute-enum-4768-4771.xml",
+                                  "logon-restriction-4625.xml",
+                                  "negative-bloodhound-tgs-4769.xml",
+                                  "negative-golden-ticket-4769.xml",
+                                  "preauth-disabled-4738.xml",
+                                  "spn-set-4738-5136.xml",
+                                  "ssh-bruteforce-4625.xml",
+                                  "ssh-bruteforce-unknown-4625-4776.xml"};
     const char *corpus = testutil_corpus();
     (void)state;
     if (!corpus)
@@ -660,8 +663,7 @@ static void test_corpus_counts(void **state)
         assert_true(expect > 0);
         if (evtx_xml_read_file(path, &o, &st, err, sizeof err) != 0)
             fail_msg("%s", err);
-        if (st.records != expect || st.delivered != expect || st.malformed || st.truncated ||
-            st.oversized)
+        if (st.records != expect || st.delivered != expect || st.malformed || st.truncated || st.oversized)
             fail_msg("%s: %lu <Event> tags, records=%llu delivered=%llu malformed=%llu", names[i],
                      (unsigned long)expect, (unsigned long long)st.records, (unsigned long long)st.delivered,
                      (unsigned long long)st.malformed);

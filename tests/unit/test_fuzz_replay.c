@@ -15,8 +15,8 @@
 #include "fuzz.h"
 #include "testutil.h"
 
-#define TARGETS(X) X(evtx_file) X(xml_stream) X(event_xml) X(samba) X(inventory) X(config) \
-                   X(prefilter) X(alert) X(sinks)
+#define TARGETS(X)                                                                                           \
+    X(evtx_file) X(xml_stream) X(event_xml) X(samba) X(inventory) X(config) X(prefilter) X(alert) X(sinks)
 #define DECLARE(name) int fuzz_##name(const uint8_t *data, size_t size);
 TARGETS(DECLARE)
 
@@ -25,8 +25,7 @@ static const struct target {
     int (*run)(const uint8_t *, size_t);
 } targets[] = {
 #define ENTRY(name) {#name, fuzz_##name},
-    TARGETS(ENTRY)
-};
+    TARGETS(ENTRY)};
 
 static void test_replay(void **state)
 {

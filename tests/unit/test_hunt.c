@@ -72,22 +72,27 @@ static void gen_xml(const char *path, int good, int bad, int decoy, int64_t star
     assert_non_null(f);
     iso_time(start, when, sizeof when);
     for (int i = 0; i < good; i++)
-        fprintf(f, "<Event xmlns='" NS "'><System><EventID>4624</EventID><TimeCreated SystemTime='%s'/>"
-                   "<EventRecordID>%d</EventRecordID><Channel>Security</Channel><Computer>dc1</Computer></System>"
-                   "<EventData><Data Name='TargetUserName'>alice</Data><Data Name='IpAddress'>10.1.1.1</Data>"
-                   "</EventData></Event>\n", when, ++rid);
+        fprintf(f,
+                "<Event xmlns='" NS "'><System><EventID>4624</EventID><TimeCreated SystemTime='%s'/>"
+                "<EventRecordID>%d</EventRecordID><Channel>Security</Channel><Computer>dc1</Computer></System>"
+                "<EventData><Data Name='TargetUserName'>alice</Data><Data Name='IpAddress'>10.1.1.1</Data>"
+                "</EventData></Event>\n",
+                when, ++rid);
     for (int i = 0; i < bad; i++)
-        fprintf(f, "<Event xmlns='" NS "'><System><EventID>4769</EventID><EventRecordID>%d</EventRecordID></System>"
-                   "<EventData><Data Name='ServiceName'>svc_backup_legacy</Datum></EventData></Event>\n", ++rid);
+        fprintf(f,
+                "<Event xmlns='" NS "'><System><EventID>4769</EventID><EventRecordID>%d</EventRecordID></System>"
+                "<EventData><Data Name='ServiceName'>svc_backup_legacy</Datum></EventData></Event>\n",
+                ++rid);
     for (int i = 0; i < decoy; i++) {
         iso_time(start + (int64_t)i * step, when, sizeof when);
-        fprintf(f, "<Event xmlns='" NS "'><System><Provider Name='Microsoft-Windows-Security-Auditing'/>"
-                   "<EventID>4769</EventID><TimeCreated SystemTime='%s'/><EventRecordID>%d</EventRecordID>"
-                   "<Channel>Security</Channel><Computer>dc1.corp.example</Computer></System><EventData>"
-                   "<Data Name='TargetUserName'>mallory@CORP.EXAMPLE</Data><Data Name='TargetDomainName'>CORP.EXAMPLE"
-                   "</Data><Data Name='ServiceName'>svc_backup_legacy</Data><Data Name='TicketOptions'>0x40810000"
-                   "</Data><Data Name='TicketEncryptionType'>0x17</Data><Data Name='IpAddress'>::ffff:%s</Data>"
-                   "<Data Name='IpPort'>50000</Data><Data Name='Status'>0x0</Data></EventData></Event>\n",
+        fprintf(f,
+                "<Event xmlns='" NS "'><System><Provider Name='Microsoft-Windows-Security-Auditing'/>"
+                "<EventID>4769</EventID><TimeCreated SystemTime='%s'/><EventRecordID>%d</EventRecordID>"
+                "<Channel>Security</Channel><Computer>dc1.corp.example</Computer></System><EventData>"
+                "<Data Name='TargetUserName'>mallory@CORP.EXAMPLE</Data><Data Name='TargetDomainName'>CORP.EXAMPLE"
+                "</Data><Data Name='ServiceName'>svc_backup_legacy</Data><Data Name='TicketOptions'>0x40810000"
+                "</Data><Data Name='TicketEncryptionType'>0x17</Data><Data Name='IpAddress'>::ffff:%s</Data>"
+                "<Data Name='IpPort'>50000</Data><Data Name='Status'>0x0</Data></EventData></Event>\n",
                 when, ++rid, ip);
     }
     if (truncated)
@@ -110,12 +115,13 @@ static void gen_spray(const char *path, const char *prefix, int accounts, int64_
             snprintf(user, sizeof user, "%s%03d", prefix, i);
         else
             snprintf(user, sizeof user, "svc_backup_legacy");
-        fprintf(f, "<Event xmlns='" NS "'><System><Provider Name='Microsoft-Windows-Security-Auditing'/>"
-                   "<EventID>4625</EventID><TimeCreated SystemTime='%s'/><EventRecordID>%d</EventRecordID>"
-                   "<Channel>Security</Channel><Computer>dc1.corp.example</Computer></System><EventData>"
-                   "<Data Name='TargetUserName'>%s</Data><Data Name='TargetDomainName'>CORP</Data>"
-                   "<Data Name='Status'>0xc000006d</Data><Data Name='SubStatus'>0xc000006a</Data>"
-                   "<Data Name='LogonType'>3</Data><Data Name='IpAddress'>%s</Data></EventData></Event>\n",
+        fprintf(f,
+                "<Event xmlns='" NS "'><System><Provider Name='Microsoft-Windows-Security-Auditing'/>"
+                "<EventID>4625</EventID><TimeCreated SystemTime='%s'/><EventRecordID>%d</EventRecordID>"
+                "<Channel>Security</Channel><Computer>dc1.corp.example</Computer></System><EventData>"
+                "<Data Name='TargetUserName'>%s</Data><Data Name='TargetDomainName'>CORP</Data>"
+                "<Data Name='Status'>0xc000006d</Data><Data Name='SubStatus'>0xc000006a</Data>"
+                "<Data Name='LogonType'>3</Data><Data Name='IpAddress'>%s</Data></EventData></Event>\n",
                 when, i + 1, user, ip);
     }
     fclose(f);
@@ -198,8 +204,8 @@ static void test_files_discovery(void **state)
 {
     char dir[1024], p[2048], err[256];
     hunt_files hf = {0};
-    static const char *const made[] = {"b/z.xml", "b/deep/x.EVTX", "a.json", "c.ndjson", "notes.txt", "b/y.jsonl",
-                                       "b/deep/readme.md"};
+    static const char *const made[] = {"b/z.xml",   "b/deep/x.EVTX", "a.json",          "c.ndjson",
+                                       "notes.txt", "b/y.jsonl",     "b/deep/readme.md"};
     (void)state;
 
     testutil_tmpdir(dir, sizeof dir, "hunt-files");
@@ -288,9 +294,13 @@ static void assert_same(const hunt_run *x, const hunt_run *y)
 static void test_jobs_same_output(void **state)
 {
     char dir[1024], fx[NFILES][2048], *paths[NFILES];
-    static const char *const fixtures[] = {"events/attack.xml", "events/breadcrumb.xml", "events/tamper.xml",
-                                           "json/corpus-events.winlogbeat8.jsonl", "json/corpus-events.nxlog.jsonl",
-                                           "xml/malformed.xml", "xml/truncated.xml"};
+    static const char *const fixtures[] = {"events/attack.xml",
+                                           "events/breadcrumb.xml",
+                                           "events/tamper.xml",
+                                           "json/corpus-events.winlogbeat8.jsonl",
+                                           "json/corpus-events.nxlog.jsonl",
+                                           "xml/malformed.xml",
+                                           "xml/truncated.xml"};
     const size_t nfix = sizeof fixtures / sizeof *fixtures;
     hunt_run one, many;
     (void)state;
@@ -355,8 +365,8 @@ static void check_alerts_sane(const char *jsonl, json_int_t *count_sum)
         const char *first = NULL, *last = NULL;
         json_int_t count = 0;
         assert_non_null(a);
-        assert_int_equal(json_unpack(a, "{s?s,s?s,s?I}", "first_seen", &first, "last_seen", &last, "count", &count),
-                         0);
+        assert_int_equal(
+            json_unpack(a, "{s?s,s?s,s?I}", "first_seen", &first, "last_seen", &last, "count", &count), 0);
         if (!count)
             count = 1;
         *count_sum += count;
@@ -370,7 +380,8 @@ static void check_alerts_sane(const char *jsonl, json_int_t *count_sum)
             assert_int_equal(sscanf(first + 11, "%d:%d:%d", &tf.tm_hour, &tf.tm_min, &tf.tm_sec), 3);
             assert_int_equal(sscanf(last + 11, "%d:%d:%d", &tl.tm_hour, &tl.tm_min, &tl.tm_sec), 3);
             assert_true((tl.tm_hour * 3600 + tl.tm_min * 60 + tl.tm_sec) -
-                        (tf.tm_hour * 3600 + tf.tm_min * 60 + tf.tm_sec) < WINDOW_MS / 1000);
+                            (tf.tm_hour * 3600 + tf.tm_min * 60 + tf.tm_sec) <
+                        WINDOW_MS / 1000);
         }
         json_decref(a);
         line = nl + 1;
@@ -381,8 +392,9 @@ static void test_out_of_order_throttle(void **state)
 {
     char dir[1024], f[6][2048], *paths[6];
     /* a year apart, newest first, and within a day going back: the same source every time */
-    static const int64_t starts[] = {1795000000 + 365 * 86400, 1795000000, 1795000000 + 365 * 86400 + 100,
-                                     1795000000 + 7200, 1795000000 + 7100, 1795000000 + 30};
+    static const int64_t starts[] = {
+        1795000000 + 365 * 86400, 1795000000,        1795000000 + 365 * 86400 + 100,
+        1795000000 + 7200,        1795000000 + 7100, 1795000000 + 30};
     hunt_run r[3];
     (void)state;
 
@@ -542,10 +554,10 @@ static void test_trace_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_files_discovery),   cmocka_unit_test(test_summary_counts),
-        cmocka_unit_test(test_jobs_same_output),  cmocka_unit_test(test_jobs_corpus),
+        cmocka_unit_test(test_files_discovery),       cmocka_unit_test(test_summary_counts),
+        cmocka_unit_test(test_jobs_same_output),      cmocka_unit_test(test_jobs_corpus),
         cmocka_unit_test(test_out_of_order_throttle), cmocka_unit_test(test_spray_across_files),
-        cmocka_unit_test(test_unreadable_file),   cmocka_unit_test(test_warnings_bounded),
+        cmocka_unit_test(test_unreadable_file),       cmocka_unit_test(test_warnings_bounded),
         cmocka_unit_test(test_trace_round_trip),
     };
     testutil_init();

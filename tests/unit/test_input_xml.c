@@ -16,20 +16,17 @@
 #include "input_harness.h"
 #include "testutil.h"
 
-static unsigned long record_id(const alert *a)
-{
-    return (unsigned long)a->det.record_id;
-}
+static unsigned long record_id(const alert *a) { return (unsigned long)a->det.record_id; }
 
 /* A kerberoast event: record id, last octet of the source address. */
-#define EVENT_XML                                                                                   \
-    "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"                 \
-    "<Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4769</EventID>"                 \
-    "<TimeCreated SystemTime='2026-11-20T08:02:13.5551234Z'/><EventRecordID>%u</EventRecordID>"     \
-    "<Channel>Security</Channel><Computer>dc1.corp.example</Computer></System><EventData>"         \
-    "<Data Name='TargetUserName'>jdoe@CORP.EXAMPLE</Data>"                                          \
-    "<Data Name='ServiceName'>svc_backup_legacy</Data><Data Name='TicketOptions'>0x40810000</Data>" \
-    "<Data Name='TicketEncryptionType'>0x17</Data><Data Name='IpAddress'>10.0.1.%u</Data>"          \
+#define EVENT_XML                                                                                            \
+    "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"                          \
+    "<Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>4769</EventID>"                          \
+    "<TimeCreated SystemTime='2026-11-20T08:02:13.5551234Z'/><EventRecordID>%u</EventRecordID>"              \
+    "<Channel>Security</Channel><Computer>dc1.corp.example</Computer></System><EventData>"                   \
+    "<Data Name='TargetUserName'>jdoe@CORP.EXAMPLE</Data>"                                                   \
+    "<Data Name='ServiceName'>svc_backup_legacy</Data><Data Name='TicketOptions'>0x40810000</Data>"          \
+    "<Data Name='TicketEncryptionType'>0x17</Data><Data Name='IpAddress'>10.0.1.%u</Data>"                   \
     "<Data Name='Status'>0x0</Data></EventData></Event>\n"
 
 /* Appends n kerberoast events with record ids first..first+n-1, each from its own address so the
@@ -48,10 +45,7 @@ static size_t append_events(const char *path, unsigned first, unsigned n)
     return total;
 }
 
-static json_int_t offset_of(const json_t *cp)
-{
-    return json_integer_value(json_object_get(cp, "offset"));
-}
+static json_int_t offset_of(const json_t *cp) { return json_integer_value(json_object_get(cp, "offset")); }
 
 static int setup(void **state)
 {

@@ -41,16 +41,15 @@ static void expect_error(const char *json, const char *frag1, const char *frag2)
 static void test_full_entry(void **state)
 {
     (void)state;
-    const char *json =
-        "{\"version\":1,\"comment\":\"unknown keys are fine\",\"decoys\":[{"
-        "\"name\":\"svc_backup_legacy\",\"domain\":\"CORP.EXAMPLE\","
-        "\"sid\":\"s-1-5-21-1-2-3-1105\",\"guid\":\"{259162F1-58E4-4EE9-9B9C-2BAF2A03D376}\","
-        "\"dn\":\"CN=svc_backup_legacy,OU=Service,DC=corp,DC=example\","
-        "\"spns\":[\"MSSQLSvc/db01.corp.example:1433\",\"MSSQLSvc/db01.corp.example\"],"
-        "\"kind\":\"kerberoast\",\"memo\":\"planted by SOC\",\"location\":\"OU=Service\","
-        "\"owner\":\"soc@corp.example\",\"runbook\":\"https://wiki/runbook\","
-        "\"created\":\"2026-11-22T10:00:00Z\",\"created_by\":\"alice\",\"x-extra\":{\"a\":1}},"
-        "{\"name\":\"admin-test\",\"kind\":\"asrep\"},{\"name\":\"plainone\"}]}";
+    const char *json = "{\"version\":1,\"comment\":\"unknown keys are fine\",\"decoys\":[{"
+                       "\"name\":\"svc_backup_legacy\",\"domain\":\"CORP.EXAMPLE\","
+                       "\"sid\":\"s-1-5-21-1-2-3-1105\",\"guid\":\"{259162F1-58E4-4EE9-9B9C-2BAF2A03D376}\","
+                       "\"dn\":\"CN=svc_backup_legacy,OU=Service,DC=corp,DC=example\","
+                       "\"spns\":[\"MSSQLSvc/db01.corp.example:1433\",\"MSSQLSvc/db01.corp.example\"],"
+                       "\"kind\":\"kerberoast\",\"memo\":\"planted by SOC\",\"location\":\"OU=Service\","
+                       "\"owner\":\"soc@corp.example\",\"runbook\":\"https://wiki/runbook\","
+                       "\"created\":\"2026-11-22T10:00:00Z\",\"created_by\":\"alice\",\"x-extra\":{\"a\":1}},"
+                       "{\"name\":\"admin-test\",\"kind\":\"asrep\"},{\"name\":\"plainone\"}]}";
     adseed_inventory inv;
     char err[256];
     adseed_inventory_init(&inv);
@@ -337,7 +336,8 @@ static void test_large_file_loads(void **state)
     /* an empty file is a JSON error, not a read error */
     assert_int_equal(adseed_write_file_atomic(path, "", 0, 0644, err, sizeof err), 0);
     assert_int_equal(adseed_inventory_load(&inv, path, err, sizeof err), -1);
-    assert_string_equal(strstr(err, "inv.json:"), "inv.json:1:0: invalid JSON: '[' or '{' expected near end of file");
+    assert_string_equal(strstr(err, "inv.json:"),
+                        "inv.json:1:0: invalid JSON: '[' or '{' expected near end of file");
     remove(path);
     free(json);
 }
@@ -367,7 +367,9 @@ static void test_large_file_error_positions(void **state)
 
     /* invalid UTF-8 late in the file */
     json = big_inventory(BIG_N);
-    patch(json, "decoy_04990", "decoy_\xff" "4990");
+    patch(json, "decoy_04990",
+          "decoy_\xff"
+          "4990");
     expect_exact(json, "inv.json:4994:48: invalid JSON: unable to decode byte 0xff near '\"decoy_'");
     free(json);
 
@@ -439,7 +441,8 @@ static void test_unknown_top_level_keys(void **state)
     adseed_inventory_free(&inv);
 
     /* an empty inventory, keys in any order, whitespace everywhere */
-    assert_int_equal(parse(&inv, " \n\t{\r\"decoys\" :\r\n\t[\r ]\r,\r\n \"version\" : 1 } \n", err, sizeof err), 0);
+    assert_int_equal(
+        parse(&inv, " \n\t{\r\"decoys\" :\r\n\t[\r ]\r,\r\n \"version\" : 1 } \n", err, sizeof err), 0);
     assert_int_equal(inv.ndecoys, 0);
     adseed_inventory_free(&inv);
 }
@@ -468,8 +471,9 @@ static void test_nesting_limit(void **state)
             char *json = malloc(cap), want[512], err[512] = "";
             adseed_inventory inv;
             assert_non_null(json);
-            o += (size_t)snprintf(json, cap, in_entry ? "{\"version\":1,\"decoys\":[{\"name\":\"a\",\"x\":"
-                                                      : "{\"version\":1,\"x\":");
+            o += (size_t)snprintf(json, cap,
+                                  in_entry ? "{\"version\":1,\"decoys\":[{\"name\":\"a\",\"x\":"
+                                           : "{\"version\":1,\"x\":");
             memset(json + o, '[', (size_t)levels);
             memset(json + o + levels, ']', (size_t)levels);
             o += 2 * (size_t)levels;

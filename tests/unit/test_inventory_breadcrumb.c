@@ -15,8 +15,9 @@
 #include "testutil.h"
 
 #define ENTRY(bc) "{\"version\":1,\"decoys\":[{\"name\":\"svc_gpp\",\"breadcrumbs\":[" bc "]}]}"
-#define GOOD "{\"id\":\"bc-0123456789ab\",\"kind\":\"gpp\",\"location\":\"SYSVOL Groups.xml\"," \
-             "\"planted\":\"2026-11-29T10:00:00Z\",\"planted_by\":\"u:DECOY\\\\admin\"}"
+#define GOOD                                                                                                 \
+    "{\"id\":\"bc-0123456789ab\",\"kind\":\"gpp\",\"location\":\"SYSVOL Groups.xml\","                       \
+    "\"planted\":\"2026-11-29T10:00:00Z\",\"planted_by\":\"u:DECOY\\\\admin\"}"
 
 static int parse(adseed_inventory *inv, const char *json, char *err, size_t errlen)
 {
@@ -39,9 +40,11 @@ static void test_old_inventory_loads(void **state)
     (void)state;
     adseed_inventory inv;
     char err[256];
-    assert_int_equal(parse(&inv, "{\"version\":1,\"decoys\":[{\"name\":\"a\"},{\"name\":\"b\","
-                                 "\"breadcrumbs\":null},{\"name\":\"c\",\"breadcrumbs\":[]}]}",
-                           err, sizeof err), 0);
+    assert_int_equal(parse(&inv,
+                           "{\"version\":1,\"decoys\":[{\"name\":\"a\"},{\"name\":\"b\","
+                           "\"breadcrumbs\":null},{\"name\":\"c\",\"breadcrumbs\":[]}]}",
+                           err, sizeof err),
+                     0);
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(inv.decoys[i].nbreadcrumbs, 0);
         assert_null(adseed_decoy_active_breadcrumb(&inv.decoys[i]));
@@ -56,7 +59,8 @@ static void test_valid_breadcrumbs(void **state)
     adseed_decoy *owner = NULL;
     char err[256];
     const char *json = ENTRY(GOOD ",{\"id\":\"bc-2\",\"kind\":\"description\",\"location\":\"LDAP\","
-                                  "\"fingerprint\":\"sha256:" "0123456789abcdef0123456789abcdef"
+                                  "\"fingerprint\":\"sha256:"
+                                  "0123456789abcdef0123456789abcdef"
                                   "0123456789abcdef0123456789abcdef\",\"removed\":\"2026-11-30T00:00:00Z\","
                                   "\"x-future\":1}");
     assert_int_equal(parse(&inv, json, err, sizeof err), 0);
@@ -104,8 +108,11 @@ static void test_put_save_load(void **state)
     (void)state;
     adseed_inventory inv, back;
     adseed_decoy d = {0};
-    adseed_breadcrumb b = {.id = "bc-aa", .kind = ADSEED_LURE_UNATTEND, .location = "\\\\wds\\\"x\"",
-                           .planted = "2026-11-29T10:00:00Z", .planted_by = "admin"};
+    adseed_breadcrumb b = {.id = "bc-aa",
+                           .kind = ADSEED_LURE_UNATTEND,
+                           .location = "\\\\wds\\\"x\"",
+                           .planted = "2026-11-29T10:00:00Z",
+                           .planted_by = "admin"};
     char err[512], dir[512], path[600];
     adseed_inventory_init(&inv);
     d.name = strdup("svc_lure");

@@ -78,10 +78,7 @@ static FILE *file_with(const char *dir, const char *text, size_t len)
     return f;
 }
 
-static int same(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
+static int same(const char *a, const char *b) { return (!a && !b) || (a && b && strcmp(a, b) == 0); }
 
 static void assert_same_decoy(const adseed_decoy *a, const adseed_decoy *b)
 {

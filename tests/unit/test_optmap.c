@@ -88,8 +88,9 @@ static void test_defaults_and_values(void **state)
     assert_null(d.token); /* freed (and wiped) and zeroed */
 
     assert_int_equal(parse("{" OK_BASE ", \"name\": \"n\", \"batch\": 10000, \"ratio\": 1, \"verify\": false,"
-                           " \"mode\": \"slow\", \"path\": \"/p\", \"_note\": 1, \"comment\": \"x\"}", 1, &d, err,
-                           sizeof err), 0);
+                           " \"mode\": \"slow\", \"path\": \"/p\", \"_note\": 1, \"comment\": \"x\"}",
+                           1, &d, err, sizeof err),
+                     0);
     assert_string_equal(d.name, "n");
     assert_int_equal(d.batch, 10000);
     assert_true(d.ratio == 1.0);
@@ -135,7 +136,8 @@ static void test_missing_required_and_scope(void **state)
 {
     (void)state;
     refused("{\"token\": \"https://t\"}", -1, "sinks[2]: url: is required");
-    refused("{\"url\": \"https://h\"}", -1, "token: give exactly one of \"token\", \"token_file\" or \"token_env\"");
+    refused("{\"url\": \"https://h\"}", -1,
+            "token: give exactly one of \"token\", \"token_file\" or \"token_env\"");
     refused("{" OK_BASE ", \"path\": \"/p\"}", 0, "sinks[2]: path: only for a \"b\" demo");
     refused("{" OK_BASE ", \"path\": \"/p\"}", -1, "path: only for");
 }
@@ -163,10 +165,12 @@ static void test_secret_never_in_the_message(void **state)
     refused("{\"url\": \"https://h\", \"token\": \"dpapi:" SECRET "\"}", -1, "sinks[2]: token: ");
 
     putenv(env_bad); /* putenv, not setenv: also in the Windows C runtime */
-    refused("{\"url\": \"https://h\", \"token_env\": \"ADDECOY_TEST_OPTMAP_TOKEN\"}", -1, "must start with https://");
+    refused("{\"url\": \"https://h\", \"token_env\": \"ADDECOY_TEST_OPTMAP_TOKEN\"}", -1,
+            "must start with https://");
     putenv(env_good);
-    assert_int_equal(parse("{\"url\": \"https://h\", \"token_env\": \"ADDECOY_TEST_OPTMAP_TOKEN\"}", -1, &d, err,
-                           sizeof err), 0);
+    assert_int_equal(parse("{\"url\": \"https://h\", \"token_env\": \"ADDECOY_TEST_OPTMAP_TOKEN\"}", -1, &d,
+                           err, sizeof err),
+                     0);
     assert_string_equal(d.token, "https://env-" SECRET);
     opt_free(&DEMO, &d);
 
@@ -211,9 +215,12 @@ static void test_list_keys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults_and_values),        cmocka_unit_test(test_unknown_key_names_the_nearest),
-        cmocka_unit_test(test_wrong_type_and_range),       cmocka_unit_test(test_missing_required_and_scope),
-        cmocka_unit_test(test_secret_never_in_the_message), cmocka_unit_test(test_list_keys),
+        cmocka_unit_test(test_defaults_and_values),
+        cmocka_unit_test(test_unknown_key_names_the_nearest),
+        cmocka_unit_test(test_wrong_type_and_range),
+        cmocka_unit_test(test_missing_required_and_scope),
+        cmocka_unit_test(test_secret_never_in_the_message),
+        cmocka_unit_test(test_list_keys),
     };
     testutil_init();
     return testutil_run(tests);

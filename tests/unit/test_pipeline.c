@@ -51,10 +51,7 @@ static int emit(void *ctx, const alert *a, const char *json, size_t len)
     return 0;
 }
 
-static int room(void *ctx)
-{
-    return !((fixture *)ctx)->no_room;
-}
+static int room(void *ctx) { return !((fixture *)ctx)->no_room; }
 
 static void write_text(const char *path, const char *text)
 {

@@ -128,7 +128,9 @@ static void test_write_atomic(void **state)
 
 static void test_utf8_argv(void **state)
 {
-    char a0[] = "decoysvc", a1[] = "--config", a2[] = "d\xc3\xa9" "coy.json";
+    char a0[] = "decoysvc", a1[] = "--config",
+         a2[] = "d\xc3\xa9"
+                "coy.json";
     char *argv[] = {a0, a1, a2, NULL};
     char **u;
     (void)state;
@@ -142,8 +144,8 @@ static void test_utf8_argv(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gmtime),      cmocka_unit_test(test_paths),        cmocka_unit_test(test_parse_ip),
-        cmocka_unit_test(test_net_connect),
+        cmocka_unit_test(test_gmtime),       cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_parse_ip),     cmocka_unit_test(test_net_connect),
         cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_utf8_argv),
     };
     testutil_init();

@@ -118,7 +118,8 @@ static void test_round_trip(void **state)
     /* a long, non-ASCII webhook URL */
     blob = protect_ok("https://hooks.example/services/T000/B000/\xc3\xa9t\xc3\xa9-0123456789abcdef0123456789");
     assert_int_equal(secret_unprotect(blob, &plain, err, sizeof err), 0);
-    assert_string_equal(plain, "https://hooks.example/services/T000/B000/\xc3\xa9t\xc3\xa9-0123456789abcdef0123456789");
+    assert_string_equal(
+        plain, "https://hooks.example/services/T000/B000/\xc3\xa9t\xc3\xa9-0123456789abcdef0123456789");
     free(plain);
     free(blob);
 }

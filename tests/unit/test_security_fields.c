@@ -32,7 +32,7 @@ static const char inventory_json[] =
 
 typedef struct compare {
     detector *whole, *cut;
-    const char *skip;        /* a field left out of the cut events (NULL: none) */
+    const char *skip; /* a field left out of the cut events (NULL: none) */
     evtx_event small;
     size_t events, detections, differences;
 } compare;
@@ -60,7 +60,8 @@ static void cut_down(evtx_event *out, const evtx_event *ev, const char *skip)
     assert_int_equal(evtx_event_set_computer(out, ev->computer, strlen(ev->computer)), 0);
     for (size_t i = 0; i < ev->nfields; i++)
         if (in_table(ev->fields[i].name, skip))
-            assert_int_equal(evtx_event_add_field(out, ev->fields[i].name, ev->fields[i].value, ev->fields[i].len), 0);
+            assert_int_equal(
+                evtx_event_add_field(out, ev->fields[i].name, ev->fields[i].value, ev->fields[i].len), 0);
 }
 
 static int on_event(void *ctx, const evtx_event *ev, uint64_t end_offset)
@@ -95,7 +96,8 @@ static size_t run_corpus(const char *corpus, const char *skip, size_t *events, s
     DIR *d;
 
     adseed_inventory_init(&inv);
-    assert_int_equal(adseed_inventory_parse(&inv, inventory_json, strlen(inventory_json), "test", err, sizeof err), 0);
+    assert_int_equal(
+        adseed_inventory_parse(&inv, inventory_json, strlen(inventory_json), "test", err, sizeof err), 0);
     ix = decoy_index_build(&inv, err, sizeof err);
     assert_non_null(ix);
     memset(&c, 0, sizeof c);

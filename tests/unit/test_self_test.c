@@ -20,7 +20,7 @@
 
 typedef struct fake {
     int calls;
-    int fail;        /* the next requests fail */
+    int fail; /* the next requests fail */
     char who[64];
 } fake;
 
@@ -217,10 +217,8 @@ static void test_spawn_capture(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_schedule_and_pass),
-        cmocka_unit_test(test_no_event_fails_once),
-        cmocka_unit_test(test_ticket_failure),
-        cmocka_unit_test(test_recognises_nothing_broader),
+        cmocka_unit_test(test_schedule_and_pass),    cmocka_unit_test(test_no_event_fails_once),
+        cmocka_unit_test(test_ticket_failure),       cmocka_unit_test(test_recognises_nothing_broader),
         cmocka_unit_test(test_new_rejects_bad_conf),
 #ifndef _WIN32
         cmocka_unit_test(test_spawn_capture),

@@ -40,8 +40,8 @@ static sink *hec_sink(const receiver *r, const char *token, const char *extra)
     json_t *j;
     sink *s;
 
-    snprintf(conf, sizeof conf, "{\"type\":\"hec\",\"url\":\"http://127.0.0.1:%d/\",\"token\":\"%s\"%s}", r->port,
-             token, extra ? extra : "");
+    snprintf(conf, sizeof conf, "{\"type\":\"hec\",\"url\":\"http://127.0.0.1:%d/\",\"token\":\"%s\"%s}",
+             r->port, token, extra ? extra : "");
     j = json_loads(conf, 0, NULL);
     assert_non_null(j);
     s = sink_new_from_json(j, "test.json: sinks[0]", err, sizeof err);
@@ -105,13 +105,15 @@ static void test_ok_envelope(void **state)
     assert_int_equal(count_lines(r.out), 3);
     e = line_json(r.out, 0);
     assert_true(json_is_real(json_object_get(e, "time")));
-    assert_int_equal((long long)(json_real_value(json_object_get(e, "time")) * 1000 + 0.5), 1795428000123LL /* 2026-11-23T10:00:00.123Z */);
+    assert_int_equal((long long)(json_real_value(json_object_get(e, "time")) * 1000 + 0.5),
+                     1795428000123LL /* 2026-11-23T10:00:00.123Z */);
     assert_string_equal(json_string_value(json_object_get(e, "host")), "DC01.corp.example");
     assert_string_equal(json_string_value(json_object_get(e, "source")), "addecoy");
     assert_string_equal(json_string_value(json_object_get(e, "sourcetype")), "addecoy:alert");
     assert_string_equal(json_string_value(json_object_get(e, "index")), "main");
     assert_string_equal(json_string_value(json_object_get(json_object_get(e, "fields"), "action")), "kerberoast");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(e, "fields"), "decoy")), "svc_backup_legacy");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(e, "fields"), "decoy")),
+                        "svc_backup_legacy");
     assert_string_equal(json_string_value(json_object_get(json_object_get(e, "event"), "id")), "A-1");
     json_decref(e);
     e = line_json(r.out, 1);
@@ -125,8 +127,9 @@ static void test_ok_envelope(void **state)
 /* A heartbeat (event.kind "state") goes with its own sourcetype; hec takes heartbeats by default. */
 static void test_heartbeat_sourcetype(void **state)
 {
-    static const char hb[] = "{\"id\":\"H-1\",\"@timestamp\":\"2026-11-23T10:00:00.000Z\",\"action\":\"heartbeat\","
-                             "\"event\":{\"kind\":\"state\"},\"host\":{\"name\":\"dc1\"}}";
+    static const char hb[] =
+        "{\"id\":\"H-1\",\"@timestamp\":\"2026-11-23T10:00:00.000Z\",\"action\":\"heartbeat\","
+        "\"event\":{\"kind\":\"state\"},\"host\":{\"name\":\"dc1\"}}";
     const char *docs[1] = {hb};
     size_t len = sizeof hb - 1;
     receiver r;
@@ -252,7 +255,8 @@ static void test_ack_flow(void **state)
     assert_int_equal(count_lines(r.out), 4);
     sink_free(s);
     /* an ack that never comes: bounded wait, then RETRY */
-    s = hec_sink(&r, "good-token", ",\"ack\":true,\"ack_poll_ms\":20,\"ack_timeout_ms\":0,"
+    s = hec_sink(&r, "good-token",
+                 ",\"ack\":true,\"ack_poll_ms\":20,\"ack_timeout_ms\":0,"
                  "\"channel\":\"0f8fad5b-d9cb-469f-a165-70867728950e\"");
     assert_int_equal(sink_send(s, DOCS, lens, 1, &res), SINK_RETRY);
     assert_non_null(strstr(res.message, "not confirmed"));
@@ -373,7 +377,9 @@ static void test_token_from_env_and_file(void **state)
     (void)state;
     receiver_start(&r, "hec-secret", NULL);
     setenv("ADDECOY_TEST_HEC_TOKEN", "good-token", 1);
-    snprintf(conf, sizeof conf, "{\"type\":\"hec\",\"url\":\"http://127.0.0.1:%d\",\"token_env\":\"ADDECOY_TEST_HEC_TOKEN\"}", r.port);
+    snprintf(conf, sizeof conf,
+             "{\"type\":\"hec\",\"url\":\"http://127.0.0.1:%d\",\"token_env\":\"ADDECOY_TEST_HEC_TOKEN\"}",
+             r.port);
     j = json_loads(conf, 0, NULL);
     s = sink_new_from_json(j, "t", err, sizeof err);
     json_decref(j);
@@ -384,7 +390,8 @@ static void test_token_from_env_and_file(void **state)
     f = fopen(path, "w");
     fputs("good-token\n", f);
     fclose(f);
-    snprintf(conf, sizeof conf, "{\"type\":\"hec\",\"url\":\"http://127.0.0.1:%d\",\"token_file\":\"%s\"}", r.port, path);
+    snprintf(conf, sizeof conf, "{\"type\":\"hec\",\"url\":\"http://127.0.0.1:%d\",\"token_file\":\"%s\"}",
+             r.port, path);
     j = json_loads(conf, 0, NULL);
     s = sink_new_from_json(j, "t", err, sizeof err);
     json_decref(j);
@@ -398,12 +405,17 @@ static void test_token_from_env_and_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ok_envelope),          cmocka_unit_test(test_heartbeat_sourcetype),
+        cmocka_unit_test(test_ok_envelope),
+        cmocka_unit_test(test_heartbeat_sourcetype),
         cmocka_unit_test(test_invalid_token_config_error),
-        cmocka_unit_test(test_busy_retry_after),     cmocka_unit_test(test_network_error_retry),
-        cmocka_unit_test(test_invalid_event_rejected), cmocka_unit_test(test_index_not_allowed),
-        cmocka_unit_test(test_ack_flow),             cmocka_unit_test(test_delivery_policies),
-        cmocka_unit_test(test_config_errors),        cmocka_unit_test(test_token_from_env_and_file),
+        cmocka_unit_test(test_busy_retry_after),
+        cmocka_unit_test(test_network_error_retry),
+        cmocka_unit_test(test_invalid_event_rejected),
+        cmocka_unit_test(test_index_not_allowed),
+        cmocka_unit_test(test_ack_flow),
+        cmocka_unit_test(test_delivery_policies),
+        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_token_from_env_and_file),
     };
     testutil_init();
     atexit(receiver_stop_all);

@@ -16,13 +16,22 @@
 static void test_loopback(void **state)
 {
     static const char *const yes[] = {
-        "http://127.0.0.1:8088/", "http://127.5.6.7/x", "http://localhost:8088", "http://LOCALHOST/",
-        "http://[::1]:8088/services", "http://user:pw@127.0.0.1/", "http://localhost?x=1",
+        "http://127.0.0.1:8088/", "http://127.5.6.7/x",         "http://localhost:8088",
+        "http://LOCALHOST/",      "http://[::1]:8088/services", "http://user:pw@127.0.0.1/",
+        "http://localhost?x=1",
     };
     static const char *const no[] = {
-        "http://splunk.corp.example:8088", "http://128.0.0.1/", "http://[::2]/", "http://127.0.0.1.evil.example/",
-        "http://localhost.evil.example/", "http://evil.example/?h=127.0.0.1", "http://127.0.0.1@evil.example/",
-        "http://[::1", "http://", "127.0.0.1", "http://10.0.0.1/",
+        "http://splunk.corp.example:8088",
+        "http://128.0.0.1/",
+        "http://[::2]/",
+        "http://127.0.0.1.evil.example/",
+        "http://localhost.evil.example/",
+        "http://evil.example/?h=127.0.0.1",
+        "http://127.0.0.1@evil.example/",
+        "http://[::1",
+        "http://",
+        "127.0.0.1",
+        "http://10.0.0.1/",
     };
     (void)state;
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)

@@ -163,8 +163,9 @@ static sink *syslog_sink(const char *extra, int port)
     char conf[512], err[512];
     json_t *j;
     sink *s;
-    snprintf(conf, sizeof conf, "{\"type\":\"syslog\",\"host\":\"127.0.0.1\",\"port\":%d,\"hostname\":\"decoy-host\"%s}",
-             port, extra);
+    snprintf(conf, sizeof conf,
+             "{\"type\":\"syslog\",\"host\":\"127.0.0.1\",\"port\":%d,\"hostname\":\"decoy-host\"%s}", port,
+             extra);
     j = json_loads(conf, 0, NULL);
     assert_non_null(j);
     s = sink_new_from_json(j, "t.json: sinks[2]", err, sizeof err);
@@ -183,8 +184,10 @@ static void test_rfc5424_tcp_hostile(void **state)
     sink_result res;
     sink *s;
     (void)state;
-    snprintf(big, 70000, "{\"id\":\"BIG\",\"action\":\"recon\",\"user\":{\"name\":\"%065536d\"},\"summary\":\"x\\ny\"}", 0);
-    docs[0] = HOSTILE, docs[1] = "{\"id\":\"A-2\",\"action\":\"kerberoast\",\"summary\":\"plain\"}", docs[2] = big;
+    snprintf(big, 70000,
+             "{\"id\":\"BIG\",\"action\":\"recon\",\"user\":{\"name\":\"%065536d\"},\"summary\":\"x\\ny\"}", 0);
+    docs[0] = HOSTILE, docs[1] = "{\"id\":\"A-2\",\"action\":\"kerberoast\",\"summary\":\"plain\"}",
+    docs[2] = big;
     for (int i = 0; i < 3; i++)
         lens[i] = strlen(docs[i]);
     rsyslog_start(&r);
@@ -236,7 +239,8 @@ static void test_cef_and_udp(void **state)
     raw = wait_lines(r.dir, "raw.log", 3);
     assert_non_null(strstr(raw, "<86>1 2026-11-23T10:05:00.000Z ")); /* authpriv.info */
     assert_non_null(strstr(raw, "] CEF:0|ADDecoy|decoysvc|"));
-    assert_non_null(strstr(raw, "|password_guess|guess as decoy <13>1 2026-01-01T00:00:00Z forged - - - - fake\\|pipe=eq|8|"));
+    assert_non_null(strstr(
+        raw, "|password_guess|guess as decoy <13>1 2026-01-01T00:00:00Z forged - - - - fake\\|pipe=eq|8|"));
     assert_non_null(strstr(raw, " suser=a\"b\\\\c]d\\ninjected "));
     assert_non_null(strstr(raw, " msg=guess as decoy\\n<13>1 2026-01-01T00:00:00Z forged - - - - fake|pipe\\=eq"));
     assert_non_null(strstr(raw, "<82>1 ")); /* authpriv.crit over UDP */

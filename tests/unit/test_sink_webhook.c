@@ -198,7 +198,8 @@ static void test_teams_card(void **state)
     b = body_line(r.out, 0, NULL);
     assert_string_equal(json_string_value(json_object_get(b, "type")), "message");
     att = json_array_get(json_object_get(b, "attachments"), 0);
-    assert_string_equal(json_string_value(json_object_get(att, "contentType")), "application/vnd.microsoft.card.adaptive");
+    assert_string_equal(json_string_value(json_object_get(att, "contentType")),
+                        "application/vnd.microsoft.card.adaptive");
     card = json_object_get(att, "content");
     assert_string_equal(json_string_value(json_object_get(card, "type")), "AdaptiveCard");
     assert_string_equal(json_string_value(json_object_get(card, "version")), "1.4");
@@ -232,7 +233,8 @@ static void test_pagerduty_event(void **state)
     p = json_object_get(b, "payload");
     assert_string_equal(json_string_value(json_object_get(p, "severity")), "error");
     assert_string_equal(json_string_value(json_object_get(p, "source")), "DC01");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(p, "custom_details"), "id")), "ALERT-42");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(p, "custom_details"), "id")),
+                        "ALERT-42");
     json_decref(b);
     b = body_line(r.out, 1, NULL);
     p = json_object_get(b, "payload");

@@ -25,10 +25,10 @@ static const char *const PAYLOADS[] = {
 /* An alert whose every text field holds payload p (as the fields an attacker shapes would). */
 static json_t *hostile_alert(const char *p)
 {
-    json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s},s:{s:{s:s}}}",
-                          "id", p, "@timestamp", "2026-11-23T10:00:00Z", "action", p, "severity", p, "summary", p,
-                          "decoy", "name", p, "source", "ip", p, "port", p, "user", "name", p, "domain", p, "host",
-                          "name", p, "threat", "technique", "id", p);
+    json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s},s:{s:s,s:s},s:{s:s,s:s},s:{s:s},s:{s:{s:s}}}", "id",
+                          p, "@timestamp", "2026-11-23T10:00:00Z", "action", p, "severity", p, "summary", p,
+                          "decoy", "name", p, "source", "ip", p, "port", p, "user", "name", p, "domain", p,
+                          "host", "name", p, "threat", "technique", "id", p);
     assert_non_null(a);
     return a;
 }
@@ -65,9 +65,14 @@ static void test_slack(void **state)
         /* blocks: plain_text only (no markup), but Slack links URLs there too */
         blocks = json_object_get(b, "blocks");
         assert_int_equal(json_array_size(blocks), 3);
-        check_text("slack header", json_string_value(json_object_get(json_object_get(json_array_get(blocks, 0), "text"), "text")), "", 0);
-        check_text("slack summary", json_string_value(json_object_get(json_object_get(json_array_get(blocks, 1), "text"), "text")), "", 0);
-        json_array_foreach(json_object_get(json_array_get(blocks, 2), "fields"), k, x) {
+        check_text("slack header",
+                   json_string_value(json_object_get(json_object_get(json_array_get(blocks, 0), "text"), "text")),
+                   "", 0);
+        check_text("slack summary",
+                   json_string_value(json_object_get(json_object_get(json_array_get(blocks, 1), "text"), "text")),
+                   "", 0);
+        json_array_foreach(json_object_get(json_array_get(blocks, 2), "fields"), k, x)
+        {
             assert_string_equal(json_string_value(json_object_get(x, "type")), "plain_text");
             check_text("slack field", json_string_value(json_object_get(x, "text")), "", 0);
         }
@@ -91,8 +96,10 @@ static void test_teams(void **state)
         card = json_object_get(json_array_get(json_object_get(b, "attachments"), 0), "content");
         cb = json_object_get(card, "body");
         assert_int_equal(json_array_size(cb), 3);
-        check_text("teams title", json_string_value(json_object_get(json_array_get(cb, 0), "text")), "*_~`<>\\", 1);
-        check_text("teams summary", json_string_value(json_object_get(json_array_get(cb, 1), "text")), "*_~`<>\\", 1);
+        check_text("teams title", json_string_value(json_object_get(json_array_get(cb, 0), "text")),
+                   "*_~`<>\\", 1);
+        check_text("teams summary", json_string_value(json_object_get(json_array_get(cb, 1), "text")),
+                   "*_~`<>\\", 1);
         json_array_foreach(json_object_get(json_array_get(cb, 2), "facts"), k, x)
             check_text("teams fact", json_string_value(json_object_get(x, "value")), "*_~`<>\\", 1);
         assert_true(json_array_size(json_object_get(json_array_get(cb, 2), "facts")) >= 10);

@@ -30,10 +30,7 @@ static void put(spool *sp, const char *doc)
     assert_int_equal(spool_append(sp, doc, strlen(doc), err, sizeof err), SPOOL_OK);
 }
 
-static void commit(spool *sp)
-{
-    assert_int_equal(spool_commit(sp, err, sizeof err), SPOOL_OK);
-}
+static void commit(spool *sp) { assert_int_equal(spool_commit(sp, err, sizeof err), SPOOL_OK); }
 
 static void reg(spool *sp, const char *sink)
 {
@@ -242,7 +239,9 @@ static void test_full_policy(void **state)
     }
     /* delivery makes room */
     assert_int_equal(spool_read(sp, "slow", 1000, &b), n);
-    assert_string_equal(b.docs[0] + 7, "f000\",\"pad\":\"000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"}");
+    assert_string_equal(
+        b.docs[0] + 7,
+        "f000\",\"pad\":\"000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"}");
     assert_int_equal(spool_ack(sp, "slow", &b), 0);
     spool_batch_free(&b);
     assert_int_equal(spool_bytes(sp), 0);
@@ -433,11 +432,15 @@ static void test_unreadable_record_retried(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_all_delivered_then_restart), cmocka_unit_test(test_failed_commit_is_sticky),
+        cmocka_unit_test(test_all_delivered_then_restart),
+        cmocka_unit_test(test_failed_commit_is_sticky),
         cmocka_unit_test(test_unreadable_record_retried),
-        cmocka_unit_test(test_roundtrip_reopen),   cmocka_unit_test(test_torn_tail),
-        cmocka_unit_test(test_corrupt_middle_quarantined), cmocka_unit_test(test_full_policy),
-        cmocka_unit_test(test_multiple_sinks),     cmocka_unit_test(test_segments_roll_and_gc),
+        cmocka_unit_test(test_roundtrip_reopen),
+        cmocka_unit_test(test_torn_tail),
+        cmocka_unit_test(test_corrupt_middle_quarantined),
+        cmocka_unit_test(test_full_policy),
+        cmocka_unit_test(test_multiple_sinks),
+        cmocka_unit_test(test_segments_roll_and_gc),
     };
     testutil_init();
     return testutil_run(tests);

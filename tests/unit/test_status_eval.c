@@ -19,12 +19,12 @@ static json_t *doc(int64_t written_ms)
 {
     return json_pack("{s:I, s:b, s:i, s:{s:s}, s:{s:s, s:I}, s:{s:I}, s:[{s:s, s:s, s:s, s:n, s:I}], "
                      "s:[{s:s, s:s, s:s, s:I, s:n, s:b, s:i, s:n, s:i}]}",
-                     "written_ms", (json_int_t)written_ms, "running", 1, "status_interval_seconds", 5,
-                     "host", "name", "dc1", "service", "version", "0.1.0", "uptime_seconds", (json_int_t)3600,
-                     "decoys", "count", (json_int_t)3,
-                     "inputs", "name", "samba:dc1", "type", "samba", "state", "ok", "reason", "events", (json_int_t)42,
-                     "sinks", "name", "hec", "type", "hec", "state", "ok", "pending", (json_int_t)0,
-                     "oldest_pending_age_seconds", "paused", 0, "failed_attempts", 0, "last_error", "quarantined", 0);
+                     "written_ms", (json_int_t)written_ms, "running", 1, "status_interval_seconds", 5, "host",
+                     "name", "dc1", "service", "version", "0.1.0", "uptime_seconds", (json_int_t)3600,
+                     "decoys", "count", (json_int_t)3, "inputs", "name", "samba:dc1", "type", "samba",
+                     "state", "ok", "reason", "events", (json_int_t)42, "sinks", "name", "hec", "type", "hec",
+                     "state", "ok", "pending", (json_int_t)0, "oldest_pending_age_seconds", "paused", 0,
+                     "failed_attempts", 0, "last_error", "quarantined", 0);
 }
 
 static int verdict(status_input *in, json_t **problems)

@@ -264,8 +264,8 @@ static void check_spans(const sink *s, int64_t window)
 {
     for (size_t i = 0; i < s->n; i++) {
         if (s->a[i].first_seen_ms > s->a[i].last_seen_ms)
-            fail_msg("alert %u: first_seen %lld > last_seen %lld", (unsigned)i, (long long)s->a[i].first_seen_ms,
-                     (long long)s->a[i].last_seen_ms);
+            fail_msg("alert %u: first_seen %lld > last_seen %lld", (unsigned)i,
+                     (long long)s->a[i].first_seen_ms, (long long)s->a[i].last_seen_ms);
         if (s->a[i].last_seen_ms - s->a[i].first_seen_ms >= window)
             fail_msg("alert %u folds detections %lld ms apart (window %lld)", (unsigned)i,
                      (long long)(s->a[i].last_seen_ms - s->a[i].first_seen_ms), (long long)window);

@@ -134,8 +134,8 @@ static DWORD WINAPI watch(void *arg)
     return 0;
 }
 
-EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE session, HANDLE signal, LPCWSTR channel, LPCWSTR query, EVT_HANDLE bookmark,
-                               PVOID context, EVT_SUBSCRIBE_CALLBACK callback, DWORD flags)
+EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE session, HANDLE signal, LPCWSTR channel, LPCWSTR query,
+                               EVT_HANDLE bookmark, PVOID context, EVT_SUBSCRIBE_CALLBACK callback, DWORD flags)
 {
     fake_handle *s, *bm = (fake_handle *)bookmark;
     unsigned long long first = env_ull("ADDECOY_FAKE_EVT_FIRST", 1), n = 0;
@@ -174,9 +174,7 @@ EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE session, HANDLE signal, LPCWSTR channe
         }
         s->pos = bm->pos + 1 < first ? first - 1 : bm->pos;
         break;
-    default: /* EvtSubscribeStartAtOldestRecord */
-        s->pos = first - 1;
-        break;
+    default: /* EvtSubscribeStartAtOldestRecord */ s->pos = first - 1; break;
     }
     SetEvent(signal);
     s->watcher = CreateThread(NULL, 0, watch, s, 0, NULL);
@@ -233,8 +231,8 @@ static BOOL give_text(const char *text, DWORD size, PVOID buf, PDWORD used)
     return TRUE;
 }
 
-BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_HANDLE fragment, DWORD flags, DWORD size, PVOID buf, PDWORD used,
-                      PDWORD count)
+BOOL WINAPI EvtRender(EVT_HANDLE context, EVT_HANDLE fragment, DWORD flags, DWORD size, PVOID buf,
+                      PDWORD used, PDWORD count)
 {
     fake_handle *h = (fake_handle *)fragment, *ctx = (fake_handle *)context;
     char xml[512], ch[128];

@@ -13,21 +13,22 @@ enum { H_SUB = 0x53554231, H_EVENT, H_BOOKMARK, H_CONTEXT };
 
 typedef struct fake_handle {
     int kind;
-    unsigned long long pos;   /* sub: records consumed; event: its record; bookmark: last record */
-    int has_pos;              /* bookmark: holds a position */
+    unsigned long long pos; /* sub: records consumed; event: its record; bookmark: last record */
+    int has_pos;            /* bookmark: holds a position */
     HANDLE signal;
-    HANDLE watcher;           /* sub: thread that signals when the log grows */
+    HANDLE watcher; /* sub: thread that signals when the log grows */
     volatile LONG stop;
     wchar_t channel[128];
-    char *xml;                /* event: its line */
-    int system;               /* context: EvtRenderContextSystem */
-    size_t nfields;           /* context: the Data names of its XPaths */
+    char *xml;      /* event: its line */
+    int system;     /* context: EvtRenderContextSystem */
+    size_t nfields; /* context: the Data names of its XPaths */
     char fields[CTX_FIELDS][72];
 } fake_handle;
 
 fake_handle *fake_new_handle(int kind);
 
 /* EvtRender(EvtRenderEventValues) of one replayed <Event> line through a render context. */
-BOOL fake_render_values(const fake_handle *ctx, const char *xml, DWORD size, PVOID buf, PDWORD used, PDWORD count);
+BOOL fake_render_values(const fake_handle *ctx, const char *xml, DWORD size, PVOID buf, PDWORD used,
+                        PDWORD count);
 
 #endif

@@ -14,8 +14,8 @@
 
 typedef struct val {
     DWORD type;
-    ULONGLONG u;     /* integers, FILETIME */
-    BYTE *bytes;     /* payload copied after the array: UTF-16 text, SID, GUID (malloc'd) */
+    ULONGLONG u; /* integers, FILETIME */
+    BYTE *bytes; /* payload copied after the array: UTF-16 text, SID, GUID (malloc'd) */
     DWORD nbytes;
 } val;
 
@@ -56,9 +56,10 @@ static size_t put_utf8(char *o, unsigned long cp)
     if (cp < 0x800)
         return o[0] = (char)(0xC0 | cp >> 6), o[1] = (char)(0x80 | (cp & 63)), 2;
     if (cp < 0x10000)
-        return o[0] = (char)(0xE0 | cp >> 12), o[1] = (char)(0x80 | (cp >> 6 & 63)), o[2] = (char)(0x80 | (cp & 63)), 3;
-    return o[0] = (char)(0xF0 | cp >> 18), o[1] = (char)(0x80 | (cp >> 12 & 63)), o[2] = (char)(0x80 | (cp >> 6 & 63)),
-           o[3] = (char)(0x80 | (cp & 63)), 4;
+        return o[0] = (char)(0xE0 | cp >> 12), o[1] = (char)(0x80 | (cp >> 6 & 63)),
+               o[2] = (char)(0x80 | (cp & 63)), 3;
+    return o[0] = (char)(0xF0 | cp >> 18), o[1] = (char)(0x80 | (cp >> 12 & 63)),
+           o[2] = (char)(0x80 | (cp >> 6 & 63)), o[3] = (char)(0x80 | (cp & 63)), 4;
 }
 
 /* XML text [p, end) with its entities decoded (malloc'd UTF-8). */
@@ -69,8 +70,10 @@ static char *decode(const char *p, const char *end)
         return NULL;
     while (p < end) {
         const char *semi = *p == '&' ? memchr(p, ';', (size_t)(end - p)) : NULL;
-        static const struct { const char *name; char c; } ents[] = {
-            {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+        static const struct {
+            const char *name;
+            char c;
+        } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
         size_t i, n = semi ? (size_t)(semi - p) + 1 : 0;
         if (!semi) {
             *o++ = *p++;
@@ -195,8 +198,9 @@ static int typed(val *v, const char *s)
         return n;
     }
     if (strlen(s) == 38 && strspn(s + 1, "0123456789ABCDEF-") == 36 && s[0] == '{' && s[37] == '}' &&
-        sscanf(s, "{%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x}%n", &d[0], &d[1], &d[2], &d[3], &d[4], &d[5], &d[6], &d[7],
-               &d[8], &d[9], &d[10], &n) == 11 && n == 38) {
+        sscanf(s, "{%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x}%n", &d[0], &d[1], &d[2], &d[3], &d[4], &d[5],
+               &d[6], &d[7], &d[8], &d[9], &d[10], &n) == 11 &&
+        n == 38) {
         g.Data1 = d[0];
         g.Data2 = (unsigned short)d[1];
         g.Data3 = (unsigned short)d[2];
@@ -244,7 +248,8 @@ static int system_values(const char *xml, val *v)
         free(t);
     }
     if ((t = elem_text(xml, "EventRecordID")))
-        v[EvtSystemEventRecordId].type = EvtVarTypeUInt64, v[EvtSystemEventRecordId].u = strtoull(t, NULL, 10), free(t);
+        v[EvtSystemEventRecordId].type = EvtVarTypeUInt64,
+        v[EvtSystemEventRecordId].u = strtoull(t, NULL, 10), free(t);
     if ((t = elem_text(xml, "Channel")))
         bad |= set_string(&v[EvtSystemChannel], t), free(t);
     if ((t = elem_text(xml, "Computer")))

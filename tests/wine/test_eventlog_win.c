@@ -374,7 +374,8 @@ static void test_values_as_xml(void **state)
         for (size_t f = 0; f < evtx_security_nfields; f++) {
             const char *name = evtx_security_fields[f], *xa = value_of(a, name), *vb = value_of(b, name);
             if (strcmp(xa, vb) != 0)
-                fail_msg("record %lu (event %u) field %s: XML '%s', values '%s'", (unsigned long)i + 1, a->event_id, name, xa, vb);
+                fail_msg("record %lu (event %u) field %s: XML '%s', values '%s'", (unsigned long)i + 1,
+                         a->event_id, name, xa, vb);
             compared += *xa != 0;
             hex += strncmp(xa, "0x", 2) == 0;
             sids += strncmp(xa, "S-1-", 4) == 0;
@@ -431,11 +432,16 @@ static void test_xpath(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_oldest_then_bookmark), cmocka_unit_test(test_future_only),
-        cmocka_unit_test(test_refusal_keeps_records), cmocka_unit_test(test_stale_bookmark),
-        cmocka_unit_test(test_invalid_bookmark),      cmocka_unit_test(test_unreadable_record_is_skipped),
-        cmocka_unit_test(test_reopen),                cmocka_unit_test(test_xpath),
-        cmocka_unit_test(test_values_as_xml),         cmocka_unit_test(test_values_fall_back_to_xml),
+        cmocka_unit_test(test_oldest_then_bookmark),
+        cmocka_unit_test(test_future_only),
+        cmocka_unit_test(test_refusal_keeps_records),
+        cmocka_unit_test(test_stale_bookmark),
+        cmocka_unit_test(test_invalid_bookmark),
+        cmocka_unit_test(test_unreadable_record_is_skipped),
+        cmocka_unit_test(test_reopen),
+        cmocka_unit_test(test_xpath),
+        cmocka_unit_test(test_values_as_xml),
+        cmocka_unit_test(test_values_fall_back_to_xml),
     };
     testutil_init();
     return testutil_run(tests);
