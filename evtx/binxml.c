@@ -19,25 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    TOK_EOF = 0x00,
-    TOK_OPEN = 0x01,
-    TOK_CLOSE_START = 0x02,
-    TOK_CLOSE_EMPTY = 0x03,
-    TOK_END = 0x04,
-    TOK_VALUE = 0x05,
-    TOK_ATTR = 0x06,
-    TOK_CDATA = 0x07,
-    TOK_CHARREF = 0x08,
-    TOK_ENTITYREF = 0x09,
-    TOK_PI_TARGET = 0x0a,
-    TOK_PI_DATA = 0x0b,
-    TOK_TEMPLATE = 0x0c,
-    TOK_SUB = 0x0d,
-    TOK_OPTSUB = 0x0e,
-    TOK_FRAGMENT = 0x0f,
-    TOK_MORE = 0x40,
-};
 #define TYPE_BINXML 0x21
 
 /* ---- the renderer -------------------------------------------------------------------------- */

@@ -9,6 +9,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* BinXML tokens (the low 6 bits of a token byte; TOK_MORE flags "has attributes"/"more"). */
+enum {
+    TOK_EOF = 0x00,
+    TOK_OPEN = 0x01,
+    TOK_CLOSE_START = 0x02,
+    TOK_CLOSE_EMPTY = 0x03,
+    TOK_END = 0x04,
+    TOK_VALUE = 0x05,
+    TOK_ATTR = 0x06,
+    TOK_CDATA = 0x07,
+    TOK_CHARREF = 0x08,
+    TOK_ENTITYREF = 0x09,
+    TOK_PI_TARGET = 0x0a,
+    TOK_PI_DATA = 0x0b,
+    TOK_TEMPLATE = 0x0c,
+    TOK_SUB = 0x0d,
+    TOK_OPTSUB = 0x0e,
+    TOK_FRAGMENT = 0x0f,
+    TOK_MORE = 0x40,
+};
+
 #define BINXML_MAX_DEPTH 48         /* nested elements + template instances + BinXML values */
 #define BINXML_MAX_STEPS (1u << 18) /* tokens and substitutions rendered per record */
 

@@ -18,21 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    TOK_EOF = 0x00,
-    TOK_OPEN = 0x01,
-    TOK_CLOSE_START = 0x02,
-    TOK_CLOSE_EMPTY = 0x03,
-    TOK_END = 0x04,
-    TOK_VALUE = 0x05,
-    TOK_ATTR = 0x06,
-    TOK_CHARREF = 0x08,
-    TOK_ENTITYREF = 0x09,
-    TOK_SUB = 0x0d,
-    TOK_OPTSUB = 0x0e,
-    TOK_FRAGMENT = 0x0f,
-    TOK_MORE = 0x40,
-};
 enum { SEC_NONE, SEC_SYSTEM, SEC_EVENTDATA, SEC_OTHER };
 #define MAX_ATTRS 32 /* attributes per element of the plain form */
 
