@@ -2,6 +2,9 @@
 # Builds the libFuzzer targets (tests/fuzz/fuzz_*.c) with clang into build/fuzz and runs them.
 # Usage: tests/fuzz/run.sh [--build-only] [SECONDS_PER_TARGET] [TARGET...]
 #   (default 15 s each, all targets; one after another, so one core at a time).
+#   FUZZ_TIMEOUT (default 10): seconds of wall time one input may take. libFuzzer measures wall
+#   time, so on a loaded machine (a long run under `nice`) raise it, e.g. 120, or starved but
+#   fast inputs are reported as timeouts; replay any timeout alone to tell.
 # Working corpora live in build/fuzz/corpus/<target> (kept between runs), seeded from
 # tests/fixtures/fuzz/<target>, tests/fixtures and ../shared/corpus when present. Crashes, leaks and
 # timeouts land in build/fuzz/artifacts/<target>/: copy each into tests/fixtures/fuzz/<target>/
@@ -62,7 +65,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$BUILD/corpus/$t" "$BUILD/artifacts/$t"
     log=$BUILD/artifacts/$t/last-run.log
     # shellcheck disable=SC2046
-    if "$BUILD/tests/fuzz/fuzz_$t" "$BUILD/corpus/$t" $(seeds "$t") -max_total_time="$secs" -timeout=10 \
+    if "$BUILD/tests/fuzz/fuzz_$t" "$BUILD/corpus/$t" $(seeds "$t") -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" \
            -rss_limit_mb=2048 -max_len="$(max_len "$t")" -print_final_stats=1 \
            -artifact_prefix="$BUILD/artifacts/$t/" >"$log" 2>&1; then
         execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
