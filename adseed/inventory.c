@@ -76,6 +76,8 @@ void adseed_decoy_free(adseed_decoy *d)
 
 void adseed_inventory_free(adseed_inventory *inv)
 {
+    if (!inv)
+        return;
     for (size_t i = 0; i < inv->ndecoys; i++)
         adseed_decoy_free(&inv->decoys[i]);
     free(inv->decoys);

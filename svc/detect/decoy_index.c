@@ -128,6 +128,8 @@ static size_t decoy_key(char *out, const adseed_decoy *d, key_kind kind, unsigne
 {
     size_t n;
     out[0] = '\0';
+    if (!d)
+        return 0;
     switch (kind) {
     case K_NAME:
         n = d->name ? norm_name(out, d->name, strlen(d->name)) : 0;

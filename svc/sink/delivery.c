@@ -2,6 +2,7 @@
  * a batch from its cursor, sends it, and acknowledges on OK, backs off on RETRY, pauses on
  * CONFIG_ERROR, retries a bounded number of times then quarantines on REJECTED; a spool record that
  * cannot be read now is retried with backoff. The threads that run the turns: delivery_thread.c. */
+#include "svc/base/analyzer.h"
 #include "svc/sink/delivery_int.h"
 #include "svc/base/crypto.h"
 #include "svc/sink/quarantine.h"
@@ -341,6 +342,8 @@ static void send_heartbeat(delivery *d, dsink *ds, int64_t now_ms)
     free(doc);
 }
 
+/* -fanalyzer (gcc 12): d->v[i].heartbeat = copy in the loop is reported leaked (the store at a computed index) (analyzer.h). */
+ANALYZER_LEAK_CHECK_OFF
 void delivery_offer_heartbeat(delivery *d, const char *doc, size_t len)
 {
     svc_mutex_lock(d->mu);
@@ -357,6 +360,7 @@ void delivery_offer_heartbeat(delivery *d, const char *doc, size_t len)
     svc_mutex_unlock(d->mu);
     delivery_wake(d);
 }
+ANALYZER_LEAK_CHECK_ON
 
 /* A cursor that could not be saved is saved again when its retry is due. */
 static void retry_cursors(delivery *d, int64_t now_ms)
