@@ -319,14 +319,37 @@ static void test_principals_and_addresses(void **state)
     evtx_samba_free(p);
 }
 
+/* The decoy svc_backup_legacy (SPN MSSQLSvc/decoy.decoy.test:1433), its index and a detector. */
+typedef struct decoy_detector {
+    adseed_inventory inv;
+    decoy_index *ix;
+    detector *det;
+} decoy_detector;
+
+static void decoy_detector_open(decoy_detector *dd)
+{
+    static const char inv_json[] =
+        "{\"version\": 1, \"decoys\": [{\"name\": \"svc_backup_legacy\", \"spns\": [\"MSSQLSvc/decoy.decoy.test:1433\"]}]}";
+    char err[256];
+    adseed_inventory_init(&dd->inv);
+    assert_int_equal(adseed_inventory_parse(&dd->inv, inv_json, strlen(inv_json), "test", err, sizeof err), 0);
+    assert_non_null(dd->ix = decoy_index_build(&dd->inv, err, sizeof err));
+    assert_non_null(dd->det = detector_new(dd->ix));
+}
+
+static void decoy_detector_close(decoy_detector *dd)
+{
+    detector_free(dd->det);
+    decoy_index_free(dd->ix);
+    adseed_inventory_free(&dd->inv);
+}
+
 /* Heimdal prints an enterprise principal (name type 10, "svc_backup_legacy@decoy.test" as one
  * component) with its '@' escaped: such a name, as client or as service of a TGS-REQ, must resolve
  * to the decoy. The lines are kdc.log's captured TGS-REQ pair (Samba 4.17.12) with the principal in
  * that form; test_enterprise_principal_captured reads a real `kinit -E` capture. */
 static void test_enterprise_principal(void **state)
 {
-    static const char inv_json[] =
-        "{\"version\": 1, \"decoys\": [{\"name\": \"svc_backup_legacy\", \"spns\": [\"MSSQLSvc/decoy.decoy.test:1433\"]}]}";
     static const char *const lines[] = {
         "[2026/11/23 16:49:20.600109,  3] ../../source4/auth/kerberos/krb5_init_context.c:90(smb_krb5_debug_wrapper)",
         "  Kerberos: TGS-REQ alice@DECOY.TEST from ipv4:127.0.0.1:36250 for svc_backup_legacy\\@decoy.test@DECOY.TEST [canonicalize, renewable]",
@@ -339,11 +362,10 @@ static void test_enterprise_principal(void **state)
     };
     collected c = {0};
     evtx_samba *p = evtx_samba_new("dc1", resolve, NULL);
-    adseed_inventory inv;
+    decoy_detector dd;
     decoy_index *ix;
     detector *det;
     detection out;
-    char err[256];
     (void)state;
 
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
@@ -354,10 +376,8 @@ static void test_enterprise_principal(void **state)
     assert_field(&c.ev[0], "TargetUserName", "alice@DECOY.TEST");
     assert_field(&c.ev[1], "TargetUserName", "svc_backup_legacy@decoy.test@DECOY.TEST");
     assert_field(&c.ev[1], "TargetDomainName", "DECOY.TEST");
-    adseed_inventory_init(&inv);
-    assert_int_equal(adseed_inventory_parse(&inv, inv_json, strlen(inv_json), "test", err, sizeof err), 0);
-    assert_non_null(ix = decoy_index_build(&inv, err, sizeof err));
-    assert_non_null(det = detector_new(ix));
+    decoy_detector_open(&dd);
+    ix = dd.ix, det = dd.det;
     assert_int_equal(detector_examine(det, &c.ev[0], &out), 1); /* a ticket for the decoy: roasting */
     assert_int_equal(out.action, DETECT_KERBEROAST);
     assert_string_equal(out.decoy_name, "svc_backup_legacy");
@@ -366,9 +386,7 @@ static void test_enterprise_principal(void **state)
     /* the matcher also reads the escaped form directly */
     assert_non_null(decoy_index_by_name(ix, "svc_backup_legacy\\@decoy.test@DECOY.TEST"));
     assert_null(decoy_index_by_name(ix, "other\\@decoy.test@DECOY.TEST"));
-    detector_free(det);
-    decoy_index_free(ix);
-    adseed_inventory_free(&inv);
+    decoy_detector_close(&dd);
     collected_free(&c);
     evtx_samba_free(p);
 }
@@ -379,8 +397,6 @@ static void test_enterprise_principal(void **state)
  * DECOY.TEST"; the KDC log names the service that way. Every one resolves to the decoy. */
 static void test_enterprise_principal_captured(void **state)
 {
-    static const char inv_json[] =
-        "{\"version\": 1, \"decoys\": [{\"name\": \"svc_backup_legacy\", \"spns\": [\"MSSQLSvc/decoy.decoy.test:1433\"]}]}";
     static const struct {
         unsigned id;
         int action;
@@ -391,18 +407,15 @@ static void test_enterprise_principal_captured(void **state)
     };
     collected c = {0};
     evtx_samba *p = evtx_samba_new("dc1", resolve, NULL);
-    adseed_inventory inv;
+    decoy_detector dd;
     decoy_index *ix;
     detector *det;
     detection out;
-    char err[256];
     size_t i, alerts = 0;
     (void)state;
 
-    adseed_inventory_init(&inv);
-    assert_int_equal(adseed_inventory_parse(&inv, inv_json, strlen(inv_json), "test", err, sizeof err), 0);
-    assert_non_null(ix = decoy_index_build(&inv, err, sizeof err));
-    assert_non_null(det = detector_new(ix));
+    decoy_detector_open(&dd);
+    ix = dd.ix, det = dd.det;
 
     feed_fixture(p, &c, "samba/auth-enterprise.json");
     assert_int_equal(c.errors, 0);
@@ -432,9 +445,7 @@ static void test_enterprise_principal_captured(void **state)
         alerts += (size_t)detector_examine(det, &c.ev[i], &out);
     }
     assert_int_equal(alerts, 0);
-    detector_free(det);
-    decoy_index_free(ix);
-    adseed_inventory_free(&inv);
+    decoy_detector_close(&dd);
     collected_free(&c);
     evtx_samba_free(p);
 }
