@@ -389,7 +389,11 @@ static int walk_record(xml_record_parser *p, struct walk *w, evtx_event *ev)
 /* One pass of the reader over xml[0..len). */
 static int parse_once(xml_record_parser *p, const char *xml, size_t len, evtx_event *ev, char *err, size_t errlen)
 {
-    const int opts = XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS;
+    /* No XML_PARSE_NOBLANKS: libxml2 guesses whether whitespace is formatting from what follows
+     * it in the reader's current input buffer, so a whitespace-only value would be kept or dropped
+     * depending on its offset. Formatting between elements is ignored anyway: text is only
+     * collected inside a value (walk_record). */
+    const int opts = XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA;
     struct walk w = {SEC_NONE, CAP_NONE, 0, 0, err, errlen};
 
     err[0] = '\0';

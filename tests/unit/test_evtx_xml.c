@@ -582,27 +582,6 @@ static void test_stop_and_start_offset(void **state)
     free(data);
 }
 
-static void test_parse_event_xml(void **state)
-{
-    evtx_event ev;
-    char err[256];
-    size_t len;
-    char *data = fixture("userdata.xml", &len);
-    (void)state;
-    evtx_event_init(&ev);
-    assert_int_equal(evtx_parse_event_xml(data, len, &ev, err, sizeof err), 0);
-    assert_int_equal(ev.event_id, 1102);
-    assert_string_equal(ev.computer, "DC01.3b.local");
-    assert_int_equal(evtx_parse_event_xml("<Foo><EventID>1</EventID></Foo>", 31, &ev, err, sizeof err), -1);
-    assert_non_null(strstr(err, "root element is <Foo>"));
-    assert_int_equal(ev.nfields, 0);
-    assert_int_equal(evtx_parse_event_xml("<Event><System>", 15, &ev, err, sizeof err), -1);
-    assert_non_null(strstr(err, "not well-formed"));
-    assert_int_equal(evtx_parse_event_xml("", 0, &ev, NULL, 0), -1);
-    evtx_event_free(&ev);
-    free(data);
-}
-
 static void test_read_file(void **state)
 {
     collect c = {0};
@@ -694,7 +673,6 @@ int main(void)
         cmocka_unit_test(test_oversized),
         cmocka_unit_test(test_want_ids),
         cmocka_unit_test(test_stop_and_start_offset),
-        cmocka_unit_test(test_parse_event_xml),
         cmocka_unit_test(test_read_file),
         cmocka_unit_test(test_corpus_counts),
     };
