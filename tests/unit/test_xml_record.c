@@ -71,11 +71,12 @@ static void test_whitespace_values(void **state)
  * is not a value and adds no field. */
 static void test_indented_record(void **state)
 {
-    static const char xml[] = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\n"
-                              "  <System>\n    <EventID>4769</EventID>\n    <Computer>DC01</Computer>\n"
-                              "  </System>\n  <EventData>\n    <Data Name='ServiceName'>svc_backup_legacy</Data>\n"
-                              "    <Data Name='TicketEncryptionType'>0x17</Data>\n  </EventData>\n"
-                              "  <UserData>\n    <X>\n      <Y>y</Y>\n    </X>\n  </UserData>\n</Event>\n";
+    static const char xml[] =
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\n"
+        "  <System>\n    <EventID>4769</EventID>\n    <Computer>DC01</Computer>\n"
+        "  </System>\n  <EventData>\n    <Data Name='ServiceName'>svc_backup_legacy</Data>\n"
+        "    <Data Name='TicketEncryptionType'>0x17</Data>\n  </EventData>\n"
+        "  <UserData>\n    <X>\n      <Y>y</Y>\n    </X>\n  </UserData>\n</Event>\n";
     evtx_event ev;
     char err[256];
     (void)state;
