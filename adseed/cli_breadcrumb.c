@@ -9,6 +9,7 @@
 #include "adseed/cli.h"
 #include "adseed/lure.h"
 #include "svc/base/crypto.h"
+#include "svc/base/fs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -242,7 +243,7 @@ static int plant(cli_ctx *cli, adseed_conn *conn, adseed_inventory *inv, const b
     ret = CLI_EXIT_OK;
 out:
     if (written)
-        remove(o->out); /* its password was never set on the decoy */
+        fs_remove(o->out); /* its password was never set on the decoy */
     memset(pw, 0, sizeof pw);
     strbuf_wipe_free(&art);
     free(dn);

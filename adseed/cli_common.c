@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 enum {
     OPT_URI = 1000,
@@ -95,9 +94,8 @@ int cli_connect(cli_ctx *c, adseed_conn *conn)
 int cli_inventory_load(const cli_ctx *c, adseed_inventory *inv, int missing_ok)
 {
     char err[1024];
-    struct stat st;
     adseed_inventory_init(inv);
-    if (missing_ok && stat(c->inventory, &st) != 0 && errno == ENOENT)
+    if (missing_ok && svc_path_kind(c->inventory) < 0 && errno == ENOENT)
         return 0;
     if (adseed_inventory_load(inv, c->inventory, err, sizeof err)) {
         fprintf(stderr, "adseed: %s\n", err);

@@ -17,7 +17,7 @@ char *adseed_read_file(const char *path, size_t *len, char *err, size_t errlen)
     char *buf = NULL, *ret = NULL;
     size_t n = 0, cap = 0;
 
-    f = fopen(path, "rb");
+    f = fs_fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s%s", path, strerror(errno), errno == ENOENT ? " (ENOENT)" : "");
         goto out;

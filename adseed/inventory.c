@@ -6,6 +6,7 @@
  * atomic (adseed_write_file_atomic, mode 0644).
  */
 #include "adseed/inventory_int.h"
+#include "svc/base/fs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -98,7 +99,7 @@ adseed_decoy *adseed_inventory_find(adseed_inventory *inv, const char *name)
  * the file. */
 static char *read_inventory(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fs_fopen(path, "rb");
     long size = -1;
     char *buf = NULL, *ret = NULL;
     size_t n;
@@ -135,7 +136,7 @@ out:
  * byte, not an object) and read with read_inventory when it cannot be opened (for its error). */
 static int load(adseed_inventory *inv, adseed_pack **pack, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fs_fopen(path, "rb");
     size_t len = 0;
     char *buf;
     int rc;

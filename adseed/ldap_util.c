@@ -3,6 +3,7 @@
  * filter escaping, account lookup by sAMAccountName (referrals skipped), attribute access.
  */
 #include "adseed/ldap_conn.h"
+#include "svc/base/fs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@ int adseed_password_read(const char *file, char *buf, size_t len, char *err, siz
 {
     const char *env = getenv("ADSEED_BIND_PASSWORD");
     if (file) {
-        FILE *f = fopen(file, "r");
+        FILE *f = fs_fopen(file, "r");
         if (!f) {
             snprintf(err, errlen, "--password-file %s: %s", file, strerror(errno));
             return -1;

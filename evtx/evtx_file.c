@@ -24,6 +24,7 @@
 #include "evtx/evtx.h"
 #include "evtx/xml_record.h"
 #include "svc/base/crypto.h"
+#include "svc/base/fs.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -359,7 +360,7 @@ int evtx_file_read(const char *path, const evtx_xml_opts *opts, evtx_file_stats 
     evtx_event_init(&r.ev);
     r.xml.limit = EVTX_RECORD_MAX;
     r.xml.step_limit = EVTX_CHUNK_STEPS_MAX;
-    if ((f = fopen(path, "rb")) == NULL) {
+    if ((f = fs_fopen(path, "rb")) == NULL) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         goto out;
     }
@@ -400,7 +401,7 @@ out:
 int evtx_file_is_evtx(const char *path)
 {
     unsigned char sig[8];
-    FILE *f = fopen(path, "rb");
+    FILE *f = fs_fopen(path, "rb");
     int ok;
 
     if (!f)

@@ -1,6 +1,7 @@
 /* read_pieces.c - reads a file or standard input in 64 KiB pieces and hands each to a stream
  * parser: the reading loop shared by evtx_xml_read_file and evtx_json_read_file. */
 #include "evtx/read_pieces.h"
+#include "svc/base/fs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@ int evtx_read_pieces(const char *path, int (*piece)(void *ctx, const char *data,
                      char *err, size_t errlen)
 {
     int is_stdin = strcmp(path, "-") == 0, rc = -1;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    FILE *f = is_stdin ? stdin : fs_fopen(path, "rb");
     char *chunk = NULL;
     size_t n;
 

@@ -15,6 +15,7 @@
 #include "svc/hunt_files.h"
 #include "svc/hunt_pool.h"
 #include "svc/hunt_summary.h"
+#include "svc/base/fs.h"
 
 typedef struct hunt_ctx {
     const hunt_opts *o;
@@ -168,7 +169,7 @@ static int write_summary(const hunt_opts *o, hunt_ctx *h)
     int rc = 0;
 
     hunt_summary_clear_progress(&h->sum);
-    if (o->summary_file && !(f = fopen(o->summary_file, "w"))) {
+    if (o->summary_file && !(f = fs_fopen(o->summary_file, "w"))) {
         svc_log(h->lg, SVC_LOG_ERR, "%s: cannot write the summary", o->summary_file);
         return -1;
     }

@@ -6,6 +6,7 @@
 
 #include "svc/base/crypto.h"
 #include "svc/base/secret.h"
+#include "svc/base/fs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,7 @@ int opt_check_known(const json_t *obj, const opt_map *const *maps, size_t n, int
  * buffer is wiped before returning. */
 static char *read_first_line(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fs_fopen(path, "rb");
     char buf[8192], *line;
     size_t n;
 

@@ -13,6 +13,7 @@
 #include "svc/base/platform.h"
 #include "svc/config.h"
 #include "svc/health/status_eval.h"
+#include "svc/base/fs.h"
 
 /* status.json holds texts from the network (sink replies) and the file system: no control
  * character reaches the operator's terminal. */
@@ -61,7 +62,7 @@ int svc_status(const svc_status_opts *o)
     in.lock = instance_lock_probe(cfg.state_dir, &in.pid, lock_err, sizeof lock_err);
     in.lock_error = lock_err;
     snprintf(path, sizeof path, "%s/status.json", cfg.state_dir);
-    if (!(f = fopen(path, "rb"))) {
+    if (!(f = fs_fopen(path, "rb"))) {
         if (errno == ENOENT)
             in.doc_missing = 1; /* an unreadable state_dir (permissions) is not "never ran" */
         else

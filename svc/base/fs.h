@@ -35,6 +35,9 @@ int fs_remove(const char *path);
  * mkstemp and given mode; path.tmp.<pid> on Windows, where the directory's ACL applies); its name
  * goes to tmp (tmpcap bytes, at least strlen(path) + 32). The fd, or -1. */
 int fs_create_temp(const char *path, int mode, char *tmp, size_t tmpcap);
+/* fopen with a UTF-8 path (on Windows the CRT's fopen reads the path in the ANSI code page:
+ * _wfopen). Every file the tree opens by name goes through here or the calls above. */
+FILE *fs_fopen(const char *path, const char *mode);
 /* Flushes a stdio stream's file to stable storage (after fflush); 0 or -1. */
 int fs_fsync_stream(FILE *f);
 /* Replaces path with data atomically: a temporary file in the same directory, fsync, rename over

@@ -86,6 +86,8 @@ int64_t fs_size(int fd)
 
 int fs_replace(const char *from, const char *to) { return rename(from, to); }
 
+FILE *fs_fopen(const char *path, const char *mode) { return fopen(path, mode); }
+
 int fs_remove(const char *path) { return unlink(path); }
 
 int fs_create_temp(const char *path, int mode, char *tmp, size_t tmpcap)

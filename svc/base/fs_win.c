@@ -122,6 +122,17 @@ int fs_replace(const char *from, const char *to)
     return MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : fail_win32();
 }
 
+FILE *fs_fopen(const char *path, const char *mode)
+{
+    wchar_t w[MAX_PATH * 2], wm[16];
+
+    if (utf16_from_utf8_buf(path, w, MAX_PATH * 2) < 0 || utf16_from_utf8_buf(mode, wm, 16) < 0) {
+        errno = EINVAL; /* not UTF-8, or longer than MAX_PATH */
+        return NULL;
+    }
+    return _wfopen(w, wm);
+}
+
 int fs_remove(const char *path)
 {
     wchar_t w[MAX_PATH * 2];

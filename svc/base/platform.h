@@ -42,7 +42,8 @@ uint64_t svc_file_stamp(const char *path);
 long svc_stdin_read(char *buf, size_t cap);
 /* This machine's host name. */
 void svc_hostname(char *buf, size_t len);
-/* What is at path: 1 a directory, 0 anything else that exists, -1 nothing (or unreadable). */
+/* What is at path: 1 a directory, 0 anything else that exists, -1 nothing (errno ENOENT) or
+ * unreadable (another errno). */
 int svc_path_kind(const char *path);
 /* Calls fn(ctx, name, kind) for each entry of directory dir except "." and "..", in no particular
  * order; kind: 1 a directory (not a symbolic link or junction to one), 0 a regular file (or a

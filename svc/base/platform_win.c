@@ -28,6 +28,22 @@ void svc_sleep_ms(int64_t ms)
         Sleep((DWORD)ms);
 }
 
+/* Paths are UTF-8 inside the tree: every call here takes the UTF-16 form (the CRT's and the *A
+ * calls would read the bytes in the ANSI code page). -1 with errno EINVAL when not UTF-8. */
+static int path_w(const char *path, wchar_t *w, size_t cap)
+{
+    if (utf16_from_utf8_buf(path, w, cap) == 0)
+        return 0;
+    errno = EINVAL;
+    return -1;
+}
+
+static int mkdir_utf8(const char *path)
+{
+    wchar_t w[MAX_PATH * 2];
+    return path_w(path, w, MAX_PATH * 2) == 0 ? _wmkdir(w) : -1;
+}
+
 int svc_mkdir_p(const char *path, char *err, size_t errlen)
 {
     char buf[MAX_PATH * 4];
@@ -43,11 +59,11 @@ int svc_mkdir_p(const char *path, char *err, size_t errlen)
             continue;
         char c = *p;
         *p = '\0';
-        if (_mkdir(buf) != 0 && errno != EEXIST)
+        if (mkdir_utf8(buf) != 0 && errno != EEXIST)
             goto fail;
         *p = c;
     }
-    if (_mkdir(buf) != 0 && errno != EEXIST)
+    if (mkdir_utf8(buf) != 0 && errno != EEXIST)
         goto fail;
     return 0;
 fail:
@@ -58,7 +74,8 @@ fail:
 uint64_t svc_file_stamp(const char *path)
 {
     struct _stat64 st;
-    if (_stat64(path, &st) != 0)
+    wchar_t w[MAX_PATH * 2];
+    if (path_w(path, w, MAX_PATH * 2) != 0 || _wstat64(w, &st) != 0)
         return 0;
     return ((uint64_t)st.st_mtime * 1000000000ull) ^ ((uint64_t)st.st_size << 1);
 }
@@ -96,21 +113,32 @@ int svc_disable_core_dumps(char *err, size_t errlen)
 
 int svc_path_kind(const char *path)
 {
-    DWORD a = GetFileAttributesA(path);
-    if (a == INVALID_FILE_ATTRIBUTES)
+    wchar_t w[MAX_PATH * 2];
+    DWORD a = path_w(path, w, MAX_PATH * 2) == 0 ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+    if (a == INVALID_FILE_ATTRIBUTES) {
+        DWORD e = GetLastError();
+        errno = e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? ENOENT
+                : e == ERROR_ACCESS_DENIED                             ? EACCES
+                                                                       : EIO;
         return -1;
+    }
     return (a & FILE_ATTRIBUTE_DIRECTORY) ? 1 : 0;
 }
 
 int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t errlen)
 {
-    char pattern[MAX_PATH * 4];
-    WIN32_FIND_DATAA fd;
+    char pattern[MAX_PATH * 4], name[MAX_PATH * 4];
+    wchar_t wpattern[MAX_PATH * 2];
+    WIN32_FIND_DATAW fd;
     HANDLE h;
     int rc = 0;
 
     snprintf(pattern, sizeof pattern, "%s\\*", dir);
-    h = FindFirstFileA(pattern, &fd);
+    if (path_w(pattern, wpattern, MAX_PATH * 2) != 0) {
+        snprintf(err, errlen, "%s: not a valid UTF-8 path of at most %d characters", dir, MAX_PATH);
+        return -1;
+    }
+    h = FindFirstFileW(wpattern, &fd);
     if (h == INVALID_HANDLE_VALUE) {
         if (GetLastError() == ERROR_FILE_NOT_FOUND)
             return 0;
@@ -120,14 +148,15 @@ int svc_dir_list(const char *dir, svc_dir_fn fn, void *ctx, char *err, size_t er
     }
     do {
         int kind = -1;
-        if (!strcmp(fd.cFileName, ".") || !strcmp(fd.cFileName, ".."))
+        if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L"..") ||
+            utf8_from_utf16_buf(fd.cFileName, name, sizeof name) != 0)
             continue;
         if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
             kind = (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? -1 : 1; /* no junction loops */
         else if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DEVICE))
             kind = 0;
-        rc = fn(ctx, fd.cFileName, kind);
-    } while (rc == 0 && FindNextFileA(h, &fd));
+        rc = fn(ctx, name, kind);
+    } while (rc == 0 && FindNextFileW(h, &fd));
     FindClose(h);
     return rc;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "adseed/adseed.h"
+#include "svc/base/fs.h"
 #include "svc/base/hash.h"
 #include "svc/base/platform.h"
 #include "svc/base/secret.h"
@@ -241,7 +242,7 @@ static int accept_body(inventory_source *s, const fetch *f)
     rc = adseed_write_file_atomic(s->tmp_path, f->body.data, f->body.len, 0600, err, sizeof err) ||
          adseed_pack_load(&pack, s->tmp_path, err, sizeof err);
     adseed_pack_free(pack);
-    remove(s->tmp_path);
+    fs_remove(s->tmp_path);
     if (rc == 0 &&
         adseed_write_file_atomic(s->cache_path, f->body.data, f->body.len, 0600, err, sizeof err) == 0) {
         s->cache_hash = hash;

@@ -38,7 +38,7 @@ static sink_status file_send(sink *s, const char *const *docs, const size_t *len
     int is_stdout = strcmp(fs->path, "-") == 0;
 
     if (!fs->f) {
-        fs->f = is_stdout ? stdout : fopen(fs->path, "ab");
+        fs->f = is_stdout ? stdout : fs_fopen(fs->path, "ab");
         if (!fs->f) {
             snprintf(res->message, sizeof res->message, "%s: %s", fs->path, strerror(errno));
             return SINK_RETRY;

@@ -87,7 +87,7 @@ static int register_locked(spool *sp, const char *sink, char *err, size_t errlen
         return -1;
     }
     cursor_path(sp, sink, ".cur", path, sizeof path);
-    if ((f = fopen(path, "rb")) != NULL) {
+    if ((f = fs_fopen(path, "rb")) != NULL) {
         if (fscanf(f, "%lu %llu", &seg, &off) == 2 && seg < UINT32_MAX) {
             spool_pos p = {(uint32_t)seg, off};
             c->idx = spool_index_of(sp, p);

@@ -5,8 +5,8 @@
 #include "svc/base/analyzer.h"
 #include "svc/base/crypto.h"
 #include "svc/base/fs.h"
+#include "svc/base/platform.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,13 +91,13 @@ int spool_quarantine_bytes(spool *sp, const char *tag, const void *data, size_t 
     if (fs_mkdir(path) < 0)
         return -1;
     snprintf(path, sizeof path, "%s/quarantine/%s.txt", sp->dir, tag);
-    if (!(f = fopen(path, "wb")))
+    if (!(f = fs_fopen(path, "wb")))
         return -1;
     fprintf(f, "%s\n", reason);
     if (fclose(f) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/quarantine/%s.bad", sp->dir, tag);
-    if (!(f = fopen(path, "wb")))
+    if (!(f = fs_fopen(path, "wb")))
         return -1;
     if (fwrite(data, 1, len, f) == len)
         rc = 0;
@@ -202,33 +202,44 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The segment numbers found in the spool directory ("<n>.log"). */
+struct seg_list {
+    uint32_t *ids;
+    size_t n, cap;
+};
+
+static int collect_segment(void *ctx, const char *name, int kind)
+{
+    struct seg_list *l = ctx;
+    char *end;
+    unsigned long id = strtoul(name, &end, 10);
+
+    if (kind != 0 || end == name || strcmp(end, ".log") != 0 || id == 0 || id >= UINT32_MAX)
+        return 0;
+    if (l->n == l->cap) {
+        uint32_t *p = realloc(l->ids, (l->cap = l->cap ? l->cap * 2 : 16) * sizeof *p);
+        if (!p)
+            return ENOMEM;
+        l->ids = p;
+    }
+    l->ids[l->n++] = (uint32_t)id;
+    return 0;
+}
+
 int spool_recover(spool *sp, char *err, size_t errlen)
 {
-    DIR *d = opendir(sp->dir);
-    struct dirent *e;
-    uint32_t *ids = NULL;
-    size_t n = 0, cap = 0, i;
-    int rc = -1;
+    struct seg_list l = {NULL, 0, 0};
+    uint32_t *ids;
+    size_t n, i;
+    int rc = -1, listed;
 
-    if (!d) {
-        snprintf(err, errlen, "%s: cannot list spool directory: %s", sp->dir, strerror(errno));
-        return -1;
+    if ((listed = svc_dir_list(sp->dir, collect_segment, &l, err, errlen)) != 0) {
+        if (listed == ENOMEM)
+            snprintf(err, errlen, "out of memory listing %s", sp->dir);
+        goto out;
     }
-    while ((e = readdir(d)) != NULL) {
-        char *end;
-        unsigned long id = strtoul(e->d_name, &end, 10);
-        if (end == e->d_name || strcmp(end, ".log") != 0 || id == 0 || id >= UINT32_MAX)
-            continue;
-        if (n == cap) {
-            uint32_t *p = realloc(ids, (cap = cap ? cap * 2 : 16) * sizeof *p);
-            if (!p) {
-                snprintf(err, errlen, "out of memory listing %s", sp->dir);
-                goto out;
-            }
-            ids = p;
-        }
-        ids[n++] = (uint32_t)id;
-    }
+    ids = l.ids;
+    n = l.n;
     if (n)
         qsort(ids, n, sizeof *ids, cmp_u32);
     for (i = 0; i < n; i++)
@@ -237,7 +248,6 @@ int spool_recover(spool *sp, char *err, size_t errlen)
     sp->next_seg = n ? ids[n - 1] + 1 : 1;
     rc = 0;
 out:
-    free(ids);
-    closedir(d);
+    free(l.ids);
     return rc;
 }

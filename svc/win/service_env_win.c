@@ -16,6 +16,7 @@
 
 #include "svc/win/service.h"
 #include "svc/win/service_win.h"
+#include "svc/base/fs.h"
 
 #define LOG_ROTATE_BYTES (8L * 1024 * 1024)
 /* SYSTEM and Administrators: full control, inherited; nobody else (protected from inheritance). */
@@ -67,9 +68,8 @@ static void winlog_write(void *ctx, svc_log_level level, const char *msg)
             char old[sizeof w->file_path + 4];
             fclose(w->file);
             snprintf(old, sizeof old, "%s.1", w->file_path);
-            remove(old);
-            rename(w->file_path, old);
-            w->file = fopen(w->file_path, "a");
+            fs_replace(w->file_path, old);
+            w->file = fs_fopen(w->file_path, "a");
         }
     }
     if (w->mu)

@@ -1,5 +1,6 @@
 /* Helpers shared by the unit tests: fixture and corpus paths, temp dirs, crash handling under Wine. */
 #include "testutil.h"
+#include "svc/base/fs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ const char *testutil_tmpdir(char *buf, size_t len, const char *tag)
 
 char *testutil_slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fs_fopen(path, "rb");
     char *data = NULL;
     long size;
 
@@ -131,7 +132,7 @@ const char *testutil_write(char *buf, size_t len, const char *dir, const char *n
     FILE *f;
 
     snprintf(buf, len, "%s/%s", dir, name);
-    if (!(f = fopen(buf, "wb")) || fputs(text, f) < 0 || fclose(f) != 0) {
+    if (!(f = fs_fopen(buf, "wb")) || fputs(text, f) < 0 || fclose(f) != 0) {
         fprintf(stderr, "testutil_write: cannot write %s\n", buf);
         abort();
     }

@@ -1,7 +1,8 @@
 /* test_platform.c - the portability layer's portable answers: UTC broken-down time, absolute paths
  * and separators (Windows also takes '\' and drive letters), IP parsing (IPv4 as IPv4-mapped
  * IPv6), the socket layer's errors and a UDP send, the atomic write (replaces, leaves no temporary
- * file, reports a missing directory), and argv passed through as UTF-8. */
+ * file, reports a missing directory), argv passed through as UTF-8, and UTF-8 paths that no ANSI
+ * code page holds. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -126,6 +127,53 @@ static void test_write_atomic(void **state)
     assert_int_equal(svc_path_kind(bad), -1);
 }
 
+/* Paths are UTF-8 on every platform: a directory and files whose names are not in any ANSI code
+ * page (Latin, Cyrillic, Japanese) are created, opened, listed, probed, replaced and removed by
+ * those names (on Windows through the UTF-16 calls: the CRT's fopen would read the bytes in the
+ * ANSI code page and not find them). */
+static void test_non_ascii_paths(void **state)
+{
+    static const char sub[] = "J\xc3\xbcrgen-\xd0\x96-\xe6\x97\xa5\xe6\x9c\xac", leaf[] = "S\xc3\xa9"
+                                                                                          "curit\xc3\xa9.evtx";
+    char dir[512], d[600], path[700], moved[700], err[512];
+    struct listing l = {0};
+    FILE *f;
+    char *got;
+    (void)state;
+    testutil_tmpdir(dir, sizeof dir, "platform-utf8");
+    snprintf(d, sizeof d, "%s/%s/sub", dir, sub);
+    assert_int_equal(svc_mkdir_p(d, err, sizeof err), 0);
+    snprintf(d, sizeof d, "%s/%s", dir, sub);
+    assert_int_equal(svc_path_kind(d), 1);
+    snprintf(path, sizeof path, "%s/%s", d, leaf);
+    assert_non_null(f = fs_fopen(path, "wb"));
+    assert_int_equal(fputs("data", f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(svc_path_kind(path), 0);
+    assert_true(svc_file_stamp(path) != 0);
+    assert_non_null(f = fs_fopen(path, "rb"));
+    assert_int_equal(fgetc(f), 'd');
+    fclose(f);
+    assert_int_equal(svc_dir_list(d, count_entry, &l, err, sizeof err), 0);
+    assert_int_equal(l.files, 1);
+    assert_int_equal(l.others, 1); /* sub/ */
+    assert_string_equal(l.name, leaf);
+    assert_int_equal(fs_write_atomic(path, "new", 3, 0600, err, sizeof err), 0);
+    snprintf(moved, sizeof moved, "%s/%s.1", d, leaf);
+    assert_int_equal(fs_replace(path, moved), 0);
+    assert_int_equal(svc_path_kind(path), -1);
+    got = testutil_slurp(moved, NULL); /* the test's own reader takes the same route */
+    assert_non_null(got);
+    assert_string_equal(got, "new");
+    free(got);
+    assert_int_equal(fs_remove(moved), 0);
+    assert_int_equal(svc_path_kind(moved), -1);
+    /* not UTF-8: refused, not guessed */
+    snprintf(path, sizeof path, "%s/bad\xff.txt", d);
+    if (svc_is_windows())
+        assert_null(fs_fopen(path, "wb"));
+}
+
 static void test_utf8_argv(void **state)
 {
     char a0[] = "decoysvc", a1[] = "--config",
@@ -144,9 +192,10 @@ static void test_utf8_argv(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gmtime),       cmocka_unit_test(test_paths),
-        cmocka_unit_test(test_parse_ip),     cmocka_unit_test(test_net_connect),
-        cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_utf8_argv),
+        cmocka_unit_test(test_gmtime),          cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_parse_ip),        cmocka_unit_test(test_net_connect),
+        cmocka_unit_test(test_write_atomic),    cmocka_unit_test(test_utf8_argv),
+        cmocka_unit_test(test_non_ascii_paths),
     };
     testutil_init();
     return testutil_run(tests);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_service_wine.sh - decoysvc.exe as a real service under Wine's service manager, fed real
-# events through the test-only fake wevtapi.dll (Wine's Event Log API is a stub):
+# events through the test-only fake wevtapi.dll (Wine's Event Log API is a stub); first a hunt by
+# a file and a folder whose names no ANSI code page holds (UTF-8 paths through the UTF-16 calls); then
 #   install (SCM) -> RUNNING -> the corpus Kerberoast event (or the fixture) becomes exactly one
 #   kerberoast alert at the strict HEC receiver -> reload on paramchange -> stop -> events written
 #   while stopped, then a stop and restart mid-stream: every alert delivered once, none repeated
@@ -82,6 +83,21 @@ else
     expect_decoy=svc_backup_legacy
     gen_kerberoast_events 1 1 svc_backup_legacy >"$D/events.xml"
 fi
+
+echo "-- hunt by names no ANSI code page holds (UTF-8 argv, UTF-16 file calls): a file, a folder"
+udir='Jürgen-Ж-日本'
+mkdir -p "$D/$udir"
+cp "$D/events.xml" "$D/$udir/Sécurité.xml"
+for target in "$W\\$udir\\Sécurité.xml" "$W\\$udir"; do
+    rc=0
+    LC_ALL=C.UTF-8 wine "$W\\decoysvc.exe" hunt --inventory "$W\\inventory.json" --quiet \
+        --summary-file "$W\\$udir\\résumé.txt" "$target" >"$T/hunt.out" 2>>"$T/wine.err" || rc=$?
+    tr -d '\r' <"$T/hunt.out" >"$T/hunt.jsonl"
+    [ "$rc" = 1 ] || fail "hunt $target: exit $rc (1 = alerts): $(tail -3 "$T/wine.err")"
+    grep -q "\"$expect_decoy\"" "$T/hunt.jsonl" || fail "hunt $target: no alert naming $expect_decoy"
+    grep -q 'files read *1 of 1' "$D/$udir/résumé.txt" || fail "hunt $target: summary: $(cat "$D/$udir/résumé.txt")"
+    rm -f "$D/$udir/résumé.txt"
+done
 
 echo "-- decoysvc install (SCM): RUNNING"
 wexe install --config "$W\\decoysvc.json" >"$T/install.out" || wfail "install: $(cat "$T/install.out")"
