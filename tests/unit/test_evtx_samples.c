@@ -17,53 +17,41 @@
 #include "evtx/evtx.h"
 #include "testutil.h"
 
-/* Files of that sample set damaged on purpose, and how many records of theirs may be skipped. */
-static const struct known_bad {
+/* What is known of a file of that sample set: how many records Rust evtx reads from it, from its
+ * own tests (tests/test_full_samples.rs, test_full_sample(path, ok_count, err_count)): we must
+ * deliver at least as many (a skipped record that Rust evtx reads would show as fewer); and, for
+ * the files damaged on purpose, how many records of theirs may be skipped as bad. */
+static const struct known {
     const char *file;
-    unsigned max_bad_records;
-    const char *why;
-} known_bad[] = {
+    unsigned rust_ok, max_bad;
+} known[] = {
     /* Rust evtx reads 1910 records and fails 4; here 1951 are read: chunk 0 is a shadow-copy
      * mix, a record header overwritten and the next 24 records' templates in the overwritten part */
-    {"2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx", 26, "damaged copy"},
+    {"2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx", 1910, 26},
     /* Rust evtx: 1774 read, 2 failed; here 1795 read, one record header garbled */
-    {"2-vss_0-Microsoft-Windows-TerminalServices-RemoteConnectionManager%4Operational.evtx", 1, "damaged copy"},
+    {"2-vss_0-Microsoft-Windows-TerminalServices-RemoteConnectionManager%4Operational.evtx", 1774, 1},
     /* Rust evtx: 270 read, 2 failed; here 301 read, one garbled record header */
-    {"sample_with_a_bad_chunk_magic.evtx", 1, "damaged on purpose"},
+    {"sample_with_a_bad_chunk_magic.evtx", 270, 1},
     /* a record header with size 0 (Rust evtx reports the same record as invalid) */
-    {"sample-with-zero-data-size-event.evtx", 1, "damaged on purpose"},
-    {NULL, 0, NULL},
+    {"sample-with-zero-data-size-event.evtx", 0, 1},
+    {"sample-with-irregular-bool-values.evtx", 3028, 0},
+    {"2-vss_7-System.evtx", 1160, 0},
+    {"Microsoft-Windows-HelloForBusiness%4Operational.evtx", 6, 0},
+    {"Microsoft-Windows-LanguagePackSetup%4Operational.evtx", 17, 0},
+    {"E_Windows_system32_winevt_logs_Microsoft-Windows-Shell-Core%4Operational.evtx", 1146, 0},
+    {"E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx", 340, 0},
+    {"E_ShadowCopy6_windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx", 459, 0},
+    {"Archive-ForwardedEvents-test.evtx", 653, 0},
+    {"Application_no_crc32.evtx", 17, 0},
+    {"post-Security.evtx", 126, 0},
 };
 
-/* How many records Rust evtx reads from each file, from its own tests (tests/test_full_samples.rs,
- * test_full_sample(path, ok_count, err_count)): we must deliver at least as many (a skipped record
- * that Rust evtx reads would show as fewer). */
-static const struct rust_reads {
-    const char *file;
-    unsigned ok;
-} rust_reads[] = {
-    {"sample-with-irregular-bool-values.evtx", 3028},
-    {"2-vss_0-Microsoft-Windows-RemoteDesktopServices-RdpCoreTS%4Operational.evtx", 1910},
-    {"2-vss_0-Microsoft-Windows-TerminalServices-RemoteConnectionManager%4Operational.evtx", 1774},
-    {"2-vss_7-System.evtx", 1160},
-    {"sample_with_a_bad_chunk_magic.evtx", 270},
-    {"Microsoft-Windows-HelloForBusiness%4Operational.evtx", 6},
-    {"Microsoft-Windows-LanguagePackSetup%4Operational.evtx", 17},
-    {"E_Windows_system32_winevt_logs_Microsoft-Windows-Shell-Core%4Operational.evtx", 1146},
-    {"E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx", 340},
-    {"E_ShadowCopy6_windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx", 459},
-    {"Archive-ForwardedEvents-test.evtx", 653},
-    {"Application_no_crc32.evtx", 17},
-    {"post-Security.evtx", 126},
-    {NULL, 0},
-};
-
-static unsigned rust_ok(const char *leaf)
+static struct known known_file(const char *leaf)
 {
-    for (const struct rust_reads *r = rust_reads; r->file; r++)
-        if (strcmp(r->file, leaf) == 0)
-            return r->ok;
-    return 0;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i].file, leaf) == 0)
+            return known[i];
+    return (struct known){leaf, 0, 0};
 }
 
 struct counts {
@@ -99,14 +87,6 @@ static double file_size(const char *path)
     return n > 0 ? (double)n : 1.0;
 }
 
-static unsigned allowed_bad(const char *leaf)
-{
-    for (const struct known_bad *k = known_bad; k->file; k++)
-        if (strcmp(k->file, leaf) == 0)
-            return k->max_bad_records;
-    return 0;
-}
-
 static void test_samples_read_whole(void **state)
 {
     const char *dir = getenv("ADDECOY_EVTX_SAMPLES");
@@ -122,6 +102,7 @@ static void test_samples_read_whole(void **state)
         evtx_xml_opts o = {0};
         evtx_file_stats st;
         struct counts c = {0};
+        struct known k;
         size_t n = strlen(e->d_name);
 
         if (n < 6 || strcmp(e->d_name + n - 5, ".evtx") != 0)
@@ -145,14 +126,15 @@ static void test_samples_read_whole(void **state)
         files++;
         records += st.records;
         bad += st.bad_records;
-        if (st.bad_records > allowed_bad(e->d_name))
+        k = known_file(e->d_name);
+        if (st.bad_records > k.max_bad)
             unexpected++;
-        if (st.delivered < rust_ok(e->d_name)) {
+        if (st.delivered < k.rust_ok) {
             printf("  %s: %llu delivered, Rust evtx reads %u\n", e->d_name, (unsigned long long)st.delivered,
-                   rust_ok(e->d_name));
+                   k.rust_ok);
             unexpected++;
         }
-        compared += rust_ok(e->d_name) > 0;
+        compared += k.rust_ok > 0;
     }
     closedir(d);
     printf("samples: %llu files, %llu records, %llu skipped as bad; %u files compared with Rust evtx's counts\n",
