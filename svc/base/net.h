@@ -5,6 +5,7 @@
 #ifndef ADDECOY_SVC_NET_H
 #define ADDECOY_SVC_NET_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,8 +16,13 @@ typedef struct net_conn net_conn;
  * the connection, or NULL with "host:port: why" in err. */
 net_conn *net_connect(const char *host, const char *port, int udp, long connect_timeout_ms,
                       long send_timeout_ms, char *err, size_t errlen);
-/* Sends all len bytes (TCP) or one datagram (UDP); 0, or -1 with the reason in err. */
+/* Sends all len bytes (TCP) or one datagram (UDP); 0, or -1 with the reason in err. A send that
+ * cannot go on waits for the peer at most send_timeout_ms since its last progress, in slices of
+ * NET_SLICE_MS: it gives up within one slice once the cancel flag is set (the service stops). */
 int net_send(net_conn *c, const void *buf, size_t len, char *err, size_t errlen);
+#define NET_SLICE_MS 100
+/* The flag that makes a waiting net_send give up (NULL: none); it must outlive c. */
+void net_set_cancel(net_conn *c, const atomic_int *cancel);
 /* 1 when the TCP peer has closed the connection (readable with nothing to read), else 0. */
 int net_peer_closed(net_conn *c);
 /* Closes and frees c (NULL is fine). */

@@ -15,6 +15,8 @@
 struct net_conn {
     int fd;
     int udp;
+    long send_timeout_ms;
+    const atomic_int *cancel;
 };
 
 static void set_nonblocking(int fd, int on)
@@ -57,8 +59,6 @@ net_conn *net_connect(const char *host, const char *port, int udp, long connect_
         return NULL;
     }
     for (const struct addrinfo *a = ai; a; a = a->ai_next) {
-        struct timeval tv = {send_timeout_ms / 1000, (send_timeout_ms % 1000) * 1000};
-
         if ((fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol)) < 0) {
             snprintf(err, errlen, "%s:%s: cannot create a socket: %s", host, port, strerror(errno));
             continue;
@@ -70,7 +70,6 @@ net_conn *net_connect(const char *host, const char *port, int udp, long connect_
             fd = -1;
             continue;
         }
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         break;
     }
     freeaddrinfo(ai);
@@ -81,24 +80,48 @@ net_conn *net_connect(const char *host, const char *port, int udp, long connect_
         close(fd);
         return NULL;
     }
-    c->fd = fd, c->udp = udp;
+    c->fd = fd, c->udp = udp, c->send_timeout_ms = send_timeout_ms, c->cancel = NULL;
     return c;
+}
+
+void net_set_cancel(net_conn *c, const atomic_int *cancel) { c->cancel = cancel; }
+
+/* Waits until the socket takes more bytes: 0, or -1 with the reason (cancelled, timed out). */
+static int wait_writable(net_conn *c, char *err, size_t errlen)
+{
+    for (long left = c->send_timeout_ms; left > 0; left -= NET_SLICE_MS) {
+        struct pollfd p = {c->fd, POLLOUT, 0};
+        int r;
+        if (c->cancel && atomic_load(c->cancel)) {
+            snprintf(err, errlen, "cancelled (stopping)");
+            return -1;
+        }
+        if ((r = poll(&p, 1, left < NET_SLICE_MS ? (int)left : NET_SLICE_MS)) > 0)
+            return 0;
+        if (r < 0 && errno != EINTR) {
+            snprintf(err, errlen, "%s", strerror(errno));
+            return -1;
+        }
+    }
+    snprintf(err, errlen, "timed out after %ld ms", c->send_timeout_ms);
+    return -1;
 }
 
 int net_send(net_conn *c, const void *buf, size_t len, char *err, size_t errlen)
 {
     const char *p = buf;
 
-    if (c->udp) {
-        if (send(c->fd, p, len, 0) >= 0)
-            return 0;
-        snprintf(err, errlen, "%s", strerror(errno));
-        return -1;
-    }
-    while (len > 0) {
-        ssize_t n = send(c->fd, p, len > 0x10000000 ? 0x10000000 : len, 0);
+    while (len > 0 || c->udp) {
+        ssize_t n = send(c->fd, p, len > 0x10000000 ? 0x10000000 : len, MSG_DONTWAIT);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (wait_writable(c, err, errlen) < 0)
+                return -1;
+            continue;
+        }
+        if (c->udp && n >= 0)
+            return 0;
         if (n <= 0) {
             snprintf(err, errlen, "%s", n < 0 ? strerror(errno) : "connection closed");
             return -1;

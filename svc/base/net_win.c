@@ -10,6 +10,8 @@
 struct net_conn {
     SOCKET fd;
     int udp;
+    long send_timeout_ms;
+    const atomic_int *cancel;
 };
 
 /* "error N" for the last Winsock error (the CRT's strerror does not know them). */
@@ -60,7 +62,6 @@ net_conn *net_connect(const char *host, const char *port, int udp, long connect_
         goto out;
     }
     for (const struct addrinfo *a = ai; a; a = a->ai_next) {
-        DWORD t = (DWORD)send_timeout_ms;
         char why[64];
 
         if ((fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol)) == INVALID_SOCKET) {
@@ -75,7 +76,7 @@ net_conn *net_connect(const char *host, const char *port, int udp, long connect_
             fd = INVALID_SOCKET;
             continue;
         }
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, (const char *)&t, sizeof t);
+        set_nonblocking(fd, 1); /* sends wait in net_send, where a stop can cut them short */
         break;
     }
     if (fd == INVALID_SOCKET)
@@ -85,7 +86,7 @@ net_conn *net_connect(const char *host, const char *port, int udp, long connect_
         closesocket(fd);
         goto out;
     }
-    c->fd = fd, c->udp = udp;
+    c->fd = fd, c->udp = udp, c->send_timeout_ms = send_timeout_ms, c->cancel = NULL;
 out:
     if (ai)
         freeaddrinfo(ai);
@@ -94,18 +95,42 @@ out:
     return c;
 }
 
+void net_set_cancel(net_conn *c, const atomic_int *cancel) { c->cancel = cancel; }
+
+/* Waits until the socket takes more bytes: 0, or -1 with the reason (cancelled, timed out). */
+static int wait_writable(net_conn *c, char *err, size_t errlen)
+{
+    for (long left = c->send_timeout_ms; left > 0; left -= NET_SLICE_MS) {
+        WSAPOLLFD p = {c->fd, POLLOUT, 0};
+        int r;
+        if (c->cancel && atomic_load(c->cancel)) {
+            snprintf(err, errlen, "cancelled (stopping)");
+            return -1;
+        }
+        if ((r = WSAPoll(&p, 1, left < NET_SLICE_MS ? (int)left : NET_SLICE_MS)) > 0)
+            return 0;
+        if (r < 0) {
+            wsa_error(err, errlen, WSAGetLastError());
+            return -1;
+        }
+    }
+    snprintf(err, errlen, "timed out after %ld ms", c->send_timeout_ms);
+    return -1;
+}
+
 int net_send(net_conn *c, const void *buf, size_t len, char *err, size_t errlen)
 {
     const char *p = buf;
 
-    if (c->udp) {
-        if (send(c->fd, p, (int)len, 0) != SOCKET_ERROR)
-            return 0;
-        wsa_error(err, errlen, WSAGetLastError());
-        return -1;
-    }
-    while (len > 0) {
+    while (len > 0 || c->udp) {
         int n = send(c->fd, p, len > 0x10000000 ? 0x10000000 : (int)len, 0);
+        if (n == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK) {
+            if (wait_writable(c, err, errlen) < 0)
+                return -1;
+            continue;
+        }
+        if (c->udp && n != SOCKET_ERROR)
+            return 0;
         if (n <= 0) {
             if (n < 0)
                 wsa_error(err, errlen, WSAGetLastError());

@@ -28,7 +28,8 @@ static const opt_def SYSLOG_OPTS[] = {
     OPT_S(syslog_sink, app, "app_name", 0, "decoysvc", "RFC 5424 APP-NAME"),
     OPT_I(syslog_sink, batch, "batch", 100, 1, 10000, "alerts per send"),
     OPT_I(syslog_sink, connect_timeout_ms, "connect_timeout_ms", 5000, 100, 600000, "TCP connection timeout"),
-    OPT_I(syslog_sink, timeout_ms, "timeout_ms", 20000, 100, 600000, "send timeout"),
+    OPT_I(syslog_sink, timeout_ms, "timeout_ms", 20000, 100, 600000,
+          "how long a send waits for a server that stopped reading"),
     OPT_END,
 };
 const opt_map SINK_SYSLOG_MAP = {"syslog", ": ", NULL, SYSLOG_OPTS};
@@ -39,8 +40,9 @@ static void disconnect(syslog_sink *y)
     y->conn = NULL;
 }
 
-/* Connects with a timeout; 0 or -1 with a message. */
-static int connect_to(syslog_sink *y, sink_result *res)
+/* Connects with a timeout; 0 or -1 with a message. A send waiting for the peer gives up when the
+ * service stops (the sink's cancel flag). */
+static int connect_to(sink *s, syslog_sink *y, sink_result *res)
 {
     char why[sizeof res->message - 8] = "";
 
@@ -50,6 +52,7 @@ static int connect_to(syslog_sink *y, sink_result *res)
         snprintf(res->message, sizeof res->message, "syslog %s", why);
         return -1;
     }
+    net_set_cancel(y->conn, s->cancel);
     return 0;
 }
 
@@ -63,7 +66,7 @@ static sink_status syslog_send(sink *s, const char *const *docs, const size_t *l
 
     if (y->conn && net_peer_closed(y->conn))
         disconnect(y);
-    if (!y->conn && connect_to(y, res) < 0)
+    if (!y->conn && connect_to(s, y, res) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         rec.len = 0;

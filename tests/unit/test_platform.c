@@ -13,6 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _WIN32
+#include <winsock2.h>
+#define close_socket closesocket
+typedef SOCKET test_socket;
+#else
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#define close_socket close
+typedef int test_socket;
+#endif
+#include <stdatomic.h>
+
 #include "svc/base/fs.h"
 #include "svc/base/net.h"
 #include "svc/base/platform.h"
@@ -99,6 +113,49 @@ static int count_entry(void *ctx, const char *name, int kind)
     } else
         l->others++;
     return 0;
+}
+
+/* A TCP peer that takes the connection but never reads: a small send goes through; a send that
+ * would have to wait for it gives up at once when the cancel flag is set (the service stops),
+ * not after its send timeout. */
+static void test_net_send_cancel(void **state)
+{
+    struct sockaddr_in a;
+    int l = sizeof a, small = 4096;
+    test_socket lfd;
+    char port[16], err[256] = "";
+    char *big = calloc(1, 64 << 20);
+    atomic_int cancel = 1;
+    net_conn *c;
+    (void)state;
+#ifdef _WIN32
+    WSADATA wsa;
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &wsa), 0);
+#endif
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    lfd = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, (const char *)&small, sizeof small);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, (void *)&l), 0);
+    assert_int_equal(listen(lfd, 1), 0); /* never accepted, never read */
+    snprintf(port, sizeof port, "%u", (unsigned)ntohs(a.sin_port));
+    c = net_connect("127.0.0.1", port, 0, 2000, 600000, err, sizeof err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(
+        net_send(c, "64 <13>1 - - - - - - a record of sixty-four bytes, give or take", 64, err, sizeof err), 0);
+    net_set_cancel(c, &cancel);
+    assert_non_null(big);
+    assert_int_equal(net_send(c, big, 64 << 20, err, sizeof err), -1); /* would wait 600 s */
+    assert_non_null(strstr(err, "cancelled"));
+    net_close(c);
+    close_socket(lfd);
+    free(big);
+#ifdef _WIN32
+    WSACleanup();
+#endif
 }
 
 static void test_write_atomic(void **state)
@@ -195,7 +252,7 @@ int main(void)
         cmocka_unit_test(test_gmtime),          cmocka_unit_test(test_paths),
         cmocka_unit_test(test_parse_ip),        cmocka_unit_test(test_net_connect),
         cmocka_unit_test(test_write_atomic),    cmocka_unit_test(test_utf8_argv),
-        cmocka_unit_test(test_non_ascii_paths),
+        cmocka_unit_test(test_non_ascii_paths), cmocka_unit_test(test_net_send_cancel),
     };
     testutil_init();
     return testutil_run(tests);

@@ -1,6 +1,7 @@
 /* test_sink_syslog.c - the syslog sink against a real rsyslogd started unprivileged on a loopback
  * port with a config in a temp dir (imtcp + imudp + omfile): RFC 5424 with octet counting, hostile
- * values escaped and on one line, CEF escaping, UDP; plus the record format without a server. */
+ * values escaped and on one line, CEF escaping, UDP; plus the record format without a server, and a
+ * send to a peer that never reads, cut short by a stop. */
 #ifdef _WIN32
 /* The receivers are started with fork/exec (and rsyslog): POSIX only. */
 #include <stdio.h>
@@ -25,6 +26,10 @@ int main(void)
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <stdatomic.h>
+
+#include "svc/base/platform.h"
+#include "svc/base/thread.h"
 #include "svc/sink/sink.h"
 #include "testutil.h"
 
@@ -269,12 +274,61 @@ static void test_config_errors(void **state)
     }
 }
 
+/* A peer that takes the connection but never reads (a stalled SIEM): the send waits for it, and a
+ * stop (the sink's cancel flag, set by the delivery thread) cuts the wait short instead of holding
+ * the service for timeout_ms. */
+static void set_flag_soon(void *arg)
+{
+    svc_sleep_ms(300);
+    atomic_store((atomic_int *)arg, 1);
+}
+
+static void test_stop_cancels_blocked_send(void **state)
+{
+    enum { N = 5000 }; /* 5000 records of ~7 KiB: far more than the socket buffers hold */
+    struct sockaddr_in a = {0};
+    socklen_t l = sizeof a;
+    int lfd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+    char *big = malloc(70000), extra[64], err[256];
+    const char *docs[N];
+    size_t lens[N];
+    atomic_int cancel = 0;
+    svc_thread *t;
+    sink_result res;
+    sink *s;
+    (void)state;
+    snprintf(big, 70000, /* ~7 KiB, what a record holds at most: no byte of it is cut */
+             "{\"id\":\"BIG\",\"action\":\"recon\",\"summary\":\"%04000d\",\"user\":{\"name\":\"%01000d\","
+             "\"domain\":\"%01000d\"},\"decoy\":{\"name\":\"%01000d\"}}",
+             0, 0, 0, 0);
+    for (int i = 0; i < N; i++)
+        docs[i] = big, lens[i] = strlen(big);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &l), 0);
+    assert_int_equal(listen(lfd, 1), 0); /* never accepted, never read */
+    snprintf(extra, sizeof extra, ",\"batch\":%d,\"timeout_ms\":60000", N);
+    s = syslog_sink(extra, ntohs(a.sin_port));
+    sink_set_cancel(s, &cancel);
+    assert_non_null(t = svc_thread_start(set_flag_soon, &cancel, err, sizeof err));
+    assert_int_equal(sink_send(s, docs, lens, N, &res), SINK_RETRY);
+    svc_thread_join(t);
+    if (!strstr(res.message, "cancelled"))
+        fail_msg("the send was not cut short by the stop: %s", res.message);
+    sink_free(s);
+    close(lfd);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rfc5424_tcp_hostile),
         cmocka_unit_test(test_cef_and_udp),
         cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_stop_cancels_blocked_send),
     };
     testutil_init();
     atexit(stop_running);
