@@ -5,6 +5,9 @@
 #   FUZZ_TIMEOUT (default 10): seconds of wall time one input may take. libFuzzer measures wall
 #   time, so on a loaded machine (a long run under `nice`) raise it, e.g. 120, or starved but
 #   fast inputs are reported as timeouts; replay any timeout alone to tell.
+#   FUZZ_CPU=1: SECONDS counts the target's own CPU time, not wall time: the run is stopped
+#   (SIGINT: libFuzzer prints its stats and exits 72) once the process has used that much CPU
+#   (utime + stime); for long runs on a shared machine, where wall time says little.
 # Working corpora live in build/fuzz/corpus/<target> (kept between runs), seeded from
 # tests/fixtures/fuzz/<target>, tests/fixtures and ../shared/corpus when present. Crashes, leaks and
 # timeouts land in build/fuzz/artifacts/<target>/: copy each into tests/fixtures/fuzz/<target>/
@@ -60,16 +63,36 @@ seeds() { # read-only seed dirs of a target
     esac
     return 0
 }
+cpu_mode=${FUZZ_CPU:-0}
+run_target() { # target log: runs it for $secs (wall, or CPU with FUZZ_CPU=1); its exit status
+    local t=$1 log=$2 pid tck st cpu=0 rc=0
+    # shellcheck disable=SC2046
+    "$BUILD/tests/fuzz/fuzz_$t" "$BUILD/corpus/$t" $(seeds "$t") -max_total_time="$([ "$cpu_mode" = 1 ] && echo 0 || echo "$secs")" \
+        -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len="$(max_len "$t")" -print_final_stats=1 \
+        -artifact_prefix="$BUILD/artifacts/$t/" >"$log" 2>&1 &
+    pid=$!
+    if [ "$cpu_mode" = 1 ]; then
+        tck=$(getconf CLK_TCK)
+        while kill -0 "$pid" 2>/dev/null; do
+            read -r -a st < <(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || break
+            cpu=$(((st[11] + st[12]) / tck))
+            [ "$cpu" -ge "$secs" ] && { kill -INT "$pid"; break; }
+            sleep 2
+        done
+    fi
+    wait "$pid" || rc=$?
+    [ "$cpu_mode" = 1 ] && echo "fuzz $t: ${cpu}s of CPU" >>"$log"
+    # an interrupted run (72) is a clean end when we stopped it and it reported nothing
+    [ "$rc" = 72 ] && [ "$cpu_mode" = 1 ] && ! grep -qE 'ERROR: |runtime error|property broken' "$log" && rc=0
+    return "$rc"
+}
 status=0
 for t in "${targets[@]}"; do
     mkdir -p "$BUILD/corpus/$t" "$BUILD/artifacts/$t"
     log=$BUILD/artifacts/$t/last-run.log
-    # shellcheck disable=SC2046
-    if "$BUILD/tests/fuzz/fuzz_$t" "$BUILD/corpus/$t" $(seeds "$t") -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" \
-           -rss_limit_mb=2048 -max_len="$(max_len "$t")" -print_final_stats=1 \
-           -artifact_prefix="$BUILD/artifacts/$t/" >"$log" 2>&1; then
+    if run_target "$t" "$log"; then
         execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-        echo "fuzz $t: ${secs}s, ${execs:-?} execs, no finding"
+        echo "fuzz $t: ${secs}s$([ "$cpu_mode" = 1 ] && echo " of CPU"), ${execs:-?} execs, no finding"
     else
         echo "fuzz $t: FINDING (see $log and $BUILD/artifacts/$t/)"
         tail -30 "$log"
